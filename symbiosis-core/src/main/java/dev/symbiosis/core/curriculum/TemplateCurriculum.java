@@ -1,0 +1,259 @@
+package dev.symbiosis.core.curriculum;
+
+import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.feedback.Feedback;
+import dev.symbiosis.core.feedback.HardExample;
+import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.text.Provenance;
+import dev.symbiosis.core.text.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * The default {@link Curriculum}: prompts from templates.
+ *
+ * <p>Two styles, because tiny base models cannot follow instructions:
+ * <ul>
+ *   <li>{@link Style#PREFIX} (default; tiny base models): a topic prompt is a sentence opening that names the
+ *       topic ("{@code The question of liberty}"); a teaching prompt is the window of the hard example that ends
+ *       with its most salient span, so the Generator continues exactly where the Student struggles.</li>
+ *   <li>{@link Style#INSTRUCTION} (instruction-tuned generators): the proposal's templates, with {@code {topic}}
+ *       and {@code {text}} placeholders.</li>
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class TemplateCurriculum implements Curriculum {
+
+    /** Prompt style. */
+    public enum Style {
+        PREFIX,
+        INSTRUCTION
+    }
+
+    /** The proposal's Step A template. */
+    public static final String PROPOSAL_TOPIC_TEMPLATE =
+            "Explain the concept of {topic} in a way a high school student could understand.";
+
+    /** The proposal's Step D template. */
+    public static final String PROPOSAL_TEACHING_TEMPLATE =
+            "The following text was difficult for my student to understand: '{text}'. Generate a detailed, clear "
+                    + "explanation of the core concepts in this text, including a few novel examples.";
+
+    /** Sentence openings for tiny base models; {@code {topic}} is replaced, the first letter capitalised. */
+    public static final List<String> DEFAULT_PREFIX_TEMPLATES = List.of(
+            "The {topic}",
+            "Of the {topic}, it",
+            "In the matter of the {topic},",
+            "It is said that the {topic}",
+            "We must consider the {topic}, which");
+
+    /** Topics that all the embedded corpora touch (speeches, novels, scripture, encyclopedia, mail). */
+    public static final List<String> DEFAULT_TOPICS = List.of(
+            "government", "war", "people", "law", "money", "trade", "country", "family", "marriage", "house",
+            "land", "sea", "church", "king", "army", "children", "world", "time", "work", "power",
+            "letter", "heart", "city", "water", "nation", "friend", "truth", "peace", "party", "history",
+            "year", "system", "state", "woman", "man", "life", "service", "question", "business", "mind");
+
+    private final Style style;
+    private final ImmutableList<String> topics;
+    private final ImmutableList<String> topicTemplates;
+    private final String teachingTemplate;
+    private final int contextChars;
+    private final int promptsPerExample;
+
+    private TemplateCurriculum(Builder b) {
+        this.style = b.style;
+        this.topics = ImmutableList.copyOf(b.topics);
+        this.topicTemplates = b.topicTemplates != null
+                ? ImmutableList.copyOf(b.topicTemplates)
+                : style == Style.PREFIX ? ImmutableList.copyOf(DEFAULT_PREFIX_TEMPLATES)
+                        : ImmutableList.of(PROPOSAL_TOPIC_TEMPLATE);
+        this.teachingTemplate = b.teachingTemplate;
+        this.contextChars = b.contextChars;
+        this.promptsPerExample = b.promptsPerExample;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default: prefix style, default topics and templates. */
+    public static TemplateCurriculum create() {
+        return builder().build();
+    }
+
+    public Style style() {
+        return style;
+    }
+
+    @Override
+    public List<Prompt> topicPrompts(int iteration, int count, long seed) {
+        checkIteration(iteration);
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        // One stream per (seed, iteration): the same arguments always give the same prompts.
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + iteration);
+        List<Prompt> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int ti = rnd.nextInt(topics.size());
+            int pi = rnd.nextInt(topicTemplates.size());
+            String text = capitalise(topicTemplates.get(pi).replace("{topic}", topics.get(ti)));
+            Provenance p = Provenance.of("curriculum", iteration)
+                    .with("kind", "topic")
+                    .with("topic", topics.get(ti))
+                    .with("template", Integer.toString(pi));
+            out.add(new Prompt(text, p));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Prompt> teachingPrompts(int iteration, Feedback feedback) {
+        checkIteration(iteration);
+        Objects.requireNonNull(feedback, "feedback");
+        List<Prompt> out = new ArrayList<>();
+        for (HardExample h : feedback.hardExamples()) {
+            List<Span> spans = h.salientSpans();
+            for (int r = 0; r < promptsPerExample; r++) {
+                // Repeated prompts of one example walk down its salient spans, then repeat the first.
+                Span span = spans.isEmpty() ? null : spans.get(r % spans.size());
+                String text = style == Style.PREFIX
+                        ? prefixWindow(h.document().text(), span, contextChars)
+                        : teachingTemplate.replace("{text}", quoteWindow(h.document().text(), span, contextChars));
+                Provenance p = Provenance.of("curriculum", iteration)
+                        .with("kind", "teaching")
+                        .with("hard_example", h.document().id())
+                        .with("source_of_example", h.document().provenance().source());
+                if (span != null) {
+                    p = p.with("salient_span", span.start() + ":" + span.end());
+                }
+                out.add(new Prompt(text, p));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The text that ends with the salient span and starts at most {@code contextChars} characters before it, at a
+     * word boundary. Without a span: the first {@code contextChars} characters, cut at a word boundary.
+     */
+    static String prefixWindow(String text, Span span, int contextChars) {
+        int end = span == null ? Math.min(text.length(), contextChars) : span.end();
+        int start = span == null ? 0 : Math.max(0, span.start() - contextChars);
+        if (start > 0) {
+            // move forward to the next word start, unless that would eat into the span
+            int s = start;
+            while (s < end && !Character.isWhitespace(text.charAt(s - 1))) {
+                s++;
+            }
+            if (span == null || s <= span.start()) {
+                start = s;
+            }
+        }
+        if (span == null && end < text.length()) {
+            int e = end;
+            while (e > start && !Character.isWhitespace(text.charAt(e))) {
+                e--;
+            }
+            if (e > start) {
+                end = e;
+            }
+        }
+        String w = text.substring(start, end).strip();
+        return w.isEmpty() ? text.strip() : w;
+    }
+
+    /** A window of the text around the span (or its start), for quoting inside an instruction. */
+    static String quoteWindow(String text, Span span, int contextChars) {
+        if (span == null) {
+            return prefixWindow(text, null, 2 * contextChars);
+        }
+        int start = Math.max(0, span.start() - contextChars);
+        int end = Math.min(text.length(), span.end() + contextChars);
+        return text.substring(start, end).strip();
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static void checkIteration(int iteration) {
+        if (iteration < 0) {
+            throw new IllegalArgumentException("iteration must be >= 0, got " + iteration);
+        }
+    }
+
+    /** Options of {@link TemplateCurriculum}. */
+    public static final class Builder {
+        private Style style = Style.PREFIX;
+        private List<String> topics = DEFAULT_TOPICS;
+        private List<String> topicTemplates;
+        private String teachingTemplate = PROPOSAL_TEACHING_TEMPLATE;
+        private int contextChars = 160;
+        private int promptsPerExample = 1;
+
+        private Builder() {}
+
+        /** Prompt style. Default {@link Style#PREFIX}. */
+        public Builder optStyle(Style value) {
+            this.style = Objects.requireNonNull(value, "style");
+            return this;
+        }
+
+        /** Topics drawn for Step A. Default {@link #DEFAULT_TOPICS}. */
+        public Builder optTopics(List<String> value) {
+            if (value.isEmpty() || value.stream().anyMatch(t -> t == null || t.isBlank())) {
+                throw new IllegalArgumentException("topics must be a non-empty list of non-blank strings");
+            }
+            this.topics = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * Step A templates, each containing {@code {topic}}. Default: {@link #DEFAULT_PREFIX_TEMPLATES} in prefix
+         * style, {@link #PROPOSAL_TOPIC_TEMPLATE} in instruction style.
+         */
+        public Builder optTopicTemplates(List<String> value) {
+            if (value.isEmpty() || value.stream().anyMatch(t -> t == null || !t.contains("{topic}"))) {
+                throw new IllegalArgumentException("every topic template must contain {topic}");
+            }
+            this.topicTemplates = List.copyOf(value);
+            return this;
+        }
+
+        /** Step D template of instruction style, containing {@code {text}}. Default the proposal's. */
+        public Builder optTeachingTemplate(String value) {
+            if (value == null || !value.contains("{text}")) {
+                throw new IllegalArgumentException("the teaching template must contain {text}");
+            }
+            this.teachingTemplate = value;
+            return this;
+        }
+
+        /** Characters of context before the salient span in a teaching prompt. Default 160. */
+        public Builder optContextChars(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("contextChars must be >= 1, got " + value);
+            }
+            this.contextChars = value;
+            return this;
+        }
+
+        /** Teaching prompts per hard example. Default 1. */
+        public Builder optPromptsPerExample(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("promptsPerExample must be >= 1, got " + value);
+            }
+            this.promptsPerExample = value;
+            return this;
+        }
+
+        public TemplateCurriculum build() {
+            return new TemplateCurriculum(this);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.symbiosis.core.feedback;
+
+import dev.symbiosis.core.model.Student;
+import dev.symbiosis.core.text.Document;
+import java.util.List;
+
+/**
+ * Step C: finds where the Student is weak, in an unlabeled pool of real text.
+ *
+ * <p>Contract: the result holds only documents of {@code pool} (or windows of them), at most as many as the pool
+ * holds, hardest first, and the miner does not change the Student's state. The same Student state, pool and
+ * iteration give the same feedback.
+ */
+public interface FeedbackMiner {
+
+    /**
+     * Mines the pool.
+     *
+     * @param student the Student after this iteration's training
+     * @param pool the unlabeled documents to examine; an empty pool gives empty feedback
+     * @param iteration the loop iteration ({@code >= 0}), recorded in the result
+     */
+    Feedback mine(Student student, List<Document> pool, int iteration);
+}

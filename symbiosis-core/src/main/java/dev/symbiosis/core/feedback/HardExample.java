@@ -1,0 +1,58 @@
+package dev.symbiosis.core.feedback;
+
+import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.Span;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A pool document the Student found hard, with the signals that made it so.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param document the pool document (possibly a window of a longer one)
+ * @param meanEntropy mean predictive entropy per position (nats), {@code >= 0}
+ * @param meanLogProb mean log-likelihood per token (nats), {@code <= 0}
+ * @param hardness the value it was ranked by (larger is harder)
+ * @param salientSpans character spans of {@code document.text()} where the loss is most sensitive, most salient
+ *     first; empty when saliency was not computed
+ * @param saliency the per-token saliency, or {@code null} when not computed
+ */
+public record HardExample(
+        Document document,
+        double meanEntropy,
+        double meanLogProb,
+        double hardness,
+        ImmutableList<Span> salientSpans,
+        SaliencyMap saliency) {
+
+    public HardExample {
+        Objects.requireNonNull(document, "document");
+        if (!Double.isFinite(meanEntropy) || !Double.isFinite(meanLogProb) || !Double.isFinite(hardness)) {
+            throw new IllegalArgumentException("signals of hard example '" + document.id() + "' must be finite");
+        }
+        salientSpans = salientSpans == null ? ImmutableList.of() : salientSpans;
+        for (Span s : salientSpans) {
+            if (s.end() > document.text().length()) {
+                throw new IllegalArgumentException("salient span " + s + " exceeds document '" + document.id() + "'");
+            }
+        }
+    }
+
+    /** A hard example without saliency. */
+    public static HardExample of(Document document, double meanEntropy, double meanLogProb, double hardness) {
+        return new HardExample(document, meanEntropy, meanLogProb, hardness, ImmutableList.of(), null);
+    }
+
+    public Optional<SaliencyMap> saliencyMap() {
+        return Optional.ofNullable(saliency);
+    }
+
+    /** The salient spans' texts, most salient first. */
+    public List<String> salientTexts() {
+        return salientSpans.stream().map(s -> s.of(document.text())).toList();
+    }
+}

@@ -1,0 +1,318 @@
+package dev.symbiosis.core.feedback;
+
+import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.Student;
+import dev.symbiosis.core.model.TokenScores;
+import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.Span;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The default {@link FeedbackMiner} (the proposal's hybrid Step C): ranks pool windows by the Student's
+ * uncertainty (C1: mean predictive entropy, or mean negative log-likelihood), keeps the hardest, and marks in each
+ * the spans where the gradient of the Student's loss w.r.t. its input embeddings is largest (C2).
+ *
+ * <p>Long documents are cut into windows of about {@link Builder#optWindowChars(int) windowChars} characters at
+ * whitespace, each mined as its own document with id {@code "<id>#<offset>"}, so that hardness is local and fits
+ * a small model's context. Windows whose text gives fewer than two tokens are skipped.
+ *
+ * <p>Deterministic: ties in hardness keep pool order. Thread-safe if the Student is; the miner itself holds only
+ * its configuration.
+ */
+public final class UncertaintyFeedbackMiner implements FeedbackMiner {
+
+    /** What "hard" means. */
+    public enum Signal {
+        /** Highest mean predictive entropy: the Student does not know what comes next. */
+        ENTROPY,
+        /** Lowest mean log-likelihood: the real text surprises the Student. */
+        LOW_LOG_LIKELIHOOD
+    }
+
+    private final Signal signal;
+    private final int topK;
+    private final double fraction;
+    private final boolean saliency;
+    private final int spanTokens;
+    private final int spansPerExample;
+    private final int windowChars;
+    private final int batchSize;
+
+    private UncertaintyFeedbackMiner(Builder b) {
+        this.signal = b.signal;
+        this.topK = b.topK;
+        this.fraction = b.fraction;
+        this.saliency = b.saliency;
+        this.spanTokens = b.spanTokens;
+        this.spansPerExample = b.spansPerExample;
+        this.windowChars = b.windowChars;
+        this.batchSize = b.batchSize;
+    }
+
+    /** A builder with the defaults named on each option. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The miner with every default. */
+    public static UncertaintyFeedbackMiner create() {
+        return builder().build();
+    }
+
+    public Signal signal() {
+        return signal;
+    }
+
+    public boolean usesSaliency() {
+        return saliency;
+    }
+
+    @Override
+    public Feedback mine(Student student, List<Document> pool, int iteration) {
+        Objects.requireNonNull(student, "student");
+        Objects.requireNonNull(pool, "pool");
+        if (iteration < 0) {
+            throw new IllegalArgumentException("iteration must be >= 0, got " + iteration);
+        }
+        List<Document> windows = new ArrayList<>();
+        for (Document d : pool) {
+            windows.addAll(windows(d, windowChars));
+        }
+        if (windows.isEmpty()) {
+            return Feedback.none(iteration);
+        }
+        List<Candidate> candidates = new ArrayList<>(windows.size());
+        double sumH = 0;
+        double sumLp = 0;
+        for (int from = 0; from < windows.size(); from += batchSize) {
+            List<Document> batch = windows.subList(from, Math.min(windows.size(), from + batchSize));
+            List<TokenScores> scores = student.score(batch.stream().map(Document::text).toList());
+            if (scores.size() != batch.size()) {
+                throw new IllegalStateException("student returned " + scores.size() + " scores for " + batch.size()
+                        + " texts");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                TokenScores s = scores.get(i);
+                if (s.predictedCount() == 0) {
+                    continue;
+                }
+                double h = s.meanEntropy();
+                double lp = s.meanLogProb();
+                sumH += h;
+                sumLp += lp;
+                double hardness = signal == Signal.ENTROPY ? h : -lp;
+                candidates.add(new Candidate(from + i, batch.get(i), h, lp, hardness));
+            }
+        }
+        int examined = candidates.size();
+        if (examined == 0) {
+            return new Feedback(iteration, windows.size(), ImmutableList.of(), Double.NaN, Double.NaN);
+        }
+        // Stable sort: equal hardness keeps pool order, so the result is deterministic.
+        candidates.sort(Comparator.comparingDouble(Candidate::hardness).reversed());
+        int keep = fraction > 0 ? (int) Math.ceil(fraction * examined) : topK;
+        List<Candidate> chosen = candidates.subList(0, Math.min(keep, examined));
+
+        ImmutableList.Builder<HardExample> out = ImmutableList.builder();
+        if (!saliency) {
+            for (Candidate c : chosen) {
+                out.add(HardExample.of(c.doc, c.entropy, c.logProb, c.hardness));
+            }
+        } else {
+            for (int from = 0; from < chosen.size(); from += batchSize) {
+                List<Candidate> batch = chosen.subList(from, Math.min(chosen.size(), from + batchSize));
+                List<SaliencyMap> maps = student.saliency(batch.stream().map(c -> c.doc.text()).toList());
+                for (int i = 0; i < batch.size(); i++) {
+                    Candidate c = batch.get(i);
+                    SaliencyMap m = maps.get(i);
+                    out.add(new HardExample(c.doc, c.entropy, c.logProb, c.hardness,
+                            topSpans(m, spanTokens, spansPerExample), m));
+                }
+            }
+        }
+        return new Feedback(iteration, windows.size(), out.build(), sumH / examined, sumLp / examined);
+    }
+
+    /**
+     * The {@code count} non-overlapping windows of {@code width} tokens with the largest summed saliency, most
+     * salient first, as character spans.
+     */
+    static ImmutableList<Span> topSpans(SaliencyMap m, int width, int count) {
+        int n = m.size();
+        int w = Math.min(width, n);
+        int windowsCount = n - w + 1;
+        double[] sums = new double[windowsCount];
+        double s = 0;
+        for (int i = 0; i < w; i++) {
+            s += m.norms().get(i);
+        }
+        sums[0] = s;
+        for (int i = 1; i < windowsCount; i++) {
+            s += m.norms().get(i + w - 1) - m.norms().get(i - 1);
+            sums[i] = s;
+        }
+        boolean[] taken = new boolean[n];
+        ImmutableList.Builder<Span> spans = ImmutableList.builder();
+        for (int k = 0; k < count; k++) {
+            int best = -1;
+            for (int i = 0; i < windowsCount; i++) {
+                if (!free(taken, i, w)) {
+                    continue;
+                }
+                if (best < 0 || sums[i] > sums[best]) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            for (int i = best; i < best + w; i++) {
+                taken[i] = true;
+            }
+            spans.add(new Span(m.starts().get(best), m.ends().get(best + w - 1)));
+        }
+        return spans.build();
+    }
+
+    private static boolean free(boolean[] taken, int from, int w) {
+        for (int i = from; i < from + w; i++) {
+            if (taken[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Cuts a document into windows of at most about {@code maxChars} characters, breaking at whitespace (a window
+     * is cut mid-word only when a single word is longer than {@code maxChars}). {@code maxChars <= 0} keeps the
+     * document whole.
+     */
+    static List<Document> windows(Document d, int maxChars) {
+        String t = d.text();
+        if (maxChars <= 0 || t.length() <= maxChars) {
+            return List.of(d);
+        }
+        List<Document> out = new ArrayList<>();
+        int start = 0;
+        while (start < t.length()) {
+            while (start < t.length() && Character.isWhitespace(t.charAt(start))) {
+                start++;
+            }
+            if (start >= t.length()) {
+                break;
+            }
+            int end = Math.min(t.length(), start + maxChars);
+            if (end < t.length()) {
+                int cut = end;
+                while (cut > start && !Character.isWhitespace(t.charAt(cut))) {
+                    cut--;
+                }
+                if (cut > start) {
+                    end = cut;
+                }
+            }
+            String part = t.substring(start, end).strip();
+            if (!part.isEmpty()) {
+                out.add(new Document(d.id() + "#" + start, part,
+                        d.provenance().with("window", start + ":" + end)));
+            }
+            start = end;
+        }
+        return out;
+    }
+
+    private record Candidate(int index, Document doc, double entropy, double logProb, double hardness) {}
+
+    /** Options of {@link UncertaintyFeedbackMiner}; every option has a default. */
+    public static final class Builder {
+        private Signal signal = Signal.ENTROPY;
+        private int topK = 16;
+        private double fraction = 0;
+        private boolean saliency = true;
+        private int spanTokens = 8;
+        private int spansPerExample = 2;
+        private int windowChars = 480;
+        private int batchSize = 16;
+
+        private Builder() {}
+
+        /** What ranks the pool. Default {@link Signal#ENTROPY}. */
+        public Builder optSignal(Signal value) {
+            this.signal = Objects.requireNonNull(value, "signal");
+            return this;
+        }
+
+        /** Keep the {@code k} hardest windows. Default 16. Clears {@link #optFraction}. */
+        public Builder optTopK(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("topK must be >= 1, got " + k);
+            }
+            this.topK = k;
+            this.fraction = 0;
+            return this;
+        }
+
+        /**
+         * Keep the hardest {@code f} share of the windows (a percentile cut, at least one), instead of a fixed
+         * top-k. Default: not set (top-k is used).
+         */
+        public Builder optFraction(double f) {
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException("fraction must be in (0, 1], got " + f);
+            }
+            this.fraction = f;
+            return this;
+        }
+
+        /** Compute gradient saliency and salient spans for the kept windows (C2). Default {@code true}. */
+        public Builder optSaliency(boolean value) {
+            this.saliency = value;
+            return this;
+        }
+
+        /** Width of a salient span in tokens. Default 8. */
+        public Builder optSpanTokens(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("spanTokens must be >= 1, got " + value);
+            }
+            this.spanTokens = value;
+            return this;
+        }
+
+        /** Non-overlapping salient spans per hard example. Default 2. */
+        public Builder optSpansPerExample(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("spansPerExample must be >= 1, got " + value);
+            }
+            this.spansPerExample = value;
+            return this;
+        }
+
+        /** Window length in characters for long documents; {@code 0} keeps documents whole. Default 480. */
+        public Builder optWindowChars(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("windowChars must be >= 0, got " + value);
+            }
+            this.windowChars = value;
+            return this;
+        }
+
+        /** Texts per scoring/saliency call. Default 16. */
+        public Builder optBatchSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1, got " + value);
+            }
+            this.batchSize = value;
+            return this;
+        }
+
+        public UncertaintyFeedbackMiner build() {
+            return new UncertaintyFeedbackMiner(this);
+        }
+    }
+}
