@@ -1,0 +1,239 @@
+package dev.symbiosis.core.testing;
+
+import com.google.common.primitives.ImmutableDoubleArray;
+import com.google.common.primitives.ImmutableIntArray;
+import dev.symbiosis.core.model.Generator;
+import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.PromptCompletion;
+import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.SamplingConfig;
+import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.Student;
+import dev.symbiosis.core.model.TokenScores;
+import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.core.text.Provenance;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Test double: a character bigram language model over 128 symbols (a char's value mod 128) with add-alpha
+ * smoothing. It is a real (if weak) model, so loop and contract tests exercise real learning without DJL.
+ * "Saliency" is the surprisal of the token's successor: a stand-in with the right shape, not a gradient.
+ */
+public final class CharBigramModel implements Generator, Student {
+
+    static final int V = 128;
+    private static final double ALPHA = 0.5;
+    /** Count added per bigram occurrence and unit of weight: strong enough to move probabilities visibly. */
+    private static final double RATE = 4.0;
+
+    private final double[][] counts = new double[V][V];
+    private final double[] rowTotals = new double[V];
+    private final String name;
+
+    public CharBigramModel(String name) {
+        this.name = name;
+    }
+
+    /** A model pre-trained on {@code texts}. */
+    public static CharBigramModel trainedOn(String name, List<String> texts) {
+        CharBigramModel m = new CharBigramModel(name);
+        for (String t : texts) {
+            m.add(t, 0, 1.0);
+        }
+        return m;
+    }
+
+    private static int sym(char c) {
+        return c % V;
+    }
+
+    private void add(String text, int from, double weight) {
+        for (int i = Math.max(1, from); i < text.length(); i++) {
+            int a = sym(text.charAt(i - 1));
+            int b = sym(text.charAt(i));
+            counts[a][b] += RATE * weight;
+            rowTotals[a] += RATE * weight;
+        }
+    }
+
+    private double prob(int a, int b) {
+        return (counts[a][b] + ALPHA) / (rowTotals[a] + ALPHA * V);
+    }
+
+    private double entropy(int a) {
+        double h = 0;
+        for (int b = 0; b < V; b++) {
+            double p = prob(a, b);
+            h -= p * Math.log(p);
+        }
+        return h;
+    }
+
+    @Override
+    public List<TokenScores> score(List<String> texts) {
+        List<TokenScores> out = new ArrayList<>();
+        for (String t : texts) {
+            if (t.isEmpty()) {
+                throw new IllegalArgumentException("cannot score an empty text");
+            }
+            int n = t.length();
+            int[] ids = new int[n];
+            int[] starts = new int[n];
+            int[] ends = new int[n];
+            double[] lp = new double[n - 1];
+            double[] h = new double[n - 1];
+            for (int i = 0; i < n; i++) {
+                ids[i] = sym(t.charAt(i));
+                starts[i] = i;
+                ends[i] = i + 1;
+                if (i > 0) {
+                    lp[i - 1] = Math.log(prob(ids[i - 1], ids[i]));
+                    h[i - 1] = entropy(ids[i - 1]);
+                }
+            }
+            out.add(new TokenScores(t, ImmutableIntArray.copyOf(ids), ImmutableIntArray.copyOf(starts),
+                    ImmutableIntArray.copyOf(ends), ImmutableDoubleArray.copyOf(lp), ImmutableDoubleArray.copyOf(h)));
+        }
+        return out;
+    }
+
+    @Override
+    public List<SaliencyMap> saliency(List<String> texts) {
+        List<SaliencyMap> out = new ArrayList<>();
+        for (TokenScores s : score(texts)) {
+            double[] norms = new double[s.size()];
+            for (int i = 0; i < s.size() - 1; i++) {
+                norms[i] = -s.logProbs().get(i);
+            }
+            out.add(new SaliencyMap(s.text(), s.ids(), s.starts(), s.ends(), ImmutableDoubleArray.copyOf(norms)));
+        }
+        return out;
+    }
+
+    @Override
+    public TrainingReport train(List<TrainingText> texts) {
+        if (texts.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        double loss = meanNll(texts.stream().map(TrainingText::text).toList());
+        long tokens = 0;
+        for (TrainingText t : texts) {
+            add(t.text(), 0, t.weight());
+            tokens += t.text().length() - 1;
+        }
+        double after = meanNll(texts.stream().map(TrainingText::text).toList());
+        return new TrainingReport(texts.size(), 1, tokens, loss, after);
+    }
+
+    @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples) {
+        if (examples.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        long tokens = 0;
+        List<String> full = new ArrayList<>();
+        for (PromptCompletion pc : examples) {
+            String text = pc.prompt() + pc.completion();
+            add(text, Math.max(1, pc.prompt().length()), pc.weight());
+            tokens += pc.completion().length();
+            full.add(text);
+        }
+        double loss = meanNll(full);
+        return new TrainingReport(examples.size(), 1, tokens, loss, loss);
+    }
+
+    private double meanNll(List<String> texts) {
+        double s = 0;
+        int n = 0;
+        for (TokenScores ts : score(texts.stream().filter(t -> t.length() > 1).toList())) {
+            s -= ts.sumLogProb();
+            n += ts.predictedCount();
+        }
+        return n == 0 ? 0 : s / n;
+    }
+
+    @Override
+    public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
+        List<Sample> out = new ArrayList<>();
+        for (int p = 0; p < prompts.size(); p++) {
+            Prompt prompt = prompts.get(p);
+            SplittableRandom rnd = new SplittableRandom(sampling.seed() * 31 + p);
+            StringBuilder sb = new StringBuilder();
+            int prev = prompt.text().isEmpty() ? sym(' ') : sym(prompt.text().charAt(prompt.text().length() - 1));
+            for (int i = 0; i < sampling.maxNewTokens(); i++) {
+                int next = sampling.isGreedy() ? argmax(prev) : draw(prev, sampling.temperature(), rnd);
+                sb.append((char) Math.max(next, 32));
+                prev = next;
+            }
+            out.add(new Sample(prompt, sb.toString(), sampling.maxNewTokens(),
+                    Provenance.of(name).with("temperature", Double.toString(sampling.temperature()))));
+        }
+        return out;
+    }
+
+    private int argmax(int a) {
+        int best = 0;
+        for (int b = 1; b < V; b++) {
+            if (counts[a][b] > counts[a][best]) {
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    private int draw(int a, double temperature, SplittableRandom rnd) {
+        double[] w = new double[V];
+        double total = 0;
+        for (int b = 0; b < V; b++) {
+            w[b] = Math.pow(prob(a, b), 1.0 / temperature);
+            total += w[b];
+        }
+        double u = rnd.nextDouble() * total;
+        for (int b = 0; b < V; b++) {
+            u -= w[b];
+            if (u <= 0) {
+                return b;
+            }
+        }
+        return V - 1;
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder sb = new StringBuilder();
+        for (int a = 0; a < V; a++) {
+            for (int b = 0; b < V; b++) {
+                sb.append(counts[a][b]).append(b + 1 < V ? ' ' : '\n');
+            }
+        }
+        Path tmp = dir.resolve("bigram.txt.tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve("bigram.txt"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void restore(Path dir) throws IOException {
+        List<String> lines = Files.readAllLines(dir.resolve("bigram.txt"), StandardCharsets.UTF_8);
+        if (lines.size() != V) {
+            throw new IOException(dir.resolve("bigram.txt") + ": expected " + V + " rows, got " + lines.size());
+        }
+        for (int a = 0; a < V; a++) {
+            String[] parts = lines.get(a).split(" ");
+            rowTotals[a] = 0;
+            for (int b = 0; b < V; b++) {
+                counts[a][b] = Double.parseDouble(parts[b]);
+                rowTotals[a] += counts[a][b];
+            }
+        }
+    }
+}
