@@ -2,13 +2,12 @@ package dev.symbiosis.core.testing;
 
 import com.google.common.primitives.ImmutableDoubleArray;
 import com.google.common.primitives.ImmutableIntArray;
-import dev.symbiosis.core.model.Generator;
+import dev.symbiosis.core.model.LanguageModel;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.model.SaliencyMap;
-import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
@@ -27,7 +26,7 @@ import java.util.SplittableRandom;
  * smoothing. It is a real (if weak) model, so loop and contract tests exercise real learning without DJL.
  * "Saliency" is the surprisal of the token's successor: a stand-in with the right shape, not a gradient.
  */
-public final class CharBigramModel implements Generator, Student {
+public final class CharBigramModel implements LanguageModel {
 
     static final int V = 128;
     private static final double ALPHA = 0.5;
@@ -75,6 +74,11 @@ public final class CharBigramModel implements Generator, Student {
             h -= p * Math.log(p);
         }
         return h;
+    }
+
+    @Override
+    public int countTokens(String text) {
+        return text.length();
     }
 
     @Override

@@ -1,0 +1,393 @@
+package dev.symbiosis.core.loop;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.symbiosis.core.curriculum.Curriculum;
+import dev.symbiosis.core.curriculum.TemplateCurriculum;
+import dev.symbiosis.core.feedback.Feedback;
+import dev.symbiosis.core.feedback.FeedbackMiner;
+import dev.symbiosis.core.feedback.HardExample;
+import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
+import dev.symbiosis.core.measure.TextSetMeasure;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.Span;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Runs strategies through the same iterations, records and checkpoints (proposal Section 3.1; design: "one
+ * symbiotic iteration"). Per strategy and iteration {@code t = 1..T}: {@link Strategy#prepare} (Step A or the
+ * baseline's data), Student training (Step B), {@link Strategy#afterTraining} (Steps C and D), evaluation on the
+ * held-out suite, measurement of the iteration's texts, the release files, a checkpoint, and one
+ * {@link IterationRecord}. Iteration 0 records Student 0's evaluation.
+ *
+ * <p>Resumption: running again on the same run folder continues every strategy from its last iteration that has
+ * both a record and a complete checkpoint; records past it are dropped and redone. Every random choice derives
+ * from {@link LoopConfig#seedFor}, so a resumed run gives the records of an uninterrupted one (on CPU, given
+ * deterministic models).
+ *
+ * <p>Strategies run one after the other; each loads its own Student 0 and, when needed, its own Generator 0, and
+ * closes them at the end. Not thread-safe.
+ */
+public final class SymbiosisLoop {
+
+    private final LoopConfig config;
+    private final Supplier<LanguageModel> generator0;
+    private final Supplier<LanguageModel> student0;
+    private final StudentEvaluator evaluator;
+    private final RunStore store;
+    private final List<Document> pool;
+    private final List<Document> realStream;
+    private final Curriculum curriculum;
+    private final FeedbackMiner miner;
+    private final TextSetMeasure measure;
+    private final List<LoopListener> listeners;
+
+    private SymbiosisLoop(Builder b) {
+        this.config = b.config;
+        this.generator0 = b.generator0;
+        this.student0 = b.student0;
+        this.evaluator = b.evaluator;
+        this.store = b.store;
+        this.pool = List.copyOf(b.pool);
+        this.realStream = List.copyOf(b.realStream);
+        this.curriculum = b.curriculum;
+        this.miner = b.miner;
+        this.measure = b.measure;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    /**
+     * @param config sizes and seeds
+     * @param generator0 loads a fresh Generator 0 (called once per strategy that needs one)
+     * @param student0 loads a fresh Student 0 (called once per strategy)
+     * @param evaluator the held-out evaluation
+     * @param store the run folder
+     */
+    public static Builder builder(LoopConfig config, Supplier<LanguageModel> generator0,
+            Supplier<LanguageModel> student0, StudentEvaluator evaluator, RunStore store) {
+        return new Builder(config, generator0, student0, evaluator, store);
+    }
+
+    /** Runs every strategy in order; returns all records of the run folder afterwards. */
+    public List<IterationRecord> run(List<? extends Strategy> strategies) throws IOException {
+        for (Strategy s : strategies) {
+            run(s);
+        }
+        return store.records();
+    }
+
+    /** Runs (or resumes) one strategy; returns its records. */
+    public List<IterationRecord> run(Strategy strategy) throws IOException {
+        String name = strategy.name();
+        Path sdir = store.strategyDir(name);
+        List<IterationRecord> all = store.records();
+        List<IterationRecord> mine = new ArrayList<>(all.stream().filter(r -> r.strategy().equals(name)).toList());
+        int resumeAt = 0;
+        for (IterationRecord r : mine) {
+            if (r.iteration() >= 1 && store.hasCheckpoint(name, r.iteration())) {
+                resumeAt = Math.max(resumeAt, r.iteration());
+            }
+        }
+        final int done = resumeAt;
+        boolean hasInitial = mine.stream().anyMatch(r -> r.iteration() == 0);
+        if (mine.stream().anyMatch(r -> r.iteration() > done)) {
+            // records without a checkpoint behind them are redone
+            all.removeIf(r -> r.strategy().equals(name) && r.iteration() > done);
+            mine.removeIf(r -> r.iteration() > done);
+            store.writeRecords(all);
+        }
+        if (mine.stream().anyMatch(r -> r.stopped() != null) || done >= config.iterations()) {
+            notify(l -> l.strategyFinished(name, "resumed-complete"));
+            return mine;
+        }
+        notify(l -> l.strategyStarted(name, done + 1, config.iterations()));
+        try (LanguageModel student = student0.get();
+                IterationContext.ModelSlot generator = new IterationContext.ModelSlot(generator0)) {
+            Path initialStudent = sdir.resolve("initial-student");
+            if (!Files.exists(initialStudent.resolve("COMPLETE"))) {
+                Path tmp = sdir.resolve("initial-student.tmp");
+                AtomicFiles.deleteTree(tmp);
+                student.save(tmp);
+                AtomicFiles.write(tmp.resolve("COMPLETE"), new byte[0]);
+                AtomicFiles.deleteTree(initialStudent);
+                Files.move(tmp, initialStudent, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            if (done >= 1) {
+                Path ck = store.checkpointDir(name, done);
+                student.restore(ck.resolve("student"));
+                if (strategy.evolvesGenerator() && Files.exists(ck.resolve("generator"))) {
+                    generator.get().restore(ck.resolve("generator"));
+                }
+                strategy.restoreState(ck.resolve("state"));
+            }
+            if (!hasInitial) {
+                Evaluation e = evaluator.evaluate(student, sink(name, 0, "evaluate student 0"));
+                IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(), e.figures(), new TreeMap<>(),
+                        null, TrainingReport.empty(), null, null, 0, 0, 0, false, null);
+                store.append(r0);
+                mine.add(r0);
+                notify(l -> l.iterationFinished(r0, new TreeMap<>()));
+            }
+            RealStream stream = new RealStream(realStream, config.seedFor(0, "real stream"), student::countTokens);
+            for (int t = done + 1; t <= config.iterations(); t++) {
+                IterationRecord r = iteration(strategy, t, student, generator, initialStudent, stream, mine);
+                mine.add(r);
+                if (r.stopped() != null) {
+                    notify(l -> l.strategyFinished(name, "plateau"));
+                    return mine;
+                }
+            }
+        }
+        notify(l -> l.strategyFinished(name, "done"));
+        return mine;
+    }
+
+    private IterationRecord iteration(Strategy strategy, int t, LanguageModel student,
+            IterationContext.ModelSlot generator, Path initialStudent, RealStream stream,
+            List<IterationRecord> previous) throws IOException {
+        String name = strategy.name();
+        SortedMap<String, Double> seconds = new TreeMap<>();
+        IterationContext ctx = new IterationContext(t, config, student, generator, initialStudent, stream, pool,
+                curriculum, miner, step -> sink(name, t, step));
+
+        long t0 = System.nanoTime();
+        IterationData data = strategy.prepare(ctx);
+        seconds.put("prepare", secondsSince(t0));
+
+        t0 = System.nanoTime();
+        sink(name, t, "train student").progress(0, 1);
+        TrainingReport studentReport = student.train(data.trainingTexts());
+        sink(name, t, "train student").progress(1, 1);
+        seconds.put("train_student", secondsSince(t0));
+
+        t0 = System.nanoTime();
+        strategy.afterTraining(ctx, data);
+        seconds.put("feedback_and_generator", secondsSince(t0));
+
+        t0 = System.nanoTime();
+        Evaluation eval = evaluator.evaluate(student, sink(name, t, "evaluate"));
+        seconds.put("evaluate", secondsSince(t0));
+
+        t0 = System.nanoTime();
+        List<TrainingText> synthetic = data.trainingTexts().stream()
+                .filter(x -> IterationContext.SYNTHETIC.equals(x.provenance().attributes().get(
+                        IterationContext.ORIGIN)))
+                .toList();
+        boolean measuredSynthetic = !synthetic.isEmpty();
+        List<String> measured = (measuredSynthetic ? synthetic : data.trainingTexts()).stream()
+                .map(TrainingText::text).toList();
+        SortedMap<String, Double> figures = new TreeMap<>();
+        if (measure != null && !measured.isEmpty()) {
+            sink(name, t, "measure texts").progress(0, 1);
+            figures.putAll(measure.measure(measured));
+            sink(name, t, "measure texts").progress(1, 1);
+        }
+        seconds.put("measure", secondsSince(t0));
+
+        long tokens = 0;
+        long realTokens = 0;
+        for (TrainingText x : data.trainingTexts()) {
+            int n = student.countTokens(x.text());
+            tokens += n;
+            if (IterationContext.REAL.equals(x.provenance().attributes().get(IterationContext.ORIGIN))) {
+                realTokens += n;
+            }
+        }
+
+        writeRelease(name, t, data);
+
+        t0 = System.nanoTime();
+        store.writeCheckpoint(name, t, dir -> {
+            student.save(dir.resolve("student"));
+            if (strategy.evolvesGenerator() && generator.isLoaded()) {
+                generator.get().save(dir.resolve("generator"));
+            }
+            Files.createDirectories(dir.resolve("state"));
+            strategy.saveState(dir.resolve("state"));
+        });
+        seconds.put("checkpoint", secondsSince(t0));
+
+        String stopped = plateaued(previous, eval) ? "plateau" : null;
+        IterationRecord r = new IterationRecord(name, t, eval.headlineName(), eval.figures(), figures,
+                measuredSynthetic ? IterationContext.SYNTHETIC : IterationContext.REAL, studentReport,
+                data.generatorTraining(), summary(data.feedback()), data.trainingTexts().size(), tokens,
+                tokens == 0 ? 0 : (double) realTokens / tokens, data.realStreamReused(), stopped);
+        store.append(r);
+        store.pruneCheckpoints(name, t);
+        store.appendTiming(name, t, seconds);
+        notify(l -> l.iterationFinished(r, seconds));
+        return r;
+    }
+
+    /** Whether the headline has not improved by minDelta for {@code patience} iterations, this one included. */
+    private boolean plateaued(List<IterationRecord> previous, Evaluation now) {
+        int patience = config.patience();
+        if (patience == 0) {
+            return false;
+        }
+        List<Double> history = new ArrayList<>();
+        for (IterationRecord r : previous) {
+            history.add(r.headlineValue());
+        }
+        history.add(now.headline());
+        int n = history.size();
+        if (n <= patience) {
+            return false;
+        }
+        double best = Double.NaN;
+        for (int i = 0; i < n - patience; i++) {
+            double v = history.get(i);
+            if (Double.isNaN(best) || (now.higherIsBetter() ? v > best : v < best)) {
+                best = v;
+            }
+        }
+        for (int i = n - patience; i < n; i++) {
+            double v = history.get(i);
+            if (now.higherIsBetter() ? v > best + config.minDelta() : v < best - config.minDelta()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static IterationRecord.FeedbackSummary summary(Feedback f) {
+        if (f == null) {
+            return null;
+        }
+        double h = 0;
+        double lp = 0;
+        for (HardExample e : f.hardExamples()) {
+            h += e.meanEntropy();
+            lp += e.meanLogProb();
+        }
+        int k = f.hardExamples().size();
+        return new IterationRecord.FeedbackSummary(f.poolSize(), k, f.poolMeanEntropy(), f.poolMeanLogProb(),
+                k == 0 ? Double.NaN : h / k, k == 0 ? Double.NaN : lp / k);
+    }
+
+    private void writeRelease(String strategy, int t, IterationData data) throws IOException {
+        Path dir = store.iterationDir(strategy, t);
+        List<String> lines = new ArrayList<>();
+        for (Sample s : data.synthetic()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("prompt", s.prompt().text());
+            o.put("completion", s.completion());
+            o.put("new_tokens", s.newTokens());
+            o.set("prompt_provenance", TextsFile.provenanceJson(s.prompt().provenance()));
+            o.set("provenance", TextsFile.provenanceJson(s.provenance()));
+            lines.add(Json.MAPPER.writeValueAsString(o));
+        }
+        AtomicFiles.writeLines(dir.resolve("synthetic.jsonl"), lines);
+        if (data.feedback() != null) {
+            List<String> hard = new ArrayList<>();
+            for (HardExample h : data.feedback().hardExamples()) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("id", h.document().id());
+                o.put("text", h.document().text());
+                o.put("mean_entropy", h.meanEntropy());
+                o.put("mean_log_prob", h.meanLogProb());
+                o.put("hardness", h.hardness());
+                ArrayNode spans = o.putArray("salient_spans");
+                for (Span sp : h.salientSpans()) {
+                    ObjectNode so = spans.addObject();
+                    so.put("start", sp.start());
+                    so.put("end", sp.end());
+                    so.put("text", sp.of(h.document().text()));
+                }
+                o.set("provenance", TextsFile.provenanceJson(h.document().provenance()));
+                hard.add(Json.MAPPER.writeValueAsString(o));
+            }
+            AtomicFiles.writeLines(dir.resolve("hard-examples.jsonl"), hard);
+        }
+    }
+
+    private ProgressSink sink(String strategy, int iteration, String step) {
+        return (done, total) -> notify(l -> l.stepProgress(strategy, iteration, step, done, total));
+    }
+
+    private void notify(java.util.function.Consumer<LoopListener> event) {
+        for (LoopListener l : listeners) {
+            event.accept(l);
+        }
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Options of {@link SymbiosisLoop}. */
+    public static final class Builder {
+        private final LoopConfig config;
+        private final Supplier<LanguageModel> generator0;
+        private final Supplier<LanguageModel> student0;
+        private final StudentEvaluator evaluator;
+        private final RunStore store;
+        private List<Document> pool = List.of();
+        private List<Document> realStream = List.of();
+        private Curriculum curriculum = TemplateCurriculum.create();
+        private FeedbackMiner miner = UncertaintyFeedbackMiner.create();
+        private TextSetMeasure measure;
+        private final List<LoopListener> listeners = new ArrayList<>();
+
+        private Builder(LoopConfig config, Supplier<LanguageModel> generator0, Supplier<LanguageModel> student0,
+                StudentEvaluator evaluator, RunStore store) {
+            this.config = Objects.requireNonNull(config, "config");
+            this.generator0 = Objects.requireNonNull(generator0, "generator0");
+            this.student0 = Objects.requireNonNull(student0, "student0");
+            this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** The unlabeled pool mined in Step C. Default empty (Symbiosis then gets no feedback). */
+        public Builder optPool(List<Document> value) {
+            this.pool = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The real-data stream of the real-data baselines. Default empty (they then fail with a clear error). */
+        public Builder optRealStream(List<Document> value) {
+            this.realStream = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Default {@link TemplateCurriculum#create()}. */
+        public Builder optCurriculum(Curriculum value) {
+            this.curriculum = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Default {@link UncertaintyFeedbackMiner#create()}. */
+        public Builder optMiner(FeedbackMiner value) {
+            this.miner = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Measurement of each iteration's texts (diversity, fidelity). Default none. */
+        public Builder optMeasure(TextSetMeasure value) {
+            this.measure = value;
+            return this;
+        }
+
+        /** Adds a listener. Default none. */
+        public Builder addListener(LoopListener value) {
+            this.listeners.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        public SymbiosisLoop build() {
+            return new SymbiosisLoop(this);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.symbiosis.core.loop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableSortedMap;
+import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.core.text.Provenance;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSONL files of prompts and training texts (strategy state, synthetic data releases), written atomically and
+ * read back with errors naming the file and line.
+ */
+public final class TextsFile {
+
+    private TextsFile() {}
+
+    /** One JSON object for a provenance: {@code source}, {@code iteration}, {@code attributes}. */
+    public static ObjectNode provenanceJson(Provenance p) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("source", p.source());
+        o.put("iteration", p.iteration());
+        ObjectNode a = o.putObject("attributes");
+        p.attributes().forEach(a::put);
+        return o;
+    }
+
+    static Provenance provenanceOf(JsonNode o, Path file, int line) throws IOException {
+        JsonNode src = o.get("source");
+        JsonNode it = o.get("iteration");
+        if (src == null || !src.isTextual() || it == null || !it.canConvertToInt()) {
+            throw new IOException(file + ":" + line + ": provenance needs a string 'source' and an int 'iteration'");
+        }
+        ImmutableSortedMap.Builder<String, String> attrs = ImmutableSortedMap.naturalOrder();
+        JsonNode a = o.get("attributes");
+        if (a != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> f = a.fields(); f.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = f.next();
+                attrs.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return new Provenance(src.asText(), it.asInt(), attrs.build());
+    }
+
+    public static void writePrompts(Path file, List<Prompt> prompts) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (Prompt p : prompts) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("text", p.text());
+            o.set("provenance", provenanceJson(p.provenance()));
+            lines.add(Json.MAPPER.writeValueAsString(o));
+        }
+        AtomicFiles.writeLines(file, lines);
+    }
+
+    public static List<Prompt> readPrompts(Path file) throws IOException {
+        List<Prompt> out = new ArrayList<>();
+        readObjects(file, (o, line) -> out.add(new Prompt(text(o, file, line), provenanceOf(o.get("provenance"),
+                file, line))));
+        return out;
+    }
+
+    public static void writeTexts(Path file, List<TrainingText> texts) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (TrainingText t : texts) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("text", t.text());
+            o.put("weight", t.weight());
+            o.set("provenance", provenanceJson(t.provenance()));
+            lines.add(Json.MAPPER.writeValueAsString(o));
+        }
+        AtomicFiles.writeLines(file, lines);
+    }
+
+    public static List<TrainingText> readTexts(Path file) throws IOException {
+        List<TrainingText> out = new ArrayList<>();
+        readObjects(file, (o, line) -> {
+            JsonNode w = o.get("weight");
+            if (w == null || !w.isNumber()) {
+                throw new IOException(file + ":" + line + ": missing numeric field 'weight'");
+            }
+            try {
+                out.add(new TrainingText(text(o, file, line), w.asDouble(), provenanceOf(o.get("provenance"), file,
+                        line)));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ":" + line + ": " + e.getMessage(), e);
+            }
+        });
+        return out;
+    }
+
+    private static String text(JsonNode o, Path file, int line) throws IOException {
+        JsonNode t = o.get("text");
+        if (t == null || !t.isTextual()) {
+            throw new IOException(file + ":" + line + ": missing string field 'text'");
+        }
+        if (o.get("provenance") == null) {
+            throw new IOException(file + ":" + line + ": missing field 'provenance'");
+        }
+        return t.asText();
+    }
+
+    interface ObjectConsumer {
+        void accept(JsonNode o, int line) throws IOException;
+    }
+
+    static void readObjects(Path file, ObjectConsumer consumer) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String s;
+            int line = 0;
+            while ((s = r.readLine()) != null) {
+                line++;
+                if (s.isBlank()) {
+                    continue;
+                }
+                JsonNode o;
+                try {
+                    o = Json.MAPPER.readTree(s);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IOException(file + ":" + line + ": malformed JSON: " + e.getOriginalMessage(), e);
+                }
+                if (!o.isObject()) {
+                    throw new IOException(file + ":" + line + ": expected a JSON object");
+                }
+                consumer.accept(o, line);
+            }
+        }
+    }
+}

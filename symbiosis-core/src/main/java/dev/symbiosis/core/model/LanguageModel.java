@@ -1,0 +1,21 @@
+package dev.symbiosis.core.model;
+
+/**
+ * A language model that can play both roles: sample like a {@link Generator} and learn, score and explain its
+ * loss like a {@link Student}. Recursive self-training needs it (each Student generation samples the next one's
+ * data), and the loop loads Generator 0 and Student 0 as language models.
+ *
+ * <p>Closing releases native resources; a closed model must not be used. The default {@link #close()} does
+ * nothing, for models that hold none.
+ */
+public interface LanguageModel extends Generator, Student, AutoCloseable {
+
+    /**
+     * Number of tokens {@code text} encodes to under this model's tokenizer, so that every strategy can be given
+     * the same training budget in tokens.
+     */
+    int countTokens(String text);
+
+    @Override
+    default void close() {}
+}

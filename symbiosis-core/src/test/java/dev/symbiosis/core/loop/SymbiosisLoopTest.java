@@ -1,0 +1,242 @@
+package dev.symbiosis.core.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.collect.ImmutableSortedMap;
+import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.TokenScores;
+import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.core.strategy.RealMixing;
+import dev.symbiosis.core.strategy.RealUpperBound;
+import dev.symbiosis.core.strategy.RecursiveCollapse;
+import dev.symbiosis.core.strategy.StaticSynthetic;
+import dev.symbiosis.core.strategy.SymbiosisStrategy;
+import dev.symbiosis.core.testing.CharBigramModel;
+import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.Provenance;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SymbiosisLoopTest {
+
+    private static final String[] WORDS = ("the cat sat on a mat while the dog ran to the park and a bird sang in "
+            + "the old tree by the river where children played with a red ball").split(" ");
+
+    private static List<Document> corpus(String prefix, int n, int seed) {
+        List<Document> out = new ArrayList<>();
+        java.util.Random r = new java.util.Random(seed);
+        for (int i = 0; i < n; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < 40; w++) {
+                sb.append(WORDS[r.nextInt(WORDS.length)]).append(w % 9 == 8 ? ". " : " ");
+            }
+            out.add(new Document(prefix + "-" + i, sb.toString().strip(), Provenance.of(prefix)));
+        }
+        return out;
+    }
+
+    private static final List<Document> SEED = corpus("seed", 20, 1);
+    private static final List<Document> POOL = corpus("pool", 30, 2);
+    private static final List<Document> STREAM = corpus("stream", 40, 3);
+    private static final List<String> HELD_OUT = corpus("eval", 5, 4).stream().map(Document::text).toList();
+
+    private static Supplier<LanguageModel> model(String name) {
+        return () -> CharBigramModel.trainedOn(name, SEED.subList(0, name.equals("g0") ? 20 : 5).stream()
+                .map(Document::text).toList());
+    }
+
+    /** Mean NLL per character of the held-out texts: lower is better. */
+    static final StudentEvaluator EVAL = (student, progress) -> {
+        double nll = 0;
+        int n = 0;
+        for (TokenScores s : student.score(HELD_OUT)) {
+            nll -= s.sumLogProb();
+            n += s.predictedCount();
+        }
+        progress.progress(1, 1);
+        return new Evaluation("heldout.nll", false, ImmutableSortedMap.of("heldout.nll", nll / n));
+    };
+
+    private static LoopConfig config(int iterations) {
+        return LoopConfig.builder().optIterations(iterations).optTokenBudget(1200).optGenerationBatch(4)
+                .optSampling(dev.symbiosis.core.model.SamplingConfig.defaults().withMaxNewTokens(60))
+                .optPoolSample(10).optSeed(7).build();
+    }
+
+    private static SymbiosisLoop loop(Path dir, LoopConfig cfg, Supplier<LanguageModel> student) throws IOException {
+        return SymbiosisLoop.builder(cfg, model("g0"), student, EVAL, new RunStore(dir, "{\"test\": 1}"))
+                .optPool(POOL).optRealStream(STREAM)
+                .optMiner(UncertaintyFeedbackMiner.builder().optTopK(4).optWindowChars(120).build())
+                .optMeasure(texts -> new TreeMap<>(Map.of("count", (double) texts.size())))
+                .build();
+    }
+
+    private static List<dev.symbiosis.core.loop.Strategy> strategies() {
+        return List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace(), RecursiveCollapse.accumulate(SEED),
+                new StaticSynthetic(3), RealMixing.golden(), new RealUpperBound());
+    }
+
+    @Test
+    void everyStrategyRunsTheSameBudgetAndWritesItsRecords(@TempDir Path dir) throws IOException {
+        List<IterationRecord> records = loop(dir, config(2), model("s0")).run(strategies());
+        assertEquals(6 * 3, records.size());
+        for (IterationRecord r : records) {
+            if (r.iteration() == 0) {
+                assertEquals(records.get(0).headlineValue(), r.headlineValue(), 0.0, "all start from student 0");
+                continue;
+            }
+            assertTrue(r.trainingTokens() <= 1200 && r.trainingTokens() >= 1000,
+                    r.strategy() + " trained on " + r.trainingTokens() + " tokens");
+            assertTrue(r.studentTraining().steps() > 0);
+            assertTrue(Files.exists(dir.resolve(r.strategy()).resolve("iter-" + r.iteration())
+                    .resolve("synthetic.jsonl")));
+            switch (r.strategy()) {
+                case "symbiosis" -> {
+                    assertNotNull(r.feedback());
+                    assertEquals(4, r.feedback().hardExamples());
+                    assertTrue(r.feedback().hardMeanEntropy() >= r.feedback().poolMeanEntropy());
+                    assertNotNull(r.generatorTraining());
+                    assertEquals(0.0, r.realShare());
+                    assertTrue(Files.exists(dir.resolve("symbiosis/iter-" + r.iteration() + "/hard-examples.jsonl")));
+                }
+                case "real-mixing" -> assertEquals(RealMixing.GOLDEN_REAL_SHARE, r.realShare(), 0.08);
+                case "real-upper-bound" -> {
+                    assertEquals(1.0, r.realShare());
+                    assertEquals("real", r.measuredOrigin());
+                }
+                case "recursive-accumulate" -> assertTrue(r.realShare() > 0 && r.realShare() < 1);
+                default -> {
+                    assertEquals(0.0, r.realShare());
+                    assertNull(r.feedback());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSameSeedGivesIdenticalResults(@TempDir Path a, @TempDir Path b) throws IOException {
+        loop(a, config(2), model("s0")).run(strategies());
+        loop(b, config(2), model("s0")).run(strategies());
+        assertEquals(Files.readString(a.resolve("results.jsonl")), Files.readString(b.resolve("results.jsonl")));
+    }
+
+    /** A Student that crashes on its n-th training call, as a killed process would stop there. */
+    private static Supplier<LanguageModel> crashingOnTrainCall(int n) {
+        return () -> new DelegatingModel((LanguageModel) model("s0").get(), n);
+    }
+
+    @Test
+    void anInterruptedRunResumesToTheSameResults(@TempDir Path whole, @TempDir Path broken) throws IOException {
+        List<dev.symbiosis.core.loop.Strategy> s = List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace());
+        loop(whole, config(3), model("s0")).run(s);
+        for (int crashAt : new int[] {2, 3, 1}) {
+            // calls are counted per student instance: each strategy loads its own, so this crashes the first
+            // strategy that reaches the crashAt-th training call
+            assertThrows(IllegalStateException.class, () -> loop(broken, config(3), crashingOnTrainCall(crashAt))
+                    .run(List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace())));
+        }
+        loop(broken, config(3), model("s0")).run(List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace()));
+        assertEquals(Files.readString(whole.resolve("results.jsonl")),
+                Files.readString(broken.resolve("results.jsonl")));
+        assertFalse(Files.exists(broken.resolve("symbiosis/checkpoint-2")), "old checkpoints are pruned");
+    }
+
+    @Test
+    void aRunFolderOfAnotherConfigurationIsNotResumed(@TempDir Path dir) throws IOException {
+        new RunStore(dir, "{\"a\": 1}");
+        IOException e = assertThrows(IOException.class, () -> new RunStore(dir, "{\"a\": 2}"));
+        assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+    }
+
+    @Test
+    void aPlateauStopsTheStrategy(@TempDir Path dir) throws IOException {
+        LoopConfig cfg = LoopConfig.builder().optIterations(6).optTokenBudget(400).optGenerationBatch(4)
+                .optPatience(1).optMinDelta(1e9).optSeed(1).build();
+        List<IterationRecord> r = loop(dir, cfg, model("s0")).run(new RealUpperBound());
+        assertEquals(2, r.size(), "iteration 1 cannot beat iteration 0 by 1e9: stop after it");
+        assertEquals("plateau", r.get(1).stopped());
+        // resuming a stopped strategy does nothing
+        assertEquals(2, loop(dir, cfg, model("s0")).run(new RealUpperBound()).size());
+    }
+
+    @Test
+    void tokenBudgetCutsTheLastTextAtAWord() {
+        TokenBudget b = new TokenBudget(10, String::length);
+        assertTrue(b.offer(TrainingText.of("abcdef", Provenance.of("x"))));
+        assertTrue(b.offer(TrainingText.of("ghi jkl mno", Provenance.of("x"))));
+        assertTrue(b.isFull());
+        assertEquals(List.of("abcdef", "ghi"), b.texts().stream().map(TrainingText::text).toList());
+        assertFalse(b.offer(TrainingText.of("more", Provenance.of("x"))));
+    }
+
+    /** Delegates to a model and throws on the n-th call of train. */
+    static final class DelegatingModel implements LanguageModel {
+        private final LanguageModel m;
+        private final int failAt;
+        private int calls;
+
+        DelegatingModel(LanguageModel m, int failAt) {
+            this.m = m;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public TrainingReport train(List<TrainingText> texts) {
+            if (++calls == failAt) {
+                throw new IllegalStateException("simulated crash");
+            }
+            return m.train(texts);
+        }
+
+        @Override
+        public int countTokens(String text) {
+            return m.countTokens(text);
+        }
+
+        @Override
+        public List<TokenScores> score(List<String> texts) {
+            return m.score(texts);
+        }
+
+        @Override
+        public List<dev.symbiosis.core.model.SaliencyMap> saliency(List<String> texts) {
+            return m.saliency(texts);
+        }
+
+        @Override
+        public List<dev.symbiosis.core.model.Sample> generate(List<dev.symbiosis.core.model.Prompt> prompts,
+                dev.symbiosis.core.model.SamplingConfig sampling) {
+            return m.generate(prompts, sampling);
+        }
+
+        @Override
+        public TrainingReport fineTune(List<dev.symbiosis.core.model.PromptCompletion> examples) {
+            return m.fineTune(examples);
+        }
+
+        @Override
+        public void save(Path dir) throws IOException {
+            m.save(dir);
+        }
+
+        @Override
+        public void restore(Path dir) throws IOException {
+            m.restore(dir);
+        }
+    }
+}
