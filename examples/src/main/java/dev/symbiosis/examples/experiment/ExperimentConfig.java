@@ -1,0 +1,220 @@
+package dev.symbiosis.examples.experiment;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.symbiosis.core.loop.LoopConfig;
+import dev.symbiosis.core.model.SamplingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything an experiment run is made of, as one JSON document: the loop's sizes, the strategies, the models and
+ * the data (null paths mean the embedded default), the evaluation and measurement sizes, and the trainers.
+ *
+ * <p>Unknown keys and impossible sizes are refused with an error naming the file and the field. A preset
+ * ({@link #preset(String)}) gives complete configurations; a user's file starts from the preset it names (default
+ * {@code "default"}) only in the sense that the file must spell out what it changes: every field is required to
+ * keep runs self-describing (the run folder stores the resolved configuration).
+ *
+ * @param preset name of the preset this configuration came from (informational)
+ * @param iterations T
+ * @param seed master seed
+ * @param tokenBudget Student training tokens per iteration for every strategy
+ * @param generationBatch prompts per generation call
+ * @param sampling sampler of Steps A and D (seed derived per step)
+ * @param poolSample pool windows mined per iteration
+ * @param hardExamples hard examples kept per iteration
+ * @param teachingShare share of Step A prompts re-using last iteration's teaching prompts
+ * @param patience early-stopping patience (0: off)
+ * @param minDelta early-stopping minimum improvement
+ * @param strategies strategy names, run in this order
+ * @param models checkpoint folders
+ * @param data corpora and tasks
+ * @param evalItemsPerTask multiple-choice items per task (seeded sample; 0 = all)
+ * @param heldOutDocsPerDomain held-out documents per domain for bits per byte
+ * @param measureSample texts measured per iteration (seeded sample, equal for every strategy)
+ * @param semanticMetrics whether to compute the sentence-embedding metrics (MiniLM)
+ * @param student the Student's trainer
+ * @param generator the Generator's trainer (Step D)
+ */
+public record ExperimentConfig(
+        String preset,
+        int iterations,
+        long seed,
+        int tokenBudget,
+        int generationBatch,
+        Sampling sampling,
+        int poolSample,
+        int hardExamples,
+        double teachingShare,
+        int patience,
+        double minDelta,
+        List<String> strategies,
+        Models models,
+        Data data,
+        int evalItemsPerTask,
+        int heldOutDocsPerDomain,
+        int measureSample,
+        boolean semanticMetrics,
+        Trainer student,
+        Trainer generator) {
+
+    /** Strategy names the experiment knows. */
+    public static final Set<String> STRATEGIES = Set.of("symbiosis", "symbiosis-frozen-generator",
+            "recursive-replace", "recursive-replace-from-initial", "recursive-accumulate", "static-synthetic",
+            "real-mixing", "real-upper-bound");
+
+    /** Sampler settings. */
+    public record Sampling(double temperature, int topK, double topP, double repetitionPenalty, int maxNewTokens) {
+        SamplingConfig toConfig() {
+            return new SamplingConfig(temperature, topK, topP, repetitionPenalty, maxNewTokens, 0L);
+        }
+    }
+
+    /** Checkpoint folders; {@code null} means the embedded model. */
+    public record Models(String generator, String student, String reference) {}
+
+    /**
+     * Data files (JSONL with a "text" field, or .txt); {@code null} means the embedded split. {@code tasks} is a
+     * folder of task JSONL files.
+     */
+    public record Data(String seed, String pool, String stream, String fidelity, String evalText, String tasks) {}
+
+    /**
+     * A model's fine-tuning settings.
+     *
+     * @param learningRate peak learning rate
+     * @param batchSize sequences per step
+     * @param epochs passes over each iteration's data
+     * @param loraRank LoRA rank; 0 = full fine-tuning
+     * @param loraAlpha LoRA alpha
+     */
+    public record Trainer(double learningRate, int batchSize, int epochs, int loraRank, double loraAlpha) {}
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    /** The loop's part of the configuration. */
+    public LoopConfig loopConfig() {
+        return new LoopConfig(iterations, tokenBudget, generationBatch, sampling.toConfig(), poolSample,
+                teachingShare, patience, minDelta, seed);
+    }
+
+    /** Reads and validates a configuration file. */
+    public static ExperimentConfig read(Path file) throws IOException {
+        ExperimentConfig c;
+        try {
+            c = STRICT.readValue(Files.readAllBytes(file), ExperimentConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IOException(file + ": unknown key '" + e.getPropertyName() + "' at " + path(e)
+                    + "; known keys: " + e.getKnownPropertyIds(), e);
+        } catch (JsonMappingException e) {
+            throw new IOException(file + ": invalid value at " + path(e) + ": " + e.getOriginalMessage(), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": malformed JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        }
+        try {
+            c.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    private static String path(JsonMappingException e) {
+        String p = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return p.isEmpty() ? "the top level" : "'" + p + "'";
+    }
+
+    /** The configuration as JSON (stable key order): what the run folder stores and compares on resume. */
+    public String toJson() {
+        try {
+            return STRICT.writeValueAsString(this) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks every field; the message names the field. */
+    public ExperimentConfig validate() {
+        loopConfig(); // the loop's own checks
+        require(hardExamples >= 1, "hardExamples must be >= 1, got " + hardExamples);
+        require(hardExamples <= poolSample, "hardExamples (" + hardExamples + ") must be <= poolSample ("
+                + poolSample + ")");
+        require(strategies != null && !strategies.isEmpty(), "strategies must name at least one strategy");
+        for (String s : strategies) {
+            require(STRATEGIES.contains(s), "unknown strategy '" + s + "' in strategies; known: "
+                    + STRATEGIES.stream().sorted().toList());
+        }
+        require(strategies.stream().distinct().count() == strategies.size(), "strategies lists a name twice");
+        require(models != null, "models must be given (null paths select the embedded models)");
+        require(data != null, "data must be given (null paths select the embedded data)");
+        require(evalItemsPerTask >= 0, "evalItemsPerTask must be >= 0, got " + evalItemsPerTask);
+        require(heldOutDocsPerDomain >= 1, "heldOutDocsPerDomain must be >= 1, got " + heldOutDocsPerDomain);
+        require(measureSample >= 2, "measureSample must be >= 2, got " + measureSample);
+        checkTrainer("student", student);
+        checkTrainer("generator", generator);
+        return this;
+    }
+
+    private static void checkTrainer(String name, Trainer t) {
+        require(t != null, name + " trainer must be given");
+        require(t.learningRate > 0 && t.learningRate < 1, name + ".learningRate must be in (0, 1), got "
+                + t.learningRate);
+        require(t.batchSize >= 1, name + ".batchSize must be >= 1, got " + t.batchSize);
+        require(t.epochs >= 1, name + ".epochs must be >= 1, got " + t.epochs);
+        require(t.loraRank >= 0, name + ".loraRank must be >= 0, got " + t.loraRank);
+        require(t.loraAlpha > 0, name + ".loraAlpha must be > 0, got " + t.loraAlpha);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The five strategies of the proposal's comparison. */
+    public static final List<String> MAIN_STRATEGIES = List.of("symbiosis", "recursive-replace", "static-synthetic",
+            "real-mixing", "real-upper-bound");
+
+    /**
+     * A named preset: {@code smoke} (about a minute, for CI), {@code default} (the README's main job, at most 20
+     * minutes on 2 CPU cores) or {@code full} (the reported run: more iterations and data).
+     */
+    public static ExperimentConfig preset(String name) {
+        Models embeddedModels = new Models(null, null, null);
+        Data embeddedData = new Data(null, null, null, null, null, null);
+        Trainer student = new Trainer(2e-4, 16, 1, 8, 16);
+        Trainer generator = new Trainer(2e-4, 8, 1, 8, 16);
+        return switch (name) {
+            case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
+                    0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 16, 4, 16, false, student,
+                    generator);
+            case "default" -> new ExperimentConfig("default", 5, 42, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
+                    16, 0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 100, 16, 64, true, student,
+                    generator);
+            case "full" -> new ExperimentConfig("full", 10, 42, 32768, 16, new Sampling(1.0, 0, 1.0, 1.0, 128), 256,
+                    32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "recursive-replace",
+                            "recursive-accumulate", "static-synthetic", "real-mixing", "real-upper-bound"),
+                    embeddedModels, embeddedData, 0, 32, 128, true, student, generator);
+            default -> throw new IllegalArgumentException("unknown preset '" + name
+                    + "'; known: smoke, default, full");
+        };
+    }
+}
