@@ -1,0 +1,267 @@
+package dev.symbiosis.examples.experiment;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.symbiosis.core.corpus.Corpora;
+import dev.symbiosis.core.corpus.CorpusReader;
+import dev.symbiosis.core.eval.EvalResult;
+import dev.symbiosis.core.eval.EvalSuite;
+import dev.symbiosis.core.eval.EvalSuiteReader;
+import dev.symbiosis.core.eval.MultipleChoiceItem;
+import dev.symbiosis.core.eval.TaskResult;
+import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
+import dev.symbiosis.core.loop.AtomicFiles;
+import dev.symbiosis.core.loop.ConsoleProgress;
+import dev.symbiosis.core.loop.IterationRecord;
+import dev.symbiosis.core.loop.Json;
+import dev.symbiosis.core.loop.RunStore;
+import dev.symbiosis.core.loop.Strategy;
+import dev.symbiosis.core.loop.SymbiosisLoop;
+import dev.symbiosis.core.measure.TextSetMeasure;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.strategy.RealMixing;
+import dev.symbiosis.core.strategy.RealUpperBound;
+import dev.symbiosis.core.strategy.RecursiveCollapse;
+import dev.symbiosis.core.strategy.StaticSynthetic;
+import dev.symbiosis.core.strategy.SymbiosisStrategy;
+import dev.symbiosis.core.text.Document;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Runs the experiment of an {@link ExperimentConfig} into an output folder: resolves the models and data (the
+ * embedded default for null paths), fixes the headline tasks with Generator 0, runs every strategy through one
+ * {@link SymbiosisLoop}, and writes the report. Running it again on the same folder resumes.
+ */
+public final class ExperimentRunner {
+
+    /** Loads a language model from a checkpoint folder with a trainer configuration. */
+    @FunctionalInterface
+    public interface ModelLoader {
+        LanguageModel load(Path checkpoint, ExperimentConfig.Trainer trainer, long seed);
+    }
+
+    /** Builds the measurement of each iteration's texts (may return null for none). */
+    @FunctionalInterface
+    public interface MeasureFactory {
+        TextSetMeasure create(ExperimentConfig config, List<String> referenceTexts, LanguageModel reference);
+    }
+
+    private final ExperimentConfig config;
+    private final Path out;
+    private final ModelLoader loader;
+    private final MeasureFactory measures;
+    private final PrintStream log;
+
+    public ExperimentRunner(ExperimentConfig config, Path out, ModelLoader loader, MeasureFactory measures,
+            PrintStream log) {
+        this.config = config.validate();
+        this.out = out;
+        this.loader = loader;
+        this.measures = measures;
+        this.log = log;
+    }
+
+    /** Runs (or resumes) the experiment; returns every record. */
+    public List<IterationRecord> run() throws IOException {
+        RunStore store = new RunStore(out, config.toJson());
+        writeProvenance();
+        EmbeddedAssets assets = EmbeddedAssets.open();
+        Path generator = modelPath(config.models().generator(), assets, "generator-0");
+        Path student = modelPath(config.models().student(), assets, "student-0");
+        Path referencePath = modelPath(config.models().reference(), assets, "reference");
+
+        List<Document> pool = read(dataPath(config.data().pool(), assets, "pool"));
+        List<Document> stream = read(dataPath(config.data().stream(), assets, "stream"));
+        List<Document> evalDocs = read(dataPath(config.data().evalText(), assets, "eval"));
+        List<Document> fidelity = read(dataPath(config.data().fidelity(), assets, "fidelity"));
+        Map<String, List<String>> heldOut = heldOutByDomain(evalDocs, config.heldOutDocsPerDomain(), config.seed());
+        EvalSuite suite = sample(readTasks(config.data().tasks() == null ? assets.tasks()
+                : Path.of(config.data().tasks())), config.evalItemsPerTask(), config.seed());
+        log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d domains%n",
+                pool.size(), stream.size(), suite.size(), suite.taskNames().size(), heldOut.size());
+
+        Set<String> headlineTasks = headlineTasks(store, suite, heldOut, generator);
+        HeldOutEvaluator evaluator = new HeldOutEvaluator(suite, heldOut, headlineTasks, 16);
+
+        List<String> referenceTexts = new ArrayList<>();
+        for (Document d : fidelity) {
+            referenceTexts.add(d.text());
+        }
+        try (LanguageModel reference = config.semanticMetrics() || measures != null
+                ? loader.load(referencePath, config.student(), config.seed()) : null) {
+            TextSetMeasure measure = measures == null ? null : measures.create(config, referenceTexts, reference);
+            SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(),
+                            () -> loader.load(generator, config.generator(), config.seed()),
+                            () -> loader.load(student, config.student(), config.seed()), evaluator, store)
+                    .optPool(pool)
+                    .optRealStream(stream)
+                    .optMiner(UncertaintyFeedbackMiner.builder().optTopK(config.hardExamples()).build())
+                    .optMeasure(measure)
+                    .addListener(new ConsoleProgress(log))
+                    .build();
+            List<Strategy> strategies = new ArrayList<>();
+            List<Document> seed = config.strategies().contains("recursive-accumulate")
+                    ? read(dataPath(config.data().seed(), assets, "seed")) : List.of();
+            for (String name : config.strategies()) {
+                strategies.add(strategy(name, seed));
+            }
+            List<IterationRecord> records = loop.run(strategies);
+            Path report = Report.write(out, records, "Generative Data Symbiosis: " + config.preset() + " run",
+                    preamble(headlineTasks, suite));
+            log.println("report: " + report);
+            return records;
+        }
+    }
+
+    private Strategy strategy(String name, List<Document> seed) {
+        return switch (name) {
+            case "symbiosis" -> SymbiosisStrategy.create();
+            case "symbiosis-frozen-generator" -> SymbiosisStrategy.frozenGenerator();
+            case "recursive-replace" -> RecursiveCollapse.replace();
+            case "recursive-replace-from-initial" -> RecursiveCollapse.replaceFromInitialWeights();
+            case "recursive-accumulate" -> RecursiveCollapse.accumulate(subsample(seed, 400, config.seed()));
+            case "static-synthetic" -> new StaticSynthetic(config.iterations());
+            case "real-mixing" -> RealMixing.golden();
+            case "real-upper-bound" -> new RealUpperBound();
+            default -> throw new IllegalArgumentException("unknown strategy " + name);
+        };
+    }
+
+    /** Tasks on which Generator 0 beats chance (Wilson lower bound above chance), decided once per run folder. */
+    private Set<String> headlineTasks(RunStore store, EvalSuite suite, Map<String, List<String>> heldOut,
+            Path generator) throws IOException {
+        Path file = store.dir().resolve("headline-tasks.json");
+        if (Files.exists(file)) {
+            List<String> names = new ArrayList<>();
+            Json.MAPPER.readTree(file.toFile()).path("tasks").forEach(n -> names.add(n.asText()));
+            return new TreeSet<>(names);
+        }
+        log.println("choosing headline tasks: evaluating Generator 0 on the suite");
+        EvalResult r;
+        try (LanguageModel g0 = loader.load(generator, config.generator(), config.seed())) {
+            r = new HeldOutEvaluator(suite, heldOut, Set.of(), 16).multipleChoice(g0, (d, t) -> { });
+        }
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        Set<String> chosen = new TreeSet<>();
+        ObjectNode per = o.putObject("generator0");
+        for (TaskResult t : r.tasks()) {
+            per.put(t.task(), t.accuracy().value());
+            if (t.accuracy().lower() > t.chance()) {
+                chosen.add(t.task());
+            }
+        }
+        var arr = o.putArray("tasks");
+        chosen.forEach(arr::add);
+        o.put("rule", "Generator 0's 95% Wilson lower bound of accuracy is above chance");
+        AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+        log.println("headline tasks: " + chosen);
+        return chosen;
+    }
+
+    private String preamble(Set<String> headlineTasks, EvalSuite suite) {
+        return "<p>Preset <b>" + config.preset() + "</b>: " + config.iterations() + " iterations, "
+                + config.tokenBudget() + " training tokens per iteration for every strategy, seed " + config.seed()
+                + ". Headline: held-out bits per byte (<code>bpb.macro</code>, lower is better). Multiple-choice "
+                + "tasks: " + suite.taskNames() + "; tasks counted in <code>mc.headline_acc</code> (Generator 0 "
+                + "beats chance): " + headlineTasks + ".</p>";
+    }
+
+    private void writeProvenance() throws IOException {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        String v = ExperimentRunner.class.getPackage().getImplementationVersion();
+        o.put("symbiosis_version", v == null ? "development build" : v);
+        o.put("java_version", System.getProperty("java.version"));
+        o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        o.put("git_commit", gitCommit());
+        o.put("seed", config.seed());
+        AtomicFiles.write(out.resolve("provenance.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(o));
+    }
+
+    private static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.waitFor() == 0 ? s : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+
+    private static Path modelPath(String given, EmbeddedAssets assets, String embedded) throws IOException {
+        return given == null ? assets.model(embedded) : Path.of(given);
+    }
+
+    private static Path dataPath(String given, EmbeddedAssets assets, String split) throws IOException {
+        return given == null ? assets.split(split) : Path.of(given);
+    }
+
+    static List<Document> read(Path file) throws IOException {
+        try (CorpusReader r = Corpora.open(file)) {
+            List<Document> out = new ArrayList<>();
+            try {
+                for (Document d : r) {
+                    out.add(d);
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            return out;
+        }
+    }
+
+    private static EvalSuite readTasks(Path folder) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (var s = Files.list(folder)) {
+            s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().forEach(files::add);
+        }
+        if (files.isEmpty()) {
+            throw new IOException(folder + ": no task .jsonl files");
+        }
+        return EvalSuiteReader.read(files.toArray(Path[]::new));
+    }
+
+    /** A seeded sample of {@code perTask} items of every task (all when 0 or when the task is smaller). */
+    static EvalSuite sample(EvalSuite suite, int perTask, long seed) {
+        if (perTask == 0) {
+            return suite;
+        }
+        List<MultipleChoiceItem> items = new ArrayList<>();
+        for (String task : suite.taskNames()) {
+            List<MultipleChoiceItem> all = new ArrayList<>(suite.task(task).orElseThrow().items());
+            Collections.shuffle(all, new Random(seed ^ task.hashCode()));
+            items.addAll(all.subList(0, Math.min(perTask, all.size())));
+        }
+        return EvalSuite.of(items);
+    }
+
+    static Map<String, List<String>> heldOutByDomain(List<Document> docs, int perDomain, long seed) {
+        Map<String, List<Document>> by = new TreeMap<>();
+        for (Document d : docs) {
+            by.computeIfAbsent(d.provenance().source(), k -> new ArrayList<>()).add(d);
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Map.Entry<String, List<Document>> e : by.entrySet()) {
+            out.put(e.getKey(), subsample(e.getValue(), perDomain, seed).stream().map(Document::text).toList());
+        }
+        return out;
+    }
+
+    static List<Document> subsample(List<Document> docs, int n, long seed) {
+        List<Document> copy = new ArrayList<>(docs);
+        Collections.shuffle(copy, new Random(seed));
+        return List.copyOf(copy.subList(0, Math.min(n, copy.size())));
+    }
+}
