@@ -1,313 +1,417 @@
 package dev.symbiosis.djl.tokenizer;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.symbiosis.core.loop.AtomicFiles;
-import dev.symbiosis.core.loop.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Trains a byte-level BPE tokenizer the way GPT-2's was trained (Sennrich et al. 2016; Radford et al. 2019) and
- * writes it as a Hugging Face {@code tokenizer.json} that {@link BpeTokenizer} (DJL's HuggingFaceTokenizer) and
- * Python's {@code tokenizers} load.
+ * Trains a GPT-2-style byte-level BPE vocabulary and writes it as a Hugging Face {@code tokenizer.json}.
  *
- * <p>Texts are pre-tokenized with GPT-2's pattern, each piece mapped to its UTF-8 bytes (GPT-2's printable byte
- * alphabet), and the most frequent adjacent pair is merged until the vocabulary holds {@code vocabSize} entries:
- * 256 byte symbols, the merges, then the special tokens. Ties between equally frequent pairs go to the pair whose
- * merged string sorts first, so the same corpus always gives the same file. Pair counts are updated incrementally
- * (only the words that contain the merged pair are touched) and the best pair is found with a lazily invalidated
- * priority queue.
+ * <p>Texts are split around the special tokens, pre-tokenized with GPT-2's regex ({@link ByteLevel#PRE_TOKENIZER})
+ * and counted as words; each word starts as its UTF-8 bytes (one symbol per byte, ids 0..255 in GPT-2's byte
+ * order). Each step merges the most frequent adjacent pair of symbols, weighted by word frequency, into a new
+ * symbol. Ties are broken by the smaller left symbol id, then the smaller right symbol id, so the result depends
+ * on the corpus only, never on iteration order. Pair counts are updated incrementally: a merge touches only the
+ * words that contain the pair (an inverted index), and a lazily-validated priority queue yields the next pair.
  *
- * <p>Not thread-safe; a trainer is used once.
+ * <p>Layout of the vocabulary: ids 0..255 are the bytes, then one id per merge in merge order (a merge whose
+ * string already exists reuses that id, as Hugging Face's trainer does), then the special tokens in the given
+ * order. With the defaults, {@code <|endoftext|>} (end of text, also used as beginning of text) is id
+ * {@code size-2} and {@code <|pad|>} id {@code size-1}.
+ *
+ * <pre>{@code
+ * BpeVocabulary vocab = new BpeTrainer(4096).optMinFrequency(2).train(texts);
+ * vocab.write(Path.of("tokenizer.json"));
+ * }</pre>
+ *
+ * <p>Instances are not thread-safe; {@link #train} may be called several times.
  */
 public final class BpeTrainer {
 
-    /** End-of-text, also used as beginning-of-sequence in config.json. */
+    /** End-of-text token; the project also uses it as beginning-of-text. */
     public static final String END_OF_TEXT = "<|endoftext|>";
-    /** Padding. */
+    /** Padding token. */
     public static final String PAD = "<|pad|>";
+    /** Default of {@link #optMinFrequency}. */
+    public static final int DEFAULT_MIN_FREQUENCY = 2;
+    /** Default of {@link #optMaxInputChars}: 100 million chars (about 100 MB of English text). */
+    public static final long DEFAULT_MAX_INPUT_CHARS = 100_000_000L;
+    /** Default of {@link #optSpecialTokens}. */
+    public static final List<String> DEFAULT_SPECIAL_TOKENS = List.of(END_OF_TEXT, PAD);
+
+    /** Receives progress: a phase name, units done and the total ({@code -1} when unknown). */
+    @FunctionalInterface
+    public interface ProgressListener {
+        /** A listener that ignores everything. */
+        ProgressListener NONE = (phase, done, total) -> {};
+
+        /**
+         * Called from the training thread.
+         *
+         * @param phase {@code "read"} (done = chars read so far) or {@code "merge"} (done = merges so far, total =
+         *     the most merges that can be made)
+         */
+        void onProgress(String phase, long done, long total);
+    }
 
     private final int vocabSize;
-    private int minFrequency = 2;
-    private List<String> specialTokens = List.of(END_OF_TEXT, PAD);
-    private long maxInputChars = Long.MAX_VALUE;
-    private LongConsumer progress = n -> {};
+    private int minFrequency = DEFAULT_MIN_FREQUENCY;
+    private List<String> specialTokens = DEFAULT_SPECIAL_TOKENS;
+    private long maxInputChars = DEFAULT_MAX_INPUT_CHARS;
+    private ProgressListener progress = ProgressListener.NONE;
 
-    /** @param vocabSize total vocabulary size including the 256 byte symbols and the special tokens */
+    /**
+     * @param vocabSize the size of the vocabulary to reach, counting the 256 byte tokens and the special tokens;
+     *     training stops earlier when no pair reaches the minimum frequency
+     */
     public BpeTrainer(int vocabSize) {
+        if (vocabSize < ByteLevel.ALPHABET_SIZE) {
+            throw new IllegalArgumentException("vocabSize must be at least 256 (one token per byte), got "
+                    + vocabSize);
+        }
         this.vocabSize = vocabSize;
     }
 
-    /** Pairs seen fewer times are never merged (training may then stop below vocabSize). Default 2. */
-    public BpeTrainer optMinFrequency(int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException("minFrequency must be >= 1, got " + value);
+    /**
+     * A pair is merged only if it occurs at least this many times (weighted by word frequency). Default
+     * {@value #DEFAULT_MIN_FREQUENCY}.
+     */
+    public BpeTrainer optMinFrequency(int minFrequency) {
+        if (minFrequency < 1) {
+            throw new IllegalArgumentException("minFrequency must be >= 1, got " + minFrequency);
         }
-        this.minFrequency = value;
+        this.minFrequency = minFrequency;
         return this;
     }
 
-    /** Special tokens, appended after the merges. Default {@code <|endoftext|>}, {@code <|pad|>}. */
-    public BpeTrainer optSpecialTokens(List<String> value) {
-        this.specialTokens = List.copyOf(value);
+    /**
+     * Special tokens, in id order, placed after the learned tokens; never split, never merged, and cut out of the
+     * training texts. Default {@code [<|endoftext|>, <|pad|>]}.
+     */
+    public BpeTrainer optSpecialTokens(List<String> specialTokens) {
+        List<String> copy = List.copyOf(specialTokens);
+        if (new LinkedHashSet<>(copy).size() != copy.size()) {
+            throw new IllegalArgumentException("duplicate special tokens: " + copy);
+        }
+        for (String s : copy) {
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException("empty special token");
+            }
+        }
+        this.specialTokens = copy;
         return this;
     }
 
-    /** Stop reading input after this many characters. Default unlimited. */
-    public BpeTrainer optMaxInputChars(long value) {
-        this.maxInputChars = value;
+    /**
+     * Reads at most this many chars (UTF-16 units) of the texts; the rest is ignored. Default 100 million.
+     */
+    public BpeTrainer optMaxInputChars(long maxInputChars) {
+        if (maxInputChars < 1) {
+            throw new IllegalArgumentException("maxInputChars must be >= 1, got " + maxInputChars);
+        }
+        this.maxInputChars = maxInputChars;
         return this;
     }
 
-    /** Receives the number of merges done, now and then. Default none. */
-    public BpeTrainer optProgress(LongConsumer value) {
-        this.progress = value;
+    /** Progress listener; default none. */
+    public BpeTrainer optProgressListener(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
-    /** The learned tokenizer: vocabulary in id order and merges in rank order. */
-    public record Result(List<String> vocab, List<String[]> merges, List<String> specials) {}
+    /** Trains on {@code texts} and writes the {@code tokenizer.json} atomically to {@code out}. */
+    public BpeVocabulary trainAndWrite(Iterable<String> texts, Path out) throws IOException {
+        BpeVocabulary vocabulary = train(texts);
+        vocabulary.write(out);
+        return vocabulary;
+    }
 
-    /** Learns merges from the texts. */
-    public Result train(Iterable<String> texts) {
-        if (vocabSize < 256 + specialTokens.size() + 1) {
-            throw new IllegalArgumentException("vocabSize must be > 256 + number of special tokens, got "
-                    + vocabSize);
+    /** Trains on {@code texts}, read once, in order. */
+    public BpeVocabulary train(Iterable<String> texts) {
+        if (vocabSize < ByteLevel.ALPHABET_SIZE + specialTokens.size()) {
+            throw new IllegalArgumentException("vocabSize " + vocabSize + " leaves no room for 256 byte tokens and "
+                    + specialTokens.size() + " special tokens");
         }
-        // 1. word frequencies (TreeMap: deterministic word order)
-        Map<String, Integer> freq = new HashMap<>();
-        long chars = 0;
-        for (String t : texts) {
-            if (chars >= maxInputChars) {
-                break;
-            }
-            chars += t.length();
-            Matcher m = ByteLevel.PRE_TOKENIZE.matcher(t);
-            while (m.find()) {
-                freq.merge(ByteLevel.encode(m.group()), 1, Integer::sum);
-            }
-        }
-        TreeMap<String, Integer> words = new TreeMap<>(freq);
+        Map<String, long[]> wordCounts = countWords(texts);
+        return learnMerges(wordCounts);
+    }
 
-        // 2. symbols: the 256 byte characters, in byte order
-        List<String> vocab = new ArrayList<>();
-        Map<String, Integer> ids = new HashMap<>();
-        for (int b = 0; b < 256; b++) {
-            String s = String.valueOf(ByteLevel.BYTE_TO_CHAR[b]);
-            ids.put(s, vocab.size());
-            vocab.add(s);
-        }
-        int n = words.size();
-        int[][] seqs = new int[n][];
-        int[] counts = new int[n];
-        int w = 0;
-        for (Map.Entry<String, Integer> e : words.entrySet()) {
-            String word = e.getKey();
-            seqs[w] = new int[word.length()];
-            for (int i = 0; i < word.length(); i++) {
-                seqs[w][i] = ids.get(String.valueOf(word.charAt(i)));
-            }
-            counts[w++] = e.getValue();
-        }
+    // ---------------------------------------------------------------------------------------------------------
+    // counting
 
-        // 3. pair counts and where each pair occurs
-        Map<Long, Long> pairCount = new HashMap<>();
-        Map<Long, Set<Integer>> where = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            addPairs(seqs[i], counts[i], i, pairCount, where);
-        }
-        PriorityQueue<Entry> queue = new PriorityQueue<>();
-        for (Map.Entry<Long, Long> e : pairCount.entrySet()) {
-            queue.add(new Entry(e.getKey(), e.getValue(), merged(vocab, e.getKey())));
-        }
-
-        List<String[]> merges = new ArrayList<>();
-        int target = vocabSize - specialTokens.size();
-        while (vocab.size() < target && !queue.isEmpty()) {
-            Entry top = queue.poll();
-            Long current = pairCount.get(top.pair);
-            if (current == null || current != top.count) {
-                continue; // stale entry
+    private Map<String, long[]> countWords(Iterable<String> texts) {
+        Map<String, long[]> counts = new HashMap<>();
+        Pattern specials = specialTokens.isEmpty() ? null : specialPattern(specialTokens);
+        long read = 0;
+        long nextReport = 0;
+        for (String text : texts) {
+            if (text == null) {
+                throw new NullPointerException("null text in the training texts");
             }
-            if (top.count < minFrequency) {
-                break;
-            }
-            int a = (int) (top.pair >>> 32);
-            int b = (int) top.pair;
-            // two different pairs can spell the same token: it keeps its first id
-            Integer existing = ids.get(top.merged);
-            int newId = existing != null ? existing : vocab.size();
-            if (existing == null) {
-                ids.put(top.merged, newId);
-                vocab.add(top.merged);
-            }
-            merges.add(new String[] {vocab.get(a), vocab.get(b)});
-            Set<Integer> affected = where.remove(top.pair);
-            pairCount.remove(top.pair);
-            Set<Long> touched = new HashSet<>();
-            for (int wi : affected == null ? Set.<Integer>of() : affected) {
-                removePairs(seqs[wi], counts[wi], wi, pairCount, where, touched);
-                seqs[wi] = replace(seqs[wi], a, b, newId);
-                addPairs(seqs[wi], counts[wi], wi, pairCount, where);
-                collectPairs(seqs[wi], touched);
-            }
-            for (long p : touched) {
-                Long c = pairCount.get(p);
-                if (c != null && c > 0) {
-                    queue.add(new Entry(p, c, merged(vocab, p)));
+            String t = text;
+            boolean last = false;
+            if (read + t.length() >= maxInputChars) {
+                int keep = (int) (maxInputChars - read);
+                if (keep > 0 && keep < t.length() && Character.isHighSurrogate(t.charAt(keep - 1))) {
+                    keep--;
                 }
+                t = t.substring(0, keep);
+                last = true;
             }
-            if (merges.size() % 256 == 0) {
-                progress.accept(merges.size());
+            read += t.length();
+            countText(t, specials, counts);
+            if (read >= nextReport || last) {
+                progress.onProgress("read", read, -1);
+                nextReport = read + 1_000_000;
+            }
+            if (last) {
+                break;
             }
         }
-        List<String> full = new ArrayList<>(vocab);
-        full.addAll(specialTokens);
-        return new Result(full, merges, specialTokens);
+        progress.onProgress("read", read, read);
+        return counts;
     }
 
-    /** Trains and writes tokenizer.json atomically. */
-    public Result trainAndWrite(Iterable<String> texts, Path tokenizerJson) throws IOException {
-        Result r = train(texts);
-        write(r, tokenizerJson);
-        return r;
+    private static Pattern specialPattern(List<String> specials) {
+        List<String> byLength = new ArrayList<>(specials);
+        byLength.sort(Comparator.comparingInt(String::length).reversed());
+        StringBuilder sb = new StringBuilder();
+        for (String s : byLength) {
+            if (sb.length() > 0) {
+                sb.append('|');
+            }
+            sb.append(Pattern.quote(s));
+        }
+        return Pattern.compile(sb.toString());
     }
 
-    /** Writes a result as a Hugging Face tokenizer.json (atomic). */
-    public static void write(Result r, Path tokenizerJson) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        ArrayNode added = root.putArray("added_tokens");
-        int firstSpecial = r.vocab().size() - r.specials().size();
-        for (int i = 0; i < r.specials().size(); i++) {
-            ObjectNode t = added.addObject();
-            t.put("id", firstSpecial + i);
-            t.put("content", r.specials().get(i));
-            t.put("single_word", false);
-            t.put("lstrip", false);
-            t.put("rstrip", false);
-            t.put("normalized", false);
-            t.put("special", true);
+    private static void countText(String text, Pattern specials, Map<String, long[]> counts) {
+        if (specials == null) {
+            countSegment(text, counts);
+            return;
         }
-        root.putNull("normalizer");
-        ObjectNode pre = root.putObject("pre_tokenizer");
-        pre.put("type", "ByteLevel");
-        pre.put("add_prefix_space", false);
-        pre.put("trim_offsets", true);
-        pre.put("use_regex", true);
-        ObjectNode post = root.putObject("post_processor");
-        post.put("type", "ByteLevel");
-        post.put("add_prefix_space", true);
-        post.put("trim_offsets", false);
-        post.put("use_regex", true);
-        ObjectNode dec = root.putObject("decoder");
-        dec.put("type", "ByteLevel");
-        dec.put("add_prefix_space", true);
-        dec.put("trim_offsets", true);
-        dec.put("use_regex", true);
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout");
-        model.putNull("unk_token");
-        model.put("continuing_subword_prefix", "");
-        model.put("end_of_word_suffix", "");
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.put("ignore_merges", false);
-        // vocab in id order (a LinkedHashMap-like ObjectNode keeps insertion order)
-        ObjectNode vocab = model.putObject("vocab");
-        for (int i = 0; i < firstSpecial; i++) {
-            vocab.put(r.vocab().get(i), i);
+        Matcher m = specials.matcher(text);
+        int from = 0;
+        while (m.find()) {
+            countSegment(text.substring(from, m.start()), counts);
+            from = m.end();
         }
-        ArrayNode merges = model.putArray("merges");
-        for (String[] m : r.merges()) {
-            merges.add(m[0] + " " + m[1]);
-        }
-        byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root)
-                .getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(tokenizerJson, bytes);
+        countSegment(from == 0 ? text : text.substring(from), counts);
     }
 
-    private static String merged(List<String> vocab, long pair) {
-        return vocab.get((int) (pair >>> 32)) + vocab.get((int) pair);
+    private static void countSegment(String segment, Map<String, long[]> counts) {
+        if (!segment.isEmpty()) {
+            ByteLevel.preTokenize(segment, word -> counts.computeIfAbsent(word, k -> new long[1])[0]++);
+        }
     }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // merging
 
     private static long key(int a, int b) {
         return ((long) a << 32) | (b & 0xFFFFFFFFL);
     }
 
-    private static void addPairs(int[] s, int count, int wi, Map<Long, Long> pc, Map<Long, Set<Integer>> where) {
-        for (int i = 0; i + 1 < s.length; i++) {
-            long k = key(s[i], s[i + 1]);
-            pc.merge(k, (long) count, Long::sum);
-            where.computeIfAbsent(k, x -> new HashSet<>()).add(wi);
-        }
-    }
+    /** Count and inverted index of one pair. */
+    private static final class PairStat {
+        long count;
+        int[] words = new int[4];
+        int size;
 
-    private static void removePairs(int[] s, int count, int wi, Map<Long, Long> pc, Map<Long, Set<Integer>> where,
-            Set<Long> touched) {
-        for (int i = 0; i + 1 < s.length; i++) {
-            long k = key(s[i], s[i + 1]);
-            Long c = pc.get(k);
-            if (c != null) {
-                long left = c - count;
-                if (left <= 0) {
-                    pc.remove(k);
-                } else {
-                    pc.put(k, left);
-                }
+        void addWord(int w) {
+            if (size > 0 && words[size - 1] == w) {
+                return;
             }
-            Set<Integer> ws = where.get(k);
-            if (ws != null) {
-                ws.remove(wi);
-                if (ws.isEmpty()) {
-                    where.remove(k);
-                }
+            if (size == words.length) {
+                words = Arrays.copyOf(words, size * 2);
             }
-            touched.add(k);
+            words[size++] = w;
         }
     }
 
-    private static void collectPairs(int[] s, Set<Long> touched) {
-        for (int i = 0; i + 1 < s.length; i++) {
-            touched.add(key(s[i], s[i + 1]));
+    private static final class Candidate {
+        final long count;
+        final int a;
+        final int b;
+
+        Candidate(long count, int a, int b) {
+            this.count = count;
+            this.a = a;
+            this.b = b;
         }
     }
 
-    private static int[] replace(int[] s, int a, int b, int merged) {
-        int[] out = new int[s.length];
-        int n = 0;
-        for (int i = 0; i < s.length; i++) {
-            if (i + 1 < s.length && s[i] == a && s[i + 1] == b) {
-                out[n++] = merged;
-                i++;
+    private static final Comparator<Candidate> ORDER = (x, y) -> {
+        int c = Long.compare(y.count, x.count);
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(x.a, y.a);
+        return c != 0 ? c : Integer.compare(x.b, y.b);
+    };
+
+    private BpeVocabulary learnMerges(Map<String, long[]> wordCounts) {
+        String[] words = wordCounts.keySet().toArray(new String[0]);
+        Arrays.sort(words);
+        int n = words.length;
+        int[][] syms = new int[n][];
+        int[] lens = new int[n];
+        long[] freqs = new long[n];
+        for (int w = 0; w < n; w++) {
+            byte[] bytes = words[w].getBytes(StandardCharsets.UTF_8);
+            int[] s = new int[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                s[i] = ByteLevel.byteToSymbol(bytes[i]);
+            }
+            syms[w] = s;
+            lens[w] = s.length;
+            freqs[w] = wordCounts.get(words[w])[0];
+        }
+
+        List<String> tokens = new ArrayList<>(vocabSize);
+        Map<String, Integer> ids = new HashMap<>(vocabSize * 2);
+        for (int s = 0; s < ByteLevel.ALPHABET_SIZE; s++) {
+            String t = String.valueOf(ByteLevel.byteToChar(ByteLevel.symbolToByte(s)));
+            tokens.add(t);
+            ids.put(t, s);
+        }
+        int learnedTarget = vocabSize - specialTokens.size();
+
+        Map<Long, PairStat> stats = new HashMap<>();
+        for (int w = 0; w < n; w++) {
+            int[] s = syms[w];
+            for (int i = 0; i + 1 < s.length; i++) {
+                PairStat st = stats.computeIfAbsent(key(s[i], s[i + 1]), k -> new PairStat());
+                st.count += freqs[w];
+                st.addWord(w);
+            }
+        }
+        PriorityQueue<Candidate> queue = new PriorityQueue<>(Math.max(16, stats.size()), ORDER);
+        for (Map.Entry<Long, PairStat> e : stats.entrySet()) {
+            long k = e.getKey();
+            queue.add(new Candidate(e.getValue().count, (int) (k >>> 32), (int) k));
+        }
+
+        List<int[]> merges = new ArrayList<>();
+        Map<Long, long[]> delta = new HashMap<>();
+        long maxMerges = learnedTarget - ByteLevel.ALPHABET_SIZE;
+        while (tokens.size() < learnedTarget) {
+            Candidate top = queue.poll();
+            if (top == null) {
+                break;
+            }
+            long k = key(top.a, top.b);
+            PairStat st = stats.get(k);
+            if (st == null) {
+                continue;
+            }
+            if (st.count != top.count) {
+                queue.add(new Candidate(st.count, top.a, top.b));
+                continue;
+            }
+            if (st.count < minFrequency) {
+                break;
+            }
+            String merged = tokens.get(top.a) + tokens.get(top.b);
+            Integer existing = ids.get(merged);
+            int c;
+            if (existing == null) {
+                c = tokens.size();
+                tokens.add(merged);
+                ids.put(merged, c);
             } else {
-                out[n++] = s[i];
+                c = existing;
+            }
+            merges.add(new int[] {top.a, top.b});
+            stats.remove(k);
+
+            delta.clear();
+            for (int j = 0; j < st.size; j++) {
+                mergeWord(st.words[j], top.a, top.b, c, syms, lens, freqs, delta, stats);
+            }
+            for (Map.Entry<Long, long[]> e : delta.entrySet()) {
+                long d = e.getValue()[0];
+                if (d == 0) {
+                    continue;
+                }
+                long pk = e.getKey();
+                PairStat ps = stats.get(pk);
+                if (ps == null) {
+                    continue; // the merged pair itself (removed above), e.g. (x,x) overlapping in "xxx"
+                }
+                ps.count += d;
+                if (ps.count <= 0) {
+                    stats.remove(pk);
+                } else if (d > 0) {
+                    queue.add(new Candidate(ps.count, (int) (pk >>> 32), (int) pk));
+                }
+            }
+            if (merges.size() % 100 == 0) {
+                progress.onProgress("merge", merges.size(), maxMerges);
             }
         }
-        return java.util.Arrays.copyOf(out, n);
+        progress.onProgress("merge", merges.size(), merges.size());
+
+        List<Integer> specialIds = new ArrayList<>();
+        for (String special : specialTokens) {
+            Integer id = ids.get(special);
+            if (id == null) {
+                id = tokens.size();
+                tokens.add(special);
+                ids.put(special, id);
+            }
+            specialIds.add(id);
+        }
+        return new BpeVocabulary(tokens, merges, specialTokens, specialIds);
     }
 
-    /** Queue entry: most frequent first, then the merged string that sorts first. */
-    private record Entry(long pair, long count, String merged) implements Comparable<Entry> {
-        @Override
-        public int compareTo(Entry o) {
-            int c = Long.compare(o.count, count);
-            return c != 0 ? c : merged.compareTo(o.merged);
+    /**
+     * Merges every occurrence of (a, b) in word {@code w} into {@code c}, left to right, recording the pair count
+     * changes in {@code delta} (the merged pair itself excluded) and indexing {@code w} under the new pairs.
+     */
+    private static void mergeWord(int w, int a, int b, int c, int[][] syms, int[] lens, long[] freqs,
+            Map<Long, long[]> delta, Map<Long, PairStat> stats) {
+        int[] s = syms[w];
+        int n = lens[w];
+        long f = freqs[w];
+        int out = 0;
+        int i = 0;
+        while (i < n) {
+            if (i + 1 < n && s[i] == a && s[i + 1] == b) {
+                if (out > 0) {
+                    int p = s[out - 1];
+                    change(delta, stats, key(p, a), -f, -1);
+                    change(delta, stats, key(p, c), f, w);
+                }
+                if (i + 2 < n) {
+                    int next = s[i + 2];
+                    change(delta, stats, key(b, next), -f, -1);
+                    change(delta, stats, key(c, next), f, w);
+                }
+                s[out++] = c;
+                i += 2;
+            } else {
+                s[out++] = s[i++];
+            }
+        }
+        lens[w] = out;
+    }
+
+    private static void change(Map<Long, long[]> delta, Map<Long, PairStat> stats, long pair, long d, int word) {
+        delta.computeIfAbsent(pair, k -> new long[1])[0] += d;
+        if (word >= 0) {
+            stats.computeIfAbsent(pair, k -> new PairStat()).addWord(word);
         }
     }
 }
