@@ -1,0 +1,1005 @@
+package dev.symbiosis.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.primitives.ImmutableDoubleArray;
+import com.google.common.primitives.ImmutableIntArray;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.PromptCompletion;
+import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.SamplingConfig;
+import dev.symbiosis.core.model.TokenScores;
+import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.core.text.Provenance;
+import dev.symbiosis.djl.io.AtomicFile;
+import dev.symbiosis.djl.io.SafeTensors;
+import dev.symbiosis.djl.io.SafeTensors.Tensor;
+import dev.symbiosis.djl.model.AdamW;
+import dev.symbiosis.djl.model.Gpt2Config;
+import dev.symbiosis.djl.model.Gpt2Model;
+import dev.symbiosis.djl.model.LoraConfig;
+import dev.symbiosis.djl.model.Sampler;
+import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.djl.model.Training;
+import dev.symbiosis.djl.model.Training.Sequence;
+import dev.symbiosis.djl.tokenizer.BpeTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * A GPT-2 language model on DJL's PyTorch engine that plays both loop roles: Generator (KV-cache sampling,
+ * fine-tuning on prompt/completion pairs with the prompt loss-masked) and Student (training on weighted texts,
+ * per-token scores, input-embedding saliency), with full fine-tuning or LoRA.
+ *
+ * <p>Checkpoint directory (Hugging Face layout): {@code config.json}, {@code model.safetensors} (GPT-2 names),
+ * {@code tokenizer.json}, and with LoRA {@code adapter_model.safetensors} + {@code adapter_config.json} (PEFT
+ * names). Load with {@link #load(Path)} or {@link #builder(Path)}.
+ *
+ * <p>Training: each call of {@link #train} / {@link #fineTune} makes {@link TrainerConfig#epochs()} passes over its
+ * data with a <b>fresh</b> AdamW state and its own warm-up + cosine schedule; texts get an end-of-text token
+ * appended (so that generation learns to stop); texts longer than the context are cut into context-size windows
+ * overlapping by one token; batches are bucketed by length. A NaN or infinite loss throws
+ * {@link IllegalStateException} and the weights are put back to their state before the call.
+ *
+ * <p>Scoring: texts longer than the context are scored with a sliding window of stride {@code n_positions / 2}.
+ * Generation stops at end-of-text or after {@code maxNewTokens}; prompts longer than the context are
+ * left-truncated, and when a sequence fills the context it continues from its last {@code n_positions / 2}
+ * tokens.
+ *
+ * <p>Not thread-safe: use one model from one thread at a time (gradient recording is switched off on the calling
+ * thread by every public method). {@link #close()} frees every native array.
+ */
+public final class DjlLanguageModel implements LanguageModel {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String name;
+    private final Gpt2Config config;
+    private final BpeTokenizer tokenizer;
+    private final NDManager root;
+    private final LoraConfig loraConfig;
+    private final TrainerConfig trainer;
+    private final int maxBatchTokens;
+    private Gpt2Model model;
+    private boolean closed;
+
+    private DjlLanguageModel(Builder b, Gpt2Config config, BpeTokenizer tokenizer, NDManager root, Gpt2Model model,
+            LoraConfig lora) {
+        this.name = b.name;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.root = root;
+        this.model = model;
+        this.loraConfig = lora;
+        this.trainer = b.trainer;
+        this.maxBatchTokens = b.maxBatchTokens;
+    }
+
+    /** Loads a checkpoint directory with every default of {@link Builder}. */
+    public static DjlLanguageModel load(Path checkpointDir) throws IOException {
+        return builder(checkpointDir).build();
+    }
+
+    /** A builder for the checkpoint in {@code checkpointDir}. */
+    public static Builder builder(Path checkpointDir) {
+        return new Builder(checkpointDir);
+    }
+
+    /** Options of a {@link DjlLanguageModel}. Not thread-safe. */
+    public static final class Builder {
+        private final Path dir;
+        private LoraConfig lora;
+        private TrainerConfig trainer = TrainerConfig.defaults();
+        private Device device;
+        private int maxBatchTokens = 4096;
+        private String name;
+
+        private Builder(Path dir) {
+            this.dir = Objects.requireNonNull(dir, "checkpointDir");
+        }
+
+        /**
+         * LoRA adapter for training, or null (default) for full fine-tuning. A checkpoint that holds an adapter
+         * ({@code adapter_config.json}) loads it with its own rank, alpha and targets whatever is given here.
+         */
+        public Builder optLora(LoraConfig value) {
+            this.lora = value;
+            return this;
+        }
+
+        /** Optimisation settings of train and fineTune; default {@link TrainerConfig#defaults()} (lr 2e-4). */
+        public Builder optTrainer(TrainerConfig value) {
+            this.trainer = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Device; default the first GPU when {@code Engine.getInstance().getGpuCount() > 0}, else CPU. */
+        public Builder optDevice(Device value) {
+            this.device = value;
+            return this;
+        }
+
+        /**
+         * Upper bound on batch rows times padded length for scoring, saliency and generation (training batches
+         * are {@code batchSize} sequences); default 4096, at least one sequence per batch.
+         */
+        public Builder optMaxBatchTokens(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxBatchTokens must be >= 1");
+            }
+            this.maxBatchTokens = value;
+            return this;
+        }
+
+        /** Name in the provenance of samples; default the directory's file name. */
+        public Builder optName(String value) {
+            this.name = value;
+            return this;
+        }
+
+        /**
+         * Loads the model.
+         *
+         * @throws IOException naming the file and field or tensor at fault
+         */
+        public DjlLanguageModel build() throws IOException {
+            if (name == null) {
+                Path fn = dir.toAbsolutePath().getFileName();
+                name = "djl-gpt2:" + (fn == null ? "model" : fn);
+            }
+            Engine engine = Engine.getEngine("PyTorch");
+            Device dev = device != null ? device : engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            Training.noGrad();
+            Gpt2Config cfg = Gpt2Config.read(dir.resolve("config.json"));
+            BpeTokenizer tok = BpeTokenizer.load(dir.resolve("tokenizer.json"));
+            NDManager root = engine.newBaseManager(dev);
+            try {
+                if (tok.vocabSize() > cfg.vocabSize()) {
+                    throw new IOException(dir.resolve("tokenizer.json") + ": tokenizer has " + tok.vocabSize()
+                            + " ids but config.json vocab_size is " + cfg.vocabSize());
+                }
+                LoraConfig effective = readAdapterConfig(dir);
+                if (effective == null) {
+                    effective = lora;
+                }
+                Gpt2Model m = loadModel(root, dev, cfg, dir, effective, trainer.seed());
+                return new DjlLanguageModel(this, cfg, tok, root, m, effective);
+            } catch (IOException | RuntimeException e) {
+                root.close();
+                tok.close();
+                throw e;
+            }
+        }
+    }
+
+    private static LoraConfig readAdapterConfig(Path dir) throws IOException {
+        Path f = dir.resolve("adapter_config.json");
+        if (!Files.exists(f)) {
+            return null;
+        }
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(Files.readAllBytes(f));
+        } catch (IOException e) {
+            throw new IOException(f + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!n.path("r").canConvertToInt() || !n.path("lora_alpha").isNumber()) {
+            throw new IOException(f + ": fields r and lora_alpha must be numbers");
+        }
+        List<String> targets = new ArrayList<>();
+        n.path("target_modules").forEach(t -> targets.add(t.asText()));
+        try {
+            return new LoraConfig(n.get("r").asInt(), n.get("lora_alpha").asDouble(),
+                    n.path("lora_dropout").asDouble(0.0), targets.isEmpty() ? LoraConfig.ALL_TARGETS : targets);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Gpt2Model loadModel(NDManager root, Device dev, Gpt2Config cfg, Path dir, LoraConfig lora,
+            long seed) throws IOException {
+        Path weights = dir.resolve("model.safetensors");
+        Map<String, Tensor> tensors = SafeTensors.read(weights).tensors();
+        Map<String, Tensor> adapter = null;
+        Path adapterFile = dir.resolve("adapter_model.safetensors");
+        if (lora != null && Files.exists(dir.resolve("adapter_config.json"))) {
+            adapter = SafeTensors.read(adapterFile).tensors();
+        }
+        return Gpt2Model.create(root, dev, cfg, tensors, weights.toString(), lora == null, lora, adapter,
+                adapterFile.toString(), seed);
+    }
+
+    /** The architecture. */
+    public Gpt2Config config() {
+        return config;
+    }
+
+    /** The tokenizer (owned by this model; do not close). */
+    public BpeTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The active LoRA configuration, or null for full fine-tuning. */
+    public LoraConfig lora() {
+        return loraConfig;
+    }
+
+    /** The training settings. */
+    public TrainerConfig trainerConfig() {
+        return trainer;
+    }
+
+    /** The underlying network (for tests and tools; its arrays belong to this model). */
+    public Gpt2Model network() {
+        checkOpen();
+        return model;
+    }
+
+    @Override
+    public int countTokens(String text) {
+        return tokenizer.encode(text).size();
+    }
+
+    private int eos() {
+        int e = tokenizer.eosId();
+        return e >= 0 ? e : config.eosTokenId();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("model is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ scoring
+
+    /** One forward window of a text: ids[start, end), predictions for targets [firstTarget, end). */
+    private record Window(int text, int start, int end, int firstTarget) {
+        int length() {
+            return end - start;
+        }
+    }
+
+    @Override
+    public List<TokenScores> score(List<String> texts) {
+        checkOpen();
+        Training.noGrad();
+        List<BpeTokenizer.Encoding> enc = encodeAll(texts);
+        int n = config.nPositions();
+        int stride = Math.max(1, n / 2);
+        List<Window> windows = new ArrayList<>();
+        double[][] logp = new double[texts.size()][];
+        double[][] ent = new double[texts.size()][];
+        for (int i = 0; i < enc.size(); i++) {
+            int len = enc.get(i).size();
+            logp[i] = new double[len - 1];
+            ent[i] = new double[len - 1];
+            int scored = 1;
+            for (int s = 0; len >= 2; s += stride) {
+                int e = Math.min(s + n, len);
+                windows.add(new Window(i, s, e, scored));
+                scored = e;
+                if (e == len) {
+                    break;
+                }
+            }
+        }
+        for (List<Window> batch : batches(windows)) {
+            scoreBatch(batch, enc, logp, ent);
+        }
+        List<TokenScores> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            BpeTokenizer.Encoding e = enc.get(i);
+            out.add(new TokenScores(texts.get(i), ImmutableIntArray.copyOf(e.ids()),
+                    ImmutableIntArray.copyOf(e.starts()), ImmutableIntArray.copyOf(e.ends()),
+                    ImmutableDoubleArray.copyOf(logp[i]), ImmutableDoubleArray.copyOf(ent[i])));
+        }
+        return out;
+    }
+
+    private List<BpeTokenizer.Encoding> encodeAll(List<String> texts) {
+        List<BpeTokenizer.Encoding> enc = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            Objects.requireNonNull(t, "text");
+            if (t.isEmpty()) {
+                throw new IllegalArgumentException("cannot score an empty text");
+            }
+            BpeTokenizer.Encoding e = tokenizer.encode(t);
+            if (e.size() == 0) {
+                throw new IllegalArgumentException("text encodes to no tokens: " + t);
+            }
+            enc.add(e);
+        }
+        return enc;
+    }
+
+    /** Windows sorted by length, grouped so that rows times padded length stays within maxBatchTokens. */
+    private List<List<Window>> batches(List<Window> windows) {
+        List<Window> sorted = new ArrayList<>(windows);
+        sorted.sort(Comparator.comparingInt(Window::length).thenComparingInt(Window::text)
+                .thenComparingInt(Window::start));
+        List<List<Window>> out = new ArrayList<>();
+        List<Window> cur = new ArrayList<>();
+        for (Window w : sorted) {
+            if (!cur.isEmpty() && (long) (cur.size() + 1) * w.length() > maxBatchTokens) {
+                out.add(cur);
+                cur = new ArrayList<>();
+            }
+            cur.add(w);
+        }
+        if (!cur.isEmpty()) {
+            out.add(cur);
+        }
+        return out;
+    }
+
+    private void scoreBatch(List<Window> batch, List<BpeTokenizer.Encoding> enc, double[][] logp, double[][] ent) {
+        int b = batch.size();
+        int t = 0;
+        for (Window w : batch) {
+            t = Math.max(t, w.length());
+        }
+        long[] ids = new long[b * t];
+        long[] next = new long[b * t];
+        int pad = eos();
+        for (int r = 0; r < b; r++) {
+            Window w = batch.get(r);
+            int[] all = enc.get(w.text()).ids();
+            for (int j = 0; j < t; j++) {
+                ids[r * t + j] = j < w.length() ? all[w.start() + j] : pad;
+                next[r * t + j] = j + 1 < w.length() ? all[w.start() + j + 1] : pad;
+            }
+        }
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
+            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
+            NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
+            NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
+            NDArray lsm = pass.logits(pass.hidden(pass.embed(in), pos, pass.causalMask(t), null)).logSoftmax(-1);
+            float[] lp = lsm.gather(tg, 2).toFloatArray();
+            float[] h = lsm.exp().mul(lsm).sum(new int[] {2}).neg().toFloatArray();
+            for (int r = 0; r < b; r++) {
+                Window w = batch.get(r);
+                for (int target = w.firstTarget(); target < w.end(); target++) {
+                    int j = target - 1 - w.start();
+                    logp[w.text()][target - 1] = Math.min(0.0, lp[r * t + j]);
+                    ent[w.text()][target - 1] = Math.max(0.0, h[r * t + j]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Next-token logits of one token sequence: row {@code i} holds the logits after {@code ids[0..i]}.
+     *
+     * @param ids 1 to {@code n_positions} token ids, each in {@code [0, vocab_size)}
+     * @return {@code ids.length} rows of {@code vocab_size} logits
+     */
+    public float[][] logits(int[] ids) {
+        checkOpen();
+        Training.noGrad();
+        int t = ids.length;
+        if (t < 1 || t > config.nPositions()) {
+            throw new IllegalArgumentException("need 1 to " + config.nPositions() + " ids, got " + t);
+        }
+        long[] in = new long[t];
+        for (int i = 0; i < t; i++) {
+            if (ids[i] < 0 || ids[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("id " + ids[i] + " outside [0, " + config.vocabSize() + ")");
+            }
+            in[i] = ids[i];
+        }
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
+            NDArray x = Training.owned(scratch.create(in, new Shape(1, t)));
+            NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
+            float[] flat = pass.logits(pass.hidden(pass.embed(x), pos, pass.causalMask(t), null)).toFloatArray();
+            int v = config.vocabSize();
+            float[][] out = new float[t][];
+            for (int i = 0; i < t; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Perplexity {@code exp(-sum log p / predicted tokens)} over the texts (each text's first token is not
+     * predicted); NaN when no token is predicted.
+     */
+    public double perplexity(List<String> texts) {
+        double sum = 0;
+        long n = 0;
+        for (TokenScores s : score(texts)) {
+            sum += s.sumLogProb();
+            n += s.predictedCount();
+        }
+        return n == 0 ? Double.NaN : Math.exp(-sum / n);
+    }
+
+    /**
+     * Bits per UTF-8 byte: {@code -sum log2 p} over predicted tokens divided by the UTF-8 bytes those tokens
+     * cover (the first token's bytes excluded). NaN when nothing is predicted.
+     */
+    public double bitsPerByte(List<String> texts) {
+        double nats = 0;
+        long bytes = 0;
+        for (TokenScores s : score(texts)) {
+            nats -= s.sumLogProb();
+            if (s.size() > 1) {
+                String covered = s.text().substring(s.ends().get(0));
+                bytes += covered.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+        }
+        return bytes == 0 ? Double.NaN : nats / Math.log(2) / bytes;
+    }
+
+    // ------------------------------------------------------------------ saliency
+
+    @Override
+    public List<SaliencyMap> saliency(List<String> texts) {
+        checkOpen();
+        Training.noGrad();
+        List<BpeTokenizer.Encoding> enc = encodeAll(texts);
+        int n = config.nPositions();
+        List<Window> windows = new ArrayList<>();
+        double[][] norms = new double[texts.size()][];
+        int[] predicted = new int[texts.size()];
+        for (int i = 0; i < enc.size(); i++) {
+            int len = enc.get(i).size();
+            norms[i] = new double[len];
+            for (int s = 0; s < len; s += n) {
+                int e = Math.min(s + n, len);
+                windows.add(new Window(i, s, e, s + 1));
+                predicted[i] += e - s - 1;
+            }
+        }
+        for (List<Window> batch : batches(windows)) {
+            saliencyBatch(batch, enc, predicted, norms);
+        }
+        List<SaliencyMap> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            BpeTokenizer.Encoding e = enc.get(i);
+            out.add(new SaliencyMap(texts.get(i), ImmutableIntArray.copyOf(e.ids()),
+                    ImmutableIntArray.copyOf(e.starts()), ImmutableIntArray.copyOf(e.ends()),
+                    ImmutableDoubleArray.copyOf(norms[i])));
+        }
+        return out;
+    }
+
+    private void saliencyBatch(List<Window> batch, List<BpeTokenizer.Encoding> enc, int[] predicted,
+            double[][] norms) {
+        int b = batch.size();
+        int t = 0;
+        for (Window w : batch) {
+            t = Math.max(t, w.length());
+        }
+        long[] ids = new long[b * t];
+        long[] next = new long[b * t];
+        float[] coef = new float[b * t];
+        int pad = eos();
+        for (int r = 0; r < b; r++) {
+            Window w = batch.get(r);
+            int[] all = enc.get(w.text()).ids();
+            for (int j = 0; j < t; j++) {
+                boolean target = j + 1 < w.length();
+                ids[r * t + j] = j < w.length() ? all[w.start() + j] : pad;
+                next[r * t + j] = target ? all[w.start() + j + 1] : pad;
+                coef[r * t + j] = target && predicted[w.text()] > 0 ? 1f / predicted[w.text()] : 0f;
+            }
+        }
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
+            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
+            NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
+            NDArray cf = Training.owned(scratch.create(coef, new Shape(b, t)));
+            NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
+            NDArray emb = pass.embed(in).stopGradient();
+            emb.setRequiresGradient(true);
+            float[] g;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray lsm = pass.logits(pass.hidden(emb, pos, pass.causalMask(t), null)).logSoftmax(-1);
+                NDArray loss = lsm.gather(tg, 2).reshape(b, t).mul(cf).sum().neg();
+                gc.backward(loss);
+            } finally {
+                Training.noGrad();
+            }
+            g = emb.getGradient().square().sum(new int[] {2}).sqrt().toFloatArray();
+            for (int r = 0; r < b; r++) {
+                Window w = batch.get(r);
+                for (int j = 0; j < w.length(); j++) {
+                    float v = g[r * t + j];
+                    norms[w.text()][w.start() + j] = Float.isFinite(v) ? v : 0.0;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ training
+
+    @Override
+    public TrainingReport train(List<TrainingText> texts) {
+        checkOpen();
+        if (texts.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        List<Sequence> seqs = new ArrayList<>();
+        for (TrainingText t : texts) {
+            int[] ids = withEos(tokenizer.encode(t.text()).ids());
+            float[] w = new float[ids.length];
+            Arrays.fill(w, (float) t.weight());
+            seqs.addAll(windows(ids, w));
+        }
+        return fit(texts.size(), seqs);
+    }
+
+    @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples) {
+        checkOpen();
+        if (examples.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        int n = config.nPositions();
+        List<Sequence> seqs = new ArrayList<>();
+        for (PromptCompletion ex : examples) {
+            int[] p = tokenizer.encode(ex.prompt()).ids();
+            int[] c = withEos(tokenizer.encode(ex.completion()).ids());
+            int keepPrompt = Math.min(p.length, Math.max(0, n - c.length));
+            if (keepPrompt == 0 && c.length < n) {
+                keepPrompt = 0;
+            }
+            int[] ids = new int[keepPrompt + c.length];
+            System.arraycopy(p, p.length - keepPrompt, ids, 0, keepPrompt);
+            System.arraycopy(c, 0, ids, keepPrompt, c.length);
+            float[] w = new float[ids.length];
+            Arrays.fill(w, keepPrompt, ids.length, (float) ex.weight());
+            if (keepPrompt == 0) {
+                w[0] = 0f;
+            }
+            seqs.addAll(windows(ids, w));
+        }
+        return fit(examples.size(), seqs);
+    }
+
+    private int[] withEos(int[] ids) {
+        int[] out = Arrays.copyOf(ids, ids.length + 1);
+        out[ids.length] = eos();
+        return out;
+    }
+
+    /** Cuts a sequence into context-size windows overlapping by one token; drops windows without loss. */
+    private List<Sequence> windows(int[] ids, float[] w) {
+        int n = config.nPositions();
+        List<Sequence> out = new ArrayList<>();
+        for (int s = 0; s < ids.length - 1; s += n - 1) {
+            int e = Math.min(s + n, ids.length);
+            int[] wi = Arrays.copyOfRange(ids, s, e);
+            float[] ww = Arrays.copyOfRange(w, s, e);
+            ww[0] = 0f;
+            Sequence seq = new Sequence(wi, ww);
+            if (seq.targets() > 0) {
+                out.add(seq);
+            }
+            if (e == ids.length) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private TrainingReport fit(int examples, List<Sequence> seqs) {
+        Training.noGrad();
+        if (seqs.isEmpty()) {
+            return new TrainingReport(examples, 0, 0, Double.NaN, Double.NaN);
+        }
+        TrainerConfig tc = trainer;
+        List<List<List<Sequence>>> epochs = new ArrayList<>();
+        int total = 0;
+        for (int e = 0; e < tc.epochs(); e++) {
+            List<List<Sequence>> bs = bucketed(seqs, tc.batchSize(), new Random(tc.seed() * 1_000_003L + e));
+            epochs.add(bs);
+            total += bs.size();
+        }
+        Map<String, Tensor> snapshotBase = model.lora() == null ? model.baseTensors() : null;
+        Map<String, Tensor> snapshotAdapter = model.lora() != null ? model.adapterTensors() : null;
+        Random dropout = new Random(tc.seed() ^ 0x5DEECE66DL);
+        int step = 0;
+        long tokens = 0;
+        double sum = 0;
+        double last = Double.NaN;
+        try (AdamW opt = new AdamW(model.manager(), model.trainableNames(), model.trainable())) {
+            for (List<List<Sequence>> epoch : epochs) {
+                for (List<Sequence> batch : epoch) {
+                    double lr = TrainerConfig.schedule(tc.learningRate(), tc.warmupSteps(), step, total);
+                    Training.StepResult r = Training.step(model, opt, batch, eos(), lr, tc.weightDecay(), tc.clip(),
+                            dropout);
+                    step++;
+                    tokens += r.tokens();
+                    sum += r.loss();
+                    last = r.loss();
+                }
+            }
+        } catch (IllegalStateException e) {
+            rollback(snapshotBase, snapshotAdapter);
+            throw new IllegalStateException(e.getMessage() + " at step " + step + " of " + total
+                    + "; the model was restored to its state before this call", e);
+        }
+        return new TrainingReport(examples, step, tokens, sum / step, last);
+    }
+
+    private void rollback(Map<String, Tensor> base, Map<String, Tensor> adapter) {
+        try {
+            Map<String, Tensor> b = base != null ? base : model.baseTensors();
+            Gpt2Model fresh = Gpt2Model.create(root, model.manager().getDevice(), config, b, "snapshot",
+                    loraConfig == null, loraConfig, adapter, "snapshot", trainer.seed());
+            model.close();
+            model = fresh;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not restore the snapshot", e);
+        }
+    }
+
+    /** Seeded shuffle, then length buckets of batchSize sequences, then a seeded batch order. */
+    private static List<List<Sequence>> bucketed(List<Sequence> seqs, int batchSize, Random rnd) {
+        List<Sequence> order = new ArrayList<>(seqs);
+        Collections.shuffle(order, rnd);
+        order.sort(Comparator.comparingInt(s -> s.ids().length));
+        List<List<Sequence>> batches = new ArrayList<>();
+        for (int i = 0; i < order.size(); i += batchSize) {
+            batches.add(order.subList(i, Math.min(i + batchSize, order.size())));
+        }
+        Collections.shuffle(batches, rnd);
+        return batches;
+    }
+
+    // ------------------------------------------------------------------ generation
+
+    @Override
+    public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
+        return generate(prompts, sampling, true);
+    }
+
+    /**
+     * Samples one continuation per prompt.
+     *
+     * @param useCache true for incremental decoding with a key/value cache, false to recompute the whole window at
+     *     every step (same tokens; for testing)
+     */
+    public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling, boolean useCache) {
+        checkOpen();
+        Training.noGrad();
+        Objects.requireNonNull(sampling, "sampling");
+        List<Sample> out = new ArrayList<>(prompts.size());
+        int n = config.nPositions();
+        int rowsPerBatch = Math.max(1, maxBatchTokens / n);
+        Provenance prov = Provenance.of(name).with("temperature", Double.toString(sampling.temperature()))
+                .with("top_k", Integer.toString(sampling.topK())).with("top_p", Double.toString(sampling.topP()))
+                .with("repetition_penalty", Double.toString(sampling.repetitionPenalty()))
+                .with("seed", Long.toString(sampling.seed()));
+        for (int from = 0; from < prompts.size(); from += rowsPerBatch) {
+            List<Prompt> chunk = prompts.subList(from, Math.min(prompts.size(), from + rowsPerBatch));
+            out.addAll(generateBatch(chunk, from, sampling, useCache, prov));
+        }
+        return out;
+    }
+
+    private List<Sample> generateBatch(List<Prompt> prompts, int firstIndex, SamplingConfig cfg, boolean useCache,
+            Provenance prov) {
+        int b = prompts.size();
+        int n = config.nPositions();
+        int eos = eos();
+        int maxNew = cfg.maxNewTokens();
+        int[][] rows = new int[b][];
+        int[] len = new int[b];
+        int[] promptLen = new int[b];
+        int[] start = new int[b];
+        int[] generated = new int[b];
+        boolean[] done = new boolean[b];
+        SplittableRandom[] rnd = new SplittableRandom[b];
+        for (int i = 0; i < b; i++) {
+            int[] p = tokenizer.encode(prompts.get(i).text()).ids();
+            if (p.length == 0) {
+                p = new int[] {config.bosTokenId()};
+            }
+            promptLen[i] = p.length;
+            rows[i] = Arrays.copyOf(p, p.length + maxNew);
+            len[i] = p.length;
+            start[i] = Math.max(0, p.length - n);
+            rnd[i] = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + firstIndex + i);
+        }
+        try (Gpt2Model.KvCache cache = new Gpt2Model.KvCache(model.manager(), config.nLayer())) {
+            Gpt2Model.KvCache current = null;
+            Gpt2Model.KvCache[] holder = {cache};
+            float[][] logits = prefill(rows, len, start, useCache ? holder : null);
+            current = holder[0];
+            for (int step = 0; step < maxNew; step++) {
+                for (int i = 0; i < b; i++) {
+                    int tok;
+                    if (done[i]) {
+                        tok = eos;
+                    } else {
+                        tok = Sampler.next(logits[i], rows[i], len[i], cfg, rnd[i]);
+                        if (tok == eos) {
+                            done[i] = true;
+                        } else {
+                            generated[i]++;
+                        }
+                    }
+                    rows[i][len[i]++] = tok;
+                }
+                boolean allDone = true;
+                for (boolean d : done) {
+                    allDone &= d;
+                }
+                if (allDone || step == maxNew - 1) {
+                    break;
+                }
+                int window = 0;
+                for (int i = 0; i < b; i++) {
+                    window = Math.max(window, len[i] - start[i]);
+                }
+                boolean slide = window > n;
+                if (slide) {
+                    for (int i = 0; i < b; i++) {
+                        start[i] = Math.max(start[i], len[i] - n / 2);
+                    }
+                }
+                if (!useCache || slide) {
+                    if (useCache) {
+                        current.close();
+                        holder[0] = new Gpt2Model.KvCache(model.manager(), config.nLayer());
+                    }
+                    logits = prefill(rows, len, start, useCache ? holder : null);
+                    current = holder[0];
+                } else {
+                    logits = decodeStep(rows, len, start, current);
+                }
+            }
+            if (current != cache) {
+                current.close();
+            }
+        }
+        List<Sample> out = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            int[] p = Arrays.copyOf(rows[i], promptLen[i]);
+            int[] g = Arrays.copyOfRange(rows[i], promptLen[i], promptLen[i] + generated[i]);
+            String completion = completionText(p, g);
+            out.add(new Sample(prompts.get(i), completion, generated[i], prov));
+        }
+        return out;
+    }
+
+    private String completionText(int[] prompt, int[] gen) {
+        if (gen.length == 0) {
+            return "";
+        }
+        int ctx = Math.min(prompt.length, 8);
+        int[] tail = Arrays.copyOfRange(prompt, prompt.length - ctx, prompt.length);
+        int[] joined = Arrays.copyOf(tail, ctx + gen.length);
+        System.arraycopy(gen, 0, joined, ctx, gen.length);
+        String full = tokenizer.decode(joined);
+        String head = tokenizer.decode(tail);
+        return full.startsWith(head) ? full.substring(head.length()) : tokenizer.decode(gen);
+    }
+
+    /**
+     * Runs the window {@code rows[i][start[i], len[i])} of every row, left-padded to a common length, and returns
+     * the next-token logits of each row. With a cache holder, fills {@code holder[0]}.
+     */
+    private float[][] prefill(int[][] rows, int[] len, int[] start, Gpt2Model.KvCache[] holder) {
+        int b = rows.length;
+        int t = 0;
+        for (int i = 0; i < b; i++) {
+            t = Math.max(t, len[i] - start[i]);
+        }
+        long[] ids = new long[b * t];
+        long[] pos = new long[b * t];
+        float[] mask = new float[b * t * t];
+        for (int i = 0; i < b; i++) {
+            int real = len[i] - start[i];
+            int pad = t - real;
+            for (int j = 0; j < t; j++) {
+                ids[i * t + j] = j < pad ? eos() : rows[i][start[i] + j - pad];
+                pos[i * t + j] = Math.max(0, j - pad);
+                for (int k = 0; k < t; k++) {
+                    mask[(i * t + j) * t + k] = k > j || k < pad ? -1e9f : 0f;
+                }
+            }
+        }
+        return forwardLast(ids, pos, mask, b, t, t, holder == null ? null : holder[0]);
+    }
+
+    private float[][] decodeStep(int[][] rows, int[] len, int[] start, Gpt2Model.KvCache cache) {
+        int b = rows.length;
+        int tk = (int) cache.length() + 1;
+        long[] ids = new long[b];
+        long[] pos = new long[b];
+        float[] mask = new float[b * tk];
+        for (int i = 0; i < b; i++) {
+            int real = len[i] - start[i];
+            int pad = tk - real;
+            ids[i] = rows[i][len[i] - 1];
+            pos[i] = real - 1;
+            for (int k = 0; k < tk; k++) {
+                mask[i * tk + k] = k < pad ? -1e9f : 0f;
+            }
+        }
+        return forwardLast(ids, pos, mask, b, 1, tk, cache);
+    }
+
+    private float[][] forwardLast(long[] ids, long[] pos, float[] mask, int b, int t, int tk,
+            Gpt2Model.KvCache cache) {
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
+            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
+            NDArray p = Training.owned(scratch.create(pos, new Shape(b, t)));
+            NDArray m = Training.owned(scratch.create(mask, new Shape(b, 1, t, tk)));
+            NDArray hidden = pass.hidden(pass.embed(in), p, m, cache);
+            NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.nEmbd());
+            float[] flat = pass.logits(last).toFloatArray();
+            int v = config.vocabSize();
+            float[][] out = new float[b][];
+            for (int i = 0; i < b; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return out;
+        }
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    @Override
+    public void save(Path dir) throws IOException {
+        checkOpen();
+        Training.noGrad();
+        Path staging = AtomicFile.stagingDir(dir);
+        try {
+            writeCheckpoint(staging, model.baseTensors(), model.lora() != null);
+            AtomicFile.replaceDir(staging, dir);
+        } finally {
+            AtomicFile.deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * Writes config, tokenizer, weights (and adapter when {@code withAdapter}) into {@code dir} (must exist).
+     */
+    private void writeCheckpoint(Path dir, Map<String, Tensor> base, boolean withAdapter) throws IOException {
+        config.write(dir.resolve("config.json"));
+        SafeTensors.write(dir.resolve("model.safetensors"), base, Map.of("format", "pt"));
+        Files.copy(tokenizer.file(), dir.resolve("tokenizer.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (withAdapter) {
+            SafeTensors.write(dir.resolve("adapter_model.safetensors"), model.adapterTensors(),
+                    Map.of("format", "pt"));
+            LoraConfig l = model.lora();
+            ObjectNode o = MAPPER.createObjectNode();
+            o.put("peft_type", "LORA");
+            o.put("task_type", "CAUSAL_LM");
+            o.put("r", l.rank());
+            o.put("lora_alpha", l.alpha());
+            o.put("lora_dropout", l.dropout());
+            l.targets().forEach(o.putArray("target_modules")::add);
+            o.put("fan_in_fan_out", true);
+            o.put("bias", "none");
+            o.put("inference_mode", false);
+            o.putNull("base_model_name_or_path");
+            SafeTensors.writeBytes(dir.resolve("adapter_config.json"), MAPPER.writeValueAsBytes(o));
+        }
+    }
+
+    /**
+     * Writes the model with the adapter folded into the base weights (no adapter files): a plain GPT-2 checkpoint.
+     */
+    public void saveMerged(Path dir) throws IOException {
+        checkOpen();
+        Training.noGrad();
+        Path staging = AtomicFile.stagingDir(dir);
+        try {
+            writeCheckpoint(staging, model.mergedTensors(), false);
+            AtomicFile.replaceDir(staging, dir);
+        } finally {
+            AtomicFile.deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * Folds the LoRA adapter into the base weights ({@code W += (alpha/r) (B A)^T}) and starts a fresh adapter
+     * (B = 0) of the same configuration, so the model's function is unchanged. Does nothing without LoRA.
+     */
+    public void mergeLora() {
+        checkOpen();
+        Training.noGrad();
+        if (model.lora() == null) {
+            return;
+        }
+        try {
+            Gpt2Model merged = Gpt2Model.create(root, model.manager().getDevice(), config, model.mergedTensors(),
+                    "merged", false, loraConfig, null, "fresh adapter", trainer.seed());
+            model.close();
+            model = merged;
+        } catch (IOException e) {
+            throw new IllegalStateException("merge failed", e);
+        }
+    }
+
+    @Override
+    public void restore(Path dir) throws IOException {
+        checkOpen();
+        Training.noGrad();
+        Gpt2Config saved = Gpt2Config.read(dir.resolve("config.json"));
+        if (!saved.equals(config)) {
+            throw new IOException(dir.resolve("config.json") + ": architecture " + saved
+                    + " differs from the loaded model's " + config);
+        }
+        LoraConfig adapterCfg = readAdapterConfig(dir);
+        if (loraConfig != null && adapterCfg == null) {
+            throw new IOException(dir.resolve("adapter_config.json") + ": missing; this model trains a LoRA adapter");
+        }
+        if (loraConfig == null && adapterCfg != null) {
+            throw new IOException(dir.resolve("adapter_config.json") + ": present, but this model trains without"
+                    + " LoRA");
+        }
+        if (adapterCfg != null && (adapterCfg.rank() != loraConfig.rank()
+                || !adapterCfg.targets().equals(loraConfig.targets()) || adapterCfg.alpha() != loraConfig.alpha())) {
+            throw new IOException(dir.resolve("adapter_config.json") + ": adapter " + adapterCfg
+                    + " differs from the model's " + loraConfig);
+        }
+        Gpt2Model fresh = loadModel(root, model.manager().getDevice(), config, dir, loraConfig, trainer.seed());
+        model.close();
+        model = fresh;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            root.close();
+            tokenizer.close();
+        }
+    }
+
+    /**
+     * Writes a new checkpoint directory with freshly initialised weights (GPT-2 initialisation, seeded) and a
+     * copy of {@code tokenizerJson}.
+     */
+    public static void initialize(Path dir, Gpt2Config config, Path tokenizerJson, long seed) throws IOException {
+        Path staging = AtomicFile.stagingDir(dir);
+        try {
+            config.write(staging.resolve("config.json"));
+            SafeTensors.write(staging.resolve("model.safetensors"), Gpt2Model.initialTensors(config, seed),
+                    Map.of("format", "pt"));
+            Files.copy(tokenizerJson, staging.resolve("tokenizer.json"));
+            AtomicFile.replaceDir(staging, dir);
+        } finally {
+            AtomicFile.deleteRecursively(staging);
+        }
+    }
+}

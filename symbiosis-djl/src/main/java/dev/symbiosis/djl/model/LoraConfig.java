@@ -1,0 +1,73 @@
+package dev.symbiosis.djl.model;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Low-rank adaptation of the GPT-2 projections, as in PEFT: {@code y = x W + b + (alpha / rank) * dropout(x) A^T B^T}
+ * with {@code A} of shape {@code [rank, in]} (Kaiming-uniform, like PEFT) and {@code B} of shape
+ * {@code [out, rank]} (zeros), the base weights frozen.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param rank rank {@code r >= 1}
+ * @param alpha scaling numerator, {@code > 0}: the update is scaled by {@code alpha / rank}
+ * @param dropout dropout probability on the adapter input, in {@code [0, 1)}
+ * @param targets adapted modules, a non-empty subset of {@link #ALL_TARGETS}
+ */
+public record LoraConfig(int rank, double alpha, double dropout, List<String> targets) {
+
+    /** Every adaptable module: {@code attn.c_attn}, {@code attn.c_proj}, {@code mlp.c_fc}, {@code mlp.c_proj}. */
+    public static final List<String> ALL_TARGETS = List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj");
+
+    public LoraConfig {
+        if (rank < 1) {
+            throw new IllegalArgumentException("LoRA rank must be >= 1, got " + rank);
+        }
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("LoRA alpha must be finite and > 0, got " + alpha);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
+        }
+        targets = List.copyOf(targets.stream().map(LoraConfig::normalizeTarget).distinct().toList());
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("LoRA needs at least one target module");
+        }
+    }
+
+    /** Rank 8, alpha 16, dropout 0.05, all four targets. */
+    public static LoraConfig defaults() {
+        return new LoraConfig(8, 16, 0.05, ALL_TARGETS);
+    }
+
+    /** The given rank and alpha, dropout 0.05, all four targets. */
+    public static LoraConfig of(int rank, double alpha) {
+        return new LoraConfig(rank, alpha, 0.05, ALL_TARGETS);
+    }
+
+    /** {@code alpha / rank}. */
+    public double scaling() {
+        return alpha / rank;
+    }
+
+    /** Whether module {@code target} (e.g. {@code "mlp.c_fc"}) is adapted. */
+    public boolean targets(String target) {
+        return targets.contains(target);
+    }
+
+    /** Accepts {@code c_attn}, {@code c_fc}, and the qualified names; {@code c_proj} alone is ambiguous. */
+    static String normalizeTarget(String t) {
+        String s = t.strip();
+        if (s.equals("c_attn")) {
+            return "attn.c_attn";
+        }
+        if (s.equals("c_fc")) {
+            return "mlp.c_fc";
+        }
+        if (!Set.copyOf(ALL_TARGETS).contains(s)) {
+            throw new IllegalArgumentException("unknown LoRA target '" + t + "'; use one of " + ALL_TARGETS);
+        }
+        return s;
+    }
+}

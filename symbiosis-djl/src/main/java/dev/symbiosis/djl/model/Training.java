@@ -1,0 +1,147 @@
+package dev.symbiosis.djl.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One optimisation step of next-token cross-entropy on a batch of token sequences, shared by fine-tuning and
+ * pre-training.
+ *
+ * <p>Not thread-safe: one step at a time per JVM (DJL allows a single open gradient collector).
+ */
+public final class Training {
+
+    private Training() {}
+
+    /**
+     * A training sequence: ids, and per position {@code t >= 1} a loss weight for predicting {@code ids[t]} from
+     * {@code ids[0..t-1]} (0 = not trained: prompt or padding).
+     *
+     * @param ids token ids, length {@code >= 2}
+     * @param weights same length as ids; {@code weights[0]} is ignored
+     */
+    public record Sequence(int[] ids, float[] weights) {
+        public Sequence {
+            if (ids.length < 2 || weights.length != ids.length) {
+                throw new IllegalArgumentException("a training sequence needs >= 2 ids and one weight per id");
+            }
+        }
+
+        /** Number of positions carrying loss. */
+        public int targets() {
+            int n = 0;
+            for (int t = 1; t < weights.length; t++) {
+                if (weights[t] != 0) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    /** What a step did. */
+    public record StepResult(double loss, long tokens, double gradNorm) {}
+
+    /** Turns gradient recording off on the calling thread (new threads start with it on). */
+    public static void noGrad() {
+        JniUtils.setGradMode(false);
+    }
+
+    /**
+     * Forward, backward, global-norm clipping and an AdamW update. The loss is the sum of per-token
+     * cross-entropies times their weights divided by the number of positions with non-zero weight.
+     *
+     * @param padId id used to pad shorter sequences on the right (never trained)
+     * @param dropout random source of LoRA dropout, or null
+     * @throws IllegalStateException if the loss or the gradient norm is NaN or infinite; no update is then applied
+     */
+    public static StepResult step(Gpt2Model model, AdamW opt, List<Sequence> batch, int padId, double lr,
+            double weightDecay, double clip, Random dropout) {
+        int b = batch.size();
+        int len = 0;
+        for (Sequence s : batch) {
+            len = Math.max(len, s.ids().length);
+        }
+        int t = len - 1;
+        long[] inputs = new long[b * t];
+        long[] targets = new long[b * t];
+        float[] w = new float[b * t];
+        long count = 0;
+        for (int i = 0; i < b; i++) {
+            Sequence s = batch.get(i);
+            for (int j = 0; j < t; j++) {
+                boolean real = j + 1 < s.ids().length;
+                inputs[i * t + j] = j < s.ids().length ? s.ids()[j] : padId;
+                targets[i * t + j] = real ? s.ids()[j + 1] : padId;
+                w[i * t + j] = real ? s.weights()[j + 1] : 0f;
+                if (real && s.weights()[j + 1] != 0) {
+                    count++;
+                }
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("batch has no position carrying loss");
+        }
+        List<NDArray> params = model.trainable();
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Gpt2Model.Pass pass = model.new Pass(scratch, true, dropout);
+            NDArray ids = owned(scratch.create(inputs, new Shape(b, t)));
+            NDArray tg = owned(scratch.create(targets, new Shape(b, t, 1)));
+            NDArray wt = owned(scratch.create(w, new Shape(b, t)));
+            NDArray positions = scratch.arange(0L, (long) t, 1L, ai.djl.ndarray.types.DataType.INT64).reshape(1, t);
+            double lossValue;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray hidden = pass.hidden(pass.embed(ids), positions, pass.causalMask(t), null);
+                NDArray logp = pass.logits(hidden).logSoftmax(-1).gather(tg, 2).reshape(b, t);
+                NDArray loss = logp.mul(wt).sum().mul(pass.s((float) (-1.0 / count)));
+                lossValue = loss.getFloat();
+                if (!Double.isFinite(lossValue)) {
+                    throw new IllegalStateException("training loss is " + lossValue + " (not finite); no update"
+                            + " applied");
+                }
+                gc.backward(loss);
+            } finally {
+                noGrad();
+            }
+            List<NDArray> grads = new ArrayList<>(params.size());
+            double sq = 0;
+            for (NDArray p : params) {
+                NDArray g = p.getGradient();
+                grads.add(g);
+                sq += g.square().sum().getFloat();
+            }
+            double norm = Math.sqrt(sq);
+            if (!Double.isFinite(norm)) {
+                zero(params);
+                throw new IllegalStateException("gradient norm is " + norm + " (not finite); no update applied");
+            }
+            double scale = norm > clip ? clip / (norm + 1e-6) : 1.0;
+            opt.update(params, grads, lr, weightDecay, scale);
+            zero(params);
+            return new StepResult(lossValue, count, norm);
+        }
+    }
+
+    private static void zero(List<NDArray> params) {
+        for (NDArray p : params) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
+    /** A PyTorch-owned copy of an array created from a Java buffer (the original is closed). */
+    public static NDArray owned(NDArray javaBacked) {
+        NDArray copy = javaBacked.duplicate();
+        javaBacked.close();
+        return copy;
+    }
+}
