@@ -28,8 +28,9 @@ import java.util.zip.GZIPInputStream;
  *       terminator is not part of the line. A final line without terminator is returned; a terminator at the very
  *       end of the input does not make an extra empty line. A UTF-8 byte order mark at the start is dropped.</li>
  *   <li>A line longer than {@code maxLineChars} UTF-16 chars fails with a {@link CorpusFormatException} as soon as
- *       the limit is passed; memory use is bounded by about {@code 2 * maxLineChars} bytes plus 192 KiB of
- *       buffers, whatever the file holds.</li>
+ *       the limit is passed, before more of it is buffered; memory use is bounded by a small multiple of
+ *       {@code maxLineChars} (the growing line buffer plus the returned string: at most about
+ *       {@code 6 * maxLineChars} bytes) plus 192 KiB of buffers, whatever the file holds.</li>
  *   <li>Files whose name ends with {@code .gz} (any case) are decompressed; corrupt or truncated gzip data is a
  *       {@link CorpusFormatException} naming the line being read.</li>
  * </ul>
@@ -40,9 +41,9 @@ import java.util.zip.GZIPInputStream;
 public final class Utf8LineReader implements Closeable {
 
     /**
-     * Default line limit: 16 Mi chars (16,777,216), i.e. about 32 MiB of heap for the line being read; more than
-     * any sane JSONL record or text line, far less than what would threaten a default heap. Raise it per reader for
-     * corpora with bigger records.
+     * Default line limit: 16 Mi chars (16,777,216), i.e. 32 MiB of UTF-16 text and at most about 100 MiB of heap
+     * while such a line is read and parsed; more than any sane JSONL record or text line, well below what would
+     * threaten a default heap. Raise it per reader for corpora with bigger records.
      */
     public static final int DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
 

@@ -36,8 +36,6 @@ public final class PerplexityEvaluator {
     /** Default number of documents per scorer call. */
     public static final int DEFAULT_BATCH_SIZE = 8;
 
-    private static final double LN2 = Math.log(2);
-
     private final int batchSize;
 
     private PerplexityEvaluator(int batchSize) {
