@@ -13,7 +13,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -306,15 +305,6 @@ public final class MiniLmEncoder implements SentenceEncoder {
          */
         public MiniLmEncoder build() throws IOException {
             return new MiniLmEncoder(this);
-        }
-    }
-
-    /** Wraps checked failures of {@link #create()} for callers that cannot handle {@link IOException}. */
-    static MiniLmEncoder createUnchecked() {
-        try {
-            return create();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
