@@ -54,6 +54,11 @@ public final class DeterministicFiles {
       Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
       try {
         Files.write(tmp, bytes);
+        try { // createTempFile makes the file private; the outputs are ordinary readable files
+          Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: keep the default permissions
+        }
         try {
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -318,6 +318,9 @@ public final class PrepareDataCommand implements Callable<Integer> {
         tooSmall.add(e.getKey() + " (" + e.getValue().size() + ")");
       }
     }
+    // tasks/INDEX: the task names, one a line, sorted (read by the embedded-asset loader)
+    String taskIndex = String.join("\n", new java.util.TreeSet<>(taskItems.keySet())) + "\n";
+    DeterministicFiles.writeAtomically(tasks.resolve("INDEX"), taskIndex.getBytes(StandardCharsets.UTF_8));
     ObjectNode srcNode = manifest.putObject("sources");
     for (SourceInfo info : SOURCE_INFO) {
       ObjectNode s = srcNode.putObject(info.name());
@@ -363,7 +366,7 @@ public final class PrepareDataCommand implements Callable<Integer> {
           .append(" | ").append(s.genre()).append(" | ").append(s.licenceId()).append(": ").append(s.licence())
           .append(" |\n");
     }
-    sb.append("\nEvaluation tasks (the `tasks` folder) also use the bsdgames quiz files (Debian `bsdgames` 2.17-29,\n"
+    sb.append("\nEvaluation tasks (the `tasks` folder) also use the bsdgames quiz files (Debian `bsdgames` 2.17-29+b1,\n"
         + "BSD licence) for `quiz`, WordNet 3.0 definitions for `definition`, Factbook fields for `factbook`, and\n"
         + "generated templates for `arithmetic`.\n");
     return sb.toString();

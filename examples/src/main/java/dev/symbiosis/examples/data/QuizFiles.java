@@ -24,7 +24,7 @@ public final class QuizFiles {
     RawDataException.requireFile(file, "bsdgames quiz file");
     List<String> lines;
     try {
-      lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).split("\n", -1));
+      lines = List.of(decode(Files.readAllBytes(file)).split("\n", -1));
     } catch (IOException e) {
       throw new RawDataException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -66,6 +66,18 @@ public final class QuizFiles {
     return out;
   }
 
+  /** UTF-8 (as the europe file is) or, when the bytes are not valid UTF-8, ISO-8859-1. */
+  static String decode(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /** Splits a record at unescaped colons outside brackets (escapes are kept for {@link #alternatives}). */
   static List<String> splitFields(String rec) {
     List<String> out = new ArrayList<>();
@@ -97,7 +109,8 @@ public final class QuizFiles {
   public static List<String> alternatives(String field) {
     List<String> out = new ArrayList<>();
     for (String alt : splitTop(field)) {
-      out.add(TextCleaner.collapse(resolve(alt)));
+      // "Six[- | ]Wheeler" in the locomotive file: no space after a hyphen between letters
+      out.add(TextCleaner.collapse(decodeOverstrike(resolve(alt))).replaceAll("(?<=\\p{L})- (?=\\p{L})", "-"));
     }
     return out;
   }
@@ -105,6 +118,48 @@ public final class QuizFiles {
   /** The canonical value of a field: first alternatives, optional parts dropped. */
   public static String first(String field) {
     return alternatives(field).get(0);
+  }
+
+  /**
+   * Turns the files' typewriter overstrike accents ({@code '<BS>e}, {@code e<BS>'}, {@code ~<BS>a},
+   * {@code o<BS>/} ...) into accented letters ({@code é}, {@code ã}, {@code ø}); an unknown overstrike keeps the
+   * letter.
+   */
+  static String decodeOverstrike(String s) {
+    if (s.indexOf('\b') < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (i + 2 < s.length() && s.charAt(i + 1) == '\b') {
+        char d = s.charAt(i + 2);
+        char letter = Character.isLetter(c) && !Character.isLetter(d) ? c : d;
+        char mark = letter == c ? d : c;
+        out.append(accented(letter, mark));
+        i += 2;
+      } else if (c != '\b') {
+        out.append(c);
+      }
+    }
+    return java.text.Normalizer.normalize(out.toString(), java.text.Normalizer.Form.NFC);
+  }
+
+  private static String accented(char letter, char mark) {
+    if (mark == '/' && (letter == 'o' || letter == 'O')) {
+      return letter == 'o' ? "\u00f8" : "\u00d8";
+    }
+    String combining = switch (mark) {
+      case '\'' -> "\u0301";
+      case '`' -> "\u0300";
+      case '~' -> "\u0303";
+      case '^' -> "\u0302";
+      case '"', ':' -> "\u0308";
+      case ',' -> "\u0327";
+      case '\u00b0' -> "\u030a";
+      default -> "";
+    };
+    return letter + combining;
   }
 
   private static List<String> splitTop(String s) {

@@ -2,6 +2,7 @@ package dev.symbiosis.examples.data;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -447,11 +448,19 @@ public final class TaskBuilder {
         continue;
       }
       List<String> pool = new ArrayList<>();
+      // every answer alternative of every record that asks the same question (some files repeat a question with
+      // the alternatives in another order): none of them may be a distractor
+      Map<String, Set<String>> rightAnswers = new HashMap<>();
       for (QuizFiles.Record r : recs) {
         if (r.fields().size() > Math.max(spec.question(), spec.answer())) {
           pool.add(r.fields().get(spec.answer()));
+          for (String q : r.alternatives().get(spec.question())) {
+            rightAnswers.computeIfAbsent(DistractorPicker.norm(q), k -> new HashSet<>())
+                .addAll(r.alternatives().get(spec.answer()));
+          }
         }
       }
+      Set<String> asked = new HashSet<>();
       for (QuizFiles.Record r : recs) {
         if (r.fields().size() <= Math.max(spec.question(), spec.answer())) {
           continue;
@@ -462,10 +471,11 @@ public final class TaskBuilder {
           continue;
         }
         String context = "Question: " + String.format(Locale.ROOT, spec.template(), q) + "\nAnswer:";
-        if (!clean(context)) {
+        if (!asked.add(DistractorPicker.norm(q)) || !clean(context)) {
           continue;
         }
         Set<String> excluded = new HashSet<>(r.alternatives().get(spec.answer()));
+        excluded.addAll(rightAnswers.getOrDefault(DistractorPicker.norm(q), Set.of()));
         DistractorPicker.Choices c = picker.choose(a, pool, excluded, rng);
         if (c != null) {
           all.add(new TaskItem(null, "quiz", context, c.choices(), c.answer(), "bsdgames-quiz/" + spec.file()));

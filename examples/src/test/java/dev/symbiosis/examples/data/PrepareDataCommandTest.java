@@ -44,7 +44,9 @@ class PrepareDataCommandTest {
     try (Stream<Path> s = Files.walk(tmp.resolve("a"))) {
       files = s.filter(Files::isRegularFile).sorted().toList();
     }
-    assertEquals(BundleBuilder.SPLITS.size() + 2 + TaskBuilder.TASKS.size(), files.size(), files.toString());
+    assertEquals(BundleBuilder.SPLITS.size() + 2 + TaskBuilder.TASKS.size() + 1, files.size(), files.toString());
+    assertEquals(String.join("\n", new java.util.TreeSet<>(TaskBuilder.TASKS)) + "\n",
+        Files.readString(tmp.resolve("a/tasks/INDEX")), "tasks/INDEX lists every task, sorted");
     for (Path f : files) {
       Path other = tmp.resolve("b").resolve(tmp.resolve("a").relativize(f));
       assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(other), "differs: " + f.getFileName());
