@@ -86,10 +86,10 @@ public final class ExperimentRunner {
         List<Document> stream = read(dataPath(config.data().stream(), assets, "stream"));
         List<Document> evalDocs = read(dataPath(config.data().evalText(), assets, "eval"));
         List<Document> fidelity = read(dataPath(config.data().fidelity(), assets, "fidelity"));
-        Map<String, List<String>> heldOut = heldOutByDomain(evalDocs, config.heldOutDocsPerDomain(), config.seed());
+        List<Document> heldOut = heldOutByDomain(evalDocs, config.heldOutDocsPerDomain(), config.seed());
         EvalSuite suite = sample(readTasks(config.data().tasks() == null ? assets.tasks()
                 : Path.of(config.data().tasks())), config.evalItemsPerTask(), config.seed());
-        log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d domains%n",
+        log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d docs%n",
                 pool.size(), stream.size(), suite.size(), suite.taskNames().size(), heldOut.size());
 
         Set<String> headlineTasks = headlineTasks(store, suite, heldOut, generator);
@@ -140,7 +140,7 @@ public final class ExperimentRunner {
     }
 
     /** Tasks on which Generator 0 beats chance (Wilson lower bound above chance), decided once per run folder. */
-    private Set<String> headlineTasks(RunStore store, EvalSuite suite, Map<String, List<String>> heldOut,
+    private Set<String> headlineTasks(RunStore store, EvalSuite suite, List<Document> heldOut,
             Path generator) throws IOException {
         Path file = store.dir().resolve("headline-tasks.json");
         if (Files.exists(file)) {
@@ -247,14 +247,15 @@ public final class ExperimentRunner {
         return EvalSuite.of(items);
     }
 
-    static Map<String, List<String>> heldOutByDomain(List<Document> docs, int perDomain, long seed) {
+    /** A seeded sample of {@code perDomain} documents of every domain (provenance source). */
+    static List<Document> heldOutByDomain(List<Document> docs, int perDomain, long seed) {
         Map<String, List<Document>> by = new TreeMap<>();
         for (Document d : docs) {
             by.computeIfAbsent(d.provenance().source(), k -> new ArrayList<>()).add(d);
         }
-        Map<String, List<String>> out = new TreeMap<>();
-        for (Map.Entry<String, List<Document>> e : by.entrySet()) {
-            out.put(e.getKey(), subsample(e.getValue(), perDomain, seed).stream().map(Document::text).toList());
+        List<Document> out = new ArrayList<>();
+        for (List<Document> domain : by.values()) {
+            out.addAll(subsample(domain, perDomain, seed));
         }
         return out;
     }
