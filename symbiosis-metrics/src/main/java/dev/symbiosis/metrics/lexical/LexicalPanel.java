@@ -1,0 +1,195 @@
+package dev.symbiosis.metrics.lexical;
+
+import dev.symbiosis.core.measure.TextSetMeasure;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Every lexical statistic of this package for a set of texts, in one pass over the text: each text is tokenized
+ * once, each word interned once into a shared vocabulary, and the word id feeds the frequency table (TTR, Yule's K
+ * and I), the MATTR window, the MTLD sequence and the n-gram sets (distinct-1..4).
+ *
+ * <p>Figures (see each statistic's class for its formula, reference and empty-input value):
+ * <table>
+ *   <caption>figures</caption>
+ *   <tr><th>name</th><th>statistic</th></tr>
+ *   <tr><td>{@code lexical.tokens}</td><td>number of word tokens N</td></tr>
+ *   <tr><td>{@code lexical.types}</td><td>number of distinct words V</td></tr>
+ *   <tr><td>{@code lexical.ttr}</td><td>{@link TypeTokenRatio}</td></tr>
+ *   <tr><td>{@code lexical.mattr}</td><td>{@link Mattr}, window {@link #mattrWindow()}, texts concatenated</td></tr>
+ *   <tr><td>{@code lexical.mtld}</td><td>{@link Mtld}, threshold {@link #mtldThreshold()}, texts concatenated</td></tr>
+ *   <tr><td>{@code lexical.yule_k}</td><td>{@link YuleK}</td></tr>
+ *   <tr><td>{@code lexical.yule_i}</td><td>{@link YuleI}</td></tr>
+ *   <tr><td>{@code lexical.distinct_1} .. {@code lexical.distinct_4}</td><td>{@link DistinctNGrams}, n-grams
+ *   within texts</td></tr>
+ * </table>
+ * Every figure equals what the corresponding single-statistic accumulator gives for the same texts (a test checks
+ * it).
+ *
+ * <p>A panel is an immutable, thread-safe configuration; {@link #measure(List)} may be called concurrently. Its
+ * {@link Accumulator} is not thread-safe; accumulators of separate threads can be {@linkplain
+ * Accumulator#combine(Accumulator) combined} (concatenation order for MATTR and MTLD).
+ */
+public final class LexicalPanel implements TextSetMeasure {
+
+    /** Figure name prefix. */
+    public static final String PREFIX = "lexical.";
+    /** The largest n of distinct-n. */
+    public static final int MAX_N = 4;
+
+    private static final LexicalPanel DEFAULT =
+            new LexicalPanel(WordTokenizer.unicode(), Mattr.DEFAULT_WINDOW, Mtld.DEFAULT_THRESHOLD);
+
+    private final WordTokenizer tokenizer;
+    private final int mattrWindow;
+    private final double mtldThreshold;
+
+    private LexicalPanel(WordTokenizer tokenizer, int mattrWindow, double mtldThreshold) {
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        if (mattrWindow < 1) {
+            throw new IllegalArgumentException("MATTR window must be >= 1, got " + mattrWindow);
+        }
+        if (!(mtldThreshold > 0 && mtldThreshold < 1)) {
+            throw new IllegalArgumentException("MTLD threshold must be in (0, 1), got " + mtldThreshold);
+        }
+        this.mattrWindow = mattrWindow;
+        this.mtldThreshold = mtldThreshold;
+    }
+
+    /** Unicode words, MATTR window 50, MTLD threshold 0.72. */
+    public static LexicalPanel create() {
+        return DEFAULT;
+    }
+
+    /**
+     * A panel with these settings.
+     *
+     * @param tokenizer how texts are split into words
+     * @param mattrWindow MATTR window, {@code >= 1}
+     * @param mtldThreshold MTLD threshold, in {@code (0, 1)}
+     */
+    public static LexicalPanel of(WordTokenizer tokenizer, int mattrWindow, double mtldThreshold) {
+        return new LexicalPanel(tokenizer, mattrWindow, mtldThreshold);
+    }
+
+    public WordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public int mattrWindow() {
+        return mattrWindow;
+    }
+
+    public double mtldThreshold() {
+        return mtldThreshold;
+    }
+
+    /** A new, empty accumulator for this panel's settings. */
+    public Accumulator accumulator() {
+        return new Accumulator(this);
+    }
+
+    /**
+     * The figures of these texts (in order, for MATTR and MTLD).
+     *
+     * @return the figures by name, sorted; unmodifiable
+     */
+    @Override
+    public SortedMap<String, Double> measure(List<String> texts) {
+        Accumulator a = accumulator();
+        for (String t : texts) {
+            a.acceptText(t);
+        }
+        return a.figures();
+    }
+
+    /**
+     * Streaming accumulator of all the panel's statistics. Not thread-safe.
+     */
+    public static final class Accumulator {
+
+        private final LexicalPanel panel;
+        private final Vocabulary vocabulary = new Vocabulary();
+        private final Frequencies frequencies = new Frequencies();
+        private final MattrWindow mattr;
+        private final MtldSequence mtld = new MtldSequence();
+        private final NGramCounter ngrams = new NGramCounter(MAX_N);
+        private long texts;
+        private final WordTokenizer.TokenSink sink = (buf, off, len) -> acceptId(vocabulary.intern(buf, off, len));
+
+        private Accumulator(LexicalPanel panel) {
+            this.panel = panel;
+            this.mattr = new MattrWindow(panel.mattrWindow);
+        }
+
+        private void acceptId(int id) {
+            frequencies.add(id);
+            mattr.add(id);
+            mtld.add(id);
+            ngrams.add(id);
+        }
+
+        /** Accepts one text, split by the panel's tokenizer. */
+        public Accumulator acceptText(CharSequence text) {
+            panel.tokenizer.forEach(text, sink);
+            ngrams.endText();
+            texts++;
+            return this;
+        }
+
+        /** Accepts one text given as its words (verbatim). */
+        public Accumulator acceptTokens(List<String> words) {
+            for (String w : words) {
+                char[] c = w.toCharArray();
+                acceptId(vocabulary.intern(c, 0, c.length));
+            }
+            ngrams.endText();
+            texts++;
+            return this;
+        }
+
+        /**
+         * Appends {@code other}'s texts after this one's ({@code other} is unchanged). Exact for every figure;
+         * the order matters for MATTR and MTLD only.
+         *
+         * @throws IllegalArgumentException if the panels' settings differ
+         */
+        public Accumulator combine(Accumulator other) {
+            if (other.panel.tokenizer != panel.tokenizer || other.panel.mattrWindow != panel.mattrWindow
+                    || Double.compare(other.panel.mtldThreshold, panel.mtldThreshold) != 0) {
+                throw new IllegalArgumentException("panels differ");
+            }
+            int[] remap = vocabulary.absorb(other.vocabulary);
+            frequencies.merge(other.frequencies, remap);
+            mattr.append(other.mattr, remap);
+            mtld.append(other.mtld, remap);
+            ngrams.merge(other.ngrams, remap);
+            texts += other.texts;
+            return this;
+        }
+
+        /** The number of texts accepted. */
+        public long texts() {
+            return texts;
+        }
+
+        /** The figures of everything accepted so far, sorted by name; unmodifiable. */
+        public SortedMap<String, Double> figures() {
+            SortedMap<String, Double> f = new TreeMap<>();
+            f.put(PREFIX + "tokens", (double) frequencies.tokens());
+            f.put(PREFIX + "types", (double) frequencies.types());
+            f.put(PREFIX + "ttr", frequencies.typeTokenRatio());
+            f.put(PREFIX + "mattr", mattr.value());
+            f.put(PREFIX + "mtld", mtld.value(panel.mtldThreshold));
+            f.put(PREFIX + "yule_k", frequencies.yuleK());
+            f.put(PREFIX + "yule_i", frequencies.yuleI());
+            for (int n = 1; n <= MAX_N; n++) {
+                f.put(PREFIX + "distinct_" + n, ngrams.ratio(n));
+            }
+            return Collections.unmodifiableSortedMap(f);
+        }
+    }
+}
