@@ -117,7 +117,9 @@ public final class PrepareDataCommand implements Callable<Integer> {
     try {
       run(log);
       return 0;
-    } catch (RawDataException e) {
+    } catch (RawDataException | java.io.UncheckedIOException e) {
+      // a raw input that is missing or malformed (2), or an output that cannot be written (also 2): the message
+      // names the file either way
       PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
       err.println("prepare-data: " + e.getMessage());
       err.flush();

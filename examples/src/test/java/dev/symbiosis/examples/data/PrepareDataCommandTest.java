@@ -81,4 +81,14 @@ class PrepareDataCommandTest {
     assertEquals(2, run(args(inputs, tmp.resolve("d")), err2));
     assertTrue(err2.toString().contains("cc.json"), err2.toString());
   }
+
+  @Test
+  void anUnwritableOutputIsNamedInTheError() throws Exception {
+    List<String> inputs = TinyInputs.writeAll(tmp.resolve("raw"));
+    Path blocker = tmp.resolve("e");
+    Files.writeString(blocker, "a file where the output folder should be");
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(args(inputs, blocker), err));
+    assertTrue(err.toString().contains(blocker.resolve("bundle").toString()), err.toString());
+  }
 }
