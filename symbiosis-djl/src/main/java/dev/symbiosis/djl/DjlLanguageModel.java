@@ -760,14 +760,12 @@ public final class DjlLanguageModel implements LanguageModel {
                 if (allDone || step == maxNew - 1) {
                     break;
                 }
-                int window = 0;
+                boolean slide = false;
                 for (int i = 0; i < b; i++) {
-                    window = Math.max(window, len[i] - start[i]);
-                }
-                boolean slide = window > n;
-                if (slide) {
-                    for (int i = 0; i < b; i++) {
-                        start[i] = Math.max(start[i], len[i] - n / 2);
+                    if (len[i] - start[i] > n) {
+                        // only this row's context is cut: other rows keep theirs (batch-independent results)
+                        start[i] = len[i] - n / 2;
+                        slide = true;
                     }
                 }
                 if (!useCache || slide) {
