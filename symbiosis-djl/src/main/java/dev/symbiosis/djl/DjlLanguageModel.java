@@ -59,9 +59,12 @@ import java.util.SplittableRandom;
  * names). Load with {@link #load(Path)} or {@link #builder(Path)}.
  *
  * <p>Training: each call of {@link #train} / {@link #fineTune} makes {@link TrainerConfig#epochs()} passes over its
- * data with a <b>fresh</b> AdamW state and its own warm-up + cosine schedule; texts get an end-of-text token
- * appended (so that generation learns to stop); texts longer than the context are cut into context-size windows
- * overlapping by one token; batches are bucketed by length. A NaN or infinite loss throws
+ * data with a <b>fresh</b> AdamW state and its own warm-up + cosine schedule. Training texts are framed as
+ * {@code text + eos} (positions as in {@link #score}; the model learns to stop); pairs as {@code prompt + completion + eos} with the loss on completion and
+ * eos only (an empty prompt becomes {@code bos}; a prompt that does not fit is left-truncated). Sequences longer
+ * than the context are cut into context-size windows overlapping by one token; batches are bucketed by length;
+ * the loss is {@code sum(weight * token cross-entropy) / number of loss tokens}, so per-example weights act
+ * relative to the other examples of a batch. A NaN or infinite loss throws
  * {@link IllegalStateException} and the weights are put back to their state before the call.
  *
  * <p>Scoring: texts longer than the context are scored with a sliding window of stride {@code n_positions / 2}.
@@ -569,11 +572,11 @@ public final class DjlLanguageModel implements LanguageModel {
         List<Sequence> seqs = new ArrayList<>();
         for (PromptCompletion ex : examples) {
             int[] p = tokenizer.encode(ex.prompt()).ids();
+            if (p.length == 0) {
+                p = new int[] {config.bosTokenId()};
+            }
             int[] c = withEos(tokenizer.encode(ex.completion()).ids());
             int keepPrompt = Math.min(p.length, Math.max(0, n - c.length));
-            if (keepPrompt == 0 && c.length < n) {
-                keepPrompt = 0;
-            }
             int[] ids = new int[keepPrompt + c.length];
             System.arraycopy(p, p.length - keepPrompt, ids, 0, keepPrompt);
             System.arraycopy(c, 0, ids, keepPrompt, c.length);

@@ -167,6 +167,56 @@ class DjlLanguageModelTest {
     }
 
     @Test
+    void exampleWeightsSteerTraining() throws Exception {
+        Gpt2Config cfg = TinyModels.config(32, 32, 2, 4);
+        Path dir = TinyModels.checkpoint(tmp, cfg, 12);
+        String heavy = "abababababababab";
+        String light = "xyxyxyxyxyxyxyxy";
+        double[] lightGain = new double[2];
+        double[] lightWeight = {1.0, 0.02};
+        for (int run = 0; run < 2; run++) {
+            try (DjlLanguageModel m = DjlLanguageModel.builder(dir).optTrainer(FAST.withEpochs(6)).build()) {
+                double l0 = m.score(List.of(light)).get(0).meanLogProb();
+                List<TrainingText> data = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    data.add(new TrainingText(heavy, 1.0, P));
+                    data.add(new TrainingText(light, lightWeight[run], P));
+                }
+                m.train(data);
+                lightGain[run] = m.score(List.of(light)).get(0).meanLogProb() - l0;
+            }
+        }
+        assertTrue(lightGain[1] < 0.8 * lightGain[0],
+                "down-weighted text must gain less: " + lightGain[1] + " vs " + lightGain[0]);
+    }
+
+    @Test
+    void loadsHuggingFaceNamesWithoutPrefixAndIgnoresAttentionBuffers() throws Exception {
+        Gpt2Config cfg = TinyModels.config(16, 16, 1, 2);
+        Path dir = TinyModels.randomCheckpoint(tmp, cfg, 13);
+        Path weights = dir.resolve("model.safetensors");
+        float[][] before;
+        try (DjlLanguageModel m = DjlLanguageModel.load(dir)) {
+            before = m.logits(new int[] {1, 2, 3});
+        }
+        Map<String, Tensor> hf = new java.util.LinkedHashMap<>();
+        SafeTensors.read(weights).tensors().forEach((k, v) -> hf.put(k.substring("transformer.".length()), v));
+        hf.put("h.0.attn.bias", new Tensor(new long[] {1, 1, 16, 16}, new float[256]));
+        hf.put("h.0.attn.masked_bias", new Tensor(new long[] {}, new float[] {-1e4f}));
+        SafeTensors.write(weights, hf, Map.of());
+        try (DjlLanguageModel m = DjlLanguageModel.load(dir)) {
+            float[][] after = m.logits(new int[] {1, 2, 3});
+            for (int t = 0; t < 3; t++) {
+                assertArrayEquals(before[t], after[t], 0f);
+            }
+            Path out = tmp.resolve("resaved");
+            m.save(out);
+            assertTrue(SafeTensors.read(out.resolve("model.safetensors")).tensors()
+                    .containsKey("transformer.h.0.ln_1.weight"), "writes prefixed names");
+        }
+    }
+
+    @Test
     void kvCacheEqualsRecomputationAndGreedyIsTheArgmax() throws Exception {
         Gpt2Config cfg = TinyModels.config(16, 24, 2, 3);
         Path dir = TinyModels.randomCheckpoint(tmp, cfg, 5);
