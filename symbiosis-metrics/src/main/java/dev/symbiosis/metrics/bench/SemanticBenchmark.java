@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Timings of the semantic metrics (a benchmark, not a test): MiniLM sentence-encoding throughput and the exact hull
@@ -51,7 +54,21 @@ public final class SemanticBenchmark {
      * @param statsMillis milliseconds for mean cosine distance + Vendi on the encoded sentences
      */
     public record Result(double sentencesPerSecond, double encodeSeconds, double hullSeconds, int hullFacets,
-            int hullVertices, double hullVolume, double statsMillis) {}
+            int hullVertices, double hullVolume, double statsMillis) {
+
+        /** Named figures ({@code bench.semantic.*}), sorted; {@code NaN} for parts not run. */
+        public SortedMap<String, Double> figures() {
+            SortedMap<String, Double> f = new TreeMap<>();
+            f.put("bench.semantic.minilm_sentences_per_s", sentencesPerSecond);
+            f.put("bench.semantic.minilm_seconds_per_pass", encodeSeconds);
+            f.put("bench.semantic.stats_ms", statsMillis);
+            f.put("bench.semantic.hull_seconds", hullSeconds);
+            f.put("bench.semantic.hull_facets", (double) hullFacets);
+            f.put("bench.semantic.hull_vertices", (double) hullVertices);
+            f.put("bench.semantic.hull_volume", hullVolume);
+            return Collections.unmodifiableSortedMap(f);
+        }
+    }
 
     private SemanticBenchmark() {}
 

@@ -78,6 +78,18 @@ class MiniLmEncoderTest {
     }
 
     @Test
+    void identicalTextsHaveCosineDistanceZeroAndVariedTextsDoNot() {
+        List<String> same = java.util.Collections.nCopies(12, "The committee will meet again on Tuesday.");
+        assertEquals(0, CosineDistances.meanPairwiseDistance(encoder.encode(same)), 1e-6);
+        assertEquals(1, VendiScore.of(encoder.encode(same)), 1e-6);
+        List<String> varied = List.of("The committee will meet again on Tuesday.", "Bake the bread for forty minutes.",
+                "Penguins cannot fly but swim well.", "The stock fell after the earnings call.",
+                "She tuned the violin before the concert.", "Rain is expected over the weekend.");
+        double d = CosineDistances.meanPairwiseDistance(encoder.encode(varied));
+        assertTrue(d > 0.7 && d < 1.2, "unrelated sentences: " + d);
+    }
+
+    @Test
     void emptyListGivesEmptyMatrix() {
         Embeddings e = encoder.encode(List.of());
         assertEquals(0, e.size());
