@@ -64,6 +64,10 @@ class Gpt2ForwardTest {
                 }
                 assertEquals(h, a.entropies().get(t), 1e-4);
             }
+            double meanLp = (a.sumLogProb() + s.get(1).sumLogProb()) / (a.predictedCount() + s.get(1).predictedCount());
+            assertEquals(Math.exp(-meanLp), m.perplexity(List.of(shortText, longText)), 1e-4);
+            // byte tokens: bits per byte = nats per predicted token / ln 2
+            assertEquals(-a.meanLogProb() / Math.log(2), m.bitsPerByte(List.of(shortText)), 1e-4);
             // long text (63 tokens > 16): the token at index 40 is scored in the window starting at 32
             // (stride 8): windows [24, 40) and [32, 48) -> index 40 is predicted in [32, 48) from ids[32..39]
             TokenScores b = s.get(1);

@@ -60,12 +60,15 @@ public final class Training {
      * Forward, backward, global-norm clipping and an AdamW update. The loss is the sum of per-token
      * cross-entropies times their weights divided by the number of positions with non-zero weight.
      *
-     * @param padId id used to pad shorter sequences on the right (never trained)
+     * @param padId id used to pad shorter sequences on the right (never trained); a negative id means 0
      * @param dropout random source of LoRA dropout, or null
      * @throws IllegalStateException if the loss or the gradient norm is NaN or infinite; no update is then applied
      */
     public static StepResult step(Gpt2Model model, AdamW opt, List<Sequence> batch, int padId, double lr,
             double weightDecay, double clip, Random dropout) {
+        if (padId < 0) {
+            padId = 0; // padding is never trained nor attended to by real positions: any valid id will do
+        }
         int b = batch.size();
         int len = 0;
         for (Sequence s : batch) {
