@@ -179,7 +179,11 @@ public final class ConvexHull {
         return out;
     }
 
-    /** Indices of the input points that are hull vertices, ascending. */
+    /**
+     * Indices of the input points that are vertices of the triangulated boundary, ascending: every extreme point,
+     * and possibly points lying (within the tolerance) on a flat face that were used to triangulate it before the
+     * face was complete (on a lattice, say). The volume is unaffected.
+     */
     public int[] vertices() {
         return vertices.clone();
     }

@@ -82,6 +82,18 @@ class ConvexHullTest {
     }
 
     @Test
+    void latticeWithManyCoplanarPointsIsExact() {
+        // {0,1,2,3}^5: 1024 points, most of them on the faces of the cube [0,3]^5
+        double[][] pts = new double[1024][5];
+        for (int i = 0; i < 1024; i++) {
+            for (int j = 0, t = i; j < 5; j++, t /= 4) {
+                pts[i][j] = t % 4;
+            }
+        }
+        assertEquals(243, ConvexHull.volume(pts), 1e-9);
+    }
+
+    @Test
     void matchesCommonsMathMonotoneChainIn2d() {
         Random r = new Random(11);
         for (int trial = 0; trial < 20; trial++) {
