@@ -217,6 +217,31 @@ class DjlLanguageModelTest {
     }
 
     @Test
+    void repeatedCallsLeaveNoNativeArraysBehind() throws Exception {
+        Gpt2Config cfg = TinyModels.config(16, 16, 1, 2);
+        Path dir = TinyModels.checkpoint(tmp, cfg, 14);
+        try (DjlLanguageModel m = DjlLanguageModel.builder(dir).optLora(LoraConfig.of(2, 4)).optTrainer(FAST)
+                .build()) {
+            List<String> texts = List.of("a text longer than the sixteen token context", "short");
+            List<Prompt> prompts = List.of(new Prompt("go", P), new Prompt("a much longer prompt here", P));
+            Runnable all = () -> {
+                m.score(texts);
+                m.saliency(texts);
+                m.generate(prompts, SamplingConfig.defaults().withMaxNewTokens(20));
+                m.train(copies("train me", 4));
+                m.fineTune(List.of(new PromptCompletion("q", "a")));
+                m.logits(new int[] {1, 2});
+            };
+            all.run();
+            int before = m.network().manager().getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                all.run();
+            }
+            assertEquals(before, m.network().manager().getManagedArrays().size());
+        }
+    }
+
+    @Test
     void kvCacheEqualsRecomputationAndGreedyIsTheArgmax() throws Exception {
         Gpt2Config cfg = TinyModels.config(16, 24, 2, 3);
         Path dir = TinyModels.randomCheckpoint(tmp, cfg, 5);
