@@ -6,6 +6,7 @@ import dev.symbiosis.core.corpus.CorpusFormatException;
 import dev.symbiosis.core.corpus.JsonlCorpusReader;
 import dev.symbiosis.core.corpus.Utf8LineReader;
 import dev.symbiosis.core.text.Document;
+import dev.symbiosis.djl.DjlLanguageModel;
 import dev.symbiosis.metrics.MetricsPanel;
 import dev.symbiosis.metrics.semantic.Embeddings;
 import dev.symbiosis.metrics.semantic.MiniLmEncoder;
@@ -50,6 +51,10 @@ import picocli.CommandLine.Spec;
  * {@code --vectors} it is fitted on the set itself. Every set is sub-sampled to {@code --sample-size} texts with
  * {@code --seed} first (see {@link MetricsPanel}).
  *
+ * <p><b>Fidelity figures</b> ({@code fidelity.*}) are given when {@code --reference-model} names a GPT-2
+ * checkpoint folder (as written by {@code pretrain}): corpus perplexity and bits per byte of the measured texts under
+ * it.
+ *
  * <p>Exit codes: 0 success, 1 unreadable or malformed input, 2 invalid options.
  */
 @Command(
@@ -70,6 +75,11 @@ public final class MetricsCommand implements Callable<Integer> {
             description = "Reference texts (e.g. held-out real text), same formats: the semantic hull's PCA is"
                     + " fitted on them.")
     Path reference;
+
+    @Option(names = "--reference-model", paramLabel = "DIR",
+            description = "A GPT-2 checkpoint folder (config.json, model.safetensors, tokenizer.json): adds the"
+                    + " fidelity figures, perplexity and bits per byte of the texts under it.")
+    Path referenceModel;
 
     @Option(names = "--pretokenized",
             description = "Texts are already tokenized: words are white-space separated and taken verbatim.")
@@ -108,6 +118,7 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SymbiosisCli.configureOffline();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (vectors != null && noSemantic) {
@@ -126,6 +137,7 @@ public final class MetricsCommand implements Callable<Integer> {
             return 2;
         }
         SentenceEncoder encoder = null;
+        DjlLanguageModel scorer = null;
         try {
             List<String> texts = readTexts(input, paragraphs);
             if (texts.isEmpty()) {
@@ -148,6 +160,10 @@ public final class MetricsCommand implements Callable<Integer> {
                     builder.referenceTexts(readTexts(reference, paragraphs));
                 }
             }
+            if (referenceModel != null) {
+                scorer = DjlLanguageModel.load(referenceModel);
+                builder.referenceScorer(scorer);
+            }
             long t0 = System.nanoTime();
             SortedMap<String, Double> figures = builder.build().measure(texts);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -169,6 +185,9 @@ public final class MetricsCommand implements Callable<Integer> {
         } finally {
             if (encoder != null) {
                 encoder.close();
+            }
+            if (scorer != null) {
+                scorer.close();
             }
         }
     }

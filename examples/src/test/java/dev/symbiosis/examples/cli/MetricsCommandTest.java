@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.symbiosis.djl.DjlLanguageModel;
+import dev.symbiosis.djl.model.Gpt2Config;
+import dev.symbiosis.djl.tokenizer.BpeTrainer;
+import dev.symbiosis.djl.tokenizer.BpeVocabulary;
 import dev.symbiosis.metrics.semantic.Embeddings;
 import dev.symbiosis.metrics.semantic.VectorFiles;
 import java.io.PrintWriter;
@@ -112,6 +116,32 @@ class MetricsCommandTest {
         assertEquals(2, badOption.code());
         Run unknown = run("--input", dir.resolve("x.csv").toString(), "--no-semantic");
         assertEquals(1, unknown.code());
+    }
+
+    @Test
+    void referenceModelAddsFidelityFigures() throws Exception {
+        List<String> corpus = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            corpus.add("the cat sat on the mat number " + i + " and the dog sat on the log");
+        }
+        Path tok = dir.resolve("tokenizer-src.json");
+        BpeVocabulary v = new BpeTrainer(300).trainAndWrite(corpus, tok);
+        Gpt2Config cfg = Gpt2Config.of(v.size(), 64, 16, 1, 2, v.specialId(BpeTrainer.END_OF_TEXT));
+        Path model = dir.resolve("model");
+        DjlLanguageModel.initialize(model, cfg, tok, 7);
+        Path f = dir.resolve("texts.txt");
+        Files.writeString(f, "the cat sat on the mat\nthe dog sat on the log\n");
+        Run r = run("--input", f.toString(), "--no-semantic", "--json", "--reference-model", model.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        double ppl = o.get("fidelity.perplexity").asDouble();
+        // an untrained model is close to uniform over the vocabulary
+        assertTrue(ppl > 30 && ppl < 3 * v.size(), "perplexity " + ppl);
+        assertTrue(o.get("fidelity.bits_per_byte").asDouble() > 0);
+        assertTrue(o.get("fidelity.tokens").asInt() > 0);
+        Run missing = run("--input", f.toString(), "--no-semantic", "--reference-model", dir.resolve("none")
+                .toString());
+        assertEquals(1, missing.code());
     }
 
     @Test
