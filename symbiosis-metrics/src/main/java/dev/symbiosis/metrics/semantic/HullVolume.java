@@ -63,15 +63,21 @@ public final class HullVolume {
         return measure(vectors, Pca.fit(vectors, k));
     }
 
-    /** As {@link #measure}, but {@code NaN} instead of an exception when the points are degenerate. */
+    /**
+     * As {@link #measure}, but {@code NaN} instead of an exception when the projected points are degenerate or so
+     * nearly degenerate that the hull cannot be built ({@link ConvexHull}'s {@link IllegalStateException}).
+     *
+     * @throws IllegalArgumentException for a dimension mismatch or an invalid {@code k}
+     */
     public static double measureOrNaN(Embeddings vectors, Pca pca) {
+        Objects.requireNonNull(vectors, "vectors");
+        Objects.requireNonNull(pca, "pca");
+        checkK(pca.components());
+        double[][] projected = pca.project(vectors);
         try {
-            return measure(vectors, pca);
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("need at least")) {
-                return Double.NaN;
-            }
-            throw e;
+            return ConvexHull.volume(projected);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return Double.NaN;
         }
     }
 
