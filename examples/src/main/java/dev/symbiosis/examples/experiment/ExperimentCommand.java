@@ -1,0 +1,104 @@
+package dev.symbiosis.examples.experiment;
+
+import dev.symbiosis.core.measure.TextSetMeasure;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.djl.DjlLanguageModel;
+import dev.symbiosis.djl.model.LoraConfig;
+import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.metrics.MetricsPanel;
+import dev.symbiosis.metrics.lexical.LexicalPanel;
+import dev.symbiosis.metrics.semantic.MiniLmEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code symbiosis experiment}: Symbiosis against the baselines on the embedded default (or a JSON config), into
+ * one output folder with results.jsonl, timings.jsonl, the synthetic data, hard examples, checkpoints and
+ * report.html. Running it again on the same folder resumes.
+ */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Run Symbiosis and the baselines and write a report. Re-running on the same --out resumes.")
+public final class ExperimentCommand implements Callable<Integer> {
+
+    @Option(names = "--preset", defaultValue = "default",
+            description = "smoke (about a minute), default (the README main job), full. Default: ${DEFAULT-VALUE}.")
+    String preset;
+
+    @Option(names = "--config", description = "A JSON experiment configuration (see --print-config for the format);"
+            + " replaces --preset.")
+    Path config;
+
+    @Option(names = "--out", description = "Output folder. Default: runs/<preset>.")
+    Path out;
+
+    @Option(names = "--print-config", description = "Print the resolved configuration as JSON and exit.")
+    boolean printConfig;
+
+    @Override
+    public Integer call() throws IOException {
+        ExperimentConfig cfg = config != null ? ExperimentConfig.read(config) : ExperimentConfig.preset(preset);
+        if (printConfig) {
+            System.out.print(cfg.toJson());
+            return 0;
+        }
+        Path dir = out != null ? out : Path.of("runs", cfg.preset());
+        System.err.println("experiment '" + cfg.preset() + "' into " + dir.toAbsolutePath());
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            new ExperimentRunner(cfg, dir, ExperimentCommand::loadModel,
+                    (c, referenceTexts, reference) -> measure(c, referenceTexts, reference, resources), System.err)
+                    .run();
+        } finally {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    System.err.println("warning: closing " + r + ": " + e);
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** A DJL model with the configuration's trainer (LoRA unless loraRank is 0). */
+    static LanguageModel loadModel(Path checkpoint, ExperimentConfig.Trainer t, long seed) {
+        try {
+            return DjlLanguageModel.builder(checkpoint)
+                    .optLora(t.loraRank() == 0 ? null : new LoraConfig(t.loraRank(), t.loraAlpha(), 0.0,
+                            LoraConfig.ALL_TARGETS))
+                    .optTrainer(new TrainerConfig(t.learningRate(), 2, 0.01, t.batchSize(), t.epochs(), 1.0, seed))
+                    .optName(checkpoint.getFileName().toString())
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The diversity/fidelity panel: lexical always, MiniLM semantic figures on request, fidelity under the reference. */
+    static TextSetMeasure measure(ExperimentConfig c, List<String> referenceTexts, LanguageModel reference,
+            List<AutoCloseable> resources) {
+        MetricsPanel.Builder b = MetricsPanel.builder()
+                .lexical(LexicalPanel.create())
+                .sampleSize(c.measureSample())
+                .seed(c.seed());
+        if (reference != null) {
+            b.referenceScorer(reference);
+        }
+        if (c.semanticMetrics()) {
+            try {
+                MiniLmEncoder encoder = MiniLmEncoder.create();
+                resources.add(encoder);
+                b.encoder(encoder).referenceTexts(referenceTexts.subList(0, Math.min(256, referenceTexts.size())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return b.build();
+    }
+}
