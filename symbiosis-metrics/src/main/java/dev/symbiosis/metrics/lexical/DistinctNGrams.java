@@ -7,7 +7,8 @@ package dev.symbiosis.metrics.lexical;
  *   occurrences = sum over texts of max(0, N_text - n + 1)
  * </pre>
  * n-grams never cross a text boundary. In {@code (0, 1]} when there is at least one n-gram; {@code NaN} when there
- * is none (every text shorter than {@code n}). {@code distinct-1} equals the type-token ratio. Reference: J. Li,
+ * is none (every text shorter than {@code n}). {@code n} ranges from 1 to {@value #MAX_N}. {@code distinct-1} equals
+ * the type-token ratio. Reference: J. Li,
  * M. Galley, C. Brockett, J. Gao and B. Dolan (2016), "A Diversity-Promoting Objective Function for Neural
  * Conversation Models", NAACL-HLT 2016, pp. 110-119.
  *
@@ -22,6 +23,9 @@ package dev.symbiosis.metrics.lexical;
  */
 public final class DistinctNGrams extends WordStatistic {
 
+    /** The largest order supported. */
+    public static final int MAX_N = NGramCounter.MAX_N;
+
     private final NGramCounter counter;
 
     private DistinctNGrams(WordTokenizer tokenizer, int n) {
@@ -32,8 +36,8 @@ public final class DistinctNGrams extends WordStatistic {
     /**
      * An empty accumulator for distinct-n, texts split by {@link WordTokenizer#unicode()}.
      *
-     * @param n the n-gram order, {@code >= 1}
-     * @throws IllegalArgumentException if {@code n < 1}
+     * @param n the n-gram order, {@code 1 <= n <= 4}
+     * @throws IllegalArgumentException if {@code n} is outside {@code [1, 4]}
      */
     public static DistinctNGrams create(int n) {
         return new DistinctNGrams(WordTokenizer.unicode(), n);

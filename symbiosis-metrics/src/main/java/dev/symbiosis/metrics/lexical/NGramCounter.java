@@ -3,35 +3,45 @@ package dev.symbiosis.metrics.lexical;
 import java.util.Arrays;
 
 /**
- * Distinct and total word n-grams for {@code n = 1..maxN}, n-grams not crossing text boundaries. Word ids are the
- * unigrams; an n-gram ({@code n >= 2}) is hash-consed to an id of level {@code n}: the id of the pair (id of its
- * first {@code n - 1} words at level {@code n - 1}, id of its last word). Each token costs {@code maxN - 1} hash
- * look-ups and no allocation. Not thread-safe.
+ * Distinct and total word n-grams for {@code n = 1..maxN}, {@code maxN <= 4}, n-grams not crossing text
+ * boundaries. Exact, by hash-consing over word ids: a bigram gets an id from the pair (word, word); a trigram is
+ * the pair (id of its first bigram, its last word) and a 4-gram the pair (id of its first bigram, id of its last
+ * bigram), both kept in plain sets of 64-bit pairs. Distinct counts are set sizes.
+ *
+ * <p>Speed: the tables outgrow the caches on large inputs, so a look-up is a cache miss. Tokens are buffered (up to
+ * {@value #CHUNK} of the current text) and each level is processed over the whole buffer; the look-ups of a level
+ * are independent of each other and read their slots a few keys ahead, so their cache misses overlap. Results are
+ * those of token-at-a-time processing. Not thread-safe.
  */
 final class NGramCounter {
 
+    static final int CHUNK = 4096;
+    static final int MAX_N = 4;
+
     private final int maxN;
-    /** levels[k] holds the (k+1)-grams, k >= 1; levels[0] is unused (unigrams are word ids). */
-    private final LongIndex[] levels;
+    private final LongIndex bigrams = new LongIndex();
+    private final LongSet trigrams = new LongSet();
+    private final LongSet fourgrams = new LongSet();
     private final long[] totals;
-    /** distinct unigrams: a stamp per word id. */
     private boolean[] seenWord = new boolean[256];
     private int distinctWords;
-    /** ids of the k-grams ending at the previous token of the current text, -1 if none. */
-    private final int[] previous;
+
+    /** Buffered word ids of the current text. */
+    private final int[] buffer = new int[CHUNK];
+    private int buffered;
+    /** The last flushed word of the current text and the bigram ids ending at the last two flushed words. */
+    private int carryWord = -1;
+    private int carryBigram1 = -1;
+    private int carryBigram2 = -1;
+    private final long[] keys = new long[CHUNK];
+    private final int[] bigramIds = new int[CHUNK];
 
     NGramCounter(int maxN) {
-        if (maxN < 1) {
-            throw new IllegalArgumentException("n must be >= 1, got " + maxN);
+        if (maxN < 1 || maxN > MAX_N) {
+            throw new IllegalArgumentException("n must be in [1, " + MAX_N + "], got " + maxN);
         }
         this.maxN = maxN;
-        this.levels = new LongIndex[maxN];
-        for (int k = 1; k < maxN; k++) {
-            levels[k] = new LongIndex();
-        }
         this.totals = new long[maxN + 1];
-        this.previous = new int[maxN];
-        Arrays.fill(previous, -1);
     }
 
     int maxN() {
@@ -39,30 +49,96 @@ final class NGramCounter {
     }
 
     void add(int id) {
-        if (id >= seenWord.length) {
-            seenWord = Arrays.copyOf(seenWord, Math.max(seenWord.length * 2, id + 1));
+        buffer[buffered++] = id;
+        if (buffered == CHUNK) {
+            flush();
         }
-        if (!seenWord[id]) {
-            seenWord[id] = true;
-            distinctWords++;
-        }
-        totals[1]++;
-        // walk from the longest n-gram down so that previous[k - 1] is still the old value when level k reads it
-        for (int k = maxN - 1; k >= 1; k--) {
-            int prefix = previous[k - 1];
-            if (prefix < 0) {
-                previous[k] = -1;
-            } else {
-                previous[k] = levels[k].intern(LongIndex.pair(prefix, id));
-                totals[k + 1]++;
-            }
-        }
-        previous[0] = id;
     }
 
     /** Ends the current text: no n-gram spans this point. */
     void endText() {
-        Arrays.fill(previous, -1);
+        flush();
+        carryWord = -1;
+        carryBigram1 = -1;
+        carryBigram2 = -1;
+    }
+
+    private void flush() {
+        int m = buffered;
+        if (m == 0) {
+            return;
+        }
+        buffered = 0;
+        int[] w = buffer;
+        int maxId = -1;
+        for (int j = 0; j < m; j++) {
+            maxId = Math.max(maxId, w[j]);
+        }
+        if (maxId >= seenWord.length) {
+            seenWord = Arrays.copyOf(seenWord, Math.max(seenWord.length * 2, maxId + 1));
+        }
+        for (int j = 0; j < m; j++) {
+            if (!seenWord[w[j]]) {
+                seenWord[w[j]] = true;
+                distinctWords++;
+            }
+        }
+        totals[1] += m;
+        if (maxN < 2) {
+            return;
+        }
+        // bigrams: (w[j-1], w[j])
+        long count = 0;
+        int prev = carryWord;
+        for (int j = 0; j < m; j++) {
+            if (prev >= 0) {
+                keys[j] = LongIndex.pair(prev, w[j]);
+                count++;
+            } else {
+                keys[j] = -1;
+            }
+            prev = w[j];
+        }
+        totals[2] += count;
+        int[] bi = bigramIds;
+        bigrams.internAll(keys, bi, m);
+        if (maxN >= 3) {
+            // trigrams: (bigram ending at j-1, w[j])
+            count = 0;
+            int prevBigram = carryBigram1;
+            for (int j = 0; j < m; j++) {
+                if (prevBigram >= 0) {
+                    keys[j] = LongIndex.pair(prevBigram, w[j]);
+                    count++;
+                } else {
+                    keys[j] = -1;
+                }
+                prevBigram = bi[j];
+            }
+            totals[3] += count;
+            trigrams.addAll(keys, m);
+        }
+        if (maxN >= 4) {
+            // 4-grams: (bigram ending at j-2, bigram ending at j)
+            count = 0;
+            int back2 = carryBigram2;
+            int back1 = carryBigram1;
+            for (int j = 0; j < m; j++) {
+                if (back2 >= 0) {
+                    keys[j] = LongIndex.pair(back2, bi[j]);
+                    count++;
+                } else {
+                    keys[j] = -1;
+                }
+                back2 = back1;
+                back1 = bi[j];
+            }
+            totals[4] += count;
+            fourgrams.addAll(keys, m);
+        }
+        carryBigram2 = m >= 2 ? bi[m - 2] : carryBigram1;
+        carryBigram1 = bi[m - 1];
+        carryWord = w[m - 1];
     }
 
     /**
@@ -73,6 +149,8 @@ final class NGramCounter {
         if (other.maxN != maxN) {
             throw new IllegalArgumentException("n differs: " + maxN + " and " + other.maxN);
         }
+        endText();
+        other.flush(); // does not change other's figures; its open text stays open
         for (int i = 0; i < other.seenWord.length && i < remap.length; i++) {
             if (other.seenWord[i]) {
                 int id = remap[i];
@@ -85,29 +163,38 @@ final class NGramCounter {
                 }
             }
         }
-        int[] below = remap;
-        for (int k = 1; k < maxN; k++) {
-            LongIndex from = other.levels[k];
-            int[] map = new int[from.size()];
-            for (int g = 0; g < map.length; g++) {
-                long key = from.key(g);
-                map[g] = levels[k].intern(LongIndex.pair(below[LongIndex.high(key)], remap[LongIndex.low(key)]));
-            }
-            below = map;
+        int[] bigramMap = new int[other.bigrams.size()];
+        for (int g = 0; g < bigramMap.length; g++) {
+            long key = other.bigrams.key(g);
+            bigramMap[g] = bigrams.intern(LongIndex.pair(remap[LongIndex.high(key)], remap[LongIndex.low(key)]));
         }
+        other.trigrams.forEach(key -> trigrams.add(
+                LongIndex.pair(bigramMap[LongIndex.high(key)], remap[LongIndex.low(key)])));
+        other.fourgrams.forEach(key -> fourgrams.add(
+                LongIndex.pair(bigramMap[LongIndex.high(key)], bigramMap[LongIndex.low(key)])));
         for (int n = 1; n <= maxN; n++) {
             totals[n] += other.totals[n];
         }
-        endText();
     }
 
     long distinct(int n) {
         check(n);
-        return n == 1 ? distinctWords : levels[n - 1].size();
+        flush();
+        switch (n) {
+            case 1:
+                return distinctWords;
+            case 2:
+                return bigrams.size();
+            case 3:
+                return trigrams.size();
+            default:
+                return fourgrams.size();
+        }
     }
 
     long total(int n) {
         check(n);
+        flush();
         return totals[n];
     }
 

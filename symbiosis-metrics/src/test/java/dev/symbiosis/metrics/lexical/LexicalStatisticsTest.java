@@ -128,7 +128,41 @@ class LexicalStatisticsTest {
         // no n-gram at all
         assertTrue(Double.isNaN(DistinctNGrams.ofTexts(3, List.of("a b", "c")).getAsDouble()));
         assertThrows(IllegalArgumentException.class, () -> DistinctNGrams.create(0));
+        assertThrows(IllegalArgumentException.class, () -> DistinctNGrams.create(5));
         assertThrows(IllegalArgumentException.class, () -> d4.getAsDouble(5));
+    }
+
+    @Test
+    void distinctNOnTextsLongerThanTheInternalBuffer() {
+        // 10,000 tokens over 12 words, as one text and as texts of 3,000 / 7,000: compare with sets of n-grams
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            tokens.add("w" + Math.min(r.nextInt(12), r.nextInt(12)));
+        }
+        for (int n = 1; n <= 4; n++) {
+            DistinctNGrams one = DistinctNGrams.of(n, tokens.toArray(new String[0]));
+            assertEquals(distinct(List.of(tokens), n), one.getAsDouble(), EPS);
+            DistinctNGrams two = DistinctNGrams.create(n);
+            tokens.subList(0, 3000).forEach(two::accept);
+            two.endText();
+            tokens.subList(3000, 10_000).forEach(two::accept);
+            assertEquals(distinct(List.of(tokens.subList(0, 3000), tokens.subList(3000, 10_000)), n),
+                    two.getAsDouble(), EPS);
+            assertEquals(10_000 - 2 * (n - 1), two.getTotalCount(n));
+        }
+    }
+
+    private static double distinct(List<List<String>> texts, int n) {
+        java.util.Set<List<String>> set = new java.util.HashSet<>();
+        long total = 0;
+        for (List<String> t : texts) {
+            for (int j = 0; j + n <= t.size(); j++) {
+                set.add(t.subList(j, j + n));
+                total++;
+            }
+        }
+        return set.size() / (double) total;
     }
 
     @Test
