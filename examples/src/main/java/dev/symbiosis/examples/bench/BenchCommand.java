@@ -1,0 +1,64 @@
+package dev.symbiosis.examples.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code symbiosis bench}: benchmark suites.
+ *
+ * <ul>
+ *   <li>{@code bench engine [flags]}: the peer GPT workloads ({@code gpt_bench.py}) on the project's GPT-2 engine.
+ *       It is the default suite: {@code bench [flags]} runs {@code bench engine [flags]}.</li>
+ *   <li>{@code bench metrics [args]}: the metrics-module suite. It is looked up by class name
+ *       ({@value #METRICS_SUITE}, a picocli {@code @Command} with a no-argument constructor) so that it can be
+ *       added without touching this class; when it is absent, {@code bench metrics} says so and exits with 2.</li>
+ * </ul>
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        subcommands = {EngineBenchCommand.class},
+        description = {"Benchmarks. Suites: 'engine' (the default: 'bench [flags]' = 'bench engine [flags]'),",
+            "'metrics' (when the metrics suite is built in)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    /** Class name of the metrics suite, run by {@code bench metrics}. */
+    public static final String METRICS_SUITE = "dev.symbiosis.examples.bench.MetricsBenchCommand";
+
+    @Spec
+    CommandSpec spec;
+
+    @Unmatched
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        CommandLine self = spec.commandLine();
+        CommandLine suite;
+        List<String> rest = args;
+        if (!args.isEmpty() && args.get(0).equals("metrics")) {
+            Object metrics;
+            try {
+                metrics = Class.forName(METRICS_SUITE).getDeclaredConstructor().newInstance();
+            } catch (ClassNotFoundException e) {
+                self.getErr().println("bench: the metrics suite is not part of this build");
+                return 2;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot create " + METRICS_SUITE, e);
+            }
+            suite = new CommandLine(metrics);
+            rest = args.subList(1, args.size());
+        } else {
+            suite = new CommandLine(new EngineBenchCommand());
+        }
+        suite.setOut(self.getOut());
+        suite.setErr(self.getErr());
+        return suite.execute(rest.toArray(new String[0]));
+    }
+}
