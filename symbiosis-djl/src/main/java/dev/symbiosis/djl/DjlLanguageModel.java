@@ -78,10 +78,14 @@ import java.util.SplittableRandom;
 public final class DjlLanguageModel implements LanguageModel {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The files a checkpoint of this class consists of. */
+    private static final java.util.Set<String> CHECKPOINT_FILES = java.util.Set.of("config.json",
+            "model.safetensors", "tokenizer.json", "adapter_model.safetensors", "adapter_config.json");
 
     private final String name;
     private final Gpt2Config config;
     private final BpeTokenizer tokenizer;
+    private final byte[] tokenizerJson;
     private final NDManager root;
     private final LoraConfig loraConfig;
     private final TrainerConfig trainer;
@@ -89,8 +93,9 @@ public final class DjlLanguageModel implements LanguageModel {
     private Gpt2Model model;
     private boolean closed;
 
-    private DjlLanguageModel(Builder b, Gpt2Config config, BpeTokenizer tokenizer, NDManager root, Gpt2Model model,
-            LoraConfig lora) {
+    private DjlLanguageModel(Builder b, Gpt2Config config, BpeTokenizer tokenizer, byte[] tokenizerJson,
+            NDManager root, Gpt2Model model, LoraConfig lora) {
+        this.tokenizerJson = tokenizerJson;
         this.name = b.name;
         this.config = config;
         this.tokenizer = tokenizer;
@@ -178,6 +183,13 @@ public final class DjlLanguageModel implements LanguageModel {
             Training.noGrad();
             Gpt2Config cfg = Gpt2Config.read(dir.resolve("config.json"));
             BpeTokenizer tok = BpeTokenizer.load(dir.resolve("tokenizer.json"));
+            byte[] tokBytes;
+            try {
+                tokBytes = Files.readAllBytes(dir.resolve("tokenizer.json"));
+            } catch (IOException e) {
+                tok.close();
+                throw e;
+            }
             NDManager root = engine.newBaseManager(dev);
             try {
                 if (tok.vocabSize() > cfg.vocabSize()) {
@@ -189,7 +201,7 @@ public final class DjlLanguageModel implements LanguageModel {
                     effective = lora;
                 }
                 Gpt2Model m = loadModel(root, dev, cfg, dir, effective, trainer.seed());
-                return new DjlLanguageModel(this, cfg, tok, root, m, effective);
+                return new DjlLanguageModel(this, cfg, tok, tokBytes, root, m, effective);
             } catch (IOException | RuntimeException e) {
                 root.close();
                 tok.close();
@@ -883,7 +895,7 @@ public final class DjlLanguageModel implements LanguageModel {
         Path staging = AtomicFile.stagingDir(dir);
         try {
             writeCheckpoint(staging, model.baseTensors(), model.lora() != null);
-            AtomicFile.replaceDir(staging, dir);
+            AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
         } finally {
             AtomicFile.deleteRecursively(staging);
         }
@@ -895,8 +907,7 @@ public final class DjlLanguageModel implements LanguageModel {
     private void writeCheckpoint(Path dir, Map<String, Tensor> base, boolean withAdapter) throws IOException {
         config.write(dir.resolve("config.json"));
         SafeTensors.write(dir.resolve("model.safetensors"), base, Map.of("format", "pt"));
-        Files.copy(tokenizer.file(), dir.resolve("tokenizer.json"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        SafeTensors.writeBytes(dir.resolve("tokenizer.json"), tokenizerJson);
         if (withAdapter) {
             SafeTensors.write(dir.resolve("adapter_model.safetensors"), model.adapterTensors(),
                     Map.of("format", "pt"));
@@ -925,7 +936,7 @@ public final class DjlLanguageModel implements LanguageModel {
         Path staging = AtomicFile.stagingDir(dir);
         try {
             writeCheckpoint(staging, model.mergedTensors(), false);
-            AtomicFile.replaceDir(staging, dir);
+            AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
         } finally {
             AtomicFile.deleteRecursively(staging);
         }
@@ -998,7 +1009,7 @@ public final class DjlLanguageModel implements LanguageModel {
             SafeTensors.write(staging.resolve("model.safetensors"), Gpt2Model.initialTensors(config, seed),
                     Map.of("format", "pt"));
             Files.copy(tokenizerJson, staging.resolve("tokenizer.json"));
-            AtomicFile.replaceDir(staging, dir);
+            AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
         } finally {
             AtomicFile.deleteRecursively(staging);
         }

@@ -138,6 +138,19 @@ class DjlLanguageModelTest {
                     assertArrayEquals(unmerged[t], reloaded[t], 0f);
                 }
             }
+            // a merged export over the adapter checkpoint: plain GPT-2, adapter files gone, foreign files kept
+            Files.writeString(saved.resolve("notes.txt"), "kept");
+            m.saveMerged(saved);
+            assertFalse(Files.exists(saved.resolve("adapter_model.safetensors")));
+            assertFalse(Files.exists(saved.resolve("adapter_config.json")));
+            assertEquals("kept", Files.readString(saved.resolve("notes.txt")));
+            try (DjlLanguageModel n = DjlLanguageModel.load(saved)) {
+                assertEquals(null, n.lora());
+                float[][] exported = n.logits(ids);
+                for (int t = 0; t < ids.length; t++) {
+                    assertArrayEquals(unmerged[t], exported[t], 1e-4f);
+                }
+            }
             m.mergeLora();
             float[][] merged = m.logits(ids);
             for (int t = 0; t < ids.length; t++) {

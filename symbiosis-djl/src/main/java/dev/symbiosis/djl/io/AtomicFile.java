@@ -41,6 +41,15 @@ public final class AtomicFile {
      * complete, never a directory mixing files of both versions.
      */
     public static void replaceDir(Path staged, Path dir) throws IOException {
+        replaceDir(staged, dir, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #replaceDir(Path, Path)}, but files of the old directory named in {@code owned} are never carried
+     * over: they belong to the writer, and their absence from the new version is meaningful (e.g. an adapter that
+     * was merged away).
+     */
+    public static void replaceDir(Path staged, Path dir, java.util.Set<String> owned) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (!Files.exists(abs)) {
             Files.move(staged, abs, StandardCopyOption.ATOMIC_MOVE);
@@ -49,7 +58,7 @@ public final class AtomicFile {
         try (Stream<Path> old = Files.list(abs)) {
             for (Path p : old.toList()) {
                 Path target = staged.resolve(p.getFileName().toString());
-                if (!Files.exists(target)) {
+                if (!Files.exists(target) && !owned.contains(p.getFileName().toString())) {
                     copyRecursively(p, target);
                 }
             }
