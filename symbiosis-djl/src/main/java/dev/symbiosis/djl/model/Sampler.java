@@ -42,14 +42,42 @@ public final class Sampler {
             return best;
         }
         int v = logits.length;
-        Integer[] order = new Integer[v];
-        for (int i = 0; i < v; i++) {
-            order[i] = i;
-        }
-        // descending by logit, ties by id: deterministic
-        Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : a - b);
-        int keep = cfg.topK() > 0 ? Math.min(cfg.topK(), v) : v;
         double t = cfg.temperature();
+        if (cfg.topK() == 0 && cfg.topP() >= 1.0) {
+            // no filter: sample from the full softmax without sorting
+            double max = Double.NEGATIVE_INFINITY;
+            for (float x : logits) {
+                max = Math.max(max, x / t);
+            }
+            double[] p = new double[v];
+            double sum = 0;
+            for (int i = 0; i < v; i++) {
+                p[i] = Math.exp(logits[i] / t - max);
+                sum += p[i];
+            }
+            double u = rnd.nextDouble() * sum;
+            double acc = 0;
+            for (int i = 0; i < v; i++) {
+                acc += p[i];
+                if (u < acc) {
+                    return i;
+                }
+            }
+            return v - 1;
+        }
+        // descending by logit, ties by id: sort primitive keys (order-preserving int image of -logit, then id)
+        long[] keys = new long[v];
+        for (int i = 0; i < v; i++) {
+            int bits = Float.floatToIntBits(-logits[i]);
+            int sortable = bits ^ ((bits >> 31) & 0x7fffffff);
+            keys[i] = ((long) sortable << 32) | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[v];
+        for (int i = 0; i < v; i++) {
+            order[i] = (int) keys[i];
+        }
+        int keep = cfg.topK() > 0 ? Math.min(cfg.topK(), v) : v;
         double max = logits[order[0]] / t;
         double[] p = new double[keep];
         double sum = 0;
