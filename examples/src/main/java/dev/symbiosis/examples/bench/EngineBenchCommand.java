@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
 public final class EngineBenchCommand implements Callable<Integer> {
 
     /** Workloads that {@code --only} can select. */
-    public enum Workload { train, lora, saliency, score, generate, gemm }
+    public enum Workload { train, lora, saliency, score, generate, gemm, profile }
+
+    /** The peer's workloads: everything but {@code profile}. */
+    static final Set<Workload> PEER_WORKLOADS = EnumSet.complementOf(EnumSet.of(Workload.profile));
 
     @Spec
     CommandSpec spec;
@@ -89,8 +92,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
     int seed;
 
     @Option(names = "--only", split = ",", paramLabel = "WORKLOAD",
-            description = "Run only these workloads: ${COMPLETION-CANDIDATES} (default: all).")
-    Set<Workload> only = EnumSet.allOf(Workload.class);
+            description = "Run only these workloads: ${COMPLETION-CANDIDATES} (default: all but profile, the peer's"
+                    + " set; profile splits the training step into phases and times a few building blocks).")
+    Set<Workload> only = EnumSet.copyOf(PEER_WORKLOADS);
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON line to FILE.")
     Path out;
@@ -203,6 +207,11 @@ public final class EngineBenchCommand implements Callable<Integer> {
                     double head = 6.0 * cfg.dModel() * cfg.vocab() * tokens;
                     o.put("mfu_vs_gemm_incl_head", BenchStats.round3((flops + head) / stepS / 1e9 / g.gflops()));
                 }
+            }
+            if (only.contains(Workload.profile)) {
+                err.println("bench: profiling the training step and building blocks");
+                err.flush();
+                o.set("profile", EngineProfile.run(cfg, work.manager()));
             }
         }
         o.put("peak_rss_mib", BenchStats.round3(ProcessMemory.peakRssMib()));

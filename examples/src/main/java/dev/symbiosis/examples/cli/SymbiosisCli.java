@@ -1,6 +1,8 @@
 package dev.symbiosis.examples.cli;
 
-import java.util.List;
+import dev.symbiosis.examples.bench.BenchCommand;
+import dev.symbiosis.examples.data.PrepareDataCommand;
+import dev.symbiosis.examples.experiment.ExperimentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,22 +18,17 @@ import picocli.CommandLine.Command;
         versionProvider = SymbiosisCli.Version.class,
         description = "Generative Data Symbiosis: co-evolving Generator and Student language models against model"
                 + " collapse.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            ExperimentCommand.class,
+            MetricsCommand.class,
+            ScoreCommand.class,
+            GenerateCommand.class,
+            TrainTokenizerCommand.class,
+            PretrainCommand.class,
+            PrepareDataCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SymbiosisCli {
-
-    /**
-     * Subcommand classes, in the order {@code --help} lists them. Each is a picocli {@code @Command} with a
-     * no-argument constructor.
-     */
-    static final List<String> SUBCOMMANDS = List.of(
-            "dev.symbiosis.examples.experiment.ExperimentCommand",
-            "dev.symbiosis.examples.cli.MetricsCommand",
-            "dev.symbiosis.examples.cli.ScoreCommand",
-            "dev.symbiosis.examples.cli.GenerateCommand",
-            "dev.symbiosis.examples.cli.TrainTokenizerCommand",
-            "dev.symbiosis.examples.cli.PretrainCommand",
-            "dev.symbiosis.examples.data.PrepareDataCommand",
-            "dev.symbiosis.examples.bench.BenchCommand");
 
     private SymbiosisCli() {}
 
@@ -50,28 +47,9 @@ public final class SymbiosisCli {
         }
     }
 
-    /** The command line with every subcommand present on the class path. */
+    /** The command line with every subcommand. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new SymbiosisCli());
-        for (String name : SUBCOMMANDS) {
-            Object command = instantiate(name);
-            if (command != null) {
-                cl.addSubcommand(command);
-            }
-        }
-        return cl;
-    }
-
-    // Subcommands are looked up by name so that the CLI builds while entry points are added one by one;
-    // a listed command that is absent is simply not offered.
-    private static Object instantiate(String className) {
-        try {
-            return Class.forName(className).getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            return null;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create command " + className, e);
-        }
+        return new CommandLine(new SymbiosisCli());
     }
 
     /** Prints the version from the jar's manifest. */

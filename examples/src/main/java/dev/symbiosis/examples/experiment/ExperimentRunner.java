@@ -99,7 +99,7 @@ public final class ExperimentRunner {
         for (Document d : fidelity) {
             referenceTexts.add(d.text());
         }
-        try (LanguageModel reference = config.semanticMetrics() || measures != null
+        try (LanguageModel reference = measures != null
                 ? loader.load(referencePath, config.student(), config.seed()) : null) {
             TextSetMeasure measure = measures == null ? null : measures.create(config, referenceTexts, reference);
             SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(),
