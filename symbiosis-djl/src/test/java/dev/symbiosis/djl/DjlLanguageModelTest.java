@@ -255,6 +255,25 @@ class DjlLanguageModelTest {
     }
 
     @Test
+    void saliencyLeavesNoGradientInTheParameters() throws Exception {
+        Gpt2Config cfg = TinyModels.config(16, 16, 1, 2);
+        Path dir = TinyModels.checkpoint(tmp, cfg, 15);
+        double[] finals = new double[2];
+        for (int run = 0; run < 2; run++) {
+            try (DjlLanguageModel m = DjlLanguageModel.builder(dir).optTrainer(FAST).build()) {
+                if (run == 1) {
+                    m.saliency(List.of("some text to explain", "and another one"));
+                }
+                TrainingReport r = m.train(copies("training text", 8));
+                finals[run] = r.finalLoss();
+                float[] w = m.network().baseTensors().get("transformer.h.0.mlp.c_fc.weight").data();
+                finals[run] += w[0] + w[7];
+            }
+        }
+        assertEquals(finals[0], finals[1], 0.0, "a saliency call must not change later training");
+    }
+
+    @Test
     void kvCacheEqualsRecomputationAndGreedyIsTheArgmax() throws Exception {
         Gpt2Config cfg = TinyModels.config(16, 24, 2, 3);
         Path dir = TinyModels.randomCheckpoint(tmp, cfg, 5);
