@@ -83,7 +83,14 @@ public final class Pretrainer {
         default void started(int fromStep, int total, long corpusTokens, long parameters) {}
     }
 
-    /** What a run did. */
+    /**
+     * What a run did.
+     *
+     * @param steps steps done in total (the checkpoint's step)
+     * @param resumedFrom step the run started from (0 for a fresh run)
+     * @param finalLoss loss of the last step (from the log when nothing was left to do; NaN if unknown)
+     * @param corpusTokens tokens in the corpus stream, end-of-text tokens included
+     */
     public record Result(int steps, int resumedFrom, double finalLoss, long corpusTokens) {}
 
     private final List<Path> corpus;
@@ -269,7 +276,7 @@ public final class Pretrainer {
                 listener.started(start, steps, stream.length, cfg.parameterCount());
                 long t0 = System.nanoTime();
                 long tokens = 0;
-                double loss = Double.NaN;
+                double loss = lastLoggedLoss(log);
                 int done = start;
                 for (int s = start; s < steps; s++) {
                     double rate = TrainerConfig.schedule(lr, warm, s, steps);
@@ -388,6 +395,10 @@ public final class Pretrainer {
             }
         }
         return out;
+    }
+
+    private static double lastLoggedLoss(List<String> log) throws IOException {
+        return log.isEmpty() ? Double.NaN : JSON.readTree(log.get(log.size() - 1)).path("loss").asDouble(Double.NaN);
     }
 
     private void writeCheckpoint(Gpt2Config cfg, Gpt2Model model, AdamW opt, int step, List<String> log)

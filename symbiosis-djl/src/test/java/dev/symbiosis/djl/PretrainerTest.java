@@ -103,6 +103,15 @@ class PretrainerTest {
         }
         assertEquals(Files.readAllLines(straight.resolve(Pretrainer.LOG_FILE)),
                 Files.readAllLines(resumed.resolve(Pretrainer.LOG_FILE)));
+
+        Pretrainer.Result again = tiny(resumed, 20).run();
+        assertEquals(20, again.steps());
+        assertEquals(20, again.resumedFrom(), "a finished run has nothing left to do");
+        assertEquals(r.finalLoss(), again.finalLoss(), 1e-12, "the final loss comes from the log");
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).data(),
+                    SafeTensors.read(resumed.resolve("model.safetensors")).tensors().get(k).data(), 0f);
+        }
     }
 
     @Test

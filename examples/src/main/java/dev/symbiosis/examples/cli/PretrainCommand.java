@@ -68,9 +68,22 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
+    @Option(names = "--threads", defaultValue = "0",
+            description = "PyTorch intra-op threads; 0 = PyTorch's default (all cores). Use 1 on a shared machine:"
+                    + " oversubscribed OpenMP threads make steps 10x slower or worse (default: ${DEFAULT-VALUE})")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
         SymbiosisCli.configureOffline();
+        if (threads > 0) {
+            // read once by the PyTorch engine when it starts, which happens below
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        } else if (threads < 0) {
+            System.err.println("pretrain: --threads must be >= 0");
+            return 2;
+        }
         PrintStream err = System.err;
         Pretrainer p;
         try {
@@ -116,8 +129,13 @@ public final class PretrainCommand implements Callable<Integer> {
         public void started(int from, int total, long corpusTokens, long parameters) {
             fromStep = from;
             startNanos = System.nanoTime();
-            err.printf(Locale.ROOT, "pretrain: %,d parameters, corpus %,d tokens, steps %d..%d%n", parameters,
-                    corpusTokens, from + 1, total);
+            if (from >= total) {
+                err.printf(Locale.ROOT, "pretrain: the checkpoint is already at step %d of %d; nothing to do%n", from,
+                        total);
+            } else {
+                err.printf(Locale.ROOT, "pretrain: %,d parameters, corpus %,d tokens, steps %d..%d%n", parameters,
+                        corpusTokens, from + 1, total);
+            }
         }
 
         @Override
