@@ -11,7 +11,8 @@ import java.util.List;
  * The embedded default's data and models ship inside the examples jar as class-path resources; DJL and the
  * tokenizer library need files, so they are copied once into a cache folder
  * ({@code $SYMBIOSIS_CACHE}, else {@code ~/.cache/symbiosis}) under a folder named after the project version, and
- * reused afterwards. Copies are atomic per file, so an interrupted copy is simply redone.
+ * reused afterwards (see {@link #open()} for how the folder is named). Copies are atomic per file, so an
+ * interrupted copy is simply redone.
  */
 public final class EmbeddedAssets {
 
@@ -33,13 +34,38 @@ public final class EmbeddedAssets {
         this.cache = cache;
     }
 
-    /** The assets in the default cache folder. */
-    public static EmbeddedAssets open() {
+    /**
+     * The assets in the default cache folder. The folder is named after a digest of the manifests of the data
+     * bundle, the tasks and the models, so that changed assets are never served from a stale copy.
+     */
+    public static EmbeddedAssets open() throws IOException {
         String env = System.getenv("SYMBIOSIS_CACHE");
         Path base = env != null && !env.isBlank() ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "symbiosis");
-        String version = EmbeddedAssets.class.getPackage().getImplementationVersion();
-        return new EmbeddedAssets(base.resolve("embedded-" + (version == null ? "dev" : version)));
+        return new EmbeddedAssets(base.resolve("embedded-" + contentKey()));
+    }
+
+    /** First 16 hex digits of the SHA-256 of the manifests (bundle/MANIFEST.json, models/MANIFEST, tasks). */
+    static String contentKey() throws IOException {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (String r : List.of("bundle/MANIFEST.json", "models/MANIFEST", "tasks/INDEX")) {
+                try (InputStream in = resource(r)) {
+                    md.update(in.readAllBytes());
+                }
+            }
+            try (InputStream in = resource("tasks/INDEX")) {
+                for (String t : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                        .map(String::strip).filter(x -> !x.isEmpty()).toList()) {
+                    try (InputStream task = resource("tasks/" + t + ".jsonl")) {
+                        md.update(task.readAllBytes());
+                    }
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** The assets in a given folder. */

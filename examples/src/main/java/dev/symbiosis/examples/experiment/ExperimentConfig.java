@@ -200,19 +200,21 @@ public record ExperimentConfig(
     public static ExperimentConfig preset(String name) {
         Models embeddedModels = new Models(null, null, null);
         Data embeddedData = new Data(null, null, null, null, null, null);
-        Trainer student = new Trainer(2e-4, 16, 1, 8, 16);
-        Trainer generator = new Trainer(2e-4, 8, 1, 8, 16);
+        // LoRA (rank 8) learns at 1e-3; every iteration makes a few passes over its budget so that one iteration
+        // moves the Student measurably (smoke: one pass, it only has to run).
+        Trainer student = new Trainer(1e-3, 8, 3, 8, 16);
+        Trainer generator = new Trainer(1e-3, 8, 2, 8, 16);
         return switch (name) {
             case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
-                    0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 16, 4, 16, false, student,
-                    generator);
+                    0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 16, 4, 16, false,
+                    new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16));
             case "default" -> new ExperimentConfig("default", 5, 42, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
-                    16, 0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 100, 16, 64, true, student,
+                    16, 0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 60, 8, 64, true, student,
                     generator);
-            case "full" -> new ExperimentConfig("full", 10, 42, 32768, 16, new Sampling(1.0, 0, 1.0, 1.0, 128), 256,
+            case "full" -> new ExperimentConfig("full", 10, 42, 16384, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
                     32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "recursive-replace",
                             "recursive-accumulate", "static-synthetic", "real-mixing", "real-upper-bound"),
-                    embeddedModels, embeddedData, 0, 32, 128, true, student, generator);
+                    embeddedModels, embeddedData, 0, 16, 128, true, student, generator);
             default -> throw new IllegalArgumentException("unknown preset '" + name
                     + "'; known: smoke, default, full");
         };
