@@ -1,25 +1,19 @@
 package dev.symbiosis.metrics.lexical;
 
-import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 /**
- * A set of 64-bit keys {@code >= 0}: open addressing, linear probing, load factor at most 1/2, 8 bytes per slot.
+ * A set of 64-bit keys {@code >= 0}: open addressing, linear probing, load factor at most 1/2, 8 bytes per slot
+ * holding {@code key + 1} (0 = empty, so a new table needs no filling).
  * Holds trigrams and 4-grams, which need no ids of their own. Not thread-safe.
  */
 final class LongSet {
 
-    private static final long EMPTY = -1L;
+    private static final long EMPTY = 0L;
 
-    private long[] slots = newSlots(1 << 9);
+    private long[] slots = new long[1 << 9];
     private int mask = slots.length - 1;
     private int size;
-
-    private static long[] newSlots(int capacity) {
-        long[] t = new long[capacity];
-        Arrays.fill(t, EMPTY);
-        return t;
-    }
 
     int size() {
         return size;
@@ -27,14 +21,15 @@ final class LongSet {
 
     /** Adds {@code key} ({@code >= 0}). */
     void add(long key) {
+        long stored = key + 1;
         int slot = LongIndex.spread(key) & mask;
         while (true) {
             long k = slots[slot];
-            if (k == key) {
+            if (k == stored) {
                 return;
             }
             if (k == EMPTY) {
-                slots[slot] = key;
+                slots[slot] = stored;
                 if (2 * ++size > slots.length) {
                     rehash();
                 }
@@ -64,22 +59,22 @@ final class LongSet {
     void forEach(LongConsumer action) {
         for (long k : slots) {
             if (k != EMPTY) {
-                action.accept(k);
+                action.accept(k - 1);
             }
         }
     }
 
     private void rehash() {
         long[] old = slots;
-        slots = newSlots(old.length * 2);
+        slots = new long[old.length * 2];
         mask = slots.length - 1;
-        for (long key : old) {
-            if (key != EMPTY) {
-                int slot = LongIndex.spread(key) & mask;
+        for (long stored : old) {
+            if (stored != EMPTY) {
+                int slot = LongIndex.spread(stored - 1) & mask;
                 while (slots[slot] != EMPTY) {
                     slot = (slot + 1) & mask;
                 }
-                slots[slot] = key;
+                slots[slot] = stored;
             }
         }
     }

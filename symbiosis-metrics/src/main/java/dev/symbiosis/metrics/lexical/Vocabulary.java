@@ -42,8 +42,7 @@ final class Vocabulary {
             if (id == EMPTY) {
                 return add(buf, off, len, h, slot);
             }
-            if (hashes[id] == h && length[id] == len
-                    && Arrays.equals(pool, start[id], start[id] + len, buf, off, off + len)) {
+            if (hashes[id] == h && length[id] == len && same(start[id], buf, off, len)) {
                 return id;
             }
             slot = (slot + 1) & mask;
@@ -109,6 +108,17 @@ final class Vocabulary {
             }
             table[slot] = id;
         }
+    }
+
+    /** A plain loop: words are short, and {@code Arrays.equals} on ranges costs more to set up than it saves. */
+    private boolean same(int at, char[] buf, int off, int len) {
+        char[] p = pool;
+        for (int i = 0; i < len; i++) {
+            if (p[at + i] != buf[off + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int hash(char[] buf, int off, int len) {

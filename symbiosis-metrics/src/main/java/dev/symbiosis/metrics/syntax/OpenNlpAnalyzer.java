@@ -182,8 +182,9 @@ public final class OpenNlpAnalyzer implements SyntaxAnalyzer {
         Pipeline(Models m) {
             this.sentences = new SentenceDetectorME(m.sentence);
             this.tokenizer = new TokenizerME(m.tokenizer);
-            // CUSTOM: the model's own tags (UPOS), without OpenNLP's format guessing and mapping
-            this.tagger = new POSTaggerME(m.pos, POSTagFormat.CUSTOM);
+            // UD: the model's own UPOS tags are kept as they are (CUSTOM gives the same tags but logs a warning
+            // that the format is unknown, because of the compound tags)
+            this.tagger = new POSTaggerME(m.pos, POSTagFormat.UD);
         }
 
         List<TaggedSentence> analyze(String text) {
