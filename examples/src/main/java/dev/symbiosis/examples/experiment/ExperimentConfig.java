@@ -117,7 +117,9 @@ public record ExperimentConfig(
     public static ExperimentConfig read(Path file) throws IOException {
         ExperimentConfig c;
         try {
-            c = STRICT.readValue(Files.readAllBytes(file), ExperimentConfig.class);
+            byte[] bytes = Files.readAllBytes(file);
+            checkKeys(file, STRICT.readTree(bytes), ExperimentConfig.class, "");
+            c = STRICT.readValue(bytes, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IOException(file + ": unknown key '" + e.getPropertyName() + "' at " + path(e)
                     + "; known keys: " + e.getKnownPropertyIds(), e);
@@ -133,6 +135,30 @@ public record ExperimentConfig(
             throw new IOException(file + ": " + e.getMessage(), e);
         }
         return c;
+    }
+
+    /**
+     * Refuses keys that are not components of the record (recursively into nested records), before binding, so
+     * that a misspelt key is reported as such rather than as the missing key it was meant to be.
+     */
+    private static void checkKeys(Path file, com.fasterxml.jackson.databind.JsonNode node, Class<?> type,
+            String path) throws IOException {
+        if (node == null || !node.isObject() || !type.isRecord()) {
+            return;
+        }
+        java.util.Map<String, Class<?>> components = new java.util.LinkedHashMap<>();
+        for (java.lang.reflect.RecordComponent rc : type.getRecordComponents()) {
+            components.put(rc.getName(), rc.getType());
+        }
+        for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!components.containsKey(key)) {
+                throw new IOException(file + ": unknown key '" + (path.isEmpty() ? "" : path + ".") + key
+                        + "'; known keys" + (path.isEmpty() ? "" : " of '" + path + "'") + ": "
+                        + components.keySet());
+            }
+            checkKeys(file, node.get(key), components.get(key), path.isEmpty() ? key : path + "." + key);
+        }
     }
 
     private static String path(JsonMappingException e) {
