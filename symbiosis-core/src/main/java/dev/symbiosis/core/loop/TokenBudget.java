@@ -10,7 +10,7 @@ import java.util.function.ToIntFunction;
  * Fills a training set up to a token budget, so that every strategy trains on the same number of tokens.
  *
  * <p>Texts are taken in order until the budget is reached; the text that crosses it is cut at a whitespace
- * boundary in proportion to the tokens still needed (the cut is approximate by at most one word's tokens).
+ * boundary in proportion to the tokens still needed, never past the budget (it may fall short by a word).
  */
 public final class TokenBudget {
 
@@ -60,8 +60,15 @@ public final class TokenBudget {
             tokens += n;
             return true;
         }
-        String cut = cut(t.text(), (double) remaining() / n);
+        // A cut can re-tokenize to more tokens than its share of characters suggests: shrink until it fits.
+        double share = (double) remaining() / n;
+        String cut = cut(t.text(), share);
         int m = cut.isEmpty() ? 0 : counter.applyAsInt(cut);
+        while (m > remaining() && !cut.isEmpty()) {
+            share *= 0.9;
+            cut = cut(t.text(), share);
+            m = cut.isEmpty() ? 0 : counter.applyAsInt(cut);
+        }
         if (m < 2) {
             closed = true; // less than a word of budget is left: the set is full
             return false;

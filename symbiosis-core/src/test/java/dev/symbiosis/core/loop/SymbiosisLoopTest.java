@@ -184,6 +184,34 @@ class SymbiosisLoopTest {
         assertFalse(b.offer(TrainingText.of("more", Provenance.of("x"))));
     }
 
+    @net.jqwik.api.Property(tries = 200)
+    void aBudgetIsNeverExceededEvenWhenCutsReTokenizeLonger(
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 2, max = 60) int budget,
+            @net.jqwik.api.ForAll("sentences") List<String> texts) {
+        // a counter for which shorter text can count more tokens per character: words of 1-2 letters count double
+        java.util.function.ToIntFunction<String> counter = s -> {
+            int c = 0;
+            for (String w : s.split(" ")) {
+                c += w.isEmpty() ? 0 : w.length() <= 2 ? 2 : 1;
+            }
+            return c;
+        };
+        TokenBudget b = new TokenBudget(budget, counter);
+        for (String t : texts) {
+            b.offer(TrainingText.of(t, Provenance.of("x")));
+        }
+        int total = b.texts().stream().mapToInt(x -> counter.applyAsInt(x.text())).sum();
+        assertTrue(total <= budget, total + " > " + budget);
+        assertEquals(total, b.tokens());
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<List<String>> sentences() {
+        return net.jqwik.api.Arbitraries.strings().withChars("abcdefg").ofMinLength(1).ofMaxLength(6)
+                .list().ofMinSize(1).ofMaxSize(20).map(words -> String.join(" ", words))
+                .list().ofMinSize(1).ofMaxSize(8);
+    }
+
     /** Delegates to a model and throws on the n-th call of train. */
     static final class DelegatingModel implements LanguageModel {
         private final LanguageModel m;
