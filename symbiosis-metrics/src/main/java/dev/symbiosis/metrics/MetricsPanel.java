@@ -14,6 +14,7 @@ import dev.symbiosis.metrics.semantic.HullVolume;
 import dev.symbiosis.metrics.semantic.Pca;
 import dev.symbiosis.metrics.semantic.SentenceEncoder;
 import dev.symbiosis.metrics.semantic.VendiScore;
+import dev.symbiosis.metrics.syntax.SyntacticPanel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,9 +25,9 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Every metric of this module for a set of texts, by dotted name: lexical and syntactic diversity (the
- * {@link LexicalPanel} and syntactic panel of their packages), semantic diversity of sentence embeddings, and
- * fidelity under a reference language model.
+ * Every metric of this module for a set of texts, by dotted name: lexical and syntactic diversity
+ * ({@link LexicalPanel}, {@link SyntacticPanel}), semantic diversity of sentence embeddings, and fidelity under a
+ * reference language model.
  *
  * <p><b>Equal footing.</b> Most diversity figures depend on the number of texts (type-token ratio falls, hull volume
  * grows, log-det changes with {@code N}). So every measured set is first reduced to the same number of texts,
@@ -45,7 +46,9 @@ import java.util.TreeMap;
  *   sub-sampling</td></tr>
  *   <tr><td>{@code lexical.*}</td><td>{@link LexicalPanel}: tokens, types, ttr, mattr, mtld, yule_k, yule_i,
  *   distinct_1..4</td></tr>
- *   <tr><td>{@code syntax.*}</td><td>the syntactic panel, when given ({@link Builder#syntactic})</td></tr>
+ *   <tr><td>{@code syntax.*}</td><td>{@link SyntacticPanel}: sentences, tokens, mean_sentence_length,
+ *   sconj_per_sentence, clauses_per_sentence, verb_rate, pos_distinct_1..4, pos_entropy_1..4 (bits), and with
+ *   reference texts pos_jsd_1..4 and pos_trigram_surprisal; off with {@link Builder#syntax(boolean)}</td></tr>
  *   <tr><td>{@code semantic.mean_cosine_distance}</td><td>exact mean over all pairs,
  *   {@link CosineDistances#meanPairwiseDistance}</td></tr>
  *   <tr><td>{@code semantic.cosine_distance_sd}, {@code _q05}, {@code _q25}, {@code _median}, {@code _q75},
@@ -63,7 +66,8 @@ import java.util.TreeMap;
  * text); figures that need more texts than given (pairs, hull) are {@code NaN}.
  *
  * <p><b>Thread safety.</b> The panel is immutable; {@link #measure} is thread-safe when the encoder, scorer and
- * syntactic panel are (the {@link dev.symbiosis.metrics.semantic.MiniLmEncoder} and {@link LexicalPanel} are). The
+ * syntactic panel are (the {@link dev.symbiosis.metrics.semantic.MiniLmEncoder}, {@link LexicalPanel} and
+ * {@link SyntacticPanel} are). The
  * panel does not own the encoder or scorer: close them yourself.
  */
 public final class MetricsPanel implements TextSetMeasure {
@@ -95,9 +99,9 @@ public final class MetricsPanel implements TextSetMeasure {
     private final int pairSample;
     private final long seed;
 
-    private MetricsPanel(Builder b, Pca referencePca, PcaFit fit) {
+    private MetricsPanel(Builder b, TextSetMeasure syntactic, Pca referencePca, PcaFit fit) {
         this.lexical = b.lexical;
-        this.syntactic = b.syntactic;
+        this.syntactic = syntactic;
         this.encoder = b.encoder;
         this.referencePca = referencePca;
         this.pcaFit = fit;
@@ -109,7 +113,7 @@ public final class MetricsPanel implements TextSetMeasure {
         this.seed = b.seed;
     }
 
-    /** A builder; with nothing set, the panel measures lexical figures only. */
+    /** A builder; with nothing set, the panel measures the lexical and syntactic figures. */
     public static Builder builder() {
         return new Builder();
     }
@@ -238,6 +242,7 @@ public final class MetricsPanel implements TextSetMeasure {
     public static final class Builder {
         private TextSetMeasure lexical = LexicalPanel.create();
         private TextSetMeasure syntactic;
+        private boolean syntax = true;
         private SentenceEncoder encoder;
         private List<String> referenceTexts;
         private Embeddings referenceVectors;
@@ -268,9 +273,27 @@ public final class MetricsPanel implements TextSetMeasure {
             return this;
         }
 
-        /** The syntactic panel ({@code syntax.*} figures); {@code null} (default) leaves them out. */
+        /**
+         * The syntactic panel ({@code syntax.*} figures) to use instead of the default
+         * {@link SyntacticPanel#create()}; a {@link SyntacticPanel} without reference gets the
+         * {@linkplain #referenceTexts reference texts} at {@link #build()} (for its POS n-gram JSD and trigram
+         * surprisal). Implies {@code syntax(true)}.
+         */
         public Builder syntactic(TextSetMeasure panel) {
-            this.syntactic = panel;
+            this.syntactic = Objects.requireNonNull(panel, "panel");
+            this.syntax = true;
+            return this;
+        }
+
+        /**
+         * Whether to compute the {@code syntax.*} figures (default true): OpenNLP sentence splitting, tokenization
+         * and UPOS tagging of every measured text, and of the reference texts once at {@link #build()}.
+         */
+        public Builder syntax(boolean enabled) {
+            this.syntax = enabled;
+            if (!enabled) {
+                this.syntactic = null;
+            }
             return this;
         }
 
@@ -387,7 +410,15 @@ public final class MetricsPanel implements TextSetMeasure {
                 }
                 pca = Pca.fit(ref.normalised(), hullK);
             }
-            return new MetricsPanel(this, pca, fit);
+            TextSetMeasure syn = null;
+            if (syntax) {
+                syn = syntactic != null ? syntactic : SyntacticPanel.create();
+                if (syn instanceof SyntacticPanel sp && !sp.hasReference() && referenceTexts != null
+                        && !referenceTexts.isEmpty()) {
+                    syn = sp.withReference(referenceTexts);
+                }
+            }
+            return new MetricsPanel(this, syn, pca, fit);
         }
     }
 }

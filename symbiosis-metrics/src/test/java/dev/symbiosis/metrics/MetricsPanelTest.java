@@ -13,6 +13,7 @@ import dev.symbiosis.metrics.lexical.LexicalPanel;
 import dev.symbiosis.metrics.semantic.Embeddings;
 import dev.symbiosis.metrics.semantic.PrecomputedEncoder;
 import dev.symbiosis.metrics.semantic.SentenceEncoder;
+import dev.symbiosis.metrics.syntax.SyntacticPanel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -116,7 +117,8 @@ class MetricsPanelTest {
     @Test
     void everyPartReportsItsFiguresOnTheSameSample() {
         BigramEncoder enc = new BigramEncoder();
-        MetricsPanel panel = MetricsPanel.builder().encoder(enc).referenceTexts(sentences(200, 1, 40))
+        List<String> reference = sentences(200, 1, 40);
+        MetricsPanel panel = MetricsPanel.builder().encoder(enc).referenceTexts(reference)
                 .referenceScorer(VOWELS).sampleSize(120).seed(3).build();
         assertEquals(1, enc.calls, "reference encoded once at build time");
         assertEquals(MetricsPanel.PcaFit.REFERENCE, panel.pcaFit());
@@ -125,7 +127,8 @@ class MetricsPanelTest {
         for (String name : List.of("panel.input_texts", "panel.measured_texts", "lexical.ttr", "lexical.yule_k",
                 "lexical.distinct_2", "semantic.mean_cosine_distance", "semantic.cosine_distance_median",
                 "semantic.hull_volume_k5", "semantic.vendi", "semantic.logdet_cov", "fidelity.perplexity",
-                "fidelity.bits_per_byte")) {
+                "fidelity.bits_per_byte", "syntax.pos_entropy_3", "syntax.pos_jsd_3", "syntax.pos_trigram_surprisal",
+                "syntax.mean_sentence_length")) {
             assertTrue(f.containsKey(name), name + " in " + f.keySet());
             assertTrue(Double.isFinite(f.get(name)), name + " = " + f.get(name));
         }
@@ -133,6 +136,8 @@ class MetricsPanelTest {
         assertEquals(120, f.get("panel.measured_texts"));
         List<String> sample = MetricsPanel.subsample(texts, 120, 3);
         assertEquals(LexicalPanel.create().measure(sample).get("lexical.ttr"), f.get("lexical.ttr"));
+        SortedMap<String, Double> syntax = SyntacticPanel.create().withReference(reference).measure(sample);
+        assertEquals(syntax, f.subMap("syntax.", "syntax.\uffff"), "syntax figures of the same sample and reference");
         assertEquals(f, panel.measure(texts), "deterministic");
         assertTrue(f.get("semantic.vendi") >= 1 && f.get("semantic.vendi") <= 16);
         assertTrue(f.get("fidelity.perplexity") > 10 && f.get("fidelity.perplexity") < 100);
@@ -141,7 +146,7 @@ class MetricsPanelTest {
     @Test
     void diverseSetsScoreHigherThanRepetitiveOnes() {
         MetricsPanel panel = MetricsPanel.builder().encoder(new BigramEncoder())
-                .referenceTexts(sentences(300, 1, 40)).sampleSize(150).build();
+                .referenceTexts(sentences(300, 1, 40)).sampleSize(150).syntax(false).build();
         SortedMap<String, Double> diverse = panel.measure(sentences(300, 5, 40));
         SortedMap<String, Double> narrow = panel.measure(sentences(300, 5, 6));
         for (String name : List.of("lexical.ttr", "lexical.distinct_2", "semantic.mean_cosine_distance",
@@ -153,7 +158,7 @@ class MetricsPanelTest {
 
     @Test
     void identicalTextsHaveNoSemanticSpread() {
-        MetricsPanel panel = MetricsPanel.builder().encoder(new BigramEncoder()).build();
+        MetricsPanel panel = MetricsPanel.builder().encoder(new BigramEncoder()).syntax(false).build();
         assertEquals(MetricsPanel.PcaFit.SELF, panel.pcaFit());
         SortedMap<String, Double> f = panel.measure(Collections.nCopies(50, "the same sentence again"));
         assertEquals(0, f.get("semantic.mean_cosine_distance"), 1e-12);
@@ -177,9 +182,10 @@ class MetricsPanelTest {
             }
         }
         MetricsPanel viaVectors = MetricsPanel.builder()
-                .encoder(new PrecomputedEncoder(texts, Embeddings.of(scaled))).lexical(null).hullDimension(3).build();
-        MetricsPanel viaEncoder = MetricsPanel.builder().encoder(new BigramEncoder()).lexical(null).hullDimension(3)
+                .encoder(new PrecomputedEncoder(texts, Embeddings.of(scaled))).lexical(null).syntax(false).hullDimension(3)
                 .build();
+        MetricsPanel viaEncoder = MetricsPanel.builder().encoder(new BigramEncoder()).lexical(null).syntax(false)
+                .hullDimension(3).build();
         SortedMap<String, Double> a = viaVectors.measure(texts);
         SortedMap<String, Double> b = viaEncoder.measure(texts);
         assertEquals(b.keySet(), a.keySet());
@@ -200,15 +206,21 @@ class MetricsPanelTest {
         assertThrows(IllegalArgumentException.class, () -> MetricsPanel.builder().sampleSize(0));
         assertThrows(IllegalArgumentException.class, () -> MetricsPanel.builder().hullDimension(9));
         assertThrows(IllegalArgumentException.class, () -> MetricsPanel.builder().build().measure(List.of()));
-        SortedMap<String, Double> lexicalOnly = MetricsPanel.builder().build().measure(List.of("a b c", "a b"));
-        assertTrue(lexicalOnly.keySet().stream().noneMatch(k -> k.startsWith("semantic.") || k.startsWith("fidelity.")));
+        SortedMap<String, Double> byDefault = MetricsPanel.builder().build().measure(List.of("a b c.", "a b."));
+        assertTrue(byDefault.keySet().stream().noneMatch(k -> k.startsWith("semantic.") || k.startsWith("fidelity.")));
+        assertTrue(byDefault.containsKey("lexical.ttr") && byDefault.containsKey("syntax.pos_entropy_1"));
+        assertTrue(!byDefault.containsKey("syntax.pos_jsd_1"), "no reference, no JSD");
+        SortedMap<String, Double> lexicalOnly = MetricsPanel.builder().syntax(false).build()
+                .measure(List.of("a b c", "a b"));
+        assertTrue(lexicalOnly.keySet().stream().allMatch(k -> k.startsWith("lexical.") || k.startsWith("panel.")));
     }
 
     @Test
     void pretokenizedTextsKeepCaseAndPunctuation() {
         List<String> texts = List.of("The cat .", "the cat !");
-        double plain = MetricsPanel.builder().build().measure(texts).get("lexical.types");
-        double pre = MetricsPanel.builder().pretokenized(true).build().measure(texts).get("lexical.types");
+        double plain = MetricsPanel.builder().syntax(false).build().measure(texts).get("lexical.types");
+        double pre = MetricsPanel.builder().syntax(false).pretokenized(true).build().measure(texts)
+                .get("lexical.types");
         assertEquals(2, plain);
         assertEquals(5, pre);
     }

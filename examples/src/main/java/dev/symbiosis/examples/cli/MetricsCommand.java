@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
  * <p><b>Semantic figures</b> use all-MiniLM-L6-v2 on ONNX Runtime unless {@code --vectors} supplies one vector per
  * input text (CSV or {@code .npy}, rows in input order), or {@code --no-semantic} skips them. The hull's PCA is fitted
  * on {@code --reference} texts when given (encoded with MiniLM), else on the measured set itself; with
- * {@code --vectors} it is fitted on the set itself. Every set is sub-sampled to {@code --sample-size} texts with
+ * {@code --vectors} it is fitted on the set itself. The syntactic figures (OpenNLP UPOS tags) are computed unless
+ * {@code --no-syntax}; with {@code --reference} they include the Jensen-Shannon divergence of the POS n-gram
+ * distributions and the surprisal under the reference's POS trigram model. Every set is sub-sampled to {@code --sample-size} texts with
  * {@code --seed} first (see {@link MetricsPanel}).
  *
  * <p><b>Fidelity figures</b> ({@code fidelity.*}) are given when {@code --reference-model} names a GPT-2
@@ -60,7 +62,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "metrics",
         mixinStandardHelpOptions = true,
-        description = "Measure a set of texts: lexical, syntactic and semantic diversity figures.")
+        description = "Measure a set of texts: lexical, syntactic and semantic diversity figures (and fidelity"
+                + " under a reference model).")
 public final class MetricsCommand implements Callable<Integer> {
 
     @Spec
@@ -73,7 +76,7 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Option(names = "--reference", paramLabel = "FILE",
             description = "Reference texts (e.g. held-out real text), same formats: the semantic hull's PCA is"
-                    + " fitted on them.")
+                    + " fitted on them, and the POS n-gram JSD and trigram surprisal are taken against them.")
     Path reference;
 
     @Option(names = "--reference-model", paramLabel = "DIR",
@@ -96,6 +99,9 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Option(names = "--no-semantic", description = "Skip the semantic (embedding) figures.")
     boolean noSemantic;
+
+    @Option(names = "--no-syntax", description = "Skip the syntactic (part-of-speech) figures.")
+    boolean noSyntax;
 
     @Option(names = "--json", description = "Print one JSON object (non-finite figures as null).")
     boolean json;
@@ -127,8 +133,8 @@ public final class MetricsCommand implements Callable<Integer> {
         }
         MetricsPanel.Builder builder;
         try {
-            builder = MetricsPanel.builder().pretokenized(pretokenized).sampleSize(sampleSize).seed(seed)
-                    .hullDimension(hullK);
+            builder = MetricsPanel.builder().pretokenized(pretokenized).syntax(!noSyntax).sampleSize(sampleSize)
+                    .seed(seed).hullDimension(hullK);
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
             }
@@ -156,9 +162,9 @@ public final class MetricsCommand implements Callable<Integer> {
             } else if (!noSemantic) {
                 encoder = MiniLmEncoder.builder().batchSize(batchSize).build();
                 builder.encoder(encoder);
-                if (reference != null) {
-                    builder.referenceTexts(readTexts(reference, paragraphs));
-                }
+            }
+            if (reference != null) {
+                builder.referenceTexts(readTexts(reference, paragraphs));
             }
             if (referenceModel != null) {
                 scorer = DjlLanguageModel.load(referenceModel);

@@ -50,6 +50,7 @@ class MetricsCommandTest {
         assertEquals(15, o.get("lexical.tokens").asInt());
         assertEquals(10.0 / 15, o.get("lexical.ttr").asDouble(), 1e-12);
         assertTrue(o.has("lexical.yule_k") && o.has("lexical.distinct_2"));
+        assertTrue(o.has("syntax.pos_entropy_3") && o.has("syntax.mean_sentence_length"), o.toString());
         assertTrue(o.fieldNames().hasNext());
         o.fieldNames().forEachRemaining(n -> assertTrue(!n.startsWith("semantic."), n));
     }
@@ -82,7 +83,7 @@ class MetricsCommandTest {
         Files.writeString(f, sb);
         Path npy = dir.resolve("v.npy");
         VectorFiles.writeNpy(npy, Embeddings.of(v), true);
-        Run r1 = run("--input", f.toString(), "--vectors", npy.toString(), "--hull-k", "3");
+        Run r1 = run("--input", f.toString(), "--vectors", npy.toString(), "--hull-k", "3", "--no-syntax");
         assertEquals(0, r1.code(), r1.err());
         assertTrue(r1.out().contains("semantic.mean_cosine_distance"), r1.out());
         assertTrue(r1.out().contains("semantic.hull_volume_k3"), r1.out());
@@ -99,7 +100,7 @@ class MetricsCommandTest {
     void badInputIsReportedWithFileAndLine() throws Exception {
         Path jsonl = dir.resolve("bad.jsonl");
         Files.writeString(jsonl, "{\"text\": \"ok\"}\n{\"txt\": \"missing\"}\n");
-        Run r = run("--input", jsonl.toString(), "--no-semantic");
+        Run r = run("--input", jsonl.toString(), "--no-semantic", "--no-syntax");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("bad.jsonl") && r.err().contains("2"), r.err());
         Run missing = run("--input", dir.resolve("nope.txt").toString(), "--no-semantic");
@@ -131,7 +132,8 @@ class MetricsCommandTest {
         DjlLanguageModel.initialize(model, cfg, tok, 7);
         Path f = dir.resolve("texts.txt");
         Files.writeString(f, "the cat sat on the mat\nthe dog sat on the log\n");
-        Run r = run("--input", f.toString(), "--no-semantic", "--json", "--reference-model", model.toString());
+        Run r = run("--input", f.toString(), "--no-semantic", "--no-syntax", "--json", "--reference-model",
+                model.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode o = new ObjectMapper().readTree(r.out());
         double ppl = o.get("fidelity.perplexity").asDouble();
