@@ -8,6 +8,7 @@ import dev.symbiosis.djl.model.TrainerConfig;
 import dev.symbiosis.metrics.MetricsPanel;
 import dev.symbiosis.metrics.lexical.LexicalPanel;
 import dev.symbiosis.metrics.semantic.MiniLmEncoder;
+import dev.symbiosis.metrics.syntax.SyntacticPanel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -80,11 +81,16 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
     }
 
-    /** The diversity/fidelity panel: lexical always, MiniLM semantic figures on request, fidelity under the reference. */
+    /**
+     * The diversity/fidelity panel: lexical and syntactic (POS n-grams, JSD and surprisal against held-out fidelity
+     * text) always, MiniLM semantic figures on request, fidelity under the reference model.
+     */
     static TextSetMeasure measure(ExperimentConfig c, List<String> referenceTexts, LanguageModel reference,
             List<AutoCloseable> resources) {
+        List<String> heldOutText = referenceTexts.subList(0, Math.min(128, referenceTexts.size()));
         MetricsPanel.Builder b = MetricsPanel.builder()
                 .lexical(LexicalPanel.create())
+                .syntactic(SyntacticPanel.create().withReference(heldOutText))
                 .sampleSize(c.measureSample())
                 .seed(c.seed());
         if (reference != null) {
@@ -94,7 +100,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             try {
                 MiniLmEncoder encoder = MiniLmEncoder.create();
                 resources.add(encoder);
-                b.encoder(encoder).referenceTexts(referenceTexts.subList(0, Math.min(256, referenceTexts.size())));
+                b.encoder(encoder).referenceTexts(heldOutText);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
