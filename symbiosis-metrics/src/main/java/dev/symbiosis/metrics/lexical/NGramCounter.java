@@ -8,10 +8,10 @@ import java.util.Arrays;
  * the pair (id of its first bigram, its last word) and a 4-gram the pair (id of its first bigram, id of its last
  * bigram), both kept in plain sets of 64-bit pairs. Distinct counts are set sizes.
  *
- * <p>Speed: the tables outgrow the caches on large inputs, so a look-up is a cache miss. Tokens are buffered (up to
- * {@value #CHUNK} of the current text) and each level is processed over the whole buffer; the look-ups of a level
- * are independent of each other and read their slots a few keys ahead, so their cache misses overlap. Results are
- * those of token-at-a-time processing. Not thread-safe.
+ * <p>Speed: the tables outgrow the caches on large inputs, so a look-up is a cache miss. Tokens are buffered
+ * ({@value #CHUNK} at a time, across texts: a text boundary is a -1 marker in the buffer) and each level is
+ * processed over the whole buffer; the look-ups of a level are independent of each other and read their slots a
+ * few keys ahead, so their cache misses overlap. Results are those of token-at-a-time processing. Not thread-safe.
  */
 final class NGramCounter {
 
@@ -26,10 +26,11 @@ final class NGramCounter {
     private boolean[] seenWord = new boolean[256];
     private int distinctWords;
 
-    /** Buffered word ids of the current text. */
+    /** Buffered word ids, -1 marking a text boundary. */
     private final int[] buffer = new int[CHUNK];
     private int buffered;
-    /** The last flushed word of the current text and the bigram ids ending at the last two flushed words. */
+    private boolean atBoundary = true;
+    /** The last flushed entry (word id or -1) and the bigram ids ending at the last two flushed entries. */
     private int carryWord = -1;
     private int carryBigram1 = -1;
     private int carryBigram2 = -1;
@@ -49,18 +50,23 @@ final class NGramCounter {
     }
 
     void add(int id) {
-        buffer[buffered++] = id;
-        if (buffered == CHUNK) {
-            flush();
-        }
+        push(id);
+        atBoundary = false;
     }
 
     /** Ends the current text: no n-gram spans this point. */
     void endText() {
-        flush();
-        carryWord = -1;
-        carryBigram1 = -1;
-        carryBigram2 = -1;
+        if (!atBoundary) {
+            push(-1);
+            atBoundary = true;
+        }
+    }
+
+    private void push(int entry) {
+        buffer[buffered++] = entry;
+        if (buffered == CHUNK) {
+            flush();
+        }
     }
 
     private void flush() {
@@ -77,67 +83,71 @@ final class NGramCounter {
         if (maxId >= seenWord.length) {
             seenWord = Arrays.copyOf(seenWord, Math.max(seenWord.length * 2, maxId + 1));
         }
+        long words = 0;
         for (int j = 0; j < m; j++) {
-            if (!seenWord[w[j]]) {
-                seenWord[w[j]] = true;
-                distinctWords++;
+            int id = w[j];
+            if (id >= 0) {
+                words++;
+                if (!seenWord[id]) {
+                    seenWord[id] = true;
+                    distinctWords++;
+                }
             }
         }
-        totals[1] += m;
-        if (maxN < 2) {
-            return;
-        }
-        // bigrams: (w[j-1], w[j])
-        long count = 0;
-        int prev = carryWord;
-        for (int j = 0; j < m; j++) {
-            if (prev >= 0) {
-                keys[j] = LongIndex.pair(prev, w[j]);
-                count++;
-            } else {
-                keys[j] = -1;
-            }
-            prev = w[j];
-        }
-        totals[2] += count;
-        int[] bi = bigramIds;
-        bigrams.internAll(keys, bi, m);
-        if (maxN >= 3) {
-            // trigrams: (bigram ending at j-1, w[j])
-            count = 0;
-            int prevBigram = carryBigram1;
+        totals[1] += words;
+        if (maxN >= 2) {
+            // bigrams: (w[j-1], w[j]), both words (a -1 between them would be at a position of its own)
+            long count = 0;
+            int prev = carryWord;
             for (int j = 0; j < m; j++) {
-                if (prevBigram >= 0) {
-                    keys[j] = LongIndex.pair(prevBigram, w[j]);
+                if (prev >= 0 && w[j] >= 0) {
+                    keys[j] = LongIndex.pair(prev, w[j]);
                     count++;
                 } else {
                     keys[j] = -1;
                 }
-                prevBigram = bi[j];
+                prev = w[j];
             }
-            totals[3] += count;
-            trigrams.addAll(keys, m);
-        }
-        if (maxN >= 4) {
-            // 4-grams: (bigram ending at j-2, bigram ending at j)
-            count = 0;
-            int back2 = carryBigram2;
-            int back1 = carryBigram1;
-            for (int j = 0; j < m; j++) {
-                if (back2 >= 0) {
-                    keys[j] = LongIndex.pair(back2, bi[j]);
-                    count++;
-                } else {
-                    keys[j] = -1;
+            totals[2] += count;
+            int[] bi = bigramIds;
+            bigrams.internAll(keys, bi, m);
+            if (maxN >= 3) {
+                // trigrams: (bigram ending at j-1, w[j])
+                count = 0;
+                int prevBigram = carryBigram1;
+                for (int j = 0; j < m; j++) {
+                    if (prevBigram >= 0 && w[j] >= 0) {
+                        keys[j] = LongIndex.pair(prevBigram, w[j]);
+                        count++;
+                    } else {
+                        keys[j] = -1;
+                    }
+                    prevBigram = bi[j];
                 }
-                back2 = back1;
-                back1 = bi[j];
+                totals[3] += count;
+                trigrams.addAll(keys, m);
             }
-            totals[4] += count;
-            fourgrams.addAll(keys, m);
+            if (maxN >= 4) {
+                // 4-grams: (bigram ending at j-2, bigram ending at j): four consecutive words
+                count = 0;
+                int back2 = carryBigram2;
+                int back1 = carryBigram1;
+                for (int j = 0; j < m; j++) {
+                    if (back2 >= 0 && bi[j] >= 0) {
+                        keys[j] = LongIndex.pair(back2, bi[j]);
+                        count++;
+                    } else {
+                        keys[j] = -1;
+                    }
+                    back2 = back1;
+                    back1 = bi[j];
+                }
+                totals[4] += count;
+                fourgrams.addAll(keys, m);
+            }
+            carryBigram2 = m >= 2 ? bi[m - 2] : carryBigram1;
+            carryBigram1 = bi[m - 1];
         }
-        carryBigram2 = m >= 2 ? bi[m - 2] : carryBigram1;
-        carryBigram1 = bi[m - 1];
         carryWord = w[m - 1];
     }
 
