@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * <p><b>Mean.</b> For unit vectors {@code u_1..u_N} and {@code s = sum_i u_i},
  * {@code sum_{i<j} u_i.u_j = (||s||^2 - N) / 2}, hence
  * <pre>
- *   mean_{i<j} (1 - u_i.u_j) = 1 - (||s||^2 - N) / (N (N - 1))
+ *   mean_{i&lt;j} (1 - u_i.u_j) = 1 - (||s||^2 - N) / (N (N - 1))
  * </pre>
  * which is exactly the mean over all {@code N(N-1)/2} pairs, in one pass over the data instead of
  * {@code O(N^2 d)}. Rows are L2-normalised first (cosine is scale-free); the sum is accumulated in double
