@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
  * in ms after warm-up), {@code gemm_gflops}, {@code mfu_vs_gemm}, {@code peak_rss_mib} and the rest. Progress on
  * stderr. {@code --only} runs a subset (for profiling).
  *
- * <p>Threads: {@code --threads} sets {@code ai.djl.pytorch.num_threads} (and one inter-op thread) unless those
- * system properties are given, which must happen before the engine starts: run the bench in a fresh JVM.
+ * <p>Threads: {@code --threads} (default 2, as the peer) sets {@code ai.djl.pytorch.num_threads}, and one inter-op
+ * thread unless {@code ai.djl.pytorch.num_interop_threads} is given. This must happen before the engine starts:
+ * run the bench in a fresh JVM. The JSON's {@code threads} is the value the engine was started with.
  */
 @Command(
         name = "engine",
@@ -128,11 +129,12 @@ public final class EngineBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Sets PyTorch's thread counts unless given on the command line; no effect once the engine has started. */
+    /**
+     * Sets PyTorch's intra-op thread count to {@code --threads} (overriding the command line's default of one thread:
+     * the peer runs with 2) and one inter-op thread unless given. No effect once the engine has started.
+     */
     static void configureThreads(int threads) {
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-        }
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
@@ -216,6 +218,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
         o.put("peak_rss_mib", BenchStats.round3(ProcessMemory.peakRssMib()));
         o.put("heap_max_mib", BenchStats.round3(Runtime.getRuntime().maxMemory() / 1048576.0));
+        o.put("heap_committed_mib", BenchStats.round3(Runtime.getRuntime().totalMemory() / 1048576.0));
         return o;
     }
 
@@ -227,8 +230,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
     }
 
     private static void progress(PrintWriter err, String name, BenchStats s) {
-        err.printf(Locale.ROOT, "bench: %-20s median %9.1f ms (min %.1f, max %.1f, n %d), rss %.0f MiB%n", name,
-                s.median(), s.min(), s.max(), s.n(), ProcessMemory.rssMib());
+        err.printf(Locale.ROOT, "bench: %-20s median %9.1f ms (min %.1f, max %.1f, n %d), rss %.0f MiB (peak %.0f,"
+                + " heap committed %.0f)%n", name, s.median(), s.min(), s.max(), s.n(), ProcessMemory.rssMib(),
+                ProcessMemory.peakRssMib(), Runtime.getRuntime().totalMemory() / 1048576.0);
         err.flush();
     }
 }
