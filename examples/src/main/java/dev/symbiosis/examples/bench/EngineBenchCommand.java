@@ -39,10 +39,11 @@ import picocli.CommandLine.Spec;
 public final class EngineBenchCommand implements Callable<Integer> {
 
     /** Workloads that {@code --only} can select. */
-    public enum Workload { train, lora, saliency, score, generate, gemm, profile }
+    public enum Workload { train, lora, saliency, score, generate, gemm, profile, scoped_score }
 
-    /** The peer's workloads: everything but {@code profile}. */
-    static final Set<Workload> PEER_WORKLOADS = EnumSet.complementOf(EnumSet.of(Workload.profile));
+    /** The peer's workloads: everything but {@code profile} and {@code scoped_score}. */
+    static final Set<Workload> PEER_WORKLOADS =
+            EnumSet.complementOf(EnumSet.of(Workload.profile, Workload.scoped_score));
 
     @Spec
     CommandSpec spec;
@@ -94,7 +95,8 @@ public final class EngineBenchCommand implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "WORKLOAD",
             description = "Run only these workloads: ${COMPLETION-CANDIDATES} (default: all but profile, the peer's"
-                    + " set; profile splits the training step into phases and times a few building blocks).")
+                    + " set; profile splits the training step into phases and times a few building blocks; scoped_score is"
+                    + " scoring with per-block scopes, see docs/performance.md).")
     Set<Workload> only = EnumSet.copyOf(PEER_WORKLOADS);
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON line to FILE.")
@@ -184,6 +186,11 @@ public final class EngineBenchCommand implements Callable<Integer> {
             }
             if (only.contains(Workload.score)) {
                 o.set("score_ms", timed(err, "score", w, n, work.prepareScore()).toJson());
+            }
+            if (only.contains(Workload.scoped_score)) {
+                try (ScopedForwardProbe probe = new ScopedForwardProbe(cfg, work.manager())) {
+                    o.set("scoped_score_ms", timed(err, "scoped_score", w, n, probe.score(cfg)).toJson());
+                }
             }
             if (only.contains(Workload.generate)) {
                 o.put("kv_matches_recompute_same_seed", work.kvCacheMatchesRecompute());
