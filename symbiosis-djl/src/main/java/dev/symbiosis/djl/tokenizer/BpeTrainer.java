@@ -154,7 +154,7 @@ public final class BpeTrainer {
         Map<String, long[]> counts = new HashMap<>();
         Pattern specials = specialTokens.isEmpty() ? null : specialPattern(specialTokens);
         long read = 0;
-        long nextReport = 0;
+        long nextReport = 1_000_000;
         for (String text : texts) {
             if (text == null) {
                 throw new NullPointerException("null text in the training texts");
