@@ -15,9 +15,7 @@ import picocli.CommandLine.Unmatched;
  * <ul>
  *   <li>{@code bench engine [flags]}: the peer GPT workloads ({@code gpt_bench.py}) on the project's GPT-2 engine.
  *       It is the default suite: {@code bench [flags]} runs {@code bench engine [flags]}.</li>
- *   <li>{@code bench metrics [args]}: the metrics-module suite. It is looked up by class name
- *       ({@value #METRICS_SUITE}, a picocli {@code @Command} with a no-argument constructor) so that it can be
- *       added without touching this class; when it is absent, {@code bench metrics} says so and exits with 2.</li>
+ *   <li>{@code bench metrics [args]}: the metrics panel on real text ({@link MetricsBenchCommand}).</li>
  * </ul>
  */
 @Command(
@@ -27,9 +25,6 @@ import picocli.CommandLine.Unmatched;
         description = {"Benchmarks. Suites: 'engine' (the default: 'bench [flags]' = 'bench engine [flags]'),",
             "'metrics' (when the metrics suite is built in)."})
 public final class BenchCommand implements Callable<Integer> {
-
-    /** Class name of the metrics suite, run by {@code bench metrics}. */
-    public static final String METRICS_SUITE = "dev.symbiosis.examples.bench.MetricsBenchCommand";
 
     @Spec
     CommandSpec spec;
@@ -43,16 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
         CommandLine suite;
         List<String> rest = args;
         if (!args.isEmpty() && args.get(0).equals("metrics")) {
-            Object metrics;
-            try {
-                metrics = Class.forName(METRICS_SUITE).getDeclaredConstructor().newInstance();
-            } catch (ClassNotFoundException e) {
-                self.getErr().println("bench: the metrics suite is not part of this build");
-                return 2;
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot create " + METRICS_SUITE, e);
-            }
-            suite = new CommandLine(metrics);
+            suite = new CommandLine(new MetricsBenchCommand());
             rest = args.subList(1, args.size());
         } else {
             suite = new CommandLine(new EngineBenchCommand());
