@@ -845,7 +845,7 @@ public final class DjlLanguageModel implements LanguageModel {
                 }
             }
         }
-        return forwardLast(ids, pos, mask, b, t, t, holder == null ? null : holder[0]);
+        return model.lastLogits(ids, pos, mask, b, t, t, holder == null ? null : holder[0]);
     }
 
     private float[][] decodeStep(int[][] rows, int[] len, int[] start, Gpt2Model.KvCache cache) {
@@ -863,28 +863,9 @@ public final class DjlLanguageModel implements LanguageModel {
                 mask[i * tk + k] = k < pad ? -1e9f : 0f;
             }
         }
-        return forwardLast(ids, pos, mask, b, 1, tk, cache);
+        return model.lastLogits(ids, pos, mask, b, 1, tk, cache);
     }
 
-    private float[][] forwardLast(long[] ids, long[] pos, float[] mask, int b, int t, int tk,
-            Gpt2Model.KvCache cache) {
-        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
-            scope.suppressNotUsedWarning();
-            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
-            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
-            NDArray p = Training.owned(scratch.create(pos, new Shape(b, t)));
-            NDArray m = Training.owned(scratch.create(mask, new Shape(b, 1, t, tk)));
-            NDArray hidden = pass.hidden(pass.embed(in), p, m, cache);
-            NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.nEmbd());
-            float[] flat = pass.logits(last).toFloatArray();
-            int v = config.vocabSize();
-            float[][] out = new float[b][];
-            for (int i = 0; i < b; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
-        }
-    }
 
     // ------------------------------------------------------------------ checkpoints
 

@@ -335,7 +335,7 @@ public final class Gpt2Workloads implements EngineWorkloads {
                 }
             }
         }
-        return forwardLast(model, ids, pos, mask, b, t, t, cache);
+        return model.lastLogits(ids, pos, mask, b, t, t, cache);
     }
 
     private float[][] decodeStep(Gpt2Model model, int[][] rows, int[] len, Gpt2Model.KvCache cache) {
@@ -352,28 +352,9 @@ public final class Gpt2Workloads implements EngineWorkloads {
                 mask[i * tk + k] = k < pad ? -1e9f : 0f;
             }
         }
-        return forwardLast(model, ids, pos, mask, b, 1, tk, cache);
+        return model.lastLogits(ids, pos, mask, b, 1, tk, cache);
     }
 
-    private float[][] forwardLast(Gpt2Model model, long[] ids, long[] pos, float[] mask, int b, int t, int tk,
-            Gpt2Model.KvCache cache) {
-        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
-            scope.suppressNotUsedWarning();
-            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
-            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
-            NDArray p = Training.owned(scratch.create(pos, new Shape(b, t)));
-            NDArray m = Training.owned(scratch.create(mask, new Shape(b, 1, t, tk)));
-            NDArray hidden = pass.hidden(pass.embed(in), p, m, cache);
-            NDArray last = hidden.get(":, -1, :").reshape(b, 1, gpt.nEmbd());
-            float[] flat = pass.logits(last).toFloatArray();
-            int v = gpt.vocabSize();
-            float[][] out = new float[b][];
-            for (int i = 0; i < b; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
-        }
-    }
 
     // ------------------------------------------------------------------ lifecycle
 

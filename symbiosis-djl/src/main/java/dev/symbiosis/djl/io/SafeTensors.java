@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reader and writer of the <a href="https://github.com/huggingface/safetensors">safetensors</a> format, in plain
+ * Reader and writer of Hugging Face's safetensors format, in plain
  * Java: an 8-byte little-endian header length, a JSON header mapping tensor names to
  * {@code {"dtype", "shape", "data_offsets"}}, then the raw little-endian data.
  *

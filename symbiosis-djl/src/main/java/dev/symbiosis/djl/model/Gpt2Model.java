@@ -256,6 +256,34 @@ public final class Gpt2Model implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Next-token logits at the last position of every row, without gradients: one forward of {@code ids}
+     * ({@code b} rows of {@code t} tokens, with positions {@code pos} and an additive attention mask of shape
+     * {@code (b, 1, t, tk)}); with a cache, the keys and values are appended to it. Every intermediate lives in a
+     * scratch manager closed before returning.
+     *
+     * @return {@code b} arrays of {@code vocabSize} logits
+     */
+    public float[][] lastLogits(long[] ids, long[] pos, float[] mask, int b, int t, int tk, KvCache cache) {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+                NDManager scratch = manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Pass pass = new Pass(scratch, false, null);
+            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
+            NDArray p = Training.owned(scratch.create(pos, new Shape(b, t)));
+            NDArray m = Training.owned(scratch.create(mask, new Shape(b, 1, t, tk)));
+            NDArray hidden = pass.hidden(pass.embed(in), p, m, cache);
+            NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.nEmbd());
+            float[] flat = pass.logits(last).toFloatArray();
+            int v = config.vocabSize();
+            float[][] out = new float[b][];
+            for (int i = 0; i < b; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return out;
+        }
+    }
+
     public Gpt2Config config() {
         return config;
     }
