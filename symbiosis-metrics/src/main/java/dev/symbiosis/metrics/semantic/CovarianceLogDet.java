@@ -56,37 +56,15 @@ public final class CovarianceLogDet {
         if (n < 2) {
             return Double.NaN;
         }
-        double[] x = vectors.raw();
-        double[] mean = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += x[i * d + j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
-        double[][] c = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                c[i][j] = x[i * d + j] - mean[j];
-            }
-        }
+        double[] mean = vectors.columnMeans();
+        double[][] c = vectors.centredRows(mean);
         double[][] m;
         int size;
         double extra;
         if (n > d) {
             size = d;
             extra = 0;
-            m = new double[d][d];
-            for (double[] row : c) {
-                for (int a = 0; a < d; a++) {
-                    double ra = row[a];
-                    for (int b = a; b < d; b++) {
-                        m[a][b] += ra * row[b];
-                    }
-                }
-            }
+            m = Embeddings.upperScatter(c, d);
         } else {
             size = n;
             extra = (d - n) * Math.log(ridge);

@@ -156,6 +156,52 @@ public final class Embeddings {
     }
 
     /** The backing row-major array, not copied: callers in this package must not modify it. */
+    /** Mean of every column (the rows' centroid). */
+    double[] columnMeans() {
+        double[] mean = new double[dim];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < dim; j++) {
+                mean[j] += data[i * dim + j];
+            }
+        }
+        for (int j = 0; j < dim; j++) {
+            mean[j] /= rows;
+        }
+        return mean;
+    }
+
+    /** The rows minus {@code mean}, as a new {@code size x dimension} array. */
+    double[][] centredRows(double[] mean) {
+        double[][] c = new double[rows][dim];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < dim; j++) {
+                c[i][j] = data[i * dim + j] - mean[j];
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The upper triangle (b >= a) of the scatter matrix {@code sum_i rows[i]^T rows[i]} of {@code d}-dimensional
+     * rows; the lower triangle is left zero.
+     */
+    static double[][] upperScatter(double[][] rows, int d) {
+        double[][] m = new double[d][d];
+        for (double[] row : rows) {
+            for (int a = 0; a < d; a++) {
+                double ra = row[a];
+                if (ra == 0) {
+                    continue;
+                }
+                double[] ma = m[a];
+                for (int b = a; b < d; b++) {
+                    ma[b] += ra * row[b];
+                }
+            }
+        }
+        return m;
+    }
+
     double[] raw() {
         return data;
     }

@@ -62,39 +62,13 @@ public final class Pca {
         if (k < 1 || k > d) {
             throw new IllegalArgumentException("k must be in [1, " + d + "], got " + k);
         }
-        double[] x = reference.raw();
-        double[] mean = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += x[i * d + j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
-        double[][] c = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                c[i][j] = x[i * d + j] - mean[j];
-            }
-        }
+        double[] mean = reference.columnMeans();
+        double[][] c = reference.centredRows(mean);
         double[][] comps = new double[k][d];
         double[] vars = new double[k];
         double total = 0;
         if (n > d) {
-            double[][] cov = new double[d][d];
-            for (double[] row : c) {
-                for (int a = 0; a < d; a++) {
-                    double ra = row[a];
-                    if (ra == 0) {
-                        continue;
-                    }
-                    double[] ca = cov[a];
-                    for (int b = a; b < d; b++) {
-                        ca[b] += ra * row[b];
-                    }
-                }
-            }
+            double[][] cov = Embeddings.upperScatter(c, d);
             for (int a = 0; a < d; a++) {
                 for (int b = a; b < d; b++) {
                     cov[a][b] /= (n - 1);
