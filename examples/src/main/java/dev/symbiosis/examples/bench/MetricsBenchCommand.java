@@ -9,7 +9,6 @@ import dev.symbiosis.metrics.bench.LexicalBenchmark;
 import dev.symbiosis.metrics.bench.PosBenchmark;
 import dev.symbiosis.metrics.bench.SemanticBenchmark;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -42,11 +41,9 @@ public final class MetricsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> texts = new ArrayList<>();
+        List<String> texts;
         try (CorpusReader r = Corpora.open(EmbeddedAssets.open().split("seed"))) {
-            for (Document d : r) {
-                texts.add(d.text());
-            }
+            texts = r.readAll().stream().map(Document::text).toList();
         }
         SortedMap<String, Double> figures = new TreeMap<>();
         System.err.println("bench metrics: lexical panel on " + texts.size() + " seed documents");

@@ -54,12 +54,9 @@ public final class EmbeddedAssets {
                     md.update(in.readAllBytes());
                 }
             }
-            try (InputStream in = resource("tasks/INDEX")) {
-                for (String t : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                        .map(String::strip).filter(x -> !x.isEmpty()).toList()) {
-                    try (InputStream task = resource("tasks/" + t + ".jsonl")) {
-                        md.update(task.readAllBytes());
-                    }
+            for (String t : readTaskNames()) {
+                try (InputStream task = resource("tasks/" + t + ".jsonl")) {
+                    md.update(task.readAllBytes());
                 }
             }
             return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
@@ -91,6 +88,10 @@ public final class EmbeddedAssets {
 
     /** Names of the embedded tasks (from tasks/INDEX, one name a line). */
     public List<String> taskNames() throws IOException {
+        return readTaskNames();
+    }
+
+    private static List<String> readTaskNames() throws IOException {
         try (InputStream in = resource("tasks/INDEX")) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
                     .map(String::strip).filter(s -> !s.isEmpty()).toList();

@@ -26,7 +26,6 @@ import dev.symbiosis.core.strategy.SymbiosisStrategy;
 import dev.symbiosis.core.text.Document;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,15 +209,7 @@ public final class ExperimentRunner {
 
     static List<Document> read(Path file) throws IOException {
         try (CorpusReader r = Corpora.open(file)) {
-            List<Document> out = new ArrayList<>();
-            try {
-                for (Document d : r) {
-                    out.add(d);
-                }
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-            return out;
+            return r.readAll();
         }
     }
 

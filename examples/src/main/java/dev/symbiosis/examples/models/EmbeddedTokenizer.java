@@ -5,9 +5,7 @@ import dev.symbiosis.core.corpus.CorpusReader;
 import dev.symbiosis.core.text.Document;
 import dev.symbiosis.djl.tokenizer.BpeTrainer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,13 +20,9 @@ public final class EmbeddedTokenizer {
     private EmbeddedTokenizer() {}
 
     public static void train(Path seedSplit, Path out) throws IOException {
-        List<String> texts = new ArrayList<>();
+        List<String> texts;
         try (CorpusReader r = Corpora.open(seedSplit)) {
-            for (Document d : r) {
-                texts.add(d.text());
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            texts = r.readAll().stream().map(Document::text).toList();
         }
         new BpeTrainer(VOCAB_SIZE).trainAndWrite(texts, out);
     }

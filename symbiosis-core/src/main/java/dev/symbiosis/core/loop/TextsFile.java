@@ -3,6 +3,7 @@ package dev.symbiosis.core.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableSortedMap;
+import dev.symbiosis.core.corpus.JsonLines;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Provenance;
@@ -122,16 +123,7 @@ public final class TextsFile {
                 if (s.isBlank()) {
                     continue;
                 }
-                JsonNode o;
-                try {
-                    o = Json.MAPPER.readTree(s);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IOException(file + ":" + line + ": malformed JSON: " + e.getOriginalMessage(), e);
-                }
-                if (!o.isObject()) {
-                    throw new IOException(file + ":" + line + ": expected a JSON object");
-                }
-                consumer.accept(o, line);
+                consumer.accept(JsonLines.parseObject(s, file, line), line);
             }
         }
     }
