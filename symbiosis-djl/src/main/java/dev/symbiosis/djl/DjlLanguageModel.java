@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -528,30 +527,12 @@ public final class DjlLanguageModel implements LanguageModel {
                 coef[r * t + j] = target && predicted[w.text()] > 0 ? 1f / predicted[w.text()] : 0f;
             }
         }
-        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
-            scope.suppressNotUsedWarning();
-            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
-            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
-            NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
-            NDArray cf = Training.owned(scratch.create(coef, new Shape(b, t)));
-            NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
-            NDArray emb = pass.embed(in).stopGradient();
-            emb.setRequiresGradient(true);
-            float[] g;
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray lsm = pass.logits(pass.hidden(emb, pos, pass.causalMask(t), null)).logSoftmax(-1);
-                NDArray loss = lsm.gather(tg, 2).reshape(b, t).mul(cf).sum().neg();
-                gc.backward(loss);
-            } finally {
-                Training.noGrad();
-            }
-            g = emb.getGradient().square().sum(new int[] {2}).sqrt().toFloatArray();
-            for (int r = 0; r < b; r++) {
-                Window w = batch.get(r);
-                for (int j = 0; j < w.length(); j++) {
-                    float v = g[r * t + j];
-                    norms[w.text()][w.start() + j] = Float.isFinite(v) ? v : 0.0;
-                }
+        float[] g = model.inputSaliency(ids, next, coef, b, t);
+        for (int r = 0; r < b; r++) {
+            Window w = batch.get(r);
+            for (int j = 0; j < w.length(); j++) {
+                float v = g[r * t + j];
+                norms[w.text()][w.start() + j] = Float.isFinite(v) ? v : 0.0;
             }
         }
     }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.model.AdamW;
@@ -165,28 +164,10 @@ public final class Gpt2Workloads implements EngineWorkloads {
         float[] coef = new float[b * t];
         Arrays.fill(coef, 1f / (b * t)); // mean cross-entropy, as the peer's F.cross_entropy
         return () -> {
-            try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
-                scope.suppressNotUsedWarning();
-                Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
-                NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
-                NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
-                NDArray cf = Training.owned(scratch.create(coef, new Shape(b, t)));
-                NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
-                NDArray emb = pass.embed(in).stopGradient();
-                emb.setRequiresGradient(true);
-                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray lsm = pass.logits(pass.hidden(emb, pos, pass.causalMask(t), null)).logSoftmax(-1);
-                    NDArray loss = lsm.gather(tg, 2).reshape(b, t).mul(cf).sum().neg();
-                    gc.backward(loss);
-                } finally {
-                    Training.noGrad();
-                }
-                NDArray norms = emb.getGradient().square().sum(new int[] {2}).sqrt();
-                float[] g = norms.toFloatArray();
-                saliencyShape = new int[] {(int) norms.getShape().get(0), (int) norms.getShape().get(1)};
-                if (g.length != b * t) {
-                    throw new IllegalStateException("saliency has " + g.length + " values, expected " + b * t);
-                }
+            float[] g = model.inputSaliency(ids, next, coef, b, t);
+            saliencyShape = new int[] {b, t};
+            if (g.length != b * t) {
+                throw new IllegalStateException("saliency has " + g.length + " values, expected " + b * t);
             }
         };
     }

@@ -257,6 +257,37 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /**
+     * Input saliency of a batch: for {@code b} rows of {@code t} tokens {@code ids} with next tokens {@code next}
+     * and per-position loss coefficients {@code coef} (0 where nothing is predicted), the L2 norm of the gradient of
+     * {@code -sum(coef * log p(next))} with respect to each input embedding. The embeddings are detached leaves, so
+     * the parameters receive no gradient; every intermediate lives in a scratch manager closed before returning.
+     *
+     * @return {@code b * t} norms, row-major
+     */
+    public float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t) {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+                NDManager scratch = manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Pass pass = new Pass(scratch, false, null);
+            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
+            NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
+            NDArray cf = Training.owned(scratch.create(coef, new Shape(b, t)));
+            NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
+            NDArray emb = pass.embed(in).stopGradient();
+            emb.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector gc =
+                    ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray lsm = pass.logits(pass.hidden(emb, pos, pass.causalMask(t), null)).logSoftmax(-1);
+                NDArray loss = lsm.gather(tg, 2).reshape(b, t).mul(cf).sum().neg();
+                gc.backward(loss);
+            } finally {
+                Training.noGrad();
+            }
+            return emb.getGradient().square().sum(new int[] {2}).sqrt().toFloatArray();
+        }
+    }
+
+    /**
      * Next-token logits at the last position of every row, without gradients: one forward of {@code ids}
      * ({@code b} rows of {@code t} tokens, with positions {@code pos} and an additive attention mask of shape
      * {@code (b, 1, t, tk)}); with a cache, the keys and values are appended to it. Every intermediate lives in a
