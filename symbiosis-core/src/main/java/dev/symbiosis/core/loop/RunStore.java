@@ -23,14 +23,25 @@ import java.util.regex.Pattern;
  *     initial-student/         Student 0, for strategies that reset to it
  *     iter-&lt;t&gt;/synthetic.jsonl     the iteration's synthetic samples with provenance (the data release)
  *     iter-&lt;t&gt;/hard-examples.jsonl the Student's hard examples and their signals
- *     checkpoint-&lt;t&gt;/         student/, generator/, state/ and a COMPLETE marker, written to a temp folder
- *                              and renamed, so a crash never leaves a half checkpoint
+ *     checkpoint-&lt;t&gt;/         student/, generator/, state/, MANIFEST.sha256 and a COMPLETE marker, written
+ *                              to a temp folder and renamed, so a crash never leaves a half checkpoint
  * </pre>
- * Every file is written atomically. Not thread-safe: one loop owns a run folder.
+ * Every file is written atomically (write-then-rename). A checkpoint carries a SHA-256 manifest of its files,
+ * written after them and verified before it is resumed from ({@link #hasCheckpoint}); a checkpoint whose bytes do
+ * not match is refused with the file named. Names ending in {@code .tmp} or {@code .deleting}, and
+ * {@code .<name>.staging-*} / {@code .<name>.old-*} folders, are this library's temporaries: a process killed
+ * mid-write leaves them behind, and opening the run folder deletes them.
+ *
+ * <p>Not thread-safe: one loop (one process) owns a run folder.
  */
 public final class RunStore {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    /** The checksum manifest of a checkpoint: one {@code <sha256 hex>  <relative path>} line per file. */
+    public static final String MANIFEST = "MANIFEST.sha256";
+    /** The marker written last into a checkpoint. */
+    public static final String COMPLETE = "COMPLETE";
+    private static final Pattern MANIFEST_LINE = Pattern.compile("([0-9a-f]{64})  (\\S.*)");
     private final Path dir;
 
     /**
@@ -50,6 +61,24 @@ public final class RunStore {
             }
         } else {
             AtomicFiles.write(cfg, configJson.getBytes(StandardCharsets.UTF_8));
+        }
+        deleteTemporaries(dir);
+    }
+
+    /** Whether a file or folder name is one of the temporaries a killed writer leaves behind. */
+    static boolean isTemporary(String name) {
+        return name.endsWith(".tmp") || name.endsWith(".deleting")
+                || name.startsWith(".") && (name.contains(".staging-") || name.contains(".old-"));
+    }
+
+    /** Deletes the temporaries of writes that a crash interrupted (see the class comment). */
+    private static void deleteTemporaries(Path dir) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (var paths = Files.walk(dir)) {
+            paths.filter(p -> !p.equals(dir) && isTemporary(p.getFileName().toString())).forEach(found::add);
+        }
+        for (Path p : found) {
+            AtomicFiles.deleteTree(p); // a temporary inside another one may already be gone
         }
     }
 
@@ -73,20 +102,126 @@ public final class RunStore {
         return strategyDir(strategy).resolve("checkpoint-" + iteration);
     }
 
-    public boolean hasCheckpoint(String strategy, int iteration) {
-        return Files.exists(checkpointDir(strategy, iteration).resolve("COMPLETE"));
+    /**
+     * Whether the strategy has a complete checkpoint of {@code iteration}; a complete one is verified against its
+     * manifest first.
+     *
+     * @throws IOException naming the checkpoint and the file if a complete checkpoint's bytes do not match its
+     *     manifest (it is never resumed from)
+     */
+    public boolean hasCheckpoint(String strategy, int iteration) throws IOException {
+        Path ck = checkpointDir(strategy, iteration);
+        if (!Files.exists(ck.resolve(COMPLETE))) {
+            return false;
+        }
+        verifyCheckpoint(ck);
+        return true;
     }
 
-    /** Writes a checkpoint through {@code writer} into a temp folder, marks it complete and renames it. */
+    /**
+     * Checks every file listed in a checkpoint's {@value #MANIFEST} against its SHA-256. A checkpoint without a
+     * manifest (written before checksums were introduced) passes unverified.
+     *
+     * @throws IOException naming the checkpoint and the file that is missing, altered or listed with an invalid
+     *     line or path
+     */
+    public static void verifyCheckpoint(Path checkpoint) throws IOException {
+        Path manifest = checkpoint.resolve(MANIFEST);
+        if (!Files.exists(manifest)) {
+            return;
+        }
+        String hint = "; refusing to resume from it: delete " + checkpoint
+                + " to redo the strategy from its last intact checkpoint (or from the start)";
+        List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+        Path root = checkpoint.toAbsolutePath().normalize();
+        for (int i = 0; i < lines.size(); i++) {
+            var m = MANIFEST_LINE.matcher(lines.get(i));
+            if (!m.matches()) {
+                throw new IOException(manifest + ":" + (i + 1) + ": not a '<sha256>  <path>' line" + hint);
+            }
+            Path file = root.resolve(m.group(2)).normalize();
+            if (!file.startsWith(root) || file.equals(root) || Path.of(m.group(2)).isAbsolute()) {
+                throw new IOException(manifest + ":" + (i + 1) + ": path '" + m.group(2)
+                        + "' leaves the checkpoint folder" + hint);
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new IOException("damaged checkpoint " + checkpoint + ": " + m.group(2) + " (listed in "
+                        + MANIFEST + ") is missing" + hint);
+            }
+            String actual = sha256(file);
+            if (!actual.equals(m.group(1))) {
+                throw new IOException("damaged checkpoint " + checkpoint + ": " + file + " has SHA-256 " + actual
+                        + " but " + MANIFEST + " says " + m.group(1) + hint);
+            }
+        }
+    }
+
+    /** The manifest of every regular file under {@code folder}: sorted relative paths with '/' separators. */
+    static String manifest(Path folder) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var paths = Files.walk(folder)) {
+            paths.filter(Files::isRegularFile).forEach(p -> {
+                StringBuilder rel = new StringBuilder();
+                for (Path part : folder.relativize(p)) {
+                    rel.append(rel.length() == 0 ? "" : "/").append(part);
+                }
+                names.add(rel.toString());
+            });
+        }
+        java.util.Collections.sort(names);
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            if (!n.equals(MANIFEST) && !n.equals(COMPLETE)) {
+                sb.append(sha256(folder.resolve(n))).append("  ").append(n).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String sha256(Path file) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (var in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Writes a checkpoint through {@code writer} into a temp folder, adds its manifest, marks it complete and
+     * renames it into place (replacing an older version of the same iteration).
+     */
     public void writeCheckpoint(String strategy, int iteration, CheckpointWriter writer) throws IOException {
         Path target = checkpointDir(strategy, iteration);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         AtomicFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         writer.write(tmp);
-        AtomicFiles.write(tmp.resolve("COMPLETE"), "complete\n".getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.deleteTree(target);
+        AtomicFiles.write(tmp.resolve(MANIFEST), manifest(tmp).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(tmp.resolve(COMPLETE), "complete\n".getBytes(StandardCharsets.UTF_8));
+        discard(target);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Deletes a folder by renaming it to a temporary name first, so that a crash mid-deletion never leaves a
+     * folder that still looks complete but misses files.
+     */
+    private static void discard(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        Path trash = folder.resolveSibling(folder.getFileName() + ".deleting");
+        AtomicFiles.deleteTree(trash);
+        Files.move(folder, trash, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.deleteTree(trash);
     }
 
     /** Deletes the checkpoints of {@code strategy} other than {@code keep}. */
@@ -98,8 +233,8 @@ public final class RunStore {
         try (var s = Files.list(sd)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (n.startsWith("checkpoint-") && !n.equals("checkpoint-" + keep)) {
-                    AtomicFiles.deleteTree(p);
+                if (n.startsWith("checkpoint-") && !n.equals("checkpoint-" + keep) && !isTemporary(n)) {
+                    discard(p);
                 }
             }
         }
