@@ -16,7 +16,10 @@ import com.google.common.primitives.ImmutableIntArray;
 import dev.symbiosis.core.model.LanguageModel;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
+import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.TokenHint;
+import dev.symbiosis.core.text.Span;
 import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.model.TokenScores;
@@ -42,6 +45,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +78,7 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe: use one model from one thread at a time (gradient recording is switched off on the calling
  * thread by every public method). {@link #close()} frees every native array.
  */
-public final class DjlLanguageModel implements LanguageModel {
+public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** The files a checkpoint of this class consists of. */
@@ -89,6 +93,8 @@ public final class DjlLanguageModel implements LanguageModel {
     private final LoraConfig loraConfig;
     private final TrainerConfig trainer;
     private final int maxBatchTokens;
+    /** Lazily decoded candidate texts of {@link #gradientHints}. */
+    private String[] candidateTexts;
     private Gpt2Model model;
     private boolean closed;
 
@@ -508,6 +514,21 @@ public final class DjlLanguageModel implements LanguageModel {
 
     private void saliencyBatch(List<Window> batch, List<BpeTokenizer.Encoding> enc, int[] predicted,
             double[][] norms) {
+        GradientBatch in = gradientBatch(batch, enc, predicted);
+        float[] g = model.inputSaliency(in.ids(), in.next(), in.coef(), in.b(), in.t());
+        for (int r = 0; r < in.b(); r++) {
+            Window w = batch.get(r);
+            for (int j = 0; j < w.length(); j++) {
+                float v = g[r * in.t() + j];
+                norms[w.text()][w.start() + j] = Float.isFinite(v) ? v : 0.0;
+            }
+        }
+    }
+
+    /** Ids, next ids and loss coefficients of a saliency batch: each text's mean next-token loss. */
+    private record GradientBatch(long[] ids, long[] next, float[] coef, int b, int t) {}
+
+    private GradientBatch gradientBatch(List<Window> batch, List<BpeTokenizer.Encoding> enc, int[] predicted) {
         int b = batch.size();
         int t = 0;
         for (Window w : batch) {
@@ -527,14 +548,147 @@ public final class DjlLanguageModel implements LanguageModel {
                 coef[r * t + j] = target && predicted[w.text()] > 0 ? 1f / predicted[w.text()] : 0f;
             }
         }
-        float[] g = model.inputSaliency(ids, next, coef, b, t);
-        for (int r = 0; r < b; r++) {
-            Window w = batch.get(r);
-            for (int j = 0; j < w.length(); j++) {
-                float v = g[r * t + j];
-                norms[w.text()][w.start() + j] = Float.isFinite(v) ? v : 0.0;
+        return new GradientBatch(ids, next, coef, b, t);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The loss is the one of {@link #saliency(List)} (each text's mean next-token loss); a first pass ranks the
+     * tokens by gradient norm, a second computes {@code (wte[v] - wte[x]) . g} for the chosen tokens. Candidates
+     * are decoded single tokens, trimmed, deduplicated (best score kept), never an added token, blank text, a
+     * partial UTF-8 sequence, control characters or the token's own trimmed text.
+     */
+    @Override
+    public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
+        checkOpen();
+        if (positions < 1 || candidates < 1) {
+            throw new IllegalArgumentException(
+                    "positions and candidates must be >= 1, got " + positions + " and " + candidates);
+        }
+        List<SaliencyMap> maps = saliency(texts);
+        List<BpeTokenizer.Encoding> enc = encodeAll(texts);
+        int n = config.nPositions();
+        List<Window> windows = new ArrayList<>();
+        int[] predicted = new int[texts.size()];
+        List<int[]> chosen = new ArrayList<>();
+        for (int i = 0; i < enc.size(); i++) {
+            int len = enc.get(i).size();
+            for (int s = 0; s < len; s += n) {
+                int e = Math.min(s + n, len);
+                windows.add(new Window(i, s, e, s + 1));
+                predicted[i] += e - s - 1;
+            }
+            chosen.add(mostSalient(maps.get(i), positions));
+        }
+        String[] vocab = candidateTexts();
+        List<List<TokenHint>> out = new ArrayList<>();
+        Map<Long, TokenHint> byToken = new HashMap<>();
+        for (List<Window> batch : batches(windows)) {
+            GradientBatch in = gradientBatch(batch, enc, predicted);
+            List<int[]> where = new ArrayList<>(); // {text, token index, flat batch position}
+            for (int r = 0; r < batch.size(); r++) {
+                Window w = batch.get(r);
+                for (int token : chosen.get(w.text())) {
+                    if (token >= w.start() && token < w.end()) {
+                        where.add(new int[] {w.text(), token, r * in.t() + token - w.start()});
+                    }
+                }
+            }
+            if (where.isEmpty()) {
+                continue;
+            }
+            int[] at = where.stream().mapToInt(x -> x[2]).toArray();
+            float[][] align = model.gradientAlignment(in.ids(), in.next(), in.coef(), in.b(), in.t(), at);
+            for (int i = 0; i < at.length; i++) {
+                int text = where.get(i)[0];
+                int token = where.get(i)[1];
+                SaliencyMap map = maps.get(text);
+                byToken.put(((long) text << 32) | token, hint(map, token, align[i], vocab, candidates));
             }
         }
+        for (int i = 0; i < texts.size(); i++) {
+            List<TokenHint> hints = new ArrayList<>();
+            for (int token : chosen.get(i)) {
+                hints.add(byToken.get(((long) i << 32) | token));
+            }
+            out.add(List.copyOf(hints));
+        }
+        return out;
+    }
+
+    /** Token indices of the {@code k} largest norms, largest first, ties to the earlier token. */
+    private static int[] mostSalient(SaliencyMap map, int k) {
+        Integer[] order = new Integer[map.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, c) -> {
+            int byNorm = Double.compare(map.norms().get(c), map.norms().get(a));
+            return byNorm != 0 ? byNorm : Integer.compare(a, c);
+        });
+        int m = Math.min(k, order.length);
+        int[] out = new int[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = order[i];
+        }
+        return out;
+    }
+
+    private TokenHint hint(SaliencyMap map, int token, float[] align, String[] vocab, int candidates) {
+        int x = map.ids().get(token);
+        Span span = new Span(map.starts().get(token), map.ends().get(token));
+        String own = span.of(map.text()).strip();
+        Integer[] order = new Integer[align.length];
+        for (int v = 0; v < order.length; v++) {
+            order[v] = v;
+        }
+        // score(v) = align[v] - align[x]; sorting by align[v] alone gives the same order
+        Arrays.sort(order, (a, c) -> {
+            int byScore = Float.compare(align[c], align[a]);
+            return byScore != 0 ? byScore : Integer.compare(a, c);
+        });
+        List<String> words = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        seen.add(own);
+        for (int v : order) {
+            if (words.size() == candidates) {
+                break;
+            }
+            String word = v < vocab.length ? vocab[v] : null;
+            if (v == x || word == null || !seen.add(word)) {
+                continue;
+            }
+            words.add(word);
+            scores.add((double) align[v] - align[x]);
+        }
+        return TokenHint.of(token, span, map.norms().get(token), words,
+                scores.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Trimmed text of each vocabulary entry that can be a candidate, null for the others; computed once. */
+    private String[] candidateTexts() {
+        if (candidateTexts == null) {
+            String[] texts = new String[tokenizer.vocabSize()];
+            for (int v = 0; v < texts.length; v++) {
+                if (tokenizer.isAddedToken(v)) {
+                    continue;
+                }
+                String word;
+                try {
+                    word = tokenizer.decode(new int[] {v}).strip();
+                } catch (IllegalArgumentException unused) {
+                    continue; // an id without a token (gap in the vocabulary)
+                }
+                if (!word.isEmpty() && word.indexOf('\uFFFD') < 0
+                        && word.codePoints().noneMatch(Character::isISOControl)) {
+                    texts[v] = word;
+                }
+            }
+            candidateTexts = texts;
+        }
+        return candidateTexts;
     }
 
     // ------------------------------------------------------------------ training

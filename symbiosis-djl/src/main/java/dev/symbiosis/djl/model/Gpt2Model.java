@@ -265,10 +265,48 @@ public final class Gpt2Model implements AutoCloseable {
      * @return {@code b * t} norms, row-major
      */
     public float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t) {
+        return withInputGradient(ids, next, coef, b, t, g -> g.square().sum(new int[] {2}).sqrt().toFloatArray());
+    }
+
+    /**
+     * The gradient of {@link #inputSaliency}'s loss at the flat positions {@code at} ({@code row * t + column}),
+     * projected on every token embedding: row {@code i} holds {@code wte[v] . g(at[i])} for every vocabulary entry
+     * {@code v}. The first-order loss change of replacing token {@code x} by {@code v} at that position is then
+     * {@code row[v] - row[x]} (HotFlip). One extra forward and backward; no parameter receives gradient.
+     *
+     * @return {@code at.length} rows of {@code vocabSize} values
+     */
+    public float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at) {
+        int d = config.nEmbd();
+        float[] grad = withInputGradient(ids, next, coef, b, t, NDArray::toFloatArray);
+        float[] selected = new float[at.length * d];
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] < 0 || at[i] >= b * t) {
+                throw new IllegalArgumentException("position " + at[i] + " is outside the " + b + " x " + t + " batch");
+            }
+            System.arraycopy(grad, at[i] * d, selected, i * d, d);
+        }
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
                 NDManager scratch = manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            Pass pass = new Pass(scratch, false, null);
+            NDArray g = Training.owned(scratch.create(selected, new Shape(at.length, d)));
+            float[] flat = g.matMul(detached.get("transformer.wte.weight").transpose()).toFloatArray();
+            int v = config.vocabSize();
+            float[][] out = new float[at.length][];
+            for (int i = 0; i < at.length; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return out;
+        }
+    }
+
+    /** Runs forward and backward to the (detached, leaf) input embeddings and reads their (b, t, d) gradient. */
+    private <R> R withInputGradient(long[] ids, long[] next, float[] coef, int b, int t,
+            java.util.function.Function<NDArray, R> read) {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+                NDManager scratch = manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Pass pass = new Pass(scratch, false, null).recordingInputGradients();
             NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
             NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
             NDArray cf = Training.owned(scratch.create(coef, new Shape(b, t)));
@@ -283,7 +321,7 @@ public final class Gpt2Model implements AutoCloseable {
             } finally {
                 Training.noGrad();
             }
-            return emb.getGradient().square().sum(new int[] {2}).sqrt().toFloatArray();
+            return read.apply(emb.getGradient());
         }
     }
 
@@ -422,6 +460,8 @@ public final class Gpt2Model implements AutoCloseable {
         private final boolean masters;
         private final Random dropoutRng;
         private final Map<Float, NDArray> scalars = new HashMap<>();
+        /** Whether autograd records this pass (training, input gradients): then nothing may be done in place. */
+        private boolean recording;
 
         /**
          * @param scratch manager for constants of this pass (close it after backward)
@@ -433,11 +473,26 @@ public final class Gpt2Model implements AutoCloseable {
             this.scratch = scratch;
             this.masters = masters;
             this.dropoutRng = dropoutRng;
+            this.recording = masters;
+        }
+
+        /**
+         * Marks this pass as recorded by autograd although it uses detached weights (gradients with respect to the
+         * inputs). Without it a pass on detached weights is inference: GELU and attention scores work in place.
+         */
+        public Pass recordingInputGradients() {
+            this.recording = true;
+            return this;
         }
 
         /** A PyTorch-owned scalar (never a Java-owned buffer: those break gradients). */
         public NDArray s(float v) {
-            return scalars.computeIfAbsent(v, x -> scratch.full(new Shape(), x));
+            // Cached for the whole pass, so kept out of the per-block scopes of hidden(...).
+            return scalars.computeIfAbsent(v, x -> {
+                NDArray c = scratch.full(new Shape(), x);
+                ai.djl.ndarray.NDScope.unregister(c);
+                return c;
+            });
         }
 
         NDArray w(String name) {
@@ -471,15 +526,28 @@ public final class Gpt2Model implements AutoCloseable {
                     .embedding(positions, w("transformer.wpe.weight"), SparseFormat.DENSE).singletonOrThrow();
             NDArray h = inputsEmbeds.add(pos);
             for (int l = 0; l < config.nLayer(); l++) {
-                String p = "transformer.h." + l + ".";
-                NDArray a = layerNorm(h, p + "ln_1");
-                h = h.add(attention(a, l, mask, cache));
-                NDArray m = layerNorm(h, p + "ln_2");
-                m = linear(m, l, "mlp.c_fc");
-                m = gelu(m);
-                h = h.add(linear(m, l, "mlp.c_proj"));
+                // A scope per block frees the block's intermediates when it ends instead of when the pass ends
+                // (peak memory of one block, not of all of them). Autograd keeps what backward needs itself.
+                NDArray out;
+                try (ai.djl.ndarray.NDScope blockScope = new ai.djl.ndarray.NDScope()) {
+                    blockScope.suppressNotUsedWarning();
+                    out = block(h, l, mask, cache);
+                    ai.djl.ndarray.NDScope.unregister(out);
+                }
+                ai.djl.ndarray.NDScope.register(out);
+                h = out;
             }
             return layerNorm(h, "transformer.ln_f");
+        }
+
+        private NDArray block(NDArray h, int l, NDArray mask, KvCache cache) {
+            String p = "transformer.h." + l + ".";
+            NDArray a = layerNorm(h, p + "ln_1");
+            NDArray r = h.add(attention(a, l, mask, cache));
+            NDArray m = layerNorm(r, p + "ln_2");
+            m = linear(m, l, "mlp.c_fc");
+            m = gelu(m);
+            return r.add(linear(m, l, "mlp.c_proj"));
         }
 
         /** Logits of the tied LM head, (B, T, V). */
@@ -493,6 +561,18 @@ public final class Gpt2Model implements AutoCloseable {
         }
 
         private NDArray gelu(NDArray x) {
+            if (!recording) {
+                // Nothing records a graph: the same operations in the same order, mostly in place (3 buffers, not 9).
+                NDArray u = x.mul(x);
+                u.muli(x).muli(s(0.044715f)).addi(x).muli(s((float) Math.sqrt(2.0 / Math.PI)));
+                NDArray t = u.tanh();
+                u.close();
+                t.addi(s(1f));
+                NDArray y = x.mul(s(0.5f));
+                y.muli(t);
+                t.close();
+                return y;
+            }
             NDArray x3 = x.mul(x).mul(x);
             NDArray inner = x.add(x3.mul(s(0.044715f))).mul(s((float) Math.sqrt(2.0 / Math.PI)));
             return x.mul(s(0.5f)).mul(inner.tanh().add(s(1f)));
@@ -538,11 +618,17 @@ public final class Gpt2Model implements AutoCloseable {
                 k = cache.append(layer, k, true);
                 v = cache.append(layer, v, false);
             }
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(s((float) (1.0 / Math.sqrt(hd))));
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+            boolean inPlace = !recording; // no graph recorded: reuse the (B, H, T, T) buffer
+            NDArray scale = s((float) (1.0 / Math.sqrt(hd)));
+            scores = inPlace ? scores.muli(scale) : scores.mul(scale);
             if (mask != null) {
-                scores = scores.add(mask);
+                scores = inPlace ? scores.addi(mask) : scores.add(mask);
             }
             NDArray probs = scores.softmax(-1);
+            if (inPlace) {
+                scores.close();
+            }
             NDArray o = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());
             return linear(o, layer, "attn.c_proj");
         }

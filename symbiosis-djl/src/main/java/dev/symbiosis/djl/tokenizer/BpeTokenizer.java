@@ -344,6 +344,11 @@ public final class BpeTokenizer implements AutoCloseable {
         return vocabSize;
     }
 
+    /** Whether {@code id} is an added (special) token of the file, such as {@code <|endoftext|>}. */
+    public boolean isAddedToken(int id) {
+        return added.containsValue(id);
+    }
+
     /** The id of the added token {@code <|endoftext|>}, or -1 if the file has none. */
     public int eosId() {
         return eosId;
