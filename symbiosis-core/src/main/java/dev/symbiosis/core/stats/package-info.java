@@ -7,7 +7,8 @@
  *   <li>{@link dev.symbiosis.core.stats.PairedBootstrap}: percentile interval and p-value of a mean paired
  *       difference, resampling seeds and items (crossed two-way bootstrap);</li>
  *   <li>{@link dev.symbiosis.core.stats.PairedPermutationTest}: exact or Monte Carlo sign-flip test;</li>
- *   <li>{@link dev.symbiosis.core.stats.EffectSize}: paired Cohen's {@code d_z} and Hedges' {@code g_z}.</li>
+ *   <li>{@link dev.symbiosis.core.stats.EffectSize}: paired Cohen's {@code d_z} and Hedges' {@code g_z};</li>
+ *   <li>{@link dev.symbiosis.core.stats.HolmAdjustment}: Holm's family-wise adjustment of p-values.</li>
  * </ul>
  *
  * <p>Every random procedure takes a seed and gives the same result for the same seed.
