@@ -4,12 +4,15 @@ import com.google.common.collect.ImmutableList;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.feedback.HardExample;
 import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.text.Provenance;
 import dev.symbiosis.core.text.Span;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * The default {@link Curriculum}: prompts from templates.
@@ -22,6 +25,13 @@ import java.util.SplittableRandom;
  *   <li>{@link Style#INSTRUCTION} (instruction-tuned generators): the proposal's templates, with {@code {topic}}
  *       and {@code {text}} placeholders.</li>
  * </ul>
+ *
+ * <p>Gradient hints ({@link HardExample#hints()}, HotFlip substitutions of the most salient tokens) are rendered in
+ * both styles when a hard example carries them and their token lies in the prompt's window: in instruction style
+ * as an explicit sentence after the template naming each salient word and its contrast candidates; in prefix style
+ * as one short line ({@value #HINT_LINE_PREFIX}...) before the window, because a tiny base model follows no
+ * instruction but does copy words from its context, and the window must still end at the salient span where the
+ * continuation starts. Examples without hints give exactly the prompts they gave before hints existed.
  *
  * <p>Immutable and thread-safe.
  */
@@ -41,6 +51,9 @@ public final class TemplateCurriculum implements Curriculum {
     public static final String PROPOSAL_TEACHING_TEMPLATE =
             "The following text was difficult for my student to understand: '{text}'. Generate a detailed, clear "
                     + "explanation of the core concepts in this text, including a few novel examples.";
+
+    /** Start of the hint line of prefix-style teaching prompts (see {@link #hintLine}). */
+    public static final String HINT_LINE_PREFIX = "Related words: ";
 
     /** Sentence openings for tiny base models; {@code {topic}} is replaced, the first letter capitalised. */
     public static final List<String> DEFAULT_PREFIX_TEMPLATES = List.of(
@@ -118,12 +131,16 @@ public final class TemplateCurriculum implements Curriculum {
         List<Prompt> out = new ArrayList<>();
         for (HardExample h : feedback.hardExamples()) {
             List<Span> spans = h.salientSpans();
+            String doc = h.document().text();
             for (int r = 0; r < promptsPerExample; r++) {
                 // Repeated prompts of one example walk down its salient spans, then repeat the first.
                 Span span = spans.isEmpty() ? null : spans.get(r % spans.size());
+                Span window = style == Style.PREFIX ? prefixWindowSpan(doc, span, contextChars)
+                        : quoteWindowSpan(doc, span, contextChars);
+                List<RenderedHint> hints = renderHints(h, window);
                 String text = style == Style.PREFIX
-                        ? prefixWindow(h.document().text(), span, contextChars)
-                        : teachingTemplate.replace("{text}", quoteWindow(h.document().text(), span, contextChars));
+                        ? hintLine(hints) + window.of(doc)
+                        : teachingTemplate.replace("{text}", window.of(doc)) + hintSentence(hints);
                 Provenance p = Provenance.of("curriculum", iteration)
                         .with("kind", "teaching")
                         .with("hard_example", h.document().id())
@@ -131,10 +148,85 @@ public final class TemplateCurriculum implements Curriculum {
                 if (span != null) {
                     p = p.with("salient_span", span.start() + ":" + span.end());
                 }
+                if (!hints.isEmpty()) {
+                    p = p.with("hints", hints.stream().map(x -> x.word() + ">" + String.join("|", x.contrasts()))
+                            .collect(Collectors.joining(";")));
+                }
                 out.add(new Prompt(text, p));
             }
         }
         return out;
+    }
+
+    /** A salient word of a hard example and the substitutions its gradient points to, as rendered. */
+    record RenderedHint(String word, List<String> contrasts) {}
+
+    /**
+     * The hard example's gradient hints whose token lies inside the quoted or prefixed window (a hint outside it
+     * would name a word the prompt does not show), as stripped words; candidates that are blank or equal to the
+     * word (ignoring case) are dropped, duplicates kept once, and hints left without candidates are dropped.
+     */
+    static List<RenderedHint> renderHints(HardExample h, Span window) {
+        List<RenderedHint> out = new ArrayList<>();
+        String doc = h.document().text();
+        for (TokenHint hint : h.hints()) {
+            if (hint.span().start() < window.start() || hint.span().end() > window.end()) {
+                continue;
+            }
+            String word = hint.tokenText(doc).strip();
+            if (word.isEmpty()) {
+                continue;
+            }
+            LinkedHashSet<String> contrasts = new LinkedHashSet<>();
+            for (String c : hint.candidates()) {
+                String w = c.strip();
+                if (!w.isEmpty() && !w.equalsIgnoreCase(word)) {
+                    contrasts.add(w);
+                }
+            }
+            if (!contrasts.isEmpty()) {
+                out.add(new RenderedHint(word, List.copyOf(contrasts)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Prefix style: a line {@value #HINT_LINE_PREFIX}{@code word, contrast, ...} before the window, or nothing.
+     * Tiny base models follow no instruction, but they copy from their context (the first skill small transformers
+     * learn), so naming the salient word and its contrasts before the window makes the continuation, which starts
+     * right after the salient span, more likely to use and contrast them; the window still ends at the span.
+     */
+    static String hintLine(List<RenderedHint> hints) {
+        if (hints.isEmpty()) {
+            return "";
+        }
+        LinkedHashSet<String> words = new LinkedHashSet<>();
+        for (RenderedHint h : hints) {
+            words.add(h.word());
+            words.addAll(h.contrasts());
+        }
+        return HINT_LINE_PREFIX + String.join(", ", words) + ".\n";
+    }
+
+    /**
+     * Instruction style: an explicit sentence after the template naming each salient word and its contrasts, e.g.
+     * {@code " The student was most sensitive to these words: 'bank' (rather than 'shore' or 'river'). Show why
+     * each fits where its alternatives would not."}, or nothing.
+     */
+    static String hintSentence(List<RenderedHint> hints) {
+        if (hints.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (RenderedHint h : hints) {
+            List<String> q = h.contrasts().stream().map(c -> "'" + c + "'").toList();
+            String alternatives = q.size() == 1 ? q.get(0)
+                    : String.join(", ", q.subList(0, q.size() - 1)) + " or " + q.get(q.size() - 1);
+            parts.add("'" + h.word() + "' (rather than " + alternatives + ")");
+        }
+        return " The student was most sensitive to " + (hints.size() == 1 ? "this word: " : "these words: ")
+                + String.join("; ", parts) + ". Show why each fits where its alternatives would not.";
     }
 
     /**
@@ -142,6 +234,11 @@ public final class TemplateCurriculum implements Curriculum {
      * word boundary. Without a span: the first {@code contextChars} characters, cut at a word boundary.
      */
     static String prefixWindow(String text, Span span, int contextChars) {
+        return prefixWindowSpan(text, span, contextChars).of(text);
+    }
+
+    /** {@link #prefixWindow} as a span of {@code text}, without surrounding whitespace. */
+    static Span prefixWindowSpan(String text, Span span, int contextChars) {
         int end = span == null ? Math.min(text.length(), contextChars) : span.end();
         int start = span == null ? 0 : Math.max(0, span.start() - contextChars);
         if (start > 0) {
@@ -163,18 +260,33 @@ public final class TemplateCurriculum implements Curriculum {
                 end = e;
             }
         }
-        String w = text.substring(start, end).strip();
-        return w.isEmpty() ? text.strip() : w;
+        Span w = stripped(text, start, end);
+        return w.end() > w.start() ? w : stripped(text, 0, text.length());
     }
 
     /** A window of the text around the span (or its start), for quoting inside an instruction. */
     static String quoteWindow(String text, Span span, int contextChars) {
+        return quoteWindowSpan(text, span, contextChars).of(text);
+    }
+
+    /** {@link #quoteWindow} as a span of {@code text}, without surrounding whitespace. */
+    static Span quoteWindowSpan(String text, Span span, int contextChars) {
         if (span == null) {
-            return prefixWindow(text, null, 2 * contextChars);
+            return prefixWindowSpan(text, null, 2 * contextChars);
         }
         int start = Math.max(0, span.start() - contextChars);
         int end = Math.min(text.length(), span.end() + contextChars);
-        return text.substring(start, end).strip();
+        return stripped(text, start, end);
+    }
+
+    private static Span stripped(String text, int start, int end) {
+        while (start < end && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return new Span(start, end);
     }
 
     private static String capitalise(String s) {

@@ -2,6 +2,7 @@ package dev.symbiosis.core.feedback;
 
 import com.google.common.collect.ImmutableList;
 import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.text.Document;
 import dev.symbiosis.core.text.Span;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * @param salientSpans character spans of {@code document.text()} where the loss is most sensitive, most salient
  *     first; empty when saliency was not computed
  * @param saliency the per-token saliency, or {@code null} when not computed
+ * @param hints HotFlip-style substitution hints of the most salient tokens (gradient direction, Step C2), most
+ *     salient first; empty unless the miner was asked for them and the Student implements
+ *     {@link dev.symbiosis.core.model.GradientHints}
  */
 public record HardExample(
         Document document,
@@ -27,7 +31,8 @@ public record HardExample(
         double meanLogProb,
         double hardness,
         ImmutableList<Span> salientSpans,
-        SaliencyMap saliency) {
+        SaliencyMap saliency,
+        ImmutableList<TokenHint> hints) {
 
     public HardExample {
         Objects.requireNonNull(document, "document");
@@ -40,11 +45,30 @@ public record HardExample(
                 throw new IllegalArgumentException("salient span " + s + " exceeds document '" + document.id() + "'");
             }
         }
+        hints = hints == null ? ImmutableList.of() : hints;
+        for (TokenHint h : hints) {
+            if (h.span().end() > document.text().length()) {
+                throw new IllegalArgumentException("hint span " + h.span() + " exceeds document '" + document.id()
+                        + "'");
+            }
+        }
+    }
+
+    /** A hard example without hints (the form before gradient hints existed). */
+    public HardExample(Document document, double meanEntropy, double meanLogProb, double hardness,
+            ImmutableList<Span> salientSpans, SaliencyMap saliency) {
+        this(document, meanEntropy, meanLogProb, hardness, salientSpans, saliency, ImmutableList.of());
     }
 
     /** A hard example without saliency. */
     public static HardExample of(Document document, double meanEntropy, double meanLogProb, double hardness) {
         return new HardExample(document, meanEntropy, meanLogProb, hardness, ImmutableList.of(), null);
+    }
+
+    /** A copy with {@code value} as its hints. */
+    public HardExample withHints(List<TokenHint> value) {
+        return new HardExample(document, meanEntropy, meanLogProb, hardness, salientSpans, saliency,
+                ImmutableList.copyOf(value));
     }
 
     public Optional<SaliencyMap> saliencyMap() {

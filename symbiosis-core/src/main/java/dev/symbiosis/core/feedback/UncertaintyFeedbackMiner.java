@@ -1,8 +1,10 @@
 package dev.symbiosis.core.feedback;
 
 import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
 import dev.symbiosis.core.model.Student;
+import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.text.Document;
 import dev.symbiosis.core.text.Span;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * The default {@link FeedbackMiner} (the proposal's hybrid Step C): ranks pool windows by the Student's
@@ -19,6 +22,11 @@ import java.util.Objects;
  * <p>Long documents are cut into windows of about {@link Builder#optWindowChars(int) windowChars} characters at
  * whitespace, each mined as its own document with id {@code "<id>#<offset>"}, so that hardness is local and fits
  * a small model's context. Windows whose text gives fewer than two tokens are skipped.
+ *
+ * <p>Options for the proposal's ablations and Step C2 extension: {@link Builder#optRandomSelection(long)} keeps a
+ * seeded random choice of the scored windows instead of the hardest (the "random pool examples" control), and
+ * {@link Builder#optGradientHints(int, int)} attaches HotFlip-style substitution hints ({@link TokenHint}) to each
+ * kept window when the Student implements {@link GradientHints}.
  *
  * <p>Deterministic: ties in hardness keep pool order. Thread-safe if the Student is; the miner itself holds only
  * its configuration.
@@ -41,6 +49,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
     private final int spansPerExample;
     private final int windowChars;
     private final int batchSize;
+    private final Long randomSeed;
+    private final int hintPositions;
+    private final int hintCandidates;
 
     private UncertaintyFeedbackMiner(Builder b) {
         this.signal = b.signal;
@@ -51,6 +62,26 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         this.spansPerExample = b.spansPerExample;
         this.windowChars = b.windowChars;
         this.batchSize = b.batchSize;
+        this.randomSeed = b.randomSeed;
+        this.hintPositions = b.hintPositions;
+        this.hintCandidates = b.hintCandidates;
+    }
+
+    /** A builder holding this miner's options, to derive a variant (ablations change one option). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.signal = signal;
+        b.topK = topK;
+        b.fraction = fraction;
+        b.saliency = saliency;
+        b.spanTokens = spanTokens;
+        b.spansPerExample = spansPerExample;
+        b.windowChars = windowChars;
+        b.batchSize = batchSize;
+        b.randomSeed = randomSeed;
+        b.hintPositions = hintPositions;
+        b.hintCandidates = hintCandidates;
+        return b;
     }
 
     /** A builder with the defaults named on each option. */
@@ -69,6 +100,16 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
 
     public boolean usesSaliency() {
         return saliency;
+    }
+
+    /** Whether windows are chosen at random instead of by hardness. */
+    public boolean selectsRandomly() {
+        return randomSeed != null;
+    }
+
+    /** Whether gradient hints are asked for (they are attached only if the Student implements GradientHints). */
+    public boolean usesGradientHints() {
+        return hintPositions > 0;
     }
 
     @Override
@@ -112,26 +153,38 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         if (examined == 0) {
             return new Feedback(iteration, windows.size(), ImmutableList.of(), Double.NaN, Double.NaN);
         }
+        if (randomSeed != null) {
+            // The random-pool control: a seeded uniform key replaces hardness, so the kept windows are a random
+            // choice of the scored ones (in pool order, the same draw for the same seed and pool).
+            SplittableRandom rnd = new SplittableRandom(randomSeed);
+            for (int i = 0; i < candidates.size(); i++) {
+                Candidate c = candidates.get(i);
+                candidates.set(i, new Candidate(c.index, c.doc, c.entropy, c.logProb, rnd.nextDouble()));
+            }
+        }
         // Stable sort: equal hardness keeps pool order, so the result is deterministic.
         candidates.sort(Comparator.comparingDouble(Candidate::hardness).reversed());
         int keep = fraction > 0 ? (int) Math.ceil(fraction * examined) : topK;
         List<Candidate> chosen = candidates.subList(0, Math.min(keep, examined));
 
+        GradientHints hinter = hintPositions > 0 && student instanceof GradientHints g ? g : null;
         ImmutableList.Builder<HardExample> out = ImmutableList.builder();
-        if (!saliency) {
-            for (Candidate c : chosen) {
-                out.add(HardExample.of(c.doc, c.entropy, c.logProb, c.hardness));
+        for (int from = 0; from < chosen.size(); from += batchSize) {
+            List<Candidate> batch = chosen.subList(from, Math.min(chosen.size(), from + batchSize));
+            List<String> texts = batch.stream().map(c -> c.doc.text()).toList();
+            List<SaliencyMap> maps = saliency ? student.saliency(texts) : null;
+            List<List<TokenHint>> hints = hinter == null ? null
+                    : hinter.gradientHints(texts, hintPositions, hintCandidates);
+            if ((maps != null && maps.size() != texts.size()) || (hints != null && hints.size() != texts.size())) {
+                throw new IllegalStateException("student returned saliency or hints for a different number of "
+                        + "texts than the " + texts.size() + " asked for");
             }
-        } else {
-            for (int from = 0; from < chosen.size(); from += batchSize) {
-                List<Candidate> batch = chosen.subList(from, Math.min(chosen.size(), from + batchSize));
-                List<SaliencyMap> maps = student.saliency(batch.stream().map(c -> c.doc.text()).toList());
-                for (int i = 0; i < batch.size(); i++) {
-                    Candidate c = batch.get(i);
-                    SaliencyMap m = maps.get(i);
-                    out.add(new HardExample(c.doc, c.entropy, c.logProb, c.hardness,
-                            topSpans(m, spanTokens, spansPerExample), m));
-                }
+            for (int i = 0; i < batch.size(); i++) {
+                Candidate c = batch.get(i);
+                SaliencyMap m = maps == null ? null : maps.get(i);
+                out.add(new HardExample(c.doc, c.entropy, c.logProb, c.hardness,
+                        m == null ? ImmutableList.of() : topSpans(m, spanTokens, spansPerExample), m,
+                        hints == null ? ImmutableList.of() : ImmutableList.copyOf(hints.get(i))));
             }
         }
         return new Feedback(iteration, windows.size(), out.build(), sumH / examined, sumLp / examined);
@@ -238,6 +291,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         private int spansPerExample = 2;
         private int windowChars = 480;
         private int batchSize = 16;
+        private Long randomSeed;
+        private int hintPositions;
+        private int hintCandidates;
 
         private Builder() {}
 
@@ -308,6 +364,49 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
                 throw new IllegalArgumentException("batchSize must be >= 1, got " + value);
             }
             this.batchSize = value;
+            return this;
+        }
+
+        /**
+         * The random-pool control of the ablations: keep a seeded uniform random choice of the scored windows
+         * (as many as top-k or the fraction would keep) instead of the hardest. Every window is still scored, so
+         * the pool statistics and the kept windows' entropy and log-likelihood stay comparable; a kept window's
+         * {@link HardExample#hardness()} is then its random key in [0, 1). Default: off (rank by hardness).
+         */
+        public Builder optRandomSelection(long seed) {
+            this.randomSeed = seed;
+            return this;
+        }
+
+        /** Rank by hardness (undoes {@link #optRandomSelection}). This is the default. */
+        public Builder optHardestSelection() {
+            this.randomSeed = null;
+            return this;
+        }
+
+        /**
+         * Attach gradient-direction hints (HotFlip, the proposal's Step C2 beyond the saliency norm) to every kept
+         * window: its {@code positions} most salient tokens, each with up to {@code candidates} substitutions, from
+         * {@link GradientHints#gradientHints}. Applies only when the Student implements {@link GradientHints};
+         * other Students give hard examples without hints. Default: off.
+         *
+         * @param positions salient tokens per window, {@code >= 1}
+         * @param candidates substitutions per token, {@code >= 1}
+         */
+        public Builder optGradientHints(int positions, int candidates) {
+            if (positions < 1 || candidates < 1) {
+                throw new IllegalArgumentException("gradient hints need positions >= 1 and candidates >= 1, got "
+                        + positions + " and " + candidates);
+            }
+            this.hintPositions = positions;
+            this.hintCandidates = candidates;
+            return this;
+        }
+
+        /** Switch gradient hints off (the default). */
+        public Builder optNoGradientHints() {
+            this.hintPositions = 0;
+            this.hintCandidates = 0;
             return this;
         }
 

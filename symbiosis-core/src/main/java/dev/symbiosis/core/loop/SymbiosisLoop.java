@@ -11,6 +11,7 @@ import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
 import dev.symbiosis.core.measure.TextSetMeasure;
 import dev.symbiosis.core.model.LanguageModel;
 import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Document;
@@ -305,6 +306,21 @@ public final class SymbiosisLoop {
                     so.put("start", sp.start());
                     so.put("end", sp.end());
                     so.put("text", sp.of(h.document().text()));
+                }
+                if (!h.hints().isEmpty()) {
+                    ArrayNode hints = o.putArray("hints");
+                    for (TokenHint th : h.hints()) {
+                        ObjectNode ho = hints.addObject();
+                        ho.put("token_index", th.tokenIndex());
+                        ho.put("start", th.span().start());
+                        ho.put("end", th.span().end());
+                        ho.put("text", th.tokenText(h.document().text()));
+                        ho.put("saliency", th.saliency());
+                        ArrayNode cands = ho.putArray("candidates");
+                        th.candidates().forEach(cands::add);
+                        ArrayNode scores = ho.putArray("scores");
+                        th.scores().forEach(scores::add);
+                    }
                 }
                 o.set("provenance", TextsFile.provenanceJson(h.document().provenance()));
                 hard.add(Json.MAPPER.writeValueAsString(o));

@@ -1,19 +1,27 @@
 package dev.symbiosis.core.strategy;
 
 import dev.symbiosis.core.feedback.Feedback;
+import dev.symbiosis.core.feedback.FeedbackMiner;
+import dev.symbiosis.core.feedback.HardExample;
+import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
 import dev.symbiosis.core.loop.IterationContext;
 import dev.symbiosis.core.loop.IterationData;
 import dev.symbiosis.core.loop.Strategy;
 import dev.symbiosis.core.loop.TextsFile;
+import dev.symbiosis.core.loop.TokenBudget;
+import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.LanguageModel;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.TrainingText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
@@ -27,27 +35,107 @@ import java.util.SplittableRandom;
  *   <li>Step D: the curriculum turns them into teaching prompts, the Generator answers them, and is fine-tuned on
  *       its answers (loss on the completion only).</li>
  * </ol>
- * Options switch Step D off (the Generator stays frozen: the LLM2LLM-style teacher) for ablations.
+ *
+ * <p>Ablations change one component each and otherwise run exactly this (same token budget, same seeds, same pool
+ * sample per iteration, so they pair with the full method):
+ * <ul>
+ *   <li>{@link #frozenGenerator()} {@code symbiosis-frozen-generator}: no Step D fine-tuning (the LLM2LLM-style
+ *       teacher: teaching prompts still reach Step A, answered by Generator 0);</li>
+ *   <li>{@link #noSaliency()} {@code symbiosis-no-saliency}: Step C by uncertainty only, no gradient saliency, so
+ *       teaching prompts are built from the start of each hard window instead of its most salient span;</li>
+ *   <li>{@link #randomPool()} {@code symbiosis-random-pool}: Step C keeps a seeded random choice of pool windows
+ *       instead of the hardest (same count, saliency as usual);</li>
+ *   <li>{@link #hardToStudent()} {@code symbiosis-hard-to-student}: the hard examples' own text goes into the
+ *       Student's next training set (the teaching share of the budget) instead of to the Generator; no teaching
+ *       prompts, no Step D;</li>
+ *   <li>{@link #hotflipHints()} {@code symbiosis-hotflip-hints}: the full method with gradient-direction hints
+ *       ({@link UncertaintyFeedbackMiner.Builder#optGradientHints}) rendered into the teaching prompts.</li>
+ * </ul>
+ * The miner variants derive from the loop's miner, which must then be an {@link UncertaintyFeedbackMiner}.
+ *
+ * <p>Cross-iteration state (last teaching prompts, or last hard texts) is saved with the checkpoint, so a resumed
+ * run continues exactly. Not thread-safe.
  */
 public final class SymbiosisStrategy implements Strategy {
 
-    private final String name;
-    private final boolean fineTuneGenerator;
-    private List<Prompt> lastTeachingPrompts = List.of();
+    /** Hint positions per hard example of {@link #hotflipHints()}: as many as the miner's default salient spans. */
+    public static final int DEFAULT_HINT_POSITIONS = 2;
+    /** Contrast candidates per hint position of {@link #hotflipHints()}. */
+    public static final int DEFAULT_HINT_CANDIDATES = 3;
 
-    private SymbiosisStrategy(String name, boolean fineTuneGenerator) {
+    private enum Variant {
+        FULL, FROZEN_GENERATOR, NO_SALIENCY, RANDOM_POOL, HARD_TO_STUDENT, HOTFLIP_HINTS
+    }
+
+    private final String name;
+    private final Variant variant;
+    private final int hintPositions;
+    private final int hintCandidates;
+    private List<Prompt> lastTeachingPrompts = List.of();
+    private List<TrainingText> lastHardTexts = List.of();
+
+    private SymbiosisStrategy(String name, Variant variant, int hintPositions, int hintCandidates) {
         this.name = name;
-        this.fineTuneGenerator = fineTuneGenerator;
+        this.variant = variant;
+        this.hintPositions = hintPositions;
+        this.hintCandidates = hintCandidates;
+    }
+
+    private SymbiosisStrategy(String name, Variant variant) {
+        this(name, variant, 0, 0);
     }
 
     /** The full method: Steps A-D. */
     public static SymbiosisStrategy create() {
-        return new SymbiosisStrategy("symbiosis", true);
+        return new SymbiosisStrategy("symbiosis", Variant.FULL);
     }
 
     /** Ablation: Steps A-C and teaching prompts, but the Generator is never fine-tuned (no Step D training). */
     public static SymbiosisStrategy frozenGenerator() {
-        return new SymbiosisStrategy("symbiosis-frozen-generator", false);
+        return new SymbiosisStrategy("symbiosis-frozen-generator", Variant.FROZEN_GENERATOR);
+    }
+
+    /** Ablation: Step C by uncertainty only (no gradient saliency, hence no salient spans). */
+    public static SymbiosisStrategy noSaliency() {
+        return new SymbiosisStrategy("symbiosis-no-saliency", Variant.NO_SALIENCY);
+    }
+
+    /** Ablation: random pool windows instead of the hardest ones, seeded per iteration. */
+    public static SymbiosisStrategy randomPool() {
+        return new SymbiosisStrategy("symbiosis-random-pool", Variant.RANDOM_POOL);
+    }
+
+    /**
+     * Ablation: the hard examples go to the Student directly. Each iteration after the first, the teaching share
+     * of the token budget is filled with the last iteration's hard windows (real pool text, in seeded shuffled
+     * passes, repeated only when one pass does not fill the share), the rest with Step A synthetic data; the
+     * Generator is never fine-tuned.
+     */
+    public static SymbiosisStrategy hardToStudent() {
+        return new SymbiosisStrategy("symbiosis-hard-to-student", Variant.HARD_TO_STUDENT);
+    }
+
+    /**
+     * The full method with gradient-direction hints: {@link #DEFAULT_HINT_POSITIONS} salient tokens per hard
+     * example with {@link #DEFAULT_HINT_CANDIDATES} substitutions each.
+     */
+    public static SymbiosisStrategy hotflipHints() {
+        return hotflipHints(DEFAULT_HINT_POSITIONS, DEFAULT_HINT_CANDIDATES);
+    }
+
+    /**
+     * The full method with gradient-direction hints. The Student must implement {@link GradientHints} (the run
+     * fails with a clear error otherwise, rather than silently running plain symbiosis under this name).
+     *
+     * @param positions salient tokens per hard example, {@code >= 1}
+     * @param candidates substitutions per token, {@code >= 1}
+     */
+    public static SymbiosisStrategy hotflipHints(int positions, int candidates) {
+        if (positions < 1 || candidates < 1) {
+            throw new IllegalArgumentException("positions and candidates must be >= 1, got " + positions + " and "
+                    + candidates);
+        }
+        return new SymbiosisStrategy("symbiosis-hotflip-hints", Variant.HOTFLIP_HINTS, positions, candidates);
     }
 
     @Override
@@ -57,11 +145,14 @@ public final class SymbiosisStrategy implements Strategy {
 
     @Override
     public boolean evolvesGenerator() {
-        return fineTuneGenerator;
+        return variant != Variant.FROZEN_GENERATOR && variant != Variant.HARD_TO_STUDENT;
     }
 
     @Override
     public IterationData prepare(IterationContext ctx) {
+        if (variant == Variant.HARD_TO_STUDENT) {
+            return prepareWithHardTexts(ctx);
+        }
         double share = lastTeachingPrompts.isEmpty() ? 0 : ctx.config().teachingShare();
         IterationContext.PromptSource topics = ctx.topicPrompts("step-a");
         List<Prompt> teaching = lastTeachingPrompts;
@@ -80,13 +171,60 @@ public final class SymbiosisStrategy implements Strategy {
         return new IterationData(s.texts(), s.samples(), false);
     }
 
+    /** Hard texts of the last iteration for the teaching share, Step A synthetic data for the rest. */
+    private IterationData prepareWithHardTexts(IterationContext ctx) {
+        int budget = ctx.config().tokenBudget();
+        List<TrainingText> texts = new ArrayList<>();
+        long hardTokens = 0;
+        int hardShare = (int) Math.round(budget * ctx.config().teachingShare());
+        if (!lastHardTexts.isEmpty() && hardShare >= 1) {
+            TokenBudget b = fillInShuffledPasses(new TokenBudget(hardShare, ctx.student()::countTokens),
+                    lastHardTexts, ctx.seed("step-a/hard-texts"));
+            texts.addAll(b.texts());
+            hardTokens = b.tokens();
+        }
+        IterationContext.Synthesized s = ctx.synthesize(ctx.generator(), ctx.topicPrompts("step-a"),
+                (int) Math.max(1, budget - hardTokens), 1.0, "step-a generate");
+        texts.addAll(s.texts());
+        return new IterationData(texts, s.samples(), false);
+    }
+
+    /**
+     * Fills {@code budget} from the texts in seeded shuffled passes, a new shuffle per pass, until it is full or a
+     * whole pass adds nothing.
+     */
+    static TokenBudget fillInShuffledPasses(TokenBudget budget, List<TrainingText> texts, long seed) {
+        Random rnd = new Random(seed);
+        while (!budget.isFull()) {
+            long before = budget.tokens();
+            List<TrainingText> pass = new ArrayList<>(texts);
+            Collections.shuffle(pass, rnd);
+            budget.fillFrom(pass.iterator());
+            if (budget.tokens() == before) {
+                break;
+            }
+        }
+        return budget;
+    }
+
     @Override
     public void afterTraining(IterationContext ctx, IterationData data) {
-        Feedback feedback = ctx.miner().mine(ctx.student(), ctx.poolSample(), ctx.iteration());
+        Feedback feedback = miner(ctx).mine(ctx.student(), ctx.poolSample(), ctx.iteration());
         data.setFeedback(feedback);
+        if (variant == Variant.HARD_TO_STUDENT) {
+            List<TrainingText> hard = new ArrayList<>();
+            for (HardExample h : feedback.hardExamples()) {
+                hard.add(TrainingText.of(h.document().text(), h.document().provenance()
+                        .with("doc", h.document().id())
+                        .with("hard_example_of", Integer.toString(ctx.iteration()))
+                        .with(IterationContext.ORIGIN, IterationContext.REAL)));
+            }
+            lastHardTexts = List.copyOf(hard);
+            return;
+        }
         List<Prompt> teaching = ctx.curriculum().teachingPrompts(ctx.iteration(), feedback);
         lastTeachingPrompts = List.copyOf(teaching);
-        if (!fineTuneGenerator || teaching.isEmpty()) {
+        if (!evolvesGenerator() || teaching.isEmpty()) {
             return;
         }
         LanguageModel g = ctx.generator();
@@ -102,14 +240,47 @@ public final class SymbiosisStrategy implements Strategy {
         ctx.step("step-d fine-tune generator").progress(1, 1);
     }
 
+    /** The loop's miner, or the variant of it this ablation needs. */
+    private FeedbackMiner miner(IterationContext ctx) {
+        FeedbackMiner base = ctx.miner();
+        if (variant != Variant.NO_SALIENCY && variant != Variant.RANDOM_POOL && variant != Variant.HOTFLIP_HINTS) {
+            return base;
+        }
+        if (!(base instanceof UncertaintyFeedbackMiner u)) {
+            throw new IllegalStateException("strategy " + name + " derives its miner from the loop's miner, which "
+                    + "must be an UncertaintyFeedbackMiner; got " + base.getClass().getName());
+        }
+        return switch (variant) {
+            case NO_SALIENCY -> u.toBuilder().optSaliency(false).build();
+            case RANDOM_POOL -> u.toBuilder().optRandomSelection(ctx.seed("random-pool")).build();
+            case HOTFLIP_HINTS -> {
+                if (!(ctx.student() instanceof GradientHints)) {
+                    throw new IllegalStateException("strategy " + name + " needs a Student that implements "
+                            + "GradientHints; " + ctx.student().getClass().getName() + " does not");
+                }
+                yield u.toBuilder().optGradientHints(hintPositions, hintCandidates).build();
+            }
+            default -> base;
+        };
+    }
+
     @Override
     public void saveState(Path dir) throws IOException {
-        TextsFile.writePrompts(dir.resolve("teaching-prompts.jsonl"), lastTeachingPrompts);
+        if (variant == Variant.HARD_TO_STUDENT) {
+            TextsFile.writeTexts(dir.resolve("hard-texts.jsonl"), lastHardTexts);
+        } else {
+            TextsFile.writePrompts(dir.resolve("teaching-prompts.jsonl"), lastTeachingPrompts);
+        }
     }
 
     @Override
     public void restoreState(Path dir) throws IOException {
-        Path f = dir.resolve("teaching-prompts.jsonl");
-        lastTeachingPrompts = Files.exists(f) ? TextsFile.readPrompts(f) : List.of();
+        if (variant == Variant.HARD_TO_STUDENT) {
+            Path f = dir.resolve("hard-texts.jsonl");
+            lastHardTexts = Files.exists(f) ? TextsFile.readTexts(f) : List.of();
+        } else {
+            Path f = dir.resolve("teaching-prompts.jsonl");
+            lastTeachingPrompts = Files.exists(f) ? TextsFile.readPrompts(f) : List.of();
+        }
     }
 }

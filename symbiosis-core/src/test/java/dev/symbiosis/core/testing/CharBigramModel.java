@@ -2,31 +2,42 @@ package dev.symbiosis.core.testing;
 
 import com.google.common.primitives.ImmutableDoubleArray;
 import com.google.common.primitives.ImmutableIntArray;
+import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.LanguageModel;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Provenance;
+import dev.symbiosis.core.text.Span;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Test double: a character bigram language model over 128 symbols (a char's value mod 128) with add-alpha
  * smoothing. It is a real (if weak) model, so loop and contract tests exercise real learning without DJL.
- * "Saliency" is the surprisal of the token's successor: a stand-in with the right shape, not a gradient.
+ *
+ * <p>Saliency and gradient hints are exact first-order quantities of this model with one-hot input embeddings:
+ * writing the input at position {@code i} as a vector {@code x_i} over the 128 symbols, the model predicts
+ * {@code p(b | x_i) = sum_a x_i[a] P[a][b]} ({@code P} the smoothed bigram matrix), and the mean next-token loss
+ * {@code L = -(1/(n-1)) sum_i log p(t_{i+1} | x_i)} has the gradient
+ * {@code dL/dx_i[a] = -P[a][t_{i+1}] / ((n-1) P[t_i][t_{i+1}])} (zero for the last token, which predicts
+ * nothing). {@link #saliency} is its L2 norm; {@link #gradientHints} ranks substitutions {@code v} by the HotFlip
+ * first-order loss change {@code (e_v - e_{t_i}) . g_i = (1 - P[v][t_{i+1}] / P[t_i][t_{i+1}]) / (n-1)}.
  */
-public final class CharBigramModel implements LanguageModel {
+public final class CharBigramModel implements LanguageModel, GradientHints {
 
     static final int V = 128;
     private static final double ALPHA = 0.5;
@@ -113,11 +124,75 @@ public final class CharBigramModel implements LanguageModel {
     public List<SaliencyMap> saliency(List<String> texts) {
         List<SaliencyMap> out = new ArrayList<>();
         for (TokenScores s : score(texts)) {
-            double[] norms = new double[s.size()];
-            for (int i = 0; i < s.size() - 1; i++) {
-                norms[i] = -s.logProbs().get(i);
+            out.add(new SaliencyMap(s.text(), s.ids(), s.starts(), s.ends(),
+                    ImmutableDoubleArray.copyOf(gradientNorms(s))));
+        }
+        return out;
+    }
+
+    /** {@code ||dL/dx_i||} for every position (see the class comment). */
+    private double[] gradientNorms(TokenScores s) {
+        int n = s.size();
+        double[] norms = new double[n];
+        for (int i = 0; i < n - 1; i++) {
+            int b = s.ids().get(i + 1);
+            double sq = 0;
+            for (int a = 0; a < V; a++) {
+                double pa = prob(a, b);
+                sq += pa * pa;
             }
-            out.add(new SaliencyMap(s.text(), s.ids(), s.starts(), s.ends(), ImmutableDoubleArray.copyOf(norms)));
+            norms[i] = Math.sqrt(sq) / ((n - 1) * prob(s.ids().get(i), b));
+        }
+        return norms;
+    }
+
+    /** Symbols that decode to visible text: never whitespace or control characters. */
+    private static boolean isCandidateSymbol(int v) {
+        return v > 32 && v < 127;
+    }
+
+    @Override
+    public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
+        if (positions < 1 || candidates < 1) {
+            throw new IllegalArgumentException("positions and candidates must be >= 1, got " + positions + " and "
+                    + candidates);
+        }
+        List<List<TokenHint>> out = new ArrayList<>();
+        for (TokenScores s : score(texts)) {
+            int n = s.size();
+            double[] norms = gradientNorms(s);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                order.add(i);
+            }
+            // largest norm first, earlier position on ties
+            order.sort(Comparator.comparingDouble((Integer i) -> -norms[i]).thenComparingInt(i -> i));
+            List<TokenHint> hints = new ArrayList<>();
+            for (int i : order.subList(0, Math.min(positions, n))) {
+                int x = s.ids().get(i);
+                List<String> words = new ArrayList<>();
+                double[] scores = new double[0];
+                if (i < n - 1) {
+                    int b = s.ids().get(i + 1);
+                    double own = prob(x, b);
+                    List<Integer> vs = new ArrayList<>();
+                    for (int v = 0; v < V; v++) {
+                        if (v != x && isCandidateSymbol(v)) {
+                            vs.add(v);
+                        }
+                    }
+                    // largest first-order loss change = least likely successor; lower symbol on ties
+                    vs.sort(Comparator.comparingDouble((Integer v) -> prob(v, b)).thenComparingInt(v -> v));
+                    List<Integer> best = vs.subList(0, Math.min(candidates, vs.size()));
+                    scores = new double[best.size()];
+                    for (int k = 0; k < best.size(); k++) {
+                        words.add(String.valueOf((char) (int) best.get(k)));
+                        scores[k] = (1 - prob(best.get(k), b) / own) / (n - 1);
+                    }
+                }
+                hints.add(TokenHint.of(i, new Span(s.starts().get(i), s.ends().get(i)), norms[i], words, scores));
+            }
+            out.add(hints);
         }
         return out;
     }
