@@ -25,7 +25,7 @@ import java.nio.file.Path;
  * @param eosTokenId id of the end-of-text token
  */
 public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead, double layerNormEpsilon,
-        int bosTokenId, int eosTokenId) {
+        int bosTokenId, int eosTokenId) implements ModelConfig {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -51,12 +51,33 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
         return new Gpt2Config(vocabSize, nPositions, nEmbd, nLayer, nHead, 1e-5, eosTokenId, eosTokenId);
     }
 
+    @Override
+    public String modelType() {
+        return "gpt2";
+    }
+
+    @Override
+    public int contextLength() {
+        return nPositions;
+    }
+
+    @Override
+    public int numLayers() {
+        return nLayer;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return nEmbd;
+    }
+
     /** Width of one attention head. */
     public int headDim() {
         return nEmbd / nHead;
     }
 
     /** Number of parameters (tied LM head counted once). */
+    @Override
     public long parameterCount() {
         long d = nEmbd;
         long perLayer = 2 * 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
@@ -124,6 +145,7 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
     }
 
     /** Writes a Hugging Face compatible {@code config.json}, atomically. */
+    @Override
     public void write(Path file) throws IOException {
         ObjectNode o = MAPPER.createObjectNode();
         o.putArray("architectures").add("GPT2LMHeadModel");

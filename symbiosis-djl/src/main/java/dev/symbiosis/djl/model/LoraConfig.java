@@ -13,12 +13,25 @@ import java.util.Set;
  * @param rank rank {@code r >= 1}
  * @param alpha scaling numerator, {@code > 0}: the update is scaled by {@code alpha / rank}
  * @param dropout dropout probability on the adapter input, in {@code [0, 1)}
- * @param targets adapted modules, a non-empty subset of {@link #ALL_TARGETS}
+ * @param targets adapted modules: GPT-2's {@link #ALL_TARGETS}, GPT-NeoX's {@link #GPT_NEOX_TARGETS} or Llama's
+ *     {@link #LLAMA_TARGETS} (a model accepts only its own family's; {@link #ALL_TARGETS} itself, or
+ *     {@code "all-linear"} as in PEFT, means every adaptable module of whatever family the model is)
  */
 public record LoraConfig(int rank, double alpha, double dropout, List<String> targets) {
 
     /** Every adaptable module: {@code attn.c_attn}, {@code attn.c_proj}, {@code mlp.c_fc}, {@code mlp.c_proj}. */
     public static final List<String> ALL_TARGETS = List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj");
+
+    /** GPT-NeoX's adaptable modules, with PEFT's names. */
+    public static final List<String> GPT_NEOX_TARGETS =
+            List.of("query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h");
+
+    /** Llama's adaptable modules, with PEFT's names. */
+    public static final List<String> LLAMA_TARGETS =
+            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+    /** PEFT's shorthand for every adaptable linear module of the model. */
+    public static final String ALL_LINEAR = "all-linear";
 
     public LoraConfig {
         if (rank < 1) {
@@ -65,9 +78,31 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
         if (s.equals("c_fc")) {
             return "mlp.c_fc";
         }
-        if (!Set.copyOf(ALL_TARGETS).contains(s)) {
-            throw new IllegalArgumentException("unknown LoRA target '" + t + "'; use one of " + ALL_TARGETS);
+        if (!Set.copyOf(ALL_TARGETS).contains(s) && !GPT_NEOX_TARGETS.contains(s) && !LLAMA_TARGETS.contains(s)
+                && !s.equals(ALL_LINEAR)) {
+            throw new IllegalArgumentException("unknown LoRA target '" + t + "'; use one of " + ALL_TARGETS
+                    + " (gpt2), " + GPT_NEOX_TARGETS + " (gpt_neox), " + LLAMA_TARGETS + " (llama) or " + ALL_LINEAR);
         }
         return s;
+    }
+
+    /**
+     * This configuration with its targets resolved for a family whose adaptable modules are {@code familyModules}
+     * (in the family's order): {@link #ALL_TARGETS} or {@code "all-linear"} become every module of the family.
+     *
+     * @throws IllegalArgumentException naming the family and its modules if a target is not one of them
+     */
+    public LoraConfig forFamily(String modelType, List<String> familyModules) {
+        if (targets.contains(ALL_LINEAR) || targets.equals(ALL_TARGETS)) {
+            return new LoraConfig(rank, alpha, dropout, familyModules);
+        }
+        for (String t : targets) {
+            if (!familyModules.contains(t)) {
+                throw new IllegalArgumentException("LoRA target '" + t + "' is not a module of a " + modelType
+                        + " model; use some of " + familyModules + " or " + ALL_LINEAR);
+            }
+        }
+        List<String> ordered = familyModules.stream().filter(targets::contains).toList();
+        return new LoraConfig(rank, alpha, dropout, ordered);
     }
 }

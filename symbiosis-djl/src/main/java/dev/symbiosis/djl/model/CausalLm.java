@@ -1,0 +1,110 @@
+package dev.symbiosis.djl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.symbiosis.djl.io.SafeTensors;
+import dev.symbiosis.djl.io.SafeTensors.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A causal language model's parameters and forward pass, whatever its family ({@link Gpt2Model},
+ * {@link GptNeoxModel}, {@link LlamaModel}); {@link CausalLms} builds the one config.json names. Everything the
+ * engine needs for scoring, training (full or LoRA), KV-cache generation and input saliency goes through here.
+ *
+ * <p>Implementations are not thread-safe. Closing the model releases all its native memory.
+ */
+public interface CausalLm extends AutoCloseable {
+
+    /** The architecture. */
+    ModelConfig modelConfig();
+
+    /** The manager owning the parameters (its device is the model's device). */
+    NDManager manager();
+
+    /** The adapter configuration (targets resolved to this family's module names), or null. */
+    LoraConfig lora();
+
+    /** The arrays an optimizer updates: the LoRA matrices with an adapter, else every base parameter. */
+    List<NDArray> trainable();
+
+    /** Names matching {@link #trainable()} in order. */
+    List<String> trainableNames();
+
+    /** Number of scalar values in {@link #trainable()}. */
+    long trainableCount();
+
+    /** Base parameters as float tensors under their Hugging Face names (Java heap: small models only). */
+    Map<String, Tensor> baseTensors();
+
+    /** Adapter matrices under PEFT names; empty without an adapter. */
+    Map<String, Tensor> adapterTensors();
+
+    /** Base tensors with the adapter folded in (Java heap: small models only). */
+    Map<String, Tensor> mergedTensors();
+
+    /**
+     * Float32 logits {@code (B, T, V)} of {@code ids} {@code (B, T)} at positions {@code 0..T-1} with a causal mask,
+     * inside the caller's NDScope; intermediates go to {@code scratch} or the scope.
+     *
+     * @param masters true to use the gradient-carrying master arrays (training), false for detached weights
+     * @param dropoutRng random source of LoRA dropout, or null for none
+     */
+    NDArray forwardLogits(NDManager scratch, NDArray ids, boolean masters, Random dropoutRng);
+
+    /**
+     * Next-token logits at the last position of every row, without gradients: one forward of {@code ids}
+     * ({@code b} rows of {@code t} tokens, positions {@code pos}, additive attention mask of shape
+     * {@code (b, 1, t, tk)}); with a cache, keys and values are appended to it.
+     *
+     * @return {@code b} arrays of {@code vocabSize} logits
+     */
+    float[][] lastLogits(long[] ids, long[] pos, float[] mask, int b, int t, int tk, AttentionCache cache);
+
+    /**
+     * For {@code b} rows of {@code t} tokens with next tokens {@code next} and per-position loss coefficients
+     * {@code coef}, the L2 norm of the gradient of {@code -sum(coef * log p(next))} with respect to each input
+     * embedding; parameters receive no gradient.
+     *
+     * @return {@code b * t} norms, row-major
+     */
+    float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t);
+
+    /** A fresh key/value cache for {@link #lastLogits}. */
+    default AttentionCache newCache() {
+        return new AttentionCache(manager(), modelConfig().numLayers());
+    }
+
+    /**
+     * Writes the base parameters to one safetensors file. Default: {@link #baseTensors()} as F32; large models
+     * stream tensor by tensor.
+     */
+    default void writeBase(Path file) throws IOException {
+        SafeTensors.write(file, baseTensors(), Map.of("format", "pt"));
+    }
+
+    /**
+     * Folds the adapter into the base weights on the device and starts a fresh adapter (A re-drawn from
+     * {@code seed}, B zero), if this implementation can do so in place.
+     *
+     * @return false when not supported (the caller rebuilds the model from {@link #mergedTensors()})
+     */
+    default boolean mergeAdapterInPlace(long seed) {
+        return false;
+    }
+
+    /**
+     * Puts adapter values back (PEFT names) in place, if supported.
+     *
+     * @return false when not supported (the caller rebuilds the model)
+     */
+    default boolean restoreAdapterInPlace(Map<String, Tensor> adapter) throws IOException {
+        return false;
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,628 @@
+package dev.symbiosis.djl.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.training.GradientCollector;
+import dev.symbiosis.djl.io.SafeTensors.Tensor;
+import dev.symbiosis.djl.io.ShardedSafeTensors;
+import dev.symbiosis.djl.io.StreamingSafeTensorsWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The shared machinery of the rotary-embedding decoders ({@link GptNeoxModel}, {@link LlamaModel}): parameters
+ * under their Hugging Face names in {@code nn.Linear} layout ({@code [out, in]}, {@code y = x W^T + b}), a LoRA
+ * adapter per targeted module (A {@code [r, in]} Kaiming-uniform, B {@code [out, r]} zero, PEFT names), rotary
+ * attention with grouped-query heads and a key/value cache, and the weights' precision.
+ *
+ * <p>Precision: base weights are kept in {@link #dtype()}, FLOAT32 or FLOAT16 (BF16 checkpoints are converted in
+ * Java; DJL 0.36's PyTorch engine aborts on BF16); LoRA matrices are always FLOAT32 and their product is added in
+ * the weights' precision; norms, attention softmax and logits are computed in FLOAT32. Full fine-tuning needs
+ * FLOAT32 weights.
+ *
+ * <p>Not thread-safe. Every forward runs inside an {@link NDScope}.
+ */
+public abstract class DecoderLm implements CausalLm {
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final DataType dtype;
+    private final boolean baseTrainable;
+    private final LoraConfig lora;
+    private final LinkedHashMap<String, NDArray> params = new LinkedHashMap<>();
+    private final Map<String, NDArray> detached = new HashMap<>();
+    private final LinkedHashMap<String, NDArray> loraParams = new LinkedHashMap<>();
+    private final Map<String, NDArray> loraDetached = new HashMap<>();
+
+    /**
+     * @param lora adapter configuration already resolved with {@link LoraConfig#forFamily}, or null
+     */
+    protected DecoderLm(ModelConfig config, NDManager manager, DataType dtype, boolean baseTrainable,
+            LoraConfig lora) {
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+            throw new IllegalArgumentException("weights must be float32 or float16, got " + dtype);
+        }
+        if (baseTrainable && dtype != DataType.FLOAT32) {
+            throw new IllegalArgumentException("full fine-tuning needs float32 weights (got " + dtype
+                    + "); train a LoRA adapter instead");
+        }
+        this.config = config;
+        this.manager = manager;
+        this.dtype = dtype;
+        this.baseTrainable = baseTrainable;
+        this.lora = lora;
+    }
+
+    // ------------------------------------------------------------------ family hooks
+
+    /** Canonical tensor names in a fixed order. */
+    protected abstract List<String> parameterNames();
+
+    /** The expected shape of a canonical tensor. */
+    protected abstract long[] expectedShape(String name);
+
+    /** Whether a tensor of a checkpoint is not a parameter (buffers, a tied head stored anyway). */
+    protected abstract boolean ignored(String name);
+
+    /** Name of an adaptable module's weight in layer {@code layer}, without {@code .weight}. */
+    protected abstract String modulePath(int layer, String module);
+
+    /** Name of the token embedding. */
+    protected abstract String embeddingName();
+
+    /** Name of the LM head's weight (the embedding when tied). */
+    protected abstract String headName();
+
+    /** The rotary embedding. */
+    protected abstract Rope rope();
+
+    /** Runs block {@code layer} on the residual stream {@code h} (B, T, d). */
+    protected abstract NDArray block(Pass p, NDArray h, int layer, NDArray mask, AttentionCache cache,
+            NDArray cos, NDArray sin);
+
+    /** The final norm. */
+    protected abstract NDArray finalNorm(Pass p, NDArray h);
+
+    /** The family's name in messages. */
+    protected String family() {
+        return config.modelType();
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    /**
+     * Uploads the base weights from {@code source} and the adapter (fresh when {@code adapter} is null).
+     *
+     * @throws IOException naming the source and tensor when one is missing, unexpected or mis-shaped
+     */
+    protected final void load(WeightSource source, Map<String, Tensor> adapter, String adapterSource, long loraSeed)
+            throws IOException {
+        List<String> names = parameterNames();
+        java.util.Set<String> known = new java.util.HashSet<>(names);
+        for (String n : source.names()) {
+            if (!known.contains(n) && !ignored(n)) {
+                throw new IOException(source.describe() + ": unexpected tensor '" + n + "' for a " + family()
+                        + " model of " + config.numLayers() + " layers");
+            }
+        }
+        for (String n : names) {
+            if (!source.names().contains(n)) {
+                throw new IOException(source.describe() + ": missing tensor '" + n + "'");
+            }
+            if (!Arrays.equals(source.shape(n), expectedShape(n))) {
+                throw new IOException(source.describe() + ": tensor '" + n + "' has shape "
+                        + Arrays.toString(source.shape(n)) + ", config.json implies "
+                        + Arrays.toString(expectedShape(n)));
+            }
+        }
+        for (String n : names) {
+            NDArray p = source.upload(n, manager, dtype);
+            p.attach(manager);
+            if (baseTrainable) {
+                p.setRequiresGradient(true);
+            }
+            params.put(n, p);
+            detached.put(n, p.stopGradient());
+        }
+        if (lora != null) {
+            initLora(adapter, adapterSource, loraSeed);
+        }
+    }
+
+    private long[] inOut(int layer, String module) {
+        long[] s = expectedShape(modulePath(layer, module) + ".weight");
+        return new long[] {s[1], s[0]};
+    }
+
+    /** PEFT name of a LoRA matrix, e.g. {@code base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight}. */
+    public String peftName(int layer, String module, char ab) {
+        return "base_model.model." + modulePath(layer, module) + ".lora_" + ab + ".weight";
+    }
+
+    private void initLora(Map<String, Tensor> adapter, String source, long seed) throws IOException {
+        replaceAdapter(adapter != null ? readAdapter(adapter, source) : freshAdapter(seed));
+    }
+
+    /** Adapter values keyed {@code layer.module.A|B}: A Kaiming-uniform (bound 1/sqrt(in)), B zero. */
+    private Map<String, Tensor> freshAdapter(long seed) {
+        Random rnd = new Random(seed);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            for (String m : lora.targets()) {
+                long[] io = inOut(l, m);
+                float[] a = new float[(int) (lora.rank() * io[0])];
+                double bound = 1.0 / Math.sqrt(io[0]);
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
+                }
+                out.put(l + "." + m + ".A", new Tensor(new long[] {lora.rank(), io[0]}, a));
+                out.put(l + "." + m + ".B", new Tensor(new long[] {io[1], lora.rank()},
+                        new float[(int) (io[1] * lora.rank())]));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Tensor> readAdapter(Map<String, Tensor> adapter, String source) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            for (String m : lora.targets()) {
+                long[] io = inOut(l, m);
+                out.put(l + "." + m + ".A", adapterTensor(adapter, source, peftName(l, m, 'A'),
+                        new long[] {lora.rank(), io[0]}));
+                out.put(l + "." + m + ".B", adapterTensor(adapter, source, peftName(l, m, 'B'),
+                        new long[] {io[1], lora.rank()}));
+            }
+        }
+        return out;
+    }
+
+    private static Tensor adapterTensor(Map<String, Tensor> adapter, String source, String name, long[] shape)
+            throws IOException {
+        Tensor t = adapter.get(name);
+        if (t == null) {
+            t = adapter.get(name.replace(".lora_A.weight", ".lora_A.default.weight")
+                    .replace(".lora_B.weight", ".lora_B.default.weight"));
+        }
+        if (t == null) {
+            throw new IOException(source + ": missing adapter tensor '" + name + "'");
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new IOException(source + ": adapter tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", expected " + Arrays.toString(shape));
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ CausalLm
+
+    @Override
+    public ModelConfig modelConfig() {
+        return config;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The precision of the base weights. */
+    public DataType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public LoraConfig lora() {
+        return lora;
+    }
+
+    @Override
+    public List<NDArray> trainable() {
+        if (lora != null) {
+            return new ArrayList<>(loraParams.values());
+        }
+        return baseTrainable ? new ArrayList<>(params.values()) : List.of();
+    }
+
+    @Override
+    public List<String> trainableNames() {
+        if (lora != null) {
+            return new ArrayList<>(loraParams.keySet());
+        }
+        return baseTrainable ? new ArrayList<>(params.keySet()) : List.of();
+    }
+
+    @Override
+    public long trainableCount() {
+        long n = 0;
+        for (NDArray p : trainable()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    @Override
+    public Map<String, Tensor> baseTensors() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        params.forEach((n, p) -> out.put(n, new Tensor(p.getShape().getShape(), floats(p))));
+        return out;
+    }
+
+    private static float[] floats(NDArray p) {
+        if (p.getDataType() == DataType.FLOAT32) {
+            return p.toFloatArray();
+        }
+        try (NDArray f = p.toType(DataType.FLOAT32, true)) {
+            return f.toFloatArray();
+        }
+    }
+
+    @Override
+    public Map<String, Tensor> adapterTensors() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        loraParams.forEach((k, p) -> {
+            int dot = k.indexOf('.');
+            int layer = Integer.parseInt(k.substring(0, dot));
+            String module = k.substring(dot + 1, k.length() - 2);
+            out.put(peftName(layer, module, k.charAt(k.length() - 1)), new Tensor(p.getShape().getShape(),
+                    p.toFloatArray()));
+        });
+        return out;
+    }
+
+    @Override
+    public Map<String, Tensor> mergedTensors() {
+        Map<String, Tensor> base = baseTensors();
+        if (lora == null) {
+            return base;
+        }
+        float scale = (float) lora.scaling();
+        for (int l = 0; l < config.numLayers(); l++) {
+            for (String m : lora.targets()) {
+                String wn = modulePath(l, m) + ".weight";
+                Tensor w = base.get(wn);
+                float[] a = loraParams.get(l + "." + m + ".A").toFloatArray();
+                float[] b = loraParams.get(l + "." + m + ".B").toFloatArray();
+                int out = (int) w.shape()[0];
+                int in = (int) w.shape()[1];
+                int r = lora.rank();
+                float[] wd = w.data().clone();
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < in; i++) {
+                        double s = 0;
+                        for (int k = 0; k < r; k++) {
+                            s += (double) b[o * r + k] * a[k * in + i];
+                        }
+                        wd[o * in + i] += (float) (scale * s);
+                    }
+                }
+                base.put(wn, new Tensor(w.shape(), wd));
+            }
+        }
+        return base;
+    }
+
+    @Override
+    public boolean mergeAdapterInPlace(long seed) {
+        if (lora == null) {
+            return true;
+        }
+        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray scale = scratch.full(new Shape(), (float) lora.scaling());
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String m : lora.targets()) {
+                    NDArray delta = loraDetached.get(l + "." + m + ".B").matMul(loraDetached.get(l + "." + m + ".A"))
+                            .mul(scale);
+                    // in place on the frozen weight: its detached view shares the storage
+                    params.get(modulePath(l, m) + ".weight").addi(delta.toType(dtype, false));
+                }
+            }
+        }
+        replaceAdapter(freshAdapter(seed));
+        return true;
+    }
+
+    @Override
+    public boolean restoreAdapterInPlace(Map<String, Tensor> adapter) throws IOException {
+        if (lora == null) {
+            return false;
+        }
+        replaceAdapter(readAdapter(adapter, "snapshot"));
+        return true;
+    }
+
+    private void replaceAdapter(Map<String, Tensor> values) {
+        loraParams.values().forEach(NDArray::close);
+        loraDetached.values().forEach(NDArray::close);
+        loraParams.clear();
+        loraDetached.clear();
+        for (Map.Entry<String, Tensor> e : values.entrySet()) {
+            NDArray p = owned(manager.create(e.getValue().data(), new Shape(e.getValue().shape())));
+            p.setRequiresGradient(true);
+            loraParams.put(e.getKey(), p);
+            loraDetached.put(e.getKey(), p.stopGradient());
+        }
+    }
+
+    @Override
+    public void writeBase(Path file) throws IOException {
+        ShardedSafeTensors.Precision p = dtype == DataType.FLOAT16 ? ShardedSafeTensors.Precision.F16
+                : ShardedSafeTensors.Precision.F32;
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        params.forEach((n, a) -> shapes.put(n, a.getShape().getShape()));
+        StreamingSafeTensorsWriter.write(file, shapes, p, Map.of("format", "pt"), (name, sink) -> {
+            NDArray a = params.get(name);
+            long rows = a.getShape().dimension() == 0 ? 1 : a.getShape().get(0);
+            long perRow = rows == 0 ? 0 : a.size() / rows;
+            long rowsPerBlock = Math.max(1, (256L << 20) / Math.max(1, perRow * p.bytes()));
+            for (long r = 0; r < rows; r += rowsPerBlock) {
+                long end = Math.min(rows, r + rowsPerBlock);
+                try (NDArray part = a.getShape().dimension() == 0 ? a.duplicate() : a.get(r + ":" + end)) {
+                    ByteBuffer bytes = part.toByteBuffer();
+                    sink.accept(bytes);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    // ------------------------------------------------------------------ forward entry points
+
+    @Override
+    public NDArray forwardLogits(NDManager scratch, NDArray ids, boolean masters, Random dropoutRng) {
+        Pass pass = new Pass(scratch, masters, dropoutRng);
+        long b = ids.getShape().get(0);
+        int t = (int) ids.getShape().get(1);
+        long[] pos = new long[t];
+        for (int i = 0; i < t; i++) {
+            pos[i] = i;
+        }
+        return pass.logits(pass.hidden(pass.embed(ids), pos, 1, t, pass.causalMask(t), null));
+    }
+
+    @Override
+    public float[][] lastLogits(long[] ids, long[] pos, float[] mask, int b, int t, int tk, AttentionCache cache) {
+        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Pass pass = new Pass(scratch, false, null);
+            NDArray in = owned(scratch.create(ids, new Shape(b, t)));
+            NDArray m = owned(scratch.create(mask, new Shape(b, 1, t, tk)));
+            NDArray hidden = pass.hidden(pass.embed(in), pos, b, t, m, cache);
+            NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.hiddenSize());
+            float[] flat = pass.logits(last).toFloatArray();
+            int v = config.vocabSize();
+            float[][] out = new float[b][];
+            for (int i = 0; i < b; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t) {
+        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Pass pass = new Pass(scratch, false, null);
+            NDArray in = owned(scratch.create(ids, new Shape(b, t)));
+            NDArray tg = owned(scratch.create(next, new Shape(b, t, 1)));
+            NDArray cf = owned(scratch.create(coef, new Shape(b, t)));
+            long[] pos = new long[t];
+            for (int i = 0; i < t; i++) {
+                pos[i] = i;
+            }
+            // a float32 leaf: the gradient is taken in full precision whatever the weights' precision
+            NDArray emb = pass.embed(in).toType(DataType.FLOAT32, true).stopGradient();
+            emb.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray lsm = pass.logits(pass.hidden(emb.toType(dtype, false), pos, 1, t, pass.causalMask(t), null))
+                        .logSoftmax(-1);
+                NDArray loss = lsm.gather(tg, 2).reshape(b, t).mul(cf).sum().neg();
+                gc.backward(loss);
+            } finally {
+                Training.noGrad();
+            }
+            return emb.getGradient().square().sum(new int[] {2}).sqrt().toFloatArray();
+        }
+    }
+
+    static NDArray owned(NDArray javaBacked) {
+        NDArray copy = javaBacked.duplicate();
+        javaBacked.close();
+        return copy;
+    }
+
+    // ------------------------------------------------------------------ one pass
+
+    /** One forward pass's context: master or detached weights, scratch manager, LoRA dropout. */
+    protected final class Pass {
+        private final NDManager scratch;
+        private final boolean masters;
+        private final Random dropoutRng;
+        private final Map<Float, NDArray> scalars = new HashMap<>();
+
+        Pass(NDManager scratch, boolean masters, Random dropoutRng) {
+            this.scratch = scratch;
+            this.masters = masters;
+            this.dropoutRng = dropoutRng;
+        }
+
+        /** A PyTorch-owned float32 scalar (never a Java-owned buffer: those break gradients). */
+        public NDArray s(float v) {
+            return scalars.computeIfAbsent(v, x -> scratch.full(new Shape(), x));
+        }
+
+        /** A parameter: the gradient-carrying master when training the base, else the detached view. */
+        public NDArray w(String name) {
+            NDArray a = masters && baseTrainable ? params.get(name) : detached.get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("no parameter '" + name + "'");
+            }
+            return a;
+        }
+
+        NDArray embed(NDArray ids) {
+            return ids.getNDArrayInternal().embedding(ids, w(embeddingName()), SparseFormat.DENSE).singletonOrThrow();
+        }
+
+        NDArray hidden(NDArray embeddings, long[] positions, long posRows, int t, NDArray mask,
+                AttentionCache cache) {
+            int rd = rope().rotaryDims();
+            float[][] cs = rope().cosSin(positions);
+            Shape shape = new Shape(posRows, 1, t, rd);
+            NDArray cos = owned(scratch.create(cs[0], shape)).toType(dtype, false);
+            NDArray sin = owned(scratch.create(cs[1], shape)).toType(dtype, false);
+            NDArray h = embeddings;
+            for (int l = 0; l < config.numLayers(); l++) {
+                h = block(this, h, l, mask, cache, cos, sin);
+            }
+            return finalNorm(this, h);
+        }
+
+        NDArray logits(NDArray hidden) {
+            return hidden.matMul(w(headName()).transpose()).toType(DataType.FLOAT32, false);
+        }
+
+        /** Additive causal mask (1, 1, T, T), float32, {@code -1e9} above the diagonal. */
+        NDArray causalMask(int t) {
+            NDArray r = scratch.arange(t);
+            NDArray upper = r.reshape(1, t).gt(r.reshape(t, 1));
+            return upper.toType(DataType.FLOAT32, false).mul(s(-1e9f)).reshape(1, 1, t, t);
+        }
+
+        /**
+         * {@code x W^T + b} of module {@code module} in layer {@code layer}, plus the LoRA update in float32 when
+         * the module is adapted; {@code bias} false for bias-free modules.
+         */
+        public NDArray linear(NDArray x, int layer, String module, boolean bias) {
+            String path = modulePath(layer, module);
+            NDArray y = x.matMul(w(path + ".weight").transpose());
+            if (bias) {
+                y = y.add(w(path + ".bias"));
+            }
+            if (lora != null && lora.targets(module)) {
+                NDArray in = x.toType(DataType.FLOAT32, false);
+                if (dropoutRng != null && lora.dropout() > 0) {
+                    in = in.mul(dropoutMask(in.getShape(), lora.dropout()));
+                }
+                NDArray a = masters ? loraParams.get(layer + "." + module + ".A")
+                        : loraDetached.get(layer + "." + module + ".A");
+                NDArray bm = masters ? loraParams.get(layer + "." + module + ".B")
+                        : loraDetached.get(layer + "." + module + ".B");
+                NDArray delta = in.matMul(a.transpose()).matMul(bm.transpose()).mul(s((float) lora.scaling()));
+                y = y.add(delta.toType(dtype, false));
+            }
+            return y;
+        }
+
+        private NDArray dropoutMask(Shape shape, double rate) {
+            float[] m = new float[(int) shape.size()];
+            float keep = (float) (1.0 / (1.0 - rate));
+            for (int i = 0; i < m.length; i++) {
+                m[i] = dropoutRng.nextDouble() < rate ? 0f : keep;
+            }
+            return owned(scratch.create(m, shape));
+        }
+
+        /** LayerNorm over the last axis in float32, result in the weights' precision. */
+        public NDArray layerNorm(NDArray x, String prefix, double eps) {
+            NDArray x32 = x.toType(DataType.FLOAT32, false);
+            NDArray g = w(prefix + ".weight").toType(DataType.FLOAT32, false);
+            NDArray b = w(prefix + ".bias").toType(DataType.FLOAT32, false);
+            long d = x.getShape().get(x.getShape().dimension() - 1);
+            return x32.getNDArrayInternal().layerNorm(x32, new Shape(d), g, b, (float) eps).singletonOrThrow()
+                    .toType(dtype, false);
+        }
+
+        /** RMSNorm as Llama: {@code w * (x / sqrt(mean(x^2) + eps))}, normalised in float32. */
+        public NDArray rmsNorm(NDArray x, String weight, double eps) {
+            NDArray x32 = x.toType(DataType.FLOAT32, false);
+            NDArray var = x32.square().mean(new int[] {-1}, true);
+            NDArray normed = x32.div(var.add(s((float) eps)).sqrt()).toType(dtype, false);
+            return normed.mul(w(weight));
+        }
+
+        /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))}. */
+        public NDArray geluExact(NDArray x) {
+            return x.mul(s(0.5f)).mul(x.mul(s((float) (1 / Math.sqrt(2)))).erf().add(s(1f)));
+        }
+
+        /** Tanh-approximated GELU. */
+        public NDArray geluTanh(NDArray x) {
+            NDArray x3 = x.mul(x).mul(x);
+            NDArray inner = x.add(x3.mul(s(0.044715f))).mul(s((float) Math.sqrt(2.0 / Math.PI)));
+            return x.mul(s(0.5f)).mul(inner.tanh().add(s(1f)));
+        }
+
+        /** SiLU {@code x * sigmoid(x)}. */
+        public NDArray silu(NDArray x) {
+            return x.mul(ai.djl.nn.Activation.sigmoid(x));
+        }
+
+        /**
+         * Rotary attention: {@code q} (B, H, T, hd), {@code k} and {@code v} (B, KV, T, hd); RoPE on q and k, the
+         * cache extended, key/value heads repeated for their {@code H / KV} query heads (query head {@code h} reads
+         * key/value head {@code h / (H / KV)}), scores and softmax in float32.
+         *
+         * @return (B, T, H * hd)
+         */
+        public NDArray attend(NDArray q, NDArray k, NDArray v, int layer, NDArray mask, AttentionCache cache,
+                NDArray cos, NDArray sin) {
+            long b = q.getShape().get(0);
+            long heads = q.getShape().get(1);
+            long t = q.getShape().get(2);
+            long hd = q.getShape().get(3);
+            q = rotate(q, cos, sin);
+            k = rotate(k, cos, sin);
+            if (cache != null) {
+                k = cache.append(layer, k, true);
+                v = cache.append(layer, v, false);
+            }
+            long kvHeads = k.getShape().get(1);
+            if (kvHeads != heads) {
+                k = k.repeat(1, heads / kvHeads);
+                v = v.repeat(1, heads / kvHeads);
+            }
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
+                    .mul(s((float) (1.0 / Math.sqrt(hd))));
+            if (mask != null) {
+                scores = scores.add(mask);
+            }
+            NDArray probs = scores.softmax(-1).toType(dtype, false);
+            return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+        }
+
+        /** {@code x * cos + rotate_half(x) * sin} on the first rotary features, the rest passed through. */
+        NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+            long hd = x.getShape().get(3);
+            int rd = rope().rotaryDims();
+            int half = rd / 2;
+            NDArray xr = rd == hd ? x : x.get(":, :, :, :" + rd);
+            NDArray x1 = xr.get(":, :, :, :" + half);
+            NDArray x2 = xr.get(":, :, :, " + half + ":");
+            NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), 3);
+            NDArray out = xr.mul(cos).add(rotated.mul(sin));
+            return rd == hd ? out : NDArrays.concat(new NDList(out, x.get(":, :, :, " + rd + ":")), 3);
+        }
+    }
+}
