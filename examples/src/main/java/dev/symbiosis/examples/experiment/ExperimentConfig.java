@@ -69,6 +69,7 @@ public record ExperimentConfig(
 
     /** Strategy names the experiment knows. */
     public static final Set<String> STRATEGIES = Set.of("symbiosis", "symbiosis-frozen-generator",
+            "symbiosis-no-saliency", "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints",
             "recursive-replace", "recursive-replace-from-initial", "recursive-accumulate", "static-synthetic",
             "real-mixing", "real-upper-bound");
 

@@ -128,6 +128,8 @@ public final class ExperimentRunner {
         return switch (name) {
             case "symbiosis" -> SymbiosisStrategy.create();
             case "symbiosis-frozen-generator" -> SymbiosisStrategy.frozenGenerator();
+            case "symbiosis-no-saliency", "symbiosis-random-pool", "symbiosis-hard-to-student",
+                    "symbiosis-hotflip-hints" -> dev.symbiosis.core.strategy.Strategies.symbiosis(name);
             case "recursive-replace" -> RecursiveCollapse.replace();
             case "recursive-replace-from-initial" -> RecursiveCollapse.replaceFromInitialWeights();
             case "recursive-accumulate" -> RecursiveCollapse.accumulate(subsample(seed, 400, config.seed()));
