@@ -74,7 +74,8 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         }
     }
 
-    private double prob(int a, int b) {
+    /** Smoothed {@code P(b | a)}. */
+    double prob(int a, int b) {
         return (counts[a][b] + ALPHA) / (rowTotals[a] + ALPHA * V);
     }
 
