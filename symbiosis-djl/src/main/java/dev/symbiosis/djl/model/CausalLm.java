@@ -73,6 +73,15 @@ public interface CausalLm extends AutoCloseable {
      */
     float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t);
 
+    /**
+     * The gradient of {@link #inputSaliency}'s loss at flat positions {@code at} ({@code row * t + column}) projected
+     * on every token embedding: row {@code i} holds {@code E[v] . g(at[i])} for every vocabulary entry {@code v}
+     * (HotFlip's first-order estimate of replacing a token).
+     *
+     * @return {@code at.length} rows of {@code vocabSize} values
+     */
+    float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at);
+
     /** A fresh key/value cache for {@link #lastLogits}. */
     default AttentionCache newCache() {
         return new AttentionCache(manager(), modelConfig().numLayers());

@@ -421,6 +421,37 @@ public abstract class DecoderLm implements CausalLm {
 
     @Override
     public float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t) {
+        return withInputGradient(ids, next, coef, b, t, g -> g.square().sum(new int[] {2}).sqrt().toFloatArray());
+    }
+
+    @Override
+    public float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at) {
+        int d = config.hiddenSize();
+        float[] grad = withInputGradient(ids, next, coef, b, t, NDArray::toFloatArray);
+        float[] selected = new float[at.length * d];
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] < 0 || at[i] >= b * t) {
+                throw new IllegalArgumentException("position " + at[i] + " is outside the " + b + " x " + t + " batch");
+            }
+            System.arraycopy(grad, at[i] * d, selected, i * d, d);
+        }
+        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray g = owned(scratch.create(selected, new Shape(at.length, d)));
+            NDArray table = detached.get(embeddingName()).toType(DataType.FLOAT32, false);
+            float[] flat = g.matMul(table.transpose()).toFloatArray();
+            int v = config.vocabSize();
+            float[][] out = new float[at.length][];
+            for (int i = 0; i < at.length; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return out;
+        }
+    }
+
+    /** Forward and backward to float32 leaf input embeddings; reads their (b, t, d) gradient. */
+    private <R> R withInputGradient(long[] ids, long[] next, float[] coef, int b, int t,
+            java.util.function.Function<NDArray, R> read) {
         try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             Pass pass = new Pass(scratch, false, null);
@@ -442,7 +473,7 @@ public abstract class DecoderLm implements CausalLm {
             } finally {
                 Training.noGrad();
             }
-            return emb.getGradient().square().sum(new int[] {2}).sqrt().toFloatArray();
+            return read.apply(emb.getGradient());
         }
     }
 
@@ -469,7 +500,12 @@ public abstract class DecoderLm implements CausalLm {
 
         /** A PyTorch-owned float32 scalar (never a Java-owned buffer: those break gradients). */
         public NDArray s(float v) {
-            return scalars.computeIfAbsent(v, x -> scratch.full(new Shape(), x));
+            // cached for the whole pass, so kept out of the per-block scopes
+            return scalars.computeIfAbsent(v, x -> {
+                NDArray c = scratch.full(new Shape(), x);
+                NDScope.unregister(c);
+                return c;
+            });
         }
 
         /** A parameter: the gradient-carrying master when training the base, else the detached view. */
@@ -494,7 +530,15 @@ public abstract class DecoderLm implements CausalLm {
             NDArray sin = owned(scratch.create(cs[1], shape)).toType(dtype, false);
             NDArray h = embeddings;
             for (int l = 0; l < config.numLayers(); l++) {
-                h = block(this, h, l, mask, cache, cos, sin);
+                // a scope per block frees its intermediates when it ends (autograd keeps what backward needs)
+                NDArray out;
+                try (NDScope blockScope = new NDScope()) {
+                    blockScope.suppressNotUsedWarning();
+                    out = block(this, h, l, mask, cache, cos, sin);
+                    NDScope.unregister(out);
+                }
+                NDScope.register(out);
+                h = out;
             }
             return finalNorm(this, h);
         }

@@ -66,6 +66,12 @@ public final class Training {
      */
     public static StepResult step(Gpt2Model model, AdamW opt, List<Sequence> batch, int padId, double lr,
             double weightDecay, double clip, Random dropout) {
+        return step(Gpt2Lm.of(model), opt, batch, padId, lr, weightDecay, clip, dropout);
+    }
+
+    /** {@link #step(Gpt2Model, AdamW, List, int, double, double, double, Random)} for a model of any family. */
+    public static StepResult step(CausalLm model, AdamW opt, List<Sequence> batch, int padId, double lr,
+            double weightDecay, double clip, Random dropout) {
         if (padId < 0) {
             padId = 0; // padding is never trained nor attended to by real positions: any valid id will do
         }
@@ -97,16 +103,15 @@ public final class Training {
         List<NDArray> params = model.trainable();
         try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            Gpt2Model.Pass pass = model.new Pass(scratch, true, dropout);
             NDArray ids = owned(scratch.create(inputs, new Shape(b, t)));
             NDArray tg = owned(scratch.create(targets, new Shape(b, t, 1)));
             NDArray wt = owned(scratch.create(w, new Shape(b, t)));
-            NDArray positions = scratch.arange(0L, (long) t, 1L, ai.djl.ndarray.types.DataType.INT64).reshape(1, t);
+            NDArray lossScale = scratch.full(new Shape(), (float) (-1.0 / count));
             double lossValue;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray hidden = pass.hidden(pass.embed(ids), positions, pass.causalMask(t), null);
-                NDArray logp = pass.logits(hidden).logSoftmax(-1).gather(tg, 2).reshape(b, t);
-                NDArray loss = logp.mul(wt).sum().mul(pass.s((float) (-1.0 / count)));
+                NDArray logp = model.forwardLogits(scratch, ids, true, dropout).logSoftmax(-1).gather(tg, 2)
+                        .reshape(b, t);
+                NDArray loss = logp.mul(wt).sum().mul(lossScale);
                 lossValue = loss.getFloat();
                 if (!Double.isFinite(lossValue)) {
                     throw new IllegalStateException("training loss is " + lossValue + " (not finite); no update"
