@@ -1,8 +1,10 @@
 package dev.symbiosis.core.curriculum;
 
+import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.model.Prompt;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns the loop's state into the Generator's prompts: topic-seeded prompts for Step A, and teaching prompts built
@@ -30,4 +32,16 @@ public interface Curriculum {
      * @param feedback the Student's hard examples of this iteration
      */
     List<Prompt> teachingPrompts(int iteration, Feedback feedback);
+
+    /**
+     * A fresh near-duplicate filter for one strategy's synthetic training data, or empty when the curriculum
+     * applies none. The loop makes one per strategy, offers it every generated sample before the token budget
+     * (so a dropped sample is replaced by further generation), keeps it across iterations and checkpoints it.
+     *
+     * @param seed seed of the filter's hash family (the loop passes the same seed to every strategy)
+     * @return empty by default
+     */
+    default Optional<NearDuplicateFilter> nearDuplicateFilter(long seed) {
+        return Optional.empty();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.symbiosis.core.curriculum;
 
 import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.dedup.MinHash;
+import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.feedback.HardExample;
 import dev.symbiosis.core.model.Prompt;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -32,6 +35,11 @@ import java.util.stream.Collectors;
  * as one short line ({@value #HINT_LINE_PREFIX}...) before the window, because a tiny base model follows no
  * instruction but does copy words from its context, and the window must still end at the salient span where the
  * continuation starts. Examples without hints give exactly the prompts they gave before hints existed.
+ *
+ * <p>Near-duplicate control ({@link Builder#optNearDuplicateThreshold}, off by default): the loop drops generated
+ * samples whose MinHash-estimated Jaccard similarity of word shingles to an earlier accepted sample of the same
+ * strategy (this iteration or any earlier one) reaches the threshold, as Self-Instruct and LLM2LLM filter their
+ * generated data; see {@link NearDuplicateFilter}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -76,6 +84,9 @@ public final class TemplateCurriculum implements Curriculum {
     private final String teachingTemplate;
     private final int contextChars;
     private final int promptsPerExample;
+    private final double nearDuplicateThreshold;
+    private final int shingleWords;
+    private final int minHashes;
 
     private TemplateCurriculum(Builder b) {
         this.style = b.style;
@@ -87,6 +98,9 @@ public final class TemplateCurriculum implements Curriculum {
         this.teachingTemplate = b.teachingTemplate;
         this.contextChars = b.contextChars;
         this.promptsPerExample = b.promptsPerExample;
+        this.nearDuplicateThreshold = b.nearDuplicateThreshold;
+        this.shingleWords = b.shingleWords;
+        this.minHashes = b.minHashes;
     }
 
     public static Builder builder() {
@@ -100,6 +114,20 @@ public final class TemplateCurriculum implements Curriculum {
 
     public Style style() {
         return style;
+    }
+
+    /** The near-duplicate threshold, or {@code 0} when the control is off. */
+    public double nearDuplicateThreshold() {
+        return nearDuplicateThreshold;
+    }
+
+    @Override
+    public Optional<NearDuplicateFilter> nearDuplicateFilter(long seed) {
+        if (nearDuplicateThreshold == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new NearDuplicateFilter(MinHash.of(minHashes, shingleWords, seed),
+                nearDuplicateThreshold));
     }
 
     @Override
@@ -307,6 +335,9 @@ public final class TemplateCurriculum implements Curriculum {
         private String teachingTemplate = PROPOSAL_TEACHING_TEMPLATE;
         private int contextChars = 160;
         private int promptsPerExample = 1;
+        private double nearDuplicateThreshold;
+        private int shingleWords = MinHash.DEFAULT_SHINGLE_WORDS;
+        private int minHashes = MinHash.DEFAULT_HASHES;
 
         private Builder() {}
 
@@ -361,6 +392,37 @@ public final class TemplateCurriculum implements Curriculum {
                 throw new IllegalArgumentException("promptsPerExample must be >= 1, got " + value);
             }
             this.promptsPerExample = value;
+            return this;
+        }
+
+        /**
+         * Drop generated samples whose estimated Jaccard similarity (MinHash over word shingles) to an accepted
+         * earlier sample of the same strategy is at least {@code threshold}, in (0, 1]; {@code 0} switches the
+         * control off. Default 0 (off). 0.7 is a common choice (Self-Instruct's ROUGE-L cut is 0.7).
+         */
+        public Builder optNearDuplicateThreshold(double threshold) {
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("near-duplicate threshold must be in [0, 1], got " + threshold);
+            }
+            this.nearDuplicateThreshold = threshold;
+            return this;
+        }
+
+        /** Words per shingle of the near-duplicate control. Default {@link MinHash#DEFAULT_SHINGLE_WORDS} (3). */
+        public Builder optShingleWords(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("shingleWords must be >= 1, got " + value);
+            }
+            this.shingleWords = value;
+            return this;
+        }
+
+        /** MinHash functions of the near-duplicate control. Default {@link MinHash#DEFAULT_HASHES} (128). */
+        public Builder optMinHashes(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("minHashes must be >= 1, got " + value);
+            }
+            this.minHashes = value;
             return this;
         }
 

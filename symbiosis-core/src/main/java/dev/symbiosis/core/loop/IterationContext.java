@@ -1,6 +1,7 @@
 package dev.symbiosis.core.loop;
 
 import dev.symbiosis.core.curriculum.Curriculum;
+import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.FeedbackMiner;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.LanguageModel;
@@ -44,10 +45,12 @@ public final class IterationContext {
     private final Curriculum curriculum;
     private final FeedbackMiner miner;
     private final StepReporter reporter;
+    private final NearDuplicateFilter nearDuplicates;
+    private int nearDuplicatesDropped;
 
     IterationContext(int iteration, LoopConfig config, LanguageModel student, ModelSlot generator,
             Path initialStudent, RealStream realStream, List<Document> pool, Curriculum curriculum,
-            FeedbackMiner miner, StepReporter reporter) {
+            FeedbackMiner miner, StepReporter reporter, NearDuplicateFilter nearDuplicates) {
         this.iteration = iteration;
         this.config = config;
         this.student = student;
@@ -58,6 +61,7 @@ public final class IterationContext {
         this.curriculum = curriculum;
         this.miner = miner;
         this.reporter = reporter;
+        this.nearDuplicates = nearDuplicates;
     }
 
     /** The iteration, {@code >= 1}. */
@@ -107,9 +111,19 @@ public final class IterationContext {
 
     /** This iteration's seeded sample of the pool ({@link LoopConfig#poolSample()} documents at most). */
     public List<Document> poolSample() {
+        return poolSample(pool, config, iteration);
+    }
+
+    /** The seeded pool sample of any iteration (what {@link #poolSample()} gives in that iteration). */
+    static List<Document> poolSample(List<Document> pool, LoopConfig config, int iteration) {
         List<Document> copy = new ArrayList<>(pool);
-        Collections.shuffle(copy, new Random(seed("pool")));
+        Collections.shuffle(copy, new Random(config.seedFor(iteration, "pool")));
         return List.copyOf(copy.subList(0, Math.min(config.poolSample(), copy.size())));
+    }
+
+    /** Generated samples {@link #synthesize} dropped as near duplicates in this iteration so far. */
+    public int nearDuplicatesDropped() {
+        return nearDuplicatesDropped;
     }
 
     /** Reports progress of a named step. */
@@ -140,6 +154,9 @@ public final class IterationContext {
      * Generates rounds of {@link LoopConfig#generationBatch()} prompts until {@code tokens} training tokens are
      * collected. A sample of a topic prompt trains on prompt and completion (the prompt is a template's sentence
      * opening); a sample of a teaching prompt trains on its completion only, so no pool text reaches the Student.
+     * When the curriculum supplies a near-duplicate filter, a sample that is a near duplicate of one accepted
+     * before (in this or an earlier iteration of the strategy) is dropped and counted
+     * ({@link #nearDuplicatesDropped()}), and generation continues until the budget is full.
      *
      * @throws IllegalStateException if three rounds in a row give no usable text
      */
@@ -154,14 +171,26 @@ public final class IterationContext {
             long before = budget.tokens();
             for (Sample s : got) {
                 TrainingText t = toTrainingText(s, weight);
-                if (t != null && budget.offer(t)) {
+                if (t == null || budget.isFull()) {
+                    continue;
+                }
+                if (nearDuplicates != null && nearDuplicates.isNearDuplicate(t.text())) {
+                    nearDuplicatesDropped++;
+                    continue;
+                }
+                if (budget.offer(t)) {
                     samples.add(s);
+                    if (nearDuplicates != null) {
+                        nearDuplicates.accept(t.text());
+                    }
                 }
             }
             barren = budget.tokens() == before && !budget.isFull() ? barren + 1 : 0;
             if (barren >= 3) {
                 throw new IllegalStateException("the generator produced no usable text in three rounds of step '"
-                        + step + "' (iteration " + iteration + ")");
+                        + step + "' (iteration " + iteration + ")"
+                        + (nearDuplicatesDropped > 0 ? "; " + nearDuplicatesDropped + " samples were dropped as "
+                                + "near duplicates, consider a higher near-duplicate threshold" : ""));
             }
             p.progress(Math.min(budget.tokens(), tokens), tokens);
         }
@@ -173,15 +202,27 @@ public final class IterationContext {
         return (round, count) -> curriculum.topicPrompts(iteration, count, seed(step + "/prompts#" + round));
     }
 
-    /** The text a Student trains on from a sample, or {@code null} if nothing usable remains. */
+    /**
+     * The text a Student trains on from a sample, or {@code null} if nothing usable remains. Its provenance is the
+     * sample's plus {@code prompt_kind}, {@link #ORIGIN} and, when the prompt has them, its {@code topic} and
+     * {@code source_of_example} (for the composition figures of {@link IterationRecord.FeedbackAnalytics}).
+     */
     public static TrainingText toTrainingText(Sample s, double weight) {
-        boolean teaching = "teaching".equals(s.prompt().provenance().attributes().get("kind"));
+        java.util.Map<String, String> promptAttributes = s.prompt().provenance().attributes();
+        boolean teaching = "teaching".equals(promptAttributes.get("kind"));
         String text = (teaching ? s.completion() : s.fullText()).strip();
         if (text.isEmpty()) {
             return null;
         }
-        return new TrainingText(text, weight, s.provenance().with("prompt_kind", teaching ? "teaching" : "topic")
-                .with(ORIGIN, SYNTHETIC));
+        dev.symbiosis.core.text.Provenance p = s.provenance().with("prompt_kind", teaching ? "teaching" : "topic")
+                .with(ORIGIN, SYNTHETIC);
+        for (String key : List.of("topic", "source_of_example")) {
+            String v = promptAttributes.get(key);
+            if (v != null) {
+                p = p.with(key, v);
+            }
+        }
+        return new TrainingText(text, weight, p);
     }
 
     /** Lazily loaded generator of a strategy. */

@@ -23,6 +23,10 @@ import java.util.SortedMap;
  * @param realShare share of training tokens that are real text
  * @param realStreamReused whether the real stream ran out and was reused
  * @param stopped {@code "plateau"} if early stopping ended the strategy after this iteration, else {@code null}
+ * @param analytics feedback and composition analytics (JSON field {@code analytics}, see {@link FeedbackAnalytics}
+ *     for its fields); {@code null} for iteration 0 and in records written before analytics existed
+ * @param nearDuplicatesDropped generated samples the curriculum's near-duplicate filter dropped in this iteration
+ *     (JSON field {@code nearDuplicatesDropped}; 0 when the control is off)
  */
 public record IterationRecord(
         String strategy,
@@ -38,7 +42,19 @@ public record IterationRecord(
         long trainingTokens,
         double realShare,
         boolean realStreamReused,
-        String stopped) {
+        String stopped,
+        FeedbackAnalytics analytics,
+        int nearDuplicatesDropped) {
+
+    /** A record without analytics (the form before they existed). */
+    public IterationRecord(String strategy, int iteration, String headline, SortedMap<String, Double> evaluation,
+            SortedMap<String, Double> synthetic, String measuredOrigin, TrainingReport studentTraining,
+            TrainingReport generatorTraining, FeedbackSummary feedback, int trainingTexts, long trainingTokens,
+            double realShare, boolean realStreamReused, String stopped) {
+        this(strategy, iteration, headline, evaluation, synthetic, measuredOrigin, studentTraining,
+                generatorTraining, feedback, trainingTexts, trainingTokens, realShare, realStreamReused, stopped,
+                null, 0);
+    }
 
     /** The headline figure's value. */
     public double headlineValue() {
@@ -58,4 +74,42 @@ public record IterationRecord(
      */
     public record FeedbackSummary(int poolSize, int hardExamples, double poolMeanEntropy, double poolMeanLogProb,
             double hardMeanEntropy, double hardMeanLogProb) {}
+
+    /**
+     * What the feedback did, per iteration (issue 9.5): whether teaching fixed earlier hard examples, how hard sets
+     * move, and what the hard examples and the synthetic data are made of. Computed by the loop from this
+     * iteration's data and the earlier iterations' {@code hard-examples.jsonl} in the run folder, so a resumed run
+     * records the same values. Every share is a fraction of a count (hard examples or training texts) and the
+     * shares of one map sum to 1; a map is empty when there is nothing to count. No wall-clock values.
+     *
+     * <p>JSON fields (camelCase, as every field of results.jsonl):
+     *
+     * @param hardSetLoss {@code hardSetLoss}: for every earlier iteration {@code s} with hard examples (key
+     *     {@code s}), the Student's loss on that iteration's hard set after this iteration's training: the mean
+     *     over the set's windows of the mean negative log-likelihood per token (nats). Comparable with
+     *     {@code -feedback.hardMeanLogProb} of record {@code s}, the same quantity when they were mined; lower now
+     *     means the teaching (or anything else) fixed them. Empty for strategies that mine no feedback
+     * @param hardJaccard {@code hardJaccard}: Jaccard similarity of this iteration's hard set with the previous
+     *     iteration's, on window ids; {@code null} when either has no hard set
+     * @param hardJaccardDocuments {@code hardJaccardDocuments}: the same on the documents the windows come from
+     * @param hardJaccardCommonPool {@code hardJaccardCommonPool}: the window Jaccard restricted to documents that
+     *     were in both iterations' pool samples (the pool sample is redrawn every iteration, which alone lowers
+     *     the plain overlap); {@code null} when neither hard set has a window of a common document
+     * @param hardDomains {@code hardDomains}: share of the hard examples per domain (the document's provenance
+     *     attribute {@code domain}, else its source)
+     * @param syntheticKinds {@code syntheticKinds}: share of the synthetic training texts per prompt kind
+     *     ({@code topic}, {@code teaching})
+     * @param syntheticTopics {@code syntheticTopics}: share of the topic-prompt synthetic training texts per topic
+     * @param teachingDomains {@code teachingDomains}: share of the teaching-prompt synthetic training texts per
+     *     domain (source) of the hard example their prompt came from
+     */
+    public record FeedbackAnalytics(
+            SortedMap<Integer, Double> hardSetLoss,
+            Double hardJaccard,
+            Double hardJaccardDocuments,
+            Double hardJaccardCommonPool,
+            SortedMap<String, Double> hardDomains,
+            SortedMap<String, Double> syntheticKinds,
+            SortedMap<String, Double> syntheticTopics,
+            SortedMap<String, Double> teachingDomains) {}
 }

@@ -1,9 +1,11 @@
 package dev.symbiosis.core.loop;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.core.curriculum.Curriculum;
 import dev.symbiosis.core.curriculum.TemplateCurriculum;
+import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.feedback.FeedbackMiner;
 import dev.symbiosis.core.feedback.HardExample;
@@ -13,15 +15,21 @@ import dev.symbiosis.core.model.LanguageModel;
 import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Document;
 import dev.symbiosis.core.text.Span;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -37,6 +45,10 @@ import java.util.function.Supplier;
  * both a record and a complete checkpoint; records past it are dropped and redone. Every random choice derives
  * from {@link LoopConfig#seedFor}, so a resumed run gives the records of an uninterrupted one (on CPU, given
  * deterministic models).
+ *
+ * <p>Each record carries {@link IterationRecord.FeedbackAnalytics} (loss on earlier hard sets, overlap of
+ * successive hard sets, composition of hard examples and synthetic data) and the number of samples the
+ * curriculum's near-duplicate filter dropped; the filter's memory of accepted samples is part of the checkpoint.
  *
  * <p>Strategies run one after the other; each loads its own Student 0 and, when needed, its own Generator 0, and
  * closes them at the end. Not thread-safe.
@@ -54,6 +66,10 @@ public final class SymbiosisLoop {
     private final FeedbackMiner miner;
     private final TextSetMeasure measure;
     private final List<LoopListener> listeners;
+
+    /** The near-duplicate filter's accepted signatures inside a checkpoint. */
+    static final String NEAR_DUPLICATES_FILE = "near-duplicates.bin";
+    private static final String HARD_EXAMPLES_FILE = "hard-examples.jsonl";
 
     private SymbiosisLoop(Builder b) {
         this.config = b.config;
@@ -114,6 +130,8 @@ public final class SymbiosisLoop {
             return mine;
         }
         notify(l -> l.strategyStarted(name, done + 1, config.iterations()));
+        NearDuplicateFilter nearDuplicates = curriculum.nearDuplicateFilter(config.seedFor(0, "near-duplicates"))
+                .orElse(null);
         try (LanguageModel student = student0.get();
                 IterationContext.ModelSlot generator = new IterationContext.ModelSlot(generator0)) {
             Path initialStudent = sdir.resolve("initial-student");
@@ -132,18 +150,25 @@ public final class SymbiosisLoop {
                     generator.get().restore(ck.resolve("generator"));
                 }
                 strategy.restoreState(ck.resolve("state"));
+                Path nd = ck.resolve(NEAR_DUPLICATES_FILE);
+                if (nearDuplicates != null && Files.exists(nd)) {
+                    try (InputStream in = Files.newInputStream(nd)) {
+                        nearDuplicates.restore(in, nd.toString());
+                    }
+                }
             }
             if (!hasInitial) {
                 Evaluation e = evaluator.evaluate(student, sink(name, 0, "evaluate student 0"));
                 IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(), e.figures(), new TreeMap<>(),
-                        null, TrainingReport.empty(), null, null, 0, 0, 0, false, null);
+                        null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0);
                 store.append(r0);
                 mine.add(r0);
                 notify(l -> l.iterationFinished(r0, new TreeMap<>()));
             }
             RealStream stream = new RealStream(realStream, config.seedFor(0, "real stream"), student::countTokens);
             for (int t = done + 1; t <= config.iterations(); t++) {
-                IterationRecord r = iteration(strategy, t, student, generator, initialStudent, stream, mine);
+                IterationRecord r = iteration(strategy, t, student, generator, initialStudent, stream, mine,
+                        nearDuplicates);
                 mine.add(r);
                 if (r.stopped() != null) {
                     notify(l -> l.strategyFinished(name, "plateau"));
@@ -157,11 +182,11 @@ public final class SymbiosisLoop {
 
     private IterationRecord iteration(Strategy strategy, int t, LanguageModel student,
             IterationContext.ModelSlot generator, Path initialStudent, RealStream stream,
-            List<IterationRecord> previous) throws IOException {
+            List<IterationRecord> previous, NearDuplicateFilter nearDuplicates) throws IOException {
         String name = strategy.name();
         SortedMap<String, Double> seconds = new TreeMap<>();
         IterationContext ctx = new IterationContext(t, config, student, generator, initialStudent, stream, pool,
-                curriculum, miner, step -> sink(name, t, step));
+                curriculum, miner, step -> sink(name, t, step), nearDuplicates);
 
         long t0 = System.nanoTime();
         IterationData data = strategy.prepare(ctx);
@@ -176,6 +201,10 @@ public final class SymbiosisLoop {
         t0 = System.nanoTime();
         strategy.afterTraining(ctx, data);
         seconds.put("feedback_and_generator", secondsSince(t0));
+
+        t0 = System.nanoTime();
+        IterationRecord.FeedbackAnalytics analytics = analytics(name, t, student, data);
+        seconds.put("analytics", secondsSince(t0));
 
         t0 = System.nanoTime();
         Evaluation eval = evaluator.evaluate(student, sink(name, t, "evaluate"));
@@ -217,6 +246,11 @@ public final class SymbiosisLoop {
             }
             Files.createDirectories(dir.resolve("state"));
             strategy.saveState(dir.resolve("state"));
+            if (nearDuplicates != null) {
+                try (OutputStream out = Files.newOutputStream(dir.resolve(NEAR_DUPLICATES_FILE))) {
+                    nearDuplicates.save(out);
+                }
+            }
         });
         seconds.put("checkpoint", secondsSince(t0));
 
@@ -224,7 +258,8 @@ public final class SymbiosisLoop {
         IterationRecord r = new IterationRecord(name, t, eval.headlineName(), eval.figures(), figures,
                 measuredSynthetic ? IterationContext.SYNTHETIC : IterationContext.REAL, studentReport,
                 data.generatorTraining(), summary(data.feedback()), data.trainingTexts().size(), tokens,
-                tokens == 0 ? 0 : (double) realTokens / tokens, data.realStreamReused(), stopped);
+                tokens == 0 ? 0 : (double) realTokens / tokens, data.realStreamReused(), stopped, analytics,
+                ctx.nearDuplicatesDropped());
         store.append(r);
         store.pruneCheckpoints(name, t);
         store.appendTiming(name, t, seconds);
@@ -278,6 +313,166 @@ public final class SymbiosisLoop {
                 k == 0 ? Double.NaN : h / k, k == 0 ? Double.NaN : lp / k);
     }
 
+    /** One hard example as read back from an earlier iteration's release file. */
+    private record PastHard(String id, String document, String text) {}
+
+    /** The hard examples of an earlier iteration, or {@code null} when it wrote none. */
+    private List<PastHard> pastHardSet(String strategy, int iteration) throws IOException {
+        Path f = store.iterationDir(strategy, iteration).resolve(HARD_EXAMPLES_FILE);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        List<PastHard> out = new ArrayList<>();
+        TextsFile.readObjects(f, (o, line) -> {
+            JsonNode id = o.get("id");
+            JsonNode text = o.get("text");
+            if (id == null || !id.isTextual() || text == null || !text.isTextual()) {
+                throw new IOException(f + ":" + line + ": a hard example needs string fields 'id' and 'text'");
+            }
+            JsonNode prov = o.get("provenance");
+            boolean windowed = prov != null && prov.path("attributes").has("window");
+            out.add(new PastHard(id.asText(), documentOf(id.asText(), windowed), text.asText()));
+        });
+        return out;
+    }
+
+    /** The pool document a mined window came from: windows of long documents are named {@code <id>#<offset>}. */
+    private static String documentOf(String windowId, boolean windowed) {
+        int hash = windowId.lastIndexOf('#');
+        return windowed && hash > 0 ? windowId.substring(0, hash) : windowId;
+    }
+
+    private IterationRecord.FeedbackAnalytics analytics(String strategy, int t, LanguageModel student,
+            IterationData data) throws IOException {
+        // Did the teaching fix them? The Student's loss now on every earlier hard set.
+        SortedMap<Integer, Double> hardSetLoss = new TreeMap<>();
+        List<PastHard> previous = null;
+        for (int s = 1; s < t; s++) {
+            List<PastHard> set = pastHardSet(strategy, s);
+            if (s == t - 1) {
+                previous = set;
+            }
+            if (set == null || set.isEmpty()) {
+                continue;
+            }
+            double sum = 0;
+            int n = 0;
+            for (int from = 0; from < set.size(); from += 16) {
+                List<String> texts = set.subList(from, Math.min(set.size(), from + 16)).stream()
+                        .map(PastHard::text).toList();
+                for (TokenScores sc : student.score(texts)) {
+                    if (sc.predictedCount() > 0) {
+                        sum -= sc.meanLogProb();
+                        n++;
+                    }
+                }
+            }
+            if (n > 0) {
+                hardSetLoss.put(s, sum / n);
+            }
+        }
+
+        List<PastHard> current = null;
+        SortedMap<String, Double> hardDomains = new TreeMap<>();
+        if (data.feedback() != null) {
+            current = new ArrayList<>();
+            List<String> domains = new ArrayList<>();
+            for (HardExample h : data.feedback().hardExamples()) {
+                current.add(new PastHard(h.document().id(), documentOf(h.document().id(),
+                        h.document().provenance().attributes().containsKey("window")), h.document().text()));
+                domains.add(domainOf(h.document().provenance()));
+            }
+            hardDomains = shares(domains);
+        }
+        Double jaccard = null;
+        Double jaccardDocuments = null;
+        Double jaccardCommonPool = null;
+        if (current != null && previous != null) {
+            Set<String> a = ids(current, false);
+            Set<String> b = ids(previous, false);
+            jaccard = jaccard(a, b);
+            jaccardDocuments = jaccard(ids(current, true), ids(previous, true));
+            Set<String> common = new HashSet<>();
+            for (Document d : IterationContext.poolSample(pool, config, t)) {
+                common.add(d.id());
+            }
+            Set<String> before = new HashSet<>();
+            for (Document d : IterationContext.poolSample(pool, config, t - 1)) {
+                before.add(d.id());
+            }
+            common.retainAll(before);
+            Set<String> ac = new HashSet<>();
+            Set<String> bc = new HashSet<>();
+            for (PastHard h : current) {
+                if (common.contains(h.document())) {
+                    ac.add(h.id());
+                }
+            }
+            for (PastHard h : previous) {
+                if (common.contains(h.document())) {
+                    bc.add(h.id());
+                }
+            }
+            jaccardCommonPool = ac.isEmpty() && bc.isEmpty() ? null : jaccard(ac, bc);
+        }
+
+        List<String> kinds = new ArrayList<>();
+        List<String> topics = new ArrayList<>();
+        List<String> teachingDomains = new ArrayList<>();
+        for (TrainingText x : data.trainingTexts()) {
+            Map<String, String> a = x.provenance().attributes();
+            if (!IterationContext.SYNTHETIC.equals(a.get(IterationContext.ORIGIN))) {
+                continue;
+            }
+            String kind = a.getOrDefault("prompt_kind", "unknown");
+            kinds.add(kind);
+            if (kind.equals("teaching")) {
+                teachingDomains.add(a.getOrDefault("source_of_example", "unknown"));
+            } else {
+                topics.add(a.getOrDefault("topic", "unknown"));
+            }
+        }
+        return new IterationRecord.FeedbackAnalytics(hardSetLoss, jaccard, jaccardDocuments, jaccardCommonPool,
+                hardDomains, shares(kinds), shares(topics), shares(teachingDomains));
+    }
+
+    private static Set<String> ids(List<PastHard> set, boolean documents) {
+        Set<String> out = new HashSet<>();
+        for (PastHard h : set) {
+            out.add(documents ? h.document() : h.id());
+        }
+        return out;
+    }
+
+    /** Jaccard similarity; 1 for two empty sets (nothing changed). */
+    static double jaccard(Set<String> a, Set<String> b) {
+        if (a.isEmpty() && b.isEmpty()) {
+            return 1.0;
+        }
+        Set<String> inter = new HashSet<>(a);
+        inter.retainAll(b);
+        return (double) inter.size() / (a.size() + b.size() - inter.size());
+    }
+
+    /** A document's domain: its provenance attribute {@code domain}, else its source. */
+    static String domainOf(dev.symbiosis.core.text.Provenance p) {
+        return p.attributes().getOrDefault("domain", p.source());
+    }
+
+    /** Share of each distinct value, by key. */
+    static SortedMap<String, Double> shares(List<String> values) {
+        SortedMap<String, Double> out = new TreeMap<>();
+        if (values.isEmpty()) {
+            return out;
+        }
+        SortedMap<String, Integer> counts = new TreeMap<>();
+        for (String v : values) {
+            counts.merge(v, 1, Integer::sum);
+        }
+        counts.forEach((k, c) -> out.put(k, (double) c / values.size()));
+        return out;
+    }
+
     private void writeRelease(String strategy, int t, IterationData data) throws IOException {
         Path dir = store.iterationDir(strategy, t);
         List<String> lines = new ArrayList<>();
@@ -325,7 +520,7 @@ public final class SymbiosisLoop {
                 o.set("provenance", TextsFile.provenanceJson(h.document().provenance()));
                 hard.add(Json.MAPPER.writeValueAsString(o));
             }
-            AtomicFiles.writeLines(dir.resolve("hard-examples.jsonl"), hard);
+            AtomicFiles.writeLines(dir.resolve(HARD_EXAMPLES_FILE), hard);
         }
     }
 
