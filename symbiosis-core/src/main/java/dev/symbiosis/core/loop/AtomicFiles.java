@@ -17,19 +17,27 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** Writes {@code bytes} to {@code file} atomically (temp file in the same folder, fsync, rename). */
+    /**
+     * Writes {@code bytes} to {@code file} atomically: a temp file of a unique name ({@code <name>.<random>.tmp})
+     * in the same folder, fsync, rename. Two processes writing the same file (e.g. extracting a shared asset)
+     * never write into each other's temp file; the last rename wins. A crash leaves at most the temp file.
+     */
     public static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            out.write(bytes);
+        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                out.write(bytes);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Writes lines (each followed by a newline) atomically. */
