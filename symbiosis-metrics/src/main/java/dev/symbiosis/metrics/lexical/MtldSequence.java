@@ -22,6 +22,14 @@ final class MtldSequence {
         }
     }
 
+    /** Makes room for {@code more} ids without re-copying. */
+    void reserve(long more) {
+        long needed = size + Math.max(0, more);
+        if (needed > ids.length && needed <= Integer.MAX_VALUE - 8) {
+            ids = Arrays.copyOf(ids, (int) needed);
+        }
+    }
+
     /** Appends {@code other}'s sequence, its id {@code i} being this sequence's id {@code remap[i]}. */
     void append(MtldSequence other, int[] remap) {
         for (int k = 0; k < other.size; k++) {

@@ -10,8 +10,9 @@ import java.util.Arrays;
  *
  * <p>Speed: the tables outgrow the caches on large inputs, so a look-up is a cache miss. Tokens are buffered
  * ({@value #CHUNK} at a time, across texts: a text boundary is a -1 marker in the buffer) and each level is
- * processed over the whole buffer; the look-ups of a level are independent of each other and read their slots a
- * few keys ahead, so their cache misses overlap. Results are those of token-at-a-time processing. Not thread-safe.
+ * processed over the whole buffer; the look-ups of a level are independent of each other and read all their home
+ * slots first, so their cache misses overlap. Results are those of token-at-a-time processing. When the input
+ * size is known, {@link #reserve} allocates the tables once at their final size. Not thread-safe.
  */
 final class NGramCounter {
 
@@ -47,6 +48,28 @@ final class NGramCounter {
 
     int maxN() {
         return maxN;
+    }
+
+    /** The most n-grams per level {@link #reserve} allocates for ahead: 2^21 (tables of 2^22 slots). */
+    static final int MAX_RESERVED = 1 << 21;
+
+    /**
+     * Sizes the n-gram tables for about {@code tokens} more tokens (at most {@value #MAX_RESERVED} n-grams per
+     * level; beyond, they grow as usual). A text has at most as many distinct n-grams as tokens, so tables sized so
+     * never double, and doubling a table larger than the caches costs more than all the inserts into it. Changes
+     * no result.
+     */
+    void reserve(long tokens) {
+        int n = (int) Math.min(MAX_RESERVED, Math.max(0, tokens));
+        if (maxN >= 2) {
+            bigrams.reserve(n);
+        }
+        if (maxN >= 3) {
+            trigrams.reserve(n);
+        }
+        if (maxN >= 4) {
+            fourgrams.reserve(n);
+        }
     }
 
     void add(int id) {
