@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code symbiosis experiment}: Symbiosis against the baselines on the embedded default (or a JSON config), into
- * one output folder with results.jsonl, timings.jsonl, the synthetic data, hard examples, checkpoints and
- * report.html. Running it again on the same folder resumes.
+ * one output folder with results.jsonl, timings.jsonl, the synthetic data, hard examples, per-item evaluation
+ * results, checkpoints and report.html (with {@code --seeds N > 1}: one such folder per run seed and the aggregate
+ * statistics). Running it again on the same folder resumes.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run Symbiosis and the baselines and write a report. Re-running on the same --out resumes.")
@@ -38,12 +39,25 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder. Default: runs/<preset>.")
     Path out;
 
+    @Option(names = "--seeds", description = "Run seeds (seed, seed+1, ...): every strategy runs once per seed, paired"
+            + " within a seed; with more than one, OUT/seed-<s>/ per seed and mean, 95% intervals and paired tests in"
+            + " OUT/report.html and OUT/stats.json. Default: the configuration's seeds (1 in the smoke and default"
+            + " presets).")
+    Integer seeds;
+
     @Option(names = "--print-config", description = "Print the resolved configuration as JSON and exit.")
     boolean printConfig;
 
     @Override
     public Integer call() throws IOException {
         ExperimentConfig cfg = config != null ? ExperimentConfig.read(config) : ExperimentConfig.preset(preset);
+        if (seeds != null) {
+            if (seeds < 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--seeds must be >= 1, got " + seeds);
+            }
+            cfg = cfg.withSeeds(seeds);
+        }
         if (printConfig) {
             System.out.print(cfg.toJson());
             return 0;

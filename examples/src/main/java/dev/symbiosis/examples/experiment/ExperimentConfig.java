@@ -26,7 +26,12 @@ import java.util.stream.Collectors;
  *
  * @param preset name of the preset this configuration came from (informational)
  * @param iterations T
- * @param seed master seed
+ * @param seed master seed: the first run seed, and the seed of the evaluation sample (held-out documents and
+ *     multiple-choice items), which every run seed shares so that seeds are paired on the same items
+ * @param seeds number of run seeds {@code seed, seed + 1, ..., seed + seeds - 1}; every strategy runs once per run
+ *     seed, and within a seed every strategy starts from the same Generator 0 / Student 0 checkpoints with the same
+ *     seeded data order, sampling and LoRA initialisation, so strategies are compared in pairs. With more than one
+ *     seed each run seed has its own run folder ({@code seed-<s>/}) and the statistics aggregate over them
  * @param tokenBudget Student training tokens per iteration for every strategy
  * @param generationBatch prompts per generation call
  * @param sampling sampler of Steps A and D (seed derived per step)
@@ -49,6 +54,7 @@ public record ExperimentConfig(
         String preset,
         int iterations,
         long seed,
+        int seeds,
         int tokenBudget,
         int generationBatch,
         Sampling sampling,
@@ -108,10 +114,31 @@ public record ExperimentConfig(
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
-    /** The loop's part of the configuration. */
+    /** The loop's part of the configuration, for the first run seed. */
     public LoopConfig loopConfig() {
+        return loopConfig(seed);
+    }
+
+    /** The loop's part of the configuration for one run seed. */
+    public LoopConfig loopConfig(long runSeed) {
         return new LoopConfig(iterations, tokenBudget, generationBatch, sampling.toConfig(), poolSample,
-                teachingShare, patience, minDelta, seed);
+                teachingShare, patience, minDelta, runSeed);
+    }
+
+    /** The run seeds: {@code seed, seed + 1, ..., seed + seeds - 1}. */
+    public List<Long> runSeeds() {
+        List<Long> out = new java.util.ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            out.add(seed + i);
+        }
+        return List.copyOf(out);
+    }
+
+    /** A copy with {@code n} run seeds (the {@code --seeds} flag). */
+    public ExperimentConfig withSeeds(int n) {
+        return new ExperimentConfig(preset, iterations, seed, n, tokenBudget, generationBatch, sampling, poolSample,
+                hardExamples, teachingShare, patience, minDelta, strategies, models, data, evalItemsPerTask,
+                heldOutDocsPerDomain, measureSample, semanticMetrics, student, generator).validate();
     }
 
     /** Reads and validates a configuration file. */
@@ -181,6 +208,7 @@ public record ExperimentConfig(
     /** Checks every field; the message names the field. */
     public ExperimentConfig validate() {
         loopConfig(); // the loop's own checks
+        require(seeds >= 1 && seeds <= 1000, "seeds must be in [1, 1000], got " + seeds);
         require(hardExamples >= 1, "hardExamples must be >= 1, got " + hardExamples);
         require(hardExamples <= poolSample, "hardExamples (" + hardExamples + ") must be <= poolSample ("
                 + poolSample + ")");
@@ -221,8 +249,8 @@ public record ExperimentConfig(
             "real-mixing", "real-upper-bound");
 
     /**
-     * A named preset: {@code smoke} (about a minute, for CI), {@code default} (the README's main job, at most 20
-     * minutes on 2 CPU cores) or {@code full} (the reported run: more iterations and data).
+     * A named preset: {@code smoke} (about a minute, for CI; one seed), {@code default} (the README's main job, at
+     * most 20 minutes on 2 CPU cores; one seed) or {@code full} (more iterations and data, three seeds).
      */
     public static ExperimentConfig preset(String name) {
         Models embeddedModels = new Models(null, null, null);
@@ -232,13 +260,13 @@ public record ExperimentConfig(
         Trainer student = new Trainer(1e-3, 8, 3, 8, 16);
         Trainer generator = new Trainer(1e-3, 8, 2, 8, 16);
         return switch (name) {
-            case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
+            case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
                     0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 16, 4, 16, false,
                     new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16));
-            case "default" -> new ExperimentConfig("default", 5, 42, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
+            case "default" -> new ExperimentConfig("default", 5, 42, 1, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
                     16, 0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 60, 8, 64, true, student,
                     generator);
-            case "full" -> new ExperimentConfig("full", 10, 42, 16384, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
+            case "full" -> new ExperimentConfig("full", 10, 42, 3, 16384, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
                     32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "recursive-replace",
                             "recursive-accumulate", "static-synthetic", "real-mixing", "real-upper-bound"),
                     embeddedModels, embeddedData, 0, 16, 128, true, student, generator);

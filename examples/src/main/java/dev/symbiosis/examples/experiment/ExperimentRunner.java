@@ -72,10 +72,22 @@ public final class ExperimentRunner {
         this.log = log;
     }
 
-    /** Runs (or resumes) the experiment; returns every record. */
+    /**
+     * Runs (or resumes) the experiment: every strategy once per run seed, then the report and the statistics.
+     * With one seed the output folder is the run folder; with several, each run seed {@code s} has its own run
+     * folder {@code seed-<s>/} (its own run-config.json check, records, checkpoints and report) and the output
+     * folder gets the aggregate (report.html, stats.json, stats.csv), recomputed from the seed folders on every
+     * run, so an interrupted multi-seed run resumes where it stopped.
+     *
+     * @return every record of every run seed, seed after seed
+     */
     public List<IterationRecord> run() throws IOException {
-        RunStore store = new RunStore(out, config.toJson());
-        writeProvenance();
+        List<Long> seeds = config.runSeeds();
+        boolean multi = seeds.size() > 1;
+        if (multi && Files.exists(out.resolve("run-config.json"))) {
+            throw new IOException(out + " holds a one-seed run (" + out.resolve("run-config.json") + "); a run with "
+                    + seeds.size() + " seeds needs another output folder");
+        }
         EmbeddedAssets assets = EmbeddedAssets.open();
         Path generator = modelPath(config.models().generator(), assets, "generator-0");
         Path student = modelPath(config.models().student(), assets, "student-0");
@@ -85,43 +97,83 @@ public final class ExperimentRunner {
         List<Document> stream = read(dataPath(config.data().stream(), assets, "stream"));
         List<Document> evalDocs = read(dataPath(config.data().evalText(), assets, "eval"));
         List<Document> fidelity = read(dataPath(config.data().fidelity(), assets, "fidelity"));
+        // the evaluation sample depends on the master seed only: every run seed is evaluated on the same items
         List<Document> heldOut = heldOutByDomain(evalDocs, config.heldOutDocsPerDomain(), config.seed());
         EvalSuite suite = sample(readTasks(config.data().tasks() == null ? assets.tasks()
                 : Path.of(config.data().tasks())), config.evalItemsPerTask(), config.seed());
         log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d docs%n",
                 pool.size(), stream.size(), suite.size(), suite.taskNames().size(), heldOut.size());
-
-        Set<String> headlineTasks = headlineTasks(store, suite, heldOut, generator);
-        HeldOutEvaluator evaluator = new HeldOutEvaluator(suite, heldOut, headlineTasks, 16);
+        List<Document> seedDocs = config.strategies().contains("recursive-accumulate")
+                ? read(dataPath(config.data().seed(), assets, "seed")) : List.of();
 
         List<String> referenceTexts = new ArrayList<>();
         for (Document d : fidelity) {
             referenceTexts.add(d.text());
         }
+        List<IterationRecord> all = new ArrayList<>();
+        List<SeedStatistics.SeedRun> runs = new ArrayList<>();
+        Set<String> headlineTasks = Set.of();
         try (LanguageModel reference = measures != null
                 ? loader.load(referencePath, config.student(), config.seed()) : null) {
             TextSetMeasure measure = measures == null ? null : measures.create(config, referenceTexts, reference);
-            SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(),
-                            () -> loader.load(generator, config.generator(), config.seed()),
-                            () -> loader.load(student, config.student(), config.seed()), evaluator, store)
-                    .optPool(pool)
-                    .optRealStream(stream)
-                    .optMiner(UncertaintyFeedbackMiner.builder().optTopK(config.hardExamples()).build())
-                    .optMeasure(measure)
-                    .addListener(new ConsoleProgress(log))
-                    .build();
-            List<Strategy> strategies = new ArrayList<>();
-            List<Document> seed = config.strategies().contains("recursive-accumulate")
-                    ? read(dataPath(config.data().seed(), assets, "seed")) : List.of();
-            for (String name : config.strategies()) {
-                strategies.add(strategy(name, seed));
+            for (int i = 0; i < seeds.size(); i++) {
+                final long runSeed = seeds.get(i);
+                Path dir = multi ? out.resolve(seedFolder(runSeed)) : out;
+                if (multi) {
+                    log.printf("run seed %d (%d of %d) into %s%n", runSeed, i + 1, seeds.size(), dir);
+                }
+                RunStore store = new RunStore(dir, multi ? seedConfigJson(runSeed) : config.toJson());
+                writeProvenance(dir, runSeed);
+                headlineTasks = headlineTasks(store, suite, heldOut, generator, runSeed);
+                ItemRecordingEvaluator evaluator = new ItemRecordingEvaluator(
+                        new HeldOutEvaluator(suite, heldOut, headlineTasks, 16), heldOut, store);
+                SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(runSeed),
+                                () -> loader.load(generator, config.generator(), runSeed),
+                                () -> loader.load(student, config.student(), runSeed), evaluator, store)
+                        .optPool(pool)
+                        .optRealStream(stream)
+                        .optMiner(UncertaintyFeedbackMiner.builder().optTopK(config.hardExamples()).build())
+                        .optMeasure(measure)
+                        .addListener(evaluator)
+                        .addListener(new ConsoleProgress(log))
+                        .build();
+                List<Strategy> strategies = new ArrayList<>();
+                for (String name : config.strategies()) {
+                    strategies.add(strategy(name, seedDocs));
+                }
+                List<IterationRecord> records = loop.run(strategies);
+                if (multi) {
+                    Report.write(dir, records, "Generative Data Symbiosis: " + config.preset() + " run, run seed "
+                            + runSeed, preamble(headlineTasks, suite, "run seed " + runSeed));
+                }
+                runs.add(new SeedStatistics.SeedRun(runSeed, dir, records));
+                all.addAll(records);
             }
-            List<IterationRecord> records = loop.run(strategies);
-            Path report = Report.write(out, records, "Generative Data Symbiosis: " + config.preset() + " run",
-                    preamble(headlineTasks, suite));
-            log.println("report: " + report);
-            return records;
         }
+        log.println("statistics over " + runs.size() + " run seed(s)");
+        SeedStatistics stats = SeedStatistics.compute(runs, config.strategies(), config.iterations(), log);
+        stats.write(out);
+        Path report = Report.writeAggregate(out, stats, "Generative Data Symbiosis: " + config.preset() + " run"
+                + (multi ? ", " + seeds.size() + " seeds" : ""), preamble(headlineTasks, suite,
+                multi ? "run seeds " + seeds : "seed " + config.seed()));
+        log.println("report: " + report);
+        return all;
+    }
+
+    /** Name of the run folder of one run seed inside a multi-seed output folder. */
+    static String seedFolder(long runSeed) {
+        return "seed-" + runSeed;
+    }
+
+    /**
+     * What a seed folder's run-config.json holds: the experiment's configuration with one seed, plus the folder's
+     * run seed (so extending a run to more seeds resumes the seed folders it already has).
+     */
+    private String seedConfigJson(long runSeed) throws IOException {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.set("experiment", Json.MAPPER.readTree(config.withSeeds(1).toJson()));
+        o.put("runSeed", runSeed);
+        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
     }
 
     private Strategy strategy(String name, List<Document> seed) {
@@ -142,7 +194,7 @@ public final class ExperimentRunner {
 
     /** Tasks on which Generator 0 beats chance (Wilson lower bound above chance), decided once per run folder. */
     private Set<String> headlineTasks(RunStore store, EvalSuite suite, List<Document> heldOut,
-            Path generator) throws IOException {
+            Path generator, long runSeed) throws IOException {
         Path file = store.dir().resolve("headline-tasks.json");
         if (Files.exists(file)) {
             List<String> names = new ArrayList<>();
@@ -151,7 +203,7 @@ public final class ExperimentRunner {
         }
         log.println("choosing headline tasks: evaluating Generator 0 on the suite");
         EvalResult r;
-        try (LanguageModel g0 = loader.load(generator, config.generator(), config.seed())) {
+        try (LanguageModel g0 = loader.load(generator, config.generator(), runSeed)) {
             r = new HeldOutEvaluator(suite, heldOut, Set.of(), 16).multipleChoice(g0, (d, t) -> { });
         }
         ObjectNode o = Json.MAPPER.createObjectNode();
@@ -171,23 +223,27 @@ public final class ExperimentRunner {
         return chosen;
     }
 
-    private String preamble(Set<String> headlineTasks, EvalSuite suite) {
+    private String preamble(Set<String> headlineTasks, EvalSuite suite, String seeds) {
         return "<p>Preset <b>" + config.preset() + "</b>: " + config.iterations() + " iterations, "
-                + config.tokenBudget() + " training tokens per iteration for every strategy, seed " + config.seed()
+                + config.tokenBudget() + " training tokens per iteration for every strategy, " + seeds
+                + ". Within a run seed every strategy starts from the same Generator 0 and Student 0 checkpoints "
+                + "(fixed files; with the embedded default, the bundled models) and the seed drives the data order, "
+                + "sampling and LoRA initialisation identically for every strategy, so strategies are compared in "
+                + "pairs; every seed is evaluated on the same held-out documents and items"
                 + ". Headline: held-out bits per byte (<code>bpb.macro</code>, lower is better). Multiple-choice "
                 + "tasks: " + suite.taskNames() + "; tasks counted in <code>mc.headline_acc</code> (Generator 0 "
                 + "beats chance): " + headlineTasks + ".</p>";
     }
 
-    private void writeProvenance() throws IOException {
+    private void writeProvenance(Path dir, long runSeed) throws IOException {
         ObjectNode o = Json.MAPPER.createObjectNode();
         String v = ExperimentRunner.class.getPackage().getImplementationVersion();
         o.put("symbiosis_version", v == null ? "development build" : v);
         o.put("java_version", System.getProperty("java.version"));
         o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         o.put("git_commit", gitCommit());
-        o.put("seed", config.seed());
-        AtomicFiles.write(out.resolve("provenance.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
+        o.put("seed", runSeed);
+        AtomicFiles.write(dir.resolve("provenance.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(o));
     }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -138,6 +139,255 @@ public final class Report {
             out.add(new Figure("data", k, r -> r.synthetic().get(k)));
         }
         return out;
+    }
+
+    // ---- the aggregate over run seeds ----
+
+    private static final String STYLE = "<style>body{font-family:sans-serif;max-width:1200px;margin:auto}"
+            + "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:3px 8px;"
+            + "text-align:right}th{background:#eee}td.l{text-align:left}small{color:#555}img{width:520px}"
+            + ".plots{display:flex;flex-wrap:wrap;gap:8px}.win{background:#e4f4e4}.loss{background:#f8e0e0}</style>";
+
+    /**
+     * Writes the report of an experiment over its run seeds into {@code dir}: {@code report.html} with the final
+     * iteration's means and 95% intervals, the paired tests (final iteration and per iteration), the ablations
+     * against full Symbiosis, the feedback analytics, and {@code plots/*.png} with the mean of every figure per
+     * iteration and its 95% interval as error bars.
+     *
+     * @return the path of report.html
+     */
+    static Path writeAggregate(Path dir, SeedStatistics stats, String title, String preamble) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Path plots = dir.resolve("plots");
+        Files.createDirectories(plots);
+        int seeds = stats.seeds.size();
+        int last = stats.iterations;
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
+                .append("</title>").append(STYLE).append("</head><body>\n");
+        html.append("<h1>").append(esc(title)).append("</h1>\n").append(preamble).append('\n');
+        html.append("<p>Run seeds ").append(esc(stats.seeds.toString())).append(seeds > 1
+                ? ": every figure is the mean over the seeds with its 95% Student-t interval in brackets."
+                : ": one seed, so figures have no interval over seeds; the paired tests resample evaluation items.")
+                .append(" Statistics: <code>stats.json</code>, <code>stats-figures.csv</code>, "
+                        + "<code>stats-paired.csv</code>.</p>\n");
+        for (String w : stats.warnings) {
+            html.append("<p><b>Warning:</b> ").append(esc(w)).append("</p>\n");
+        }
+
+        // final iteration table
+        html.append("<h2>Final iteration (").append(last).append(")</h2>\n<table><tr><th>figure</th>");
+        for (String s : stats.strategies) {
+            html.append("<th>").append(esc(s)).append("</th>");
+        }
+        html.append("</tr>\n");
+        for (String[] gf : groupFigures(stats)) {
+            if (!Set.of("evaluation", "data", "training").contains(gf[0])) {
+                continue;
+            }
+            html.append("<tr><td class=\"l\">").append(esc(gf[0] + " " + gf[1])).append("</td>");
+            for (String s : stats.strategies) {
+                SeedStatistics.FigureSummary f = stats.summary(gf[0], gf[1], s, last);
+                html.append("<td>").append(f == null ? "" : meanCell(f)).append("</td>");
+            }
+            html.append("</tr>\n");
+        }
+        html.append("</table>\n");
+
+        // paired tests, final iteration
+        html.append("<h2>Paired tests at the final iteration</h2>\n<p>Difference a &minus; b of each item's "
+                + "contribution to the figure (the mean difference is the difference of the figures), averaged over"
+                + " run seeds and items; 95% interval and p-value from a bootstrap that resamples seeds and items; "
+                + "p (perm.): sign-flip permutation test on per-item differences averaged over seeds; p (Holm): the "
+                + "bootstrap p adjusted over all pairs of the figure; d<sub>z</sub>: mean over standard deviation "
+                + "of the per-item differences. Green: the interval excludes 0 (the named strategy is better). "
+                + "bpb: lower is better; accuracy: higher is better.</p>\n");
+        for (String figure : SeedStatistics.PAIRED_FIGURES) {
+            List<SeedStatistics.PairedComparison> rows = stats.paired.stream()
+                    .filter(c -> c.figure().equals(figure) && c.last()).toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            html.append("<h3>").append(esc(figure)).append(" (").append(rows.get(0).items()).append(" items x ")
+                    .append(rows.get(0).seeds()).append(" seeds)</h3>\n");
+            pairedTable(html, rows, false);
+        }
+
+        // ablations
+        List<String> ablations = stats.strategies.stream().filter(s -> s.startsWith("symbiosis-")).toList();
+        html.append("<h2>Ablations: which component carries the effect</h2>\n");
+        if (!stats.strategies.contains("symbiosis") || ablations.isEmpty()) {
+            html.append("<p>This run has no ablation of Symbiosis (strategies named <code>symbiosis-...</code>) next"
+                    + " to <code>symbiosis</code>.</p>\n");
+        } else {
+            html.append("<p>Each ablation changes one component of Symbiosis. Difference ablation &minus; symbiosis"
+                    + " at the final iteration: for bpb a positive difference (accuracy: negative) means the "
+                    + "ablation is worse, so the component it removes helps; an interval holding 0 means this run "
+                    + "cannot tell the component's effect from noise.</p>\n");
+            for (String figure : SeedStatistics.PAIRED_FIGURES) {
+                List<SeedStatistics.PairedComparison> rows = new ArrayList<>();
+                for (String a : ablations) {
+                    stats.paired.stream().filter(c -> c.figure().equals(figure) && c.last()
+                            && (c.a().equals(a) && c.b().equals("symbiosis")
+                            || c.a().equals("symbiosis") && c.b().equals(a)))
+                            .findFirst().map(c -> c.a().equals(a) ? c : flip(c)).ifPresent(rows::add);
+                }
+                if (!rows.isEmpty()) {
+                    html.append("<h3>").append(esc(figure)).append("</h3>\n");
+                    pairedTable(html, rows, false);
+                }
+            }
+        }
+
+        // per iteration
+        html.append("<h2>Paired tests per iteration</h2>\n");
+        for (String figure : SeedStatistics.PAIRED_FIGURES) {
+            List<SeedStatistics.PairedComparison> rows = stats.paired.stream()
+                    .filter(c -> c.figure().equals(figure)).toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            html.append("<details").append(figure.equals(SeedStatistics.PAIRED_FIGURES.get(0)) ? " open" : "")
+                    .append("><summary>").append(esc(figure)).append("</summary>\n");
+            pairedTable(html, rows, true);
+            html.append("</details>\n");
+        }
+
+        // plots per group, feedback analytics first among the non-evaluation groups
+        String group = null;
+        for (String[] gf : groupFigures(stats)) {
+            if (!gf[0].equals(group)) {
+                if (group != null) {
+                    html.append("</div>\n");
+                }
+                group = gf[0];
+                html.append("<h2>").append(esc(groupTitle(group))).append("</h2>\n");
+                if (group.equals("feedback")) {
+                    html.append("<p>Step C's figures per iteration for the strategies that mine feedback: the pool "
+                            + "and the hard examples, and whatever analytics the records carry (see "
+                            + "<code>IterationRecord</code>).</p>\n");
+                }
+                html.append("<div class=\"plots\">\n");
+            }
+            String file = (gf[0] + "-" + gf[1]).replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
+            if (bandPlot(stats, gf[0], gf[1], plots.resolve(file))) {
+                html.append("<img src=\"plots/").append(file).append("\" alt=\"").append(esc(gf[1])).append("\">\n");
+            }
+        }
+        if (group != null) {
+            html.append("</div>\n");
+        }
+        html.append("<h2>Every record</h2>\n<p>Each run seed's folder holds <code>results.jsonl</code>, "
+                + "<code>timings.jsonl</code>, per-item evaluation results (<code>&lt;strategy&gt;/iter-&lt;t&gt;/"
+                + "items.jsonl</code>), the synthetic data and hard examples.</p>\n</body></html>\n");
+        Path out = dir.resolve("report.html");
+        AtomicFiles.write(out, html.toString().getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static String groupTitle(String group) {
+        return switch (group) {
+            case "evaluation" -> "Evaluation (held-out)";
+            case "data" -> "Measured training data (diversity, fidelity)";
+            case "training" -> "Training";
+            case "feedback" -> "Feedback analytics";
+            default -> "Analytics: " + group;
+        };
+    }
+
+    /** (group, figure) pairs in report order: evaluation, data, training, feedback, then any other group. */
+    private static List<String[]> groupFigures(SeedStatistics stats) {
+        List<String> order = List.of("evaluation", "data", "training", "feedback");
+        SortedSet<String> keys = new TreeSet<>((x, y) -> {
+            String gx = x.substring(0, x.indexOf('/'));
+            String gy = y.substring(0, y.indexOf('/'));
+            int ix = order.contains(gx) ? order.indexOf(gx) : order.size();
+            int iy = order.contains(gy) ? order.indexOf(gy) : order.size();
+            return ix != iy ? Integer.compare(ix, iy) : x.compareTo(y);
+        });
+        for (SeedStatistics.FigureSummary f : stats.figures) {
+            keys.add(f.group() + "/" + f.figure());
+        }
+        List<String[]> out = new ArrayList<>();
+        for (String k : keys) {
+            int slash = k.indexOf('/');
+            out.add(new String[] {k.substring(0, slash), k.substring(slash + 1)});
+        }
+        return out;
+    }
+
+    private static SeedStatistics.PairedComparison flip(SeedStatistics.PairedComparison c) {
+        return new SeedStatistics.PairedComparison(c.figure(), c.b(), c.a(), c.iteration(), c.last(), c.seeds(),
+                c.items(), -c.meanDifference(), -c.upper95(), -c.lower95(), c.standardError(), c.pBootstrap(),
+                c.pPermutation(), c.pHolm(), -c.dz(), -c.gz());
+    }
+
+    private static void pairedTable(StringBuilder html, List<SeedStatistics.PairedComparison> rows,
+            boolean withIteration) {
+        html.append("<table><tr>").append(withIteration ? "<th>iteration</th>" : "")
+                .append("<th>a</th><th>b</th><th>a &minus; b</th><th>95% interval</th><th>p (bootstrap)</th>"
+                        + "<th>p (perm.)</th><th>p (Holm)</th><th>d<sub>z</sub></th><th>better</th></tr>\n");
+        for (SeedStatistics.PairedComparison c : rows) {
+            String better = c.better();
+            html.append("<tr").append(better == null ? "" : " class=\"win\"").append(">")
+                    .append(withIteration ? "<td>" + c.iteration() + "</td>" : "")
+                    .append("<td class=\"l\">").append(esc(c.a())).append("</td><td class=\"l\">")
+                    .append(esc(c.b())).append("</td><td>").append(format(c.meanDifference())).append("</td><td>[")
+                    .append(format(c.lower95())).append(", ").append(format(c.upper95())).append("]</td><td>")
+                    .append(p(c.pBootstrap())).append("</td><td>").append(p(c.pPermutation())).append("</td><td>")
+                    .append(p(c.pHolm())).append("</td><td>").append(String.format(Locale.ROOT, "%.2f", c.dz()))
+                    .append("</td><td class=\"l\">").append(better == null ? "" : esc(better))
+                    .append("</td></tr>\n");
+        }
+        html.append("</table>\n");
+    }
+
+    private static String p(double v) {
+        return Double.isNaN(v) ? "" : v < 1e-3 ? String.format(Locale.ROOT, "%.1e", v)
+                : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String meanCell(SeedStatistics.FigureSummary f) {
+        if (Double.isNaN(f.lower95())) {
+            return format(f.mean());
+        }
+        return format(f.mean()) + "<br><small>[" + format(f.lower95()) + ", " + format(f.upper95()) + "]</small>";
+    }
+
+    /** Mean per iteration with the 95% interval as error bars, one series per strategy; false if nothing to plot. */
+    private static boolean bandPlot(SeedStatistics stats, String group, String figure, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title(figure).xAxisTitle("iteration")
+                .yAxisTitle(figure).build();
+        chart.getStyler().setMarkerSize(6);
+        boolean any = false;
+        int k = 0;
+        for (String s : stats.strategies) {
+            List<SeedStatistics.FigureSummary> points = stats.figures.stream()
+                    .filter(f -> f.group().equals(group) && f.figure().equals(figure) && f.strategy().equals(s))
+                    .sorted(java.util.Comparator.comparingInt(SeedStatistics.FigureSummary::iteration)).toList();
+            k++;
+            if (points.isEmpty()) {
+                continue;
+            }
+            double[] xs = new double[points.size()];
+            double[] ys = new double[points.size()];
+            double[] err = new double[points.size()];
+            boolean bars = false;
+            for (int i = 0; i < points.size(); i++) {
+                SeedStatistics.FigureSummary f = points.get(i);
+                // a small offset per strategy keeps the error bars apart
+                xs[i] = f.iteration() + 0.04 * (k - (stats.strategies.size() + 1) / 2.0);
+                ys[i] = f.mean();
+                err[i] = Double.isNaN(f.upper95()) ? 0 : (f.upper95() - f.lower95()) / 2;
+                bars |= err[i] > 0;
+            }
+            (bars ? chart.addSeries(s, xs, ys, err) : chart.addSeries(s, xs, ys)).setMarker(SeriesMarkers.CIRCLE);
+            any = true;
+        }
+        if (any) {
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        }
+        return any;
     }
 
     static String format(double v) {

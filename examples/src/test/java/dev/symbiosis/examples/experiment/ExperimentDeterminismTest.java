@@ -28,8 +28,9 @@ class ExperimentDeterminismTest {
 
     private static ExperimentConfig config() {
         ExperimentConfig s = ExperimentConfig.preset("smoke");
-        return new ExperimentConfig("determinism", s.iterations(), s.seed(), s.tokenBudget(), s.generationBatch(),
-                s.sampling(), s.poolSample(), s.hardExamples(), s.teachingShare(), s.patience(), s.minDelta(),
+        return new ExperimentConfig("determinism", s.iterations(), s.seed(), 1, s.tokenBudget(),
+                s.generationBatch(), s.sampling(), s.poolSample(), s.hardExamples(), s.teachingShare(), s.patience(),
+                s.minDelta(),
                 List.of("symbiosis", "recursive-replace"), s.models(), s.data(), 8, 2, s.measureSample(), false,
                 s.student(), s.generator());
     }
