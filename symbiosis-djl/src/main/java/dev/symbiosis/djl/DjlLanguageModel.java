@@ -29,9 +29,17 @@ import dev.symbiosis.core.text.Provenance;
 import dev.symbiosis.djl.io.AtomicFile;
 import dev.symbiosis.djl.io.SafeTensors;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
+import dev.symbiosis.djl.io.ShardedSafeTensors;
 import dev.symbiosis.djl.model.AdamW;
+import dev.symbiosis.djl.model.AttentionCache;
+import dev.symbiosis.djl.model.CausalLm;
+import dev.symbiosis.djl.model.CausalLms;
+import dev.symbiosis.djl.model.DecoderLm;
 import dev.symbiosis.djl.model.Gpt2Config;
+import dev.symbiosis.djl.model.Gpt2Lm;
 import dev.symbiosis.djl.model.Gpt2Model;
+import dev.symbiosis.djl.model.ModelConfig;
+import dev.symbiosis.djl.model.WeightSource;
 import dev.symbiosis.djl.model.LoraConfig;
 import dev.symbiosis.djl.model.Sampler;
 import dev.symbiosis.djl.model.TrainerConfig;
@@ -53,13 +61,21 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * A GPT-2 language model on DJL's PyTorch engine that plays both loop roles: Generator (KV-cache sampling,
+ * A causal language model on DJL's PyTorch engine that plays both loop roles: Generator (KV-cache sampling,
  * fine-tuning on prompt/completion pairs with the prompt loss-masked) and Student (training on weighted texts,
- * per-token scores, input-embedding saliency), with full fine-tuning or LoRA.
+ * per-token scores, input-embedding saliency), with full fine-tuning or LoRA. The family is chosen by
+ * config.json's {@code model_type}: {@code gpt2} ({@link Gpt2Model}), {@code gpt_neox} (Pythia,
+ * {@link dev.symbiosis.djl.model.GptNeoxModel}) or {@code llama} ({@link dev.symbiosis.djl.model.LlamaModel}).
  *
- * <p>Checkpoint directory (Hugging Face layout): {@code config.json}, {@code model.safetensors} (GPT-2 names),
- * {@code tokenizer.json}, and with LoRA {@code adapter_model.safetensors} + {@code adapter_config.json} (PEFT
- * names). Load with {@link #load(Path)} or {@link #builder(Path)}.
+ * <p>Checkpoint directory (Hugging Face layout): {@code config.json}, {@code model.safetensors} or the shards of
+ * {@code model.safetensors.index.json} (Hugging Face names; F32, F16 or BF16, read tensor by tensor),
+ * {@code tokenizer.json}, optionally {@code tokenizer_config.json} (its {@code chat_template} selects the
+ * {@link ChatFormat} of an instruction-tuned Generator), and with LoRA {@code adapter_model.safetensors} +
+ * {@code adapter_config.json} (PEFT names). Load with {@link #load(Path)} or {@link #builder(Path)}.
+ *
+ * <p>Prompts: {@link #generate} and {@link #fineTune} pass each prompt through the model's {@link ChatFormat}
+ * (plain prefixes for base models; one user turn of the family's chat format for instruction-tuned ones, whose
+ * answers then end with the format's end-of-turn token). Scoring and {@link #train} see texts as they are.
  *
  * <p>Training: each call of {@link #train} / {@link #fineTune} makes {@link TrainerConfig#epochs()} passes over its
  * data with a <b>fresh</b> AdamW state and its own warm-up + cosine schedule. Training texts are framed as
@@ -83,10 +99,25 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** The files a checkpoint of this class consists of. */
     private static final java.util.Set<String> CHECKPOINT_FILES = java.util.Set.of("config.json",
-            "model.safetensors", "tokenizer.json", "adapter_model.safetensors", "adapter_config.json");
+            "model.safetensors", "tokenizer.json", "adapter_model.safetensors", "adapter_config.json",
+            ShardedSafeTensors.INDEX, "tokenizer_config.json");
 
     private final String name;
-    private final Gpt2Config config;
+    private final ModelConfig config;
+    /** Tokens per window of scoring, training and generation: the config's context or the builder's cap. */
+    private final int context;
+    private final ChatFormat chat;
+    /** Ids that end a generated answer: the config's end-of-text ids and the chat format's end of turn. */
+    private final java.util.Set<Integer> stopIds;
+    /** The id appended to fine-tuning completions: the chat format's end of turn, else end-of-text. */
+    private final int answerEnd;
+    private final byte[] tokenizerConfigJson;
+    private final DataType dtype;
+    /**
+     * The weight files the frozen base was loaded from while it is unchanged (LoRA, no merge), so a checkpoint
+     * can link them instead of writing the base again; null otherwise.
+     */
+    private List<Path> baseFiles;
     private final BpeTokenizer tokenizer;
     private final byte[] tokenizerJson;
     private final NDManager root;
@@ -95,14 +126,32 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     private final int maxBatchTokens;
     /** Lazily decoded candidate texts of {@link #gradientHints}. */
     private String[] candidateTexts;
-    private Gpt2Model model;
+    private CausalLm model;
     private boolean closed;
 
-    private DjlLanguageModel(Builder b, Gpt2Config config, BpeTokenizer tokenizer, byte[] tokenizerJson,
-            NDManager root, Gpt2Model model, LoraConfig lora) {
+    private DjlLanguageModel(Builder b, ModelConfig config, BpeTokenizer tokenizer, byte[] tokenizerJson,
+            NDManager root, CausalLm model, LoraConfig lora, ChatFormat chat, byte[] tokenizerConfigJson,
+            DataType dtype, List<Path> baseFiles) {
         this.tokenizerJson = tokenizerJson;
         this.name = b.name;
         this.config = config;
+        this.context = b.contextLength > 0 ? Math.min(b.contextLength, config.contextLength())
+                : config.contextLength();
+        this.chat = chat;
+        this.tokenizerConfigJson = tokenizerConfigJson;
+        this.dtype = dtype;
+        this.baseFiles = baseFiles;
+        java.util.Set<Integer> stops = new java.util.LinkedHashSet<>(config.stopTokenIds());
+        int end = -1;
+        for (String token : chat.endOfTurn()) {
+            int id = tokenizer.specialId(token);
+            if (id >= 0) {
+                stops.add(id);
+                end = end < 0 ? id : end;
+            }
+        }
+        this.stopIds = java.util.Set.copyOf(stops);
+        this.answerEnd = end;
         this.tokenizer = tokenizer;
         this.root = root;
         this.model = model;
@@ -129,6 +178,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         private Device device;
         private int maxBatchTokens = 4096;
         private String name;
+        private DataType dtype;
+        private ChatFormat chatFormat;
+        private int contextLength;
 
         private Builder(Path dir) {
             this.dir = Objects.requireNonNull(dir, "checkpointDir");
@@ -149,9 +201,48 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             return this;
         }
 
-        /** Device; default the first GPU when {@code Engine.getInstance().getGpuCount() > 0}, else CPU. */
+        /**
+         * Device; default the first GPU when DJL's PyTorch engine reports one ({@code getGpuCount() > 0}, which
+         * needs the CUDA natives on the class path: see docs/full-scale.md), else CPU.
+         */
         public Builder optDevice(Device value) {
             this.device = value;
+            return this;
+        }
+
+        /**
+         * Precision of the base weights of GPT-NeoX and Llama models, {@link DataType#FLOAT32} or
+         * {@link DataType#FLOAT16}; default {@link CausalLms#defaultDtype} (FLOAT16 on a GPU, FLOAT32 on the CPU).
+         * LoRA adapters are always FLOAT32; GPT-2 models always FLOAT32.
+         */
+        public Builder optDtype(DataType value) {
+            if (value != null && value != DataType.FLOAT32 && value != DataType.FLOAT16) {
+                throw new IllegalArgumentException("weights must be FLOAT32 or FLOAT16 (BF16 aborts DJL 0.36's"
+                        + " PyTorch engine), got " + value);
+            }
+            this.dtype = value;
+            return this;
+        }
+
+        /**
+         * How prompts reach the model in {@code generate} and {@code fineTune}; default detected from the
+         * checkpoint's {@code tokenizer_config.json} ({@link ChatFormat#detect}: plain without a chat template).
+         */
+        public Builder optChatFormat(ChatFormat value) {
+            this.chatFormat = value;
+            return this;
+        }
+
+        /**
+         * Longest window in tokens for scoring, training and generation, at most the config's context; default the
+         * config's ({@code n_positions} / {@code max_position_embeddings}). Llama 3.1's 131,072 positions would make
+         * attention over one window alone need tens of GB: cap it (e.g. 2048).
+         */
+        public Builder optContextLength(int value) {
+            if (value < 2) {
+                throw new IllegalArgumentException("context length must be >= 2, got " + value);
+            }
+            this.contextLength = value;
             return this;
         }
 
@@ -179,14 +270,18 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
          * @throws IOException naming the file and field or tensor at fault
          */
         public DjlLanguageModel build() throws IOException {
-            if (name == null) {
-                Path fn = dir.toAbsolutePath().getFileName();
-                name = "djl-gpt2:" + (fn == null ? "model" : fn);
-            }
             Engine engine = Engine.getEngine("PyTorch");
             Device dev = device != null ? device : engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
             Training.noGrad();
-            Gpt2Config cfg = Gpt2Config.read(dir.resolve("config.json"));
+            ModelConfig cfg = ModelConfig.read(dir.resolve("config.json"));
+            if (name == null) {
+                Path fn = dir.toAbsolutePath().getFileName();
+                name = "djl-" + cfg.modelType() + ":" + (fn == null ? "model" : fn);
+            }
+            DataType weights = dtype != null ? dtype : CausalLms.defaultDtype(dev);
+            ChatFormat format = chatFormat != null ? chatFormat : ChatFormat.detect(dir.resolve("tokenizer_config.json"));
+            Path tokCfg = dir.resolve("tokenizer_config.json");
+            byte[] tokCfgBytes = Files.exists(tokCfg) ? Files.readAllBytes(tokCfg) : null;
             BpeTokenizer tok = BpeTokenizer.load(dir.resolve("tokenizer.json"));
             byte[] tokBytes;
             try {
@@ -205,8 +300,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
                 if (effective == null) {
                     effective = lora;
                 }
-                Gpt2Model m = loadModel(root, dev, cfg, dir, effective, trainer.seed());
-                return new DjlLanguageModel(this, cfg, tok, tokBytes, root, m, effective);
+                CausalLm m = loadModel(root, dev, cfg, dir, effective, trainer.seed(), weights);
+                return new DjlLanguageModel(this, cfg, tok, tokBytes, root, m, m.lora(), format, tokCfgBytes,
+                        weights, frozenBaseFiles(m, dir));
             } catch (IOException | RuntimeException e) {
                 root.close();
                 tok.close();
@@ -239,22 +335,58 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
     }
 
-    private static Gpt2Model loadModel(NDManager root, Device dev, Gpt2Config cfg, Path dir, LoraConfig lora,
-            long seed) throws IOException {
-        Path weights = dir.resolve("model.safetensors");
-        Map<String, Tensor> tensors = SafeTensors.read(weights).tensors();
+    private static CausalLm loadModel(NDManager root, Device dev, ModelConfig cfg, Path dir, LoraConfig lora,
+            long seed, DataType dtype) throws IOException {
         Map<String, Tensor> adapter = null;
         Path adapterFile = dir.resolve("adapter_model.safetensors");
         if (lora != null && Files.exists(dir.resolve("adapter_config.json"))) {
             adapter = SafeTensors.read(adapterFile).tensors();
         }
-        return Gpt2Model.create(root, dev, cfg, tensors, weights.toString(), lora == null, lora, adapter,
-                adapterFile.toString(), seed);
+        if (cfg instanceof Gpt2Config g && !Files.exists(dir.resolve(ShardedSafeTensors.INDEX))) {
+            Path weights = dir.resolve("model.safetensors");
+            Map<String, Tensor> tensors = SafeTensors.read(weights).tensors();
+            return Gpt2Lm.of(Gpt2Model.create(root, dev, g, tensors, weights.toString(), lora == null,
+                    lora == null ? null : lora.forFamily("gpt2", LoraConfig.ALL_TARGETS), adapter,
+                    adapterFile.toString(), seed));
+        }
+        return CausalLms.load(root, dev, cfg, dir, dtype, lora == null, lora, adapter, adapterFile.toString(), seed);
+    }
+
+    /** The weight files of {@code dir} when {@code m} keeps its base frozen and is not GPT-2, else null. */
+    private static List<Path> frozenBaseFiles(CausalLm m, Path dir) throws IOException {
+        if (m.lora() == null || !(m instanceof DecoderLm)) {
+            return null;
+        }
+        List<Path> files = new ArrayList<>();
+        Path index = dir.resolve(ShardedSafeTensors.INDEX);
+        if (Files.exists(index)) {
+            files.add(index);
+            try (ShardedSafeTensors s = ShardedSafeTensors.openIndex(index)) {
+                files.addAll(s.files());
+            }
+        } else {
+            files.add(dir.resolve(ShardedSafeTensors.SINGLE));
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path f : files) {
+            out.add(f.toAbsolutePath());
+        }
+        return out;
     }
 
     /** The architecture. */
-    public Gpt2Config config() {
+    public ModelConfig config() {
         return config;
+    }
+
+    /** How prompts reach the model in {@link #generate} and {@link #fineTune}. */
+    public ChatFormat chatFormat() {
+        return chat;
+    }
+
+    /** Tokens per window of scoring, training and generation. */
+    public int contextLength() {
+        return context;
     }
 
     /** The tokenizer (owned by this model; do not close). */
@@ -273,7 +405,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     }
 
     /** The underlying network (for tests and tools; its arrays belong to this model). */
-    public Gpt2Model network() {
+    public CausalLm network() {
         checkOpen();
         return model;
     }
@@ -308,7 +440,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         checkOpen();
         Training.noGrad();
         List<BpeTokenizer.Encoding> enc = encodeAll(texts);
-        int n = config.nPositions();
+        int n = context;
         int stride = Math.max(1, n / 2);
         List<Window> windows = new ArrayList<>();
         double[][] logp = new double[texts.size()][];
@@ -395,11 +527,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
         try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
             NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
             NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
-            NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
-            NDArray lsm = pass.logits(pass.hidden(pass.embed(in), pos, pass.causalMask(t), null)).logSoftmax(-1);
+            NDArray lsm = model.forwardLogits(scratch, in, false, null).logSoftmax(-1);
             float[] lp = lsm.gather(tg, 2).toFloatArray();
             float[] h = lsm.exp().mul(lsm).sum(new int[] {2}).neg().toFloatArray();
             for (int r = 0; r < b; r++) {
@@ -423,8 +553,8 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         checkOpen();
         Training.noGrad();
         int t = ids.length;
-        if (t < 1 || t > config.nPositions()) {
-            throw new IllegalArgumentException("need 1 to " + config.nPositions() + " ids, got " + t);
+        if (t < 1 || t > context) {
+            throw new IllegalArgumentException("need 1 to " + context + " ids, got " + t);
         }
         long[] in = new long[t];
         for (int i = 0; i < t; i++) {
@@ -435,10 +565,8 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
         try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
             NDArray x = Training.owned(scratch.create(in, new Shape(1, t)));
-            NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
-            float[] flat = pass.logits(pass.hidden(pass.embed(x), pos, pass.causalMask(t), null)).toFloatArray();
+            float[] flat = model.forwardLogits(scratch, x, false, null).toFloatArray();
             int v = config.vocabSize();
             float[][] out = new float[t][];
             for (int i = 0; i < t; i++) {
@@ -486,7 +614,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         checkOpen();
         Training.noGrad();
         List<BpeTokenizer.Encoding> enc = encodeAll(texts);
-        int n = config.nPositions();
+        int n = context;
         List<Window> windows = new ArrayList<>();
         double[][] norms = new double[texts.size()][];
         int[] predicted = new int[texts.size()];
@@ -568,7 +696,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
         List<SaliencyMap> maps = saliency(texts);
         List<BpeTokenizer.Encoding> enc = encodeAll(texts);
-        int n = config.nPositions();
+        int n = context;
         List<Window> windows = new ArrayList<>();
         int[] predicted = new int[texts.size()];
         List<int[]> chosen = new ArrayList<>();
@@ -715,14 +843,16 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         if (examples.isEmpty()) {
             return TrainingReport.empty();
         }
-        int n = config.nPositions();
+        int n = context;
         List<Sequence> seqs = new ArrayList<>();
         for (PromptCompletion ex : examples) {
-            int[] p = tokenizer.encode(ex.prompt()).ids();
+            int[] p = tokenizer.encode(chat.wrap(ex.prompt())).ids();
             if (p.length == 0) {
                 p = new int[] {config.bosTokenId()};
             }
-            int[] c = withEos(tokenizer.encode(ex.completion()).ids());
+            int[] c = tokenizer.encode(ex.completion()).ids();
+            c = Arrays.copyOf(c, c.length + 1);
+            c[c.length - 1] = answerEnd >= 0 ? answerEnd : eos();
             int keepPrompt = Math.min(p.length, Math.max(0, n - c.length));
             int[] ids = new int[keepPrompt + c.length];
             System.arraycopy(p, p.length - keepPrompt, ids, 0, keepPrompt);
@@ -745,7 +875,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     /** Cuts a sequence into context-size windows overlapping by one token; drops windows without loss. */
     private List<Sequence> windows(int[] ids, float[] w) {
-        int n = config.nPositions();
+        int n = context;
         List<Sequence> out = new ArrayList<>();
         for (int s = 0; s < ids.length - 1; s += n - 1) {
             int e = Math.min(s + n, ids.length);
@@ -805,9 +935,13 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     private void rollback(Map<String, Tensor> base, Map<String, Tensor> adapter) {
         try {
+            if (adapter != null && model.restoreAdapterInPlace(adapter)) {
+                return;
+            }
             Map<String, Tensor> b = base != null ? base : model.baseTensors();
-            Gpt2Model fresh = Gpt2Model.create(root, model.manager().getDevice(), config, b, "snapshot",
-                    loraConfig == null, loraConfig, adapter, "snapshot", trainer.seed());
+            CausalLm fresh = CausalLms.create(root, model.manager().getDevice(), config,
+                    WeightSource.of(b, "snapshot"), dtype, loraConfig == null, loraConfig, adapter, "snapshot",
+                    trainer.seed());
             model.close();
             model = fresh;
         } catch (IOException e) {
@@ -846,7 +980,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         Training.noGrad();
         Objects.requireNonNull(sampling, "sampling");
         List<Sample> out = new ArrayList<>(prompts.size());
-        int n = config.nPositions();
+        int n = context;
         int rowsPerBatch = Math.max(1, maxBatchTokens / n);
         Provenance prov = Provenance.of(name).with("temperature", Double.toString(sampling.temperature()))
                 .with("top_k", Integer.toString(sampling.topK())).with("top_p", Double.toString(sampling.topP()))
@@ -862,7 +996,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     private List<Sample> generateBatch(List<Prompt> prompts, int firstIndex, SamplingConfig cfg, boolean useCache,
             Provenance prov) {
         int b = prompts.size();
-        int n = config.nPositions();
+        int n = context;
         int eos = eos();
         int maxNew = cfg.maxNewTokens();
         int[][] rows = new int[b][];
@@ -873,7 +1007,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         boolean[] done = new boolean[b];
         SplittableRandom[] rnd = new SplittableRandom[b];
         for (int i = 0; i < b; i++) {
-            int[] p = tokenizer.encode(prompts.get(i).text()).ids();
+            int[] p = tokenizer.encode(chat.wrap(prompts.get(i).text())).ids();
             if (p.length == 0) {
                 p = new int[] {config.bosTokenId()};
             }
@@ -883,9 +1017,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             start[i] = Math.max(0, p.length - n);
             rnd[i] = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + firstIndex + i);
         }
-        try (Gpt2Model.KvCache cache = new Gpt2Model.KvCache(model.manager(), config.nLayer())) {
-            Gpt2Model.KvCache current = null;
-            Gpt2Model.KvCache[] holder = {cache};
+        try (AttentionCache cache = model.newCache()) {
+            AttentionCache current = null;
+            AttentionCache[] holder = {cache};
             float[][] logits = prefill(rows, len, start, useCache ? holder : null);
             current = holder[0];
             for (int step = 0; step < maxNew; step++) {
@@ -895,7 +1029,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
                         tok = eos;
                     } else {
                         tok = Sampler.next(logits[i], rows[i], len[i], cfg, rnd[i]);
-                        if (tok == eos) {
+                        if (stopIds.contains(tok)) {
                             done[i] = true;
                         } else {
                             generated[i]++;
@@ -921,7 +1055,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
                 if (!useCache || slide) {
                     if (useCache) {
                         current.close();
-                        holder[0] = new Gpt2Model.KvCache(model.manager(), config.nLayer());
+                        holder[0] = model.newCache();
                     }
                     logits = prefill(rows, len, start, useCache ? holder : null);
                     current = holder[0];
@@ -960,7 +1094,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
      * Runs the window {@code rows[i][start[i], len[i])} of every row, left-padded to a common length, and returns
      * the next-token logits of each row. With a cache holder, fills {@code holder[0]}.
      */
-    private float[][] prefill(int[][] rows, int[] len, int[] start, Gpt2Model.KvCache[] holder) {
+    private float[][] prefill(int[][] rows, int[] len, int[] start, AttentionCache[] holder) {
         int b = rows.length;
         int t = 0;
         for (int i = 0; i < b; i++) {
@@ -983,7 +1117,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         return model.lastLogits(ids, pos, mask, b, t, t, holder == null ? null : holder[0]);
     }
 
-    private float[][] decodeStep(int[][] rows, int[] len, int[] start, Gpt2Model.KvCache cache) {
+    private float[][] decodeStep(int[][] rows, int[] len, int[] start, AttentionCache cache) {
         int b = rows.length;
         int tk = (int) cache.length() + 1;
         long[] ids = new long[b];
@@ -1010,20 +1144,42 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         Training.noGrad();
         Path staging = AtomicFile.stagingDir(dir);
         try {
-            writeCheckpoint(staging, model.baseTensors(), model.lora() != null);
-            AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
+            writeCheckpoint(staging, false, model.lora() != null);
+            AtomicFile.replaceDir(staging, dir, ownedFiles(dir));
         } finally {
             AtomicFile.deleteRecursively(staging);
         }
     }
 
+    /** The files of a checkpoint this class writes, plus weight shards found in {@code dir}: never carried over. */
+    private static java.util.Set<String> ownedFiles(Path dir) throws IOException {
+        java.util.Set<String> owned = new java.util.HashSet<>(CHECKPOINT_FILES);
+        if (Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.matches("model-\\d+-of-\\d+\\.safetensors"))
+                        .forEach(owned::add);
+            }
+        }
+        return owned;
+    }
+
     /**
-     * Writes config, tokenizer, weights (and adapter when {@code withAdapter}) into {@code dir} (must exist).
+     * Writes config, tokenizer, weights (merged with the adapter when {@code merged}; else the frozen base's files
+     * hard-linked when unchanged since loading, else streamed) and the adapter when {@code withAdapter} into
+     * {@code dir} (must exist).
      */
-    private void writeCheckpoint(Path dir, Map<String, Tensor> base, boolean withAdapter) throws IOException {
+    private void writeCheckpoint(Path dir, boolean merged, boolean withAdapter) throws IOException {
         config.write(dir.resolve("config.json"));
-        SafeTensors.write(dir.resolve("model.safetensors"), base, Map.of("format", "pt"));
+        if (merged) {
+            SafeTensors.write(dir.resolve("model.safetensors"), model.mergedTensors(), Map.of("format", "pt"));
+        } else if (baseFiles == null || !linkBase(dir)) {
+            model.writeBase(dir.resolve("model.safetensors"));
+        }
         SafeTensors.writeBytes(dir.resolve("tokenizer.json"), tokenizerJson);
+        if (tokenizerConfigJson != null) {
+            SafeTensors.writeBytes(dir.resolve("tokenizer_config.json"), tokenizerConfigJson);
+        }
         if (withAdapter) {
             SafeTensors.write(dir.resolve("adapter_model.safetensors"), model.adapterTensors(),
                     Map.of("format", "pt"));
@@ -1035,7 +1191,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             o.put("lora_alpha", l.alpha());
             o.put("lora_dropout", l.dropout());
             l.targets().forEach(o.putArray("target_modules")::add);
-            o.put("fan_in_fan_out", true);
+            o.put("fan_in_fan_out", model instanceof Gpt2Lm); // GPT-2's Conv1D stores weights transposed
             o.put("bias", "none");
             o.put("inference_mode", false);
             o.putNull("base_model_name_or_path");
@@ -1044,15 +1200,41 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     }
 
     /**
-     * Writes the model with the adapter folded into the base weights (no adapter files): a plain GPT-2 checkpoint.
+     * Hard-links the unchanged frozen base's weight files into {@code dir} (a multi-GB base is not copied for every
+     * checkpoint); false, with nothing left behind, when a file is gone or the file system cannot link.
+     */
+    private boolean linkBase(Path dir) {
+        List<Path> made = new ArrayList<>();
+        try {
+            for (Path f : baseFiles) {
+                Path target = dir.resolve(f.getFileName().toString());
+                Files.createLink(target, f);
+                made.add(target);
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            for (Path m : made) {
+                try {
+                    Files.deleteIfExists(m);
+                } catch (IOException ignored) {
+                    // the staging directory is deleted anyway
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Writes the model with the adapter folded into the base weights (no adapter files): a plain checkpoint of the
+     * model's family. The merge is computed in Java memory (small models).
      */
     public void saveMerged(Path dir) throws IOException {
         checkOpen();
         Training.noGrad();
         Path staging = AtomicFile.stagingDir(dir);
         try {
-            writeCheckpoint(staging, model.mergedTensors(), false);
-            AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
+            writeCheckpoint(staging, true, false);
+            AtomicFile.replaceDir(staging, dir, ownedFiles(dir));
         } finally {
             AtomicFile.deleteRecursively(staging);
         }
@@ -1068,9 +1250,14 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         if (model.lora() == null) {
             return;
         }
+        baseFiles = null; // the base changes
+        if (model.mergeAdapterInPlace(trainer.seed())) {
+            return;
+        }
         try {
-            Gpt2Model merged = Gpt2Model.create(root, model.manager().getDevice(), config, model.mergedTensors(),
-                    "merged", false, loraConfig, null, "fresh adapter", trainer.seed());
+            CausalLm merged = CausalLms.create(root, model.manager().getDevice(), config,
+                    WeightSource.of(model.mergedTensors(), "merged"), dtype, false, loraConfig, null, "fresh adapter",
+                    trainer.seed());
             model.close();
             model = merged;
         } catch (IOException e) {
@@ -1082,7 +1269,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     public void restore(Path dir) throws IOException {
         checkOpen();
         Training.noGrad();
-        Gpt2Config saved = Gpt2Config.read(dir.resolve("config.json"));
+        ModelConfig saved = ModelConfig.read(dir.resolve("config.json"));
         if (!saved.equals(config)) {
             throw new IOException(dir.resolve("config.json") + ": architecture " + saved
                     + " differs from the loaded model's " + config);
@@ -1100,9 +1287,10 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             throw new IOException(dir.resolve("adapter_config.json") + ": adapter " + adapterCfg
                     + " differs from the model's " + loraConfig);
         }
-        Gpt2Model fresh = loadModel(root, model.manager().getDevice(), config, dir, loraConfig, trainer.seed());
+        CausalLm fresh = loadModel(root, model.manager().getDevice(), config, dir, loraConfig, trainer.seed(), dtype);
         model.close();
         model = fresh;
+        baseFiles = frozenBaseFiles(fresh, dir);
     }
 
     @Override

@@ -382,8 +382,10 @@ class DjlLanguageModelTest {
         String config = Files.readString(dir.resolve("config.json"));
         Files.writeString(dir.resolve("config.json"), config.replace("\"n_head\"", "\"n_heads\""));
         assertMessage(dir, "config.json", "missing field n_head");
+        Files.writeString(dir.resolve("config.json"), config.replace("\"gpt2\"", "\"mistral\""));
+        assertMessage(dir, "config.json", "supported model types: [gpt2, gpt_neox, llama]");
         Files.writeString(dir.resolve("config.json"), config.replace("\"gpt2\"", "\"llama\""));
-        assertMessage(dir, "config.json", "model_type");
+        assertMessage(dir, "config.json", "missing field hidden_size");
         Files.writeString(dir.resolve("config.json"), "{ not json");
         assertMessage(dir, "config.json", "not valid JSON");
     }
