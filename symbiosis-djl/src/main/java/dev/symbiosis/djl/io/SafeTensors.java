@@ -137,14 +137,22 @@ public final class SafeTensors {
             long[] shape = new long[shapeNode.size()];
             long count = 1;
             for (int i = 0; i < shape.length; i++) {
-                if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) {
+                if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong()
+                        || shapeNode.get(i).asLong() < 0) {
                     throw new IOException(where + " has an invalid dimension " + shapeNode.get(i));
                 }
                 shape[i] = shapeNode.get(i).asLong();
-                count *= shape[i];
+                try {
+                    count = Math.multiplyExact(count, shape[i]);
+                } catch (ArithmeticException overflow) { // e.g. [2^32, 2^32] would wrap to 0 values
+                    throw new IOException(where + " has shape " + shapeNode + " of more than 2^63 values");
+                }
             }
-            long begin = offs.get(0).asLong(-1);
-            long end = offs.get(1).asLong(-1);
+            if (count > Long.MAX_VALUE / 8) {
+                throw new IOException(where + " has shape " + shapeNode + " of too many values (" + count + ")");
+            }
+            long begin = offs.get(0).isIntegralNumber() ? offs.get(0).asLong(-1) : -1;
+            long end = offs.get(1).isIntegralNumber() ? offs.get(1).asLong(-1) : -1;
             if (begin < 0 || end < begin || end > dataLen) {
                 throw new IOException(where + " has data_offsets [" + begin + ", " + end
                         + ") outside the data section of " + dataLen + " bytes");
