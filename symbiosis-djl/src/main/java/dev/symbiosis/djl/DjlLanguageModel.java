@@ -1028,6 +1028,11 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
                     if (done[i]) {
                         tok = eos;
                     } else {
+                        // ids past the tokenizer's (a padded embedding, e.g. Pythia's 50304 rows for 50277
+                        // tokens) are never sampled: they have no text
+                        for (int k = tokenizer.vocabSize(); k < logits[i].length; k++) {
+                            logits[i][k] = Float.NEGATIVE_INFINITY;
+                        }
                         tok = Sampler.next(logits[i], rows[i], len[i], cfg, rnd[i]);
                         if (stopIds.contains(tok)) {
                             done[i] = true;
