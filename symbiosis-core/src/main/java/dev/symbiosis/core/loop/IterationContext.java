@@ -47,6 +47,10 @@ public final class IterationContext {
     private final StepReporter reporter;
     private final NearDuplicateFilter nearDuplicates;
     private int nearDuplicatesDropped;
+    private int nearDuplicatesAdmitted;
+
+    /** Rounds of nothing but near duplicates after which {@link #synthesize} admits them. */
+    public static final int NEAR_DUPLICATE_ROUNDS = 10;
 
     IterationContext(int iteration, LoopConfig config, LanguageModel student, ModelSlot generator,
             Path initialStudent, RealStream realStream, List<Document> pool, Curriculum curriculum,
@@ -126,6 +130,14 @@ public final class IterationContext {
         return nearDuplicatesDropped;
     }
 
+    /**
+     * Near duplicates {@link #synthesize} admitted in this iteration so far, because the generator produced
+     * nothing else for {@value #NEAR_DUPLICATE_ROUNDS} rounds.
+     */
+    public int nearDuplicatesAdmitted() {
+        return nearDuplicatesAdmitted;
+    }
+
     /** Reports progress of a named step. */
     public ProgressSink step(String name) {
         return reporter.step(name);
@@ -154,43 +166,58 @@ public final class IterationContext {
      * Generates rounds of {@link LoopConfig#generationBatch()} prompts until {@code tokens} training tokens are
      * collected. A sample of a topic prompt trains on prompt and completion (the prompt is a template's sentence
      * opening); a sample of a teaching prompt trains on its completion only, so no pool text reaches the Student.
-     * When the curriculum supplies a near-duplicate filter, a sample that is a near duplicate of one accepted
-     * before (in this or an earlier iteration of the strategy) is dropped and counted
-     * ({@link #nearDuplicatesDropped()}), and generation continues until the budget is full.
      *
-     * @throws IllegalStateException if three rounds in a row give no usable text
+     * <p>When the curriculum supplies a near-duplicate filter, a sample that is a near duplicate of one accepted
+     * before (in this or an earlier iteration of the strategy) is dropped and counted
+     * ({@link #nearDuplicatesDropped()}), and generation continues until the budget is full. A generator that has
+     * collapsed may produce nothing else: after {@value #NEAR_DUPLICATE_ROUNDS} rounds in a row in which every
+     * usable sample was dropped, the filter stands aside for the rest of this call and near duplicates are admitted
+     * and counted ({@link #nearDuplicatesAdmitted()}), so that every strategy still trains on its full token budget.
+     *
+     * @throws IllegalStateException if three rounds in a row give no usable text (near duplicates aside)
      */
     public Synthesized synthesize(Generator g, PromptSource source, int tokens, double weight, String step) {
         TokenBudget budget = new TokenBudget(tokens, student::countTokens);
         List<Sample> samples = new ArrayList<>();
         ProgressSink p = step(step);
         int barren = 0;
+        int allDuplicates = 0;
+        boolean filtering = nearDuplicates != null;
         for (int round = 0; !budget.isFull(); round++) {
             List<Prompt> prompts = source.prompts(round, config.generationBatch());
             List<Sample> got = g.generate(prompts, config.sampling().withSeed(seed(step + "#" + round)));
             long before = budget.tokens();
+            int droppedBefore = nearDuplicatesDropped;
             for (Sample s : got) {
                 TrainingText t = toTrainingText(s, weight);
                 if (t == null || budget.isFull()) {
                     continue;
                 }
-                if (nearDuplicates != null && nearDuplicates.isNearDuplicate(t.text())) {
+                boolean duplicate = nearDuplicates != null && nearDuplicates.isNearDuplicate(t.text());
+                if (duplicate && filtering) {
                     nearDuplicatesDropped++;
                     continue;
                 }
                 if (budget.offer(t)) {
                     samples.add(s);
+                    if (duplicate) {
+                        nearDuplicatesAdmitted++;
+                    }
                     if (nearDuplicates != null) {
                         nearDuplicates.accept(t.text());
                     }
                 }
             }
-            barren = budget.tokens() == before && !budget.isFull() ? barren + 1 : 0;
+            boolean nothingAdded = budget.tokens() == before && !budget.isFull();
+            boolean onlyDuplicates = nothingAdded && nearDuplicatesDropped > droppedBefore;
+            allDuplicates = onlyDuplicates ? allDuplicates + 1 : 0;
+            if (allDuplicates >= NEAR_DUPLICATE_ROUNDS) {
+                filtering = false;
+            }
+            barren = nothingAdded && !onlyDuplicates ? barren + 1 : 0;
             if (barren >= 3) {
                 throw new IllegalStateException("the generator produced no usable text in three rounds of step '"
-                        + step + "' (iteration " + iteration + ")"
-                        + (nearDuplicatesDropped > 0 ? "; " + nearDuplicatesDropped + " samples were dropped as "
-                                + "near duplicates, consider a higher near-duplicate threshold" : ""));
+                        + step + "' (iteration " + iteration + ")");
             }
             p.progress(Math.min(budget.tokens(), tokens), tokens);
         }

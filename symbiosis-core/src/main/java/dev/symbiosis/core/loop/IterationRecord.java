@@ -27,6 +27,9 @@ import java.util.SortedMap;
  *     for its fields); {@code null} for iteration 0 and in records written before analytics existed
  * @param nearDuplicatesDropped generated samples the curriculum's near-duplicate filter dropped in this iteration
  *     (JSON field {@code nearDuplicatesDropped}; 0 when the control is off)
+ * @param nearDuplicatesAdmitted near duplicates admitted anyway because the generator produced nothing else for
+ *     {@value IterationContext#NEAR_DUPLICATE_ROUNDS} rounds, to keep the token budget (JSON field
+ *     {@code nearDuplicatesAdmitted}; a sign of collapse)
  */
 public record IterationRecord(
         String strategy,
@@ -44,7 +47,8 @@ public record IterationRecord(
         boolean realStreamReused,
         String stopped,
         FeedbackAnalytics analytics,
-        int nearDuplicatesDropped) {
+        int nearDuplicatesDropped,
+        int nearDuplicatesAdmitted) {
 
     /** A record without analytics (the form before they existed). */
     public IterationRecord(String strategy, int iteration, String headline, SortedMap<String, Double> evaluation,
@@ -53,7 +57,7 @@ public record IterationRecord(
             double realShare, boolean realStreamReused, String stopped) {
         this(strategy, iteration, headline, evaluation, synthetic, measuredOrigin, studentTraining,
                 generatorTraining, feedback, trainingTexts, trainingTokens, realShare, realStreamReused, stopped,
-                null, 0);
+                null, 0, 0);
     }
 
     /** The headline figure's value. */

@@ -160,7 +160,7 @@ public final class SymbiosisLoop {
             if (!hasInitial) {
                 Evaluation e = evaluator.evaluate(student, sink(name, 0, "evaluate student 0"));
                 IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(), e.figures(), new TreeMap<>(),
-                        null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0);
+                        null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0, 0);
                 store.append(r0);
                 mine.add(r0);
                 notify(l -> l.iterationFinished(r0, new TreeMap<>()));
@@ -259,7 +259,7 @@ public final class SymbiosisLoop {
                 measuredSynthetic ? IterationContext.SYNTHETIC : IterationContext.REAL, studentReport,
                 data.generatorTraining(), summary(data.feedback()), data.trainingTexts().size(), tokens,
                 tokens == 0 ? 0 : (double) realTokens / tokens, data.realStreamReused(), stopped, analytics,
-                ctx.nearDuplicatesDropped());
+                ctx.nearDuplicatesDropped(), ctx.nearDuplicatesAdmitted());
         store.append(r);
         store.pruneCheckpoints(name, t);
         store.appendTiming(name, t, seconds);
