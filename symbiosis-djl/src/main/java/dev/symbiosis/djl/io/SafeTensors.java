@@ -83,7 +83,10 @@ public final class SafeTensors {
         try {
             all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new IOException(file + ": safetensors file not found", e);
+            throw PickleFormats.missing(file, "safetensors file not found", e);
+        }
+        if (PickleFormats.isPickleName(file) || PickleFormats.looksLikePickle(all, all.length)) {
+            throw PickleFormats.refusal(file);
         }
         if (all.length < 8) {
             throw new IOException(file + ": too short for a safetensors file (" + all.length + " bytes)");

@@ -112,6 +112,10 @@ public final class ShardedSafeTensors implements AutoCloseable {
         }
         Path single = dir.resolve(SINGLE);
         if (!Files.exists(single)) {
+            IOException pickles = PickleFormats.missing(single, "not found", null);
+            if (!pickles.getMessage().endsWith(": not found")) {
+                throw pickles; // only pickle-based weights: say so
+            }
             throw new NoSuchFileException(single.toString(), null, "no " + SINGLE + " and no " + INDEX + " in " + dir);
         }
         return new ShardedSafeTensors(readHeader(single));
@@ -184,6 +188,9 @@ public final class ShardedSafeTensors implements AutoCloseable {
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0);
+            if (PickleFormats.isPickleName(file) || PickleFormats.looksLikePickle(lenBuf.array(), 8)) {
+                throw PickleFormats.refusal(file);
+            }
             long headerLen = lenBuf.getLong(0);
             if (headerLen < 2 || headerLen > MAX_HEADER) {
                 throw new IOException(file + ": invalid header length " + headerLen);
@@ -273,7 +280,7 @@ public final class ShardedSafeTensors implements AutoCloseable {
             }
             return out;
         } catch (NoSuchFileException e) {
-            throw new IOException(file + ": safetensors file not found", e);
+            throw PickleFormats.missing(file, "safetensors file not found", e);
         }
     }
 
