@@ -6,6 +6,7 @@ import dev.symbiosis.core.corpus.CorpusFormatException;
 import dev.symbiosis.core.corpus.JsonLines;
 import dev.symbiosis.core.corpus.Utf8LineReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,30 +81,51 @@ public final class GenerativeTaskReader {
         return all;
     }
 
+    /**
+     * Reads one task file from a stream (e.g. a class-path resource; not decompressed), naming it {@code file} in
+     * item ids, default task names and errors. The stream is closed.
+     *
+     * @throws CorpusFormatException naming {@code file}, line and field of the first problem
+     */
+    public static List<GenerativeItem> read(InputStream in, Path file, EvalSuiteReader.Options options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        List<GenerativeItem> out = new ArrayList<>();
+        try (Utf8LineReader lines = new Utf8LineReader(in, file, options.maxLineChars())) {
+            readInto(lines, file, options, out, new HashMap<>());
+        }
+        return out;
+    }
+
     private static void readInto(Path file, EvalSuiteReader.Options options, List<GenerativeItem> out,
             Map<String, String> seen) throws IOException {
+        try (Utf8LineReader lines = Utf8LineReader.open(file, options.maxLineChars())) {
+            readInto(lines, file, options, out, seen);
+        }
+    }
+
+    private static void readInto(Utf8LineReader lines, Path file, EvalSuiteReader.Options options,
+            List<GenerativeItem> out, Map<String, String> seen) throws IOException {
         String fileName = String.valueOf(file.getFileName());
         String defaultTask = options.defaultTask() != null ? options.defaultTask() : EvalSuiteReader.stem(fileName);
         boolean any = false;
-        try (Utf8LineReader lines = Utf8LineReader.open(file, options.maxLineChars())) {
-            String s;
-            while ((s = lines.readLine()) != null) {
-                if (s.isBlank()) {
-                    continue;
-                }
-                any = true;
-                long line = lines.lineNumber();
-                GenerativeItem item = parse(JsonLines.parseObject(s, file, line), file, line, fileName, defaultTask);
-                String prev = seen.putIfAbsent(item.id(), file + ":" + line);
-                if (prev != null) {
-                    throw err(file, line, "id", "duplicate id '" + item.id() + "' (first seen at " + prev + ")");
-                }
-                out.add(item);
+        String s;
+        while ((s = lines.readLine()) != null) {
+            if (s.isBlank()) {
+                continue;
             }
-            if (!any) {
-                throw CorpusFormatException.ofFile(file, lines.lineNumber() == 0 ? "file is empty"
-                        : "file has no items (only blank lines)");
+            any = true;
+            long line = lines.lineNumber();
+            GenerativeItem item = parse(JsonLines.parseObject(s, file, line), file, line, fileName, defaultTask);
+            String prev = seen.putIfAbsent(item.id(), file + ":" + line);
+            if (prev != null) {
+                throw err(file, line, "id", "duplicate id '" + item.id() + "' (first seen at " + prev + ")");
             }
+            out.add(item);
+        }
+        if (!any) {
+            throw CorpusFormatException.ofFile(file, lines.lineNumber() == 0 ? "file is empty"
+                    : "file has no items (only blank lines)");
         }
     }
 
