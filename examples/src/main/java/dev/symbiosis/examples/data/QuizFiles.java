@@ -15,8 +15,11 @@ import java.util.List;
  * punctuation or space, as in {@code forget{-| }me}, keeps its first alternative so that words stay apart).
  */
 public final class QuizFiles {
-  /** One record: the resolved fields and, per field, every resolved top-level alternative. */
-  public record Record(int line, List<String> fields, List<List<String>> alternatives) {}
+  /**
+   * One record: the resolved fields, per field every resolved top-level alternative, and the fields as written
+   * (for {@link #spellings}).
+   */
+  public record Record(int line, List<String> fields, List<List<String>> alternatives, List<String> raw) {}
 
   private QuizFiles() {}
 
@@ -61,7 +64,7 @@ public final class QuizFiles {
           throw RawDataException.at(file, start, e.getMessage() + " in field: " + f);
         }
       }
-      out.add(new Record(start, List.copyOf(fields), List.copyOf(alts)));
+      out.add(new Record(start, List.copyOf(fields), List.copyOf(alts), List.copyOf(raw)));
     }
     return out;
   }
@@ -113,6 +116,68 @@ public final class QuizFiles {
       out.add(TextCleaner.collapse(decodeOverstrike(resolve(alt))).replaceAll("(?<=\\p{L})- (?=\\p{L})", "-"));
     }
     return out;
+  }
+
+  /**
+   * Every spelling a field allows, for answer checking: each top-level alternative, each alternative of every
+   * {@code [a|b]} group, every {@code {optional}} part both present (in each of its alternatives) and absent;
+   * resolved as {@link #alternatives} resolves (overstrikes decoded, white space collapsed). The canonical value
+   * ({@link #first}) comes first, then the others in order of the field, without duplicates or blanks; at most
+   * {@code limit} of them (a field with many groups has a combinatorial number of spellings).
+   */
+  public static List<String> spellings(String field, int limit) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    out.add(first(field));
+    for (String raw : expand(field, limit)) {
+      String clean = TextCleaner.collapse(decodeOverstrike(raw)).replaceAll("(?<=\\p{L})- (?=\\p{L})", "-");
+      if (!clean.isBlank() && out.size() < limit) {
+        out.add(clean);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Every expansion of {@code s}: its top-level alternatives, each with every choice in its groups. */
+  private static List<String> expand(String s, int limit) {
+    List<String> out = new ArrayList<>();
+    for (String alt : splitTop(s)) {
+      out.addAll(expandSequence(alt, limit));
+      if (out.size() >= limit) {
+        return out.subList(0, limit);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> expandSequence(String seq, int limit) {
+    List<StringBuilder> partial = new ArrayList<>(List.of(new StringBuilder()));
+    for (int i = 0; i < seq.length(); i++) {
+      char c = seq.charAt(i);
+      if (c == '\\' && i + 1 < seq.length()) {
+        char e = seq.charAt(++i);
+        partial.forEach(b -> b.append(e));
+      } else if (c == '{' || c == '[') {
+        int end = matching(seq, i);
+        List<String> options = new ArrayList<>();
+        if (c == '{') {
+          options.add("");
+        }
+        options.addAll(expand(seq.substring(i + 1, end), limit));
+        List<StringBuilder> next = new ArrayList<>();
+        for (StringBuilder b : partial) {
+          for (String o : options) {
+            if (next.size() < limit) {
+              next.add(new StringBuilder(b).append(o));
+            }
+          }
+        }
+        partial = next;
+        i = end;
+      } else {
+        partial.forEach(b -> b.append(c));
+      }
+    }
+    return partial.stream().map(StringBuilder::toString).toList();
   }
 
   /** The canonical value of a field: first alternatives, optional parts dropped. */

@@ -488,10 +488,94 @@ public final class TaskBuilder {
 
   // ---------------------------------------------------------------- arithmetic
 
-  private static final String[] NAMES = {"Anna", "Ben", "Carla", "David", "Emma", "Farid", "Grace", "Hugo", "Ines",
+  static final String[] NAMES = {"Anna", "Ben", "Carla", "David", "Emma", "Farid", "Grace", "Hugo", "Ines",
       "Jonas", "Kira", "Leo", "Maya", "Noah", "Olga", "Pablo", "Rosa", "Sam", "Tara", "Victor"};
-  private static final String[] THINGS = {"apples", "marbles", "stickers", "pencils", "cards", "books", "stamps",
+  static final String[] THINGS = {"apples", "marbles", "stickers", "pencils", "cards", "books", "stamps",
       "shells", "coins", "eggs"};
+
+  /** One templated word problem: its text, its answer and numeric near-misses (MC distractor candidates). */
+  record Problem(String text, long answer, List<Long> wrong) {}
+
+  /** A word problem of template {@code template % 8}; draws from {@code rng} in a fixed order. */
+  static Problem problem(Random rng, int template, String name, String things) {
+    int a;
+    int b;
+    int c;
+    String text;
+    long answer;
+    List<Long> wrong = new ArrayList<>();
+    switch (template % 8) {
+      case 0 -> {
+        a = 10 + rng.nextInt(60);
+        b = 2 + rng.nextInt(30);
+        c = 1 + rng.nextInt(a);
+        text = String.format(Locale.ROOT, "%s has %d %s. %s gets %d more and then gives %d away. How many %s does"
+            + " %s have now?", name, a, things, name, b, c, things, name);
+        answer = a + b - c;
+        wrong.addAll(List.of((long) a + b + c, (long) a + b, (long) a - c, (long) a - b + c));
+      }
+      case 1 -> {
+        a = 3 + rng.nextInt(22);
+        b = 2 + rng.nextInt(11);
+        text = String.format(Locale.ROOT, "A box holds %d %s. How many %s are there in %d boxes?", a, things,
+            things, b);
+        answer = (long) a * b;
+        wrong.addAll(List.of((long) a + b, (long) a * (b + 1), (long) a * (b - 1), (long) (a + 1) * b));
+      }
+      case 2 -> {
+        a = 2 + rng.nextInt(19);
+        b = 2 + rng.nextInt(9);
+        text = String.format(Locale.ROOT, "%s shares %d %s equally among %d friends. How many %s does each"
+            + " friend get?", name, a * b, things, b, things);
+        answer = a;
+        wrong.addAll(List.of((long) a * b - b, (long) a + 1, (long) a - 1, (long) b));
+      }
+      case 3 -> {
+        a = 2 + rng.nextInt(14);
+        b = 2 + rng.nextInt(7);
+        c = (a * b / 10 + 1 + rng.nextInt(5)) * 10;
+        text = String.format(Locale.ROOT, "A ticket costs %d dollars. %s buys %d tickets and pays with %d"
+            + " dollars. How many dollars of change does %s get?", a, name, b, c, name);
+        answer = c - (long) a * b;
+        wrong.addAll(List.of((long) c - a, (long) c - a - b, (long) a * b, answer + a));
+      }
+      case 4 -> {
+        a = 20 + rng.nextInt(70);
+        b = 2 + rng.nextInt(8);
+        text = String.format(Locale.ROOT, "A train travels %d miles every hour. How many miles does it travel in"
+            + " %d hours?", a, b);
+        answer = (long) a * b;
+        wrong.addAll(List.of((long) a + b, (long) a * (b + 1), (long) a * (b - 1), answer + 10));
+      }
+      case 5 -> {
+        a = 10 + rng.nextInt(60);
+        b = 10 + rng.nextInt(60);
+        c = a + b + 10 + rng.nextInt(200);
+        text = String.format(Locale.ROOT, "%s read %d pages on Monday and %d pages on Tuesday. The book has %d"
+            + " pages. How many pages are left to read?", name, a, b, c);
+        answer = c - a - b;
+        wrong.addAll(List.of((long) c - a, (long) c - b, (long) a + b, answer + 10));
+      }
+      case 6 -> {
+        a = 3 + rng.nextInt(15);
+        b = 4 + rng.nextInt(12);
+        c = 1 + rng.nextInt(a * b / 2);
+        text = String.format(Locale.ROOT, "A hall has %d rows of chairs with %d chairs in each row. %d chairs are"
+            + " empty. How many chairs are taken?", a, b, c);
+        answer = (long) a * b - c;
+        wrong.addAll(List.of((long) a * b + c, (long) a * b, (long) a + b - c, answer + b));
+      }
+      default -> {
+        a = 3 + rng.nextInt(25);
+        b = 2 + rng.nextInt(15);
+        text = String.format(Locale.ROOT, "%s saves %d dollars each week. How many weeks does it take %s to save"
+            + " %d dollars?", name, a, name, a * b);
+        answer = b;
+        wrong.addAll(List.of((long) b + 1, (long) b - 1, (long) a, (long) b + 2));
+      }
+    }
+    return new Problem(text, answer, wrong);
+  }
 
   public List<TaskItem> arithmetic() {
     Random rng = rng("arithmetic");
@@ -501,90 +585,15 @@ public final class TaskBuilder {
     while (out.size() < target && attempts++ < target * 20) {
       String name = NAMES[rng.nextInt(NAMES.length)];
       String things = THINGS[rng.nextInt(THINGS.length)];
-      int template = out.size() % 8;
-      int a;
-      int b;
-      int c;
-      String text;
-      long answer;
-      List<Long> wrong = new ArrayList<>();
-      switch (template) {
-        case 0 -> {
-          a = 10 + rng.nextInt(60);
-          b = 2 + rng.nextInt(30);
-          c = 1 + rng.nextInt(a);
-          text = String.format(Locale.ROOT, "%s has %d %s. %s gets %d more and then gives %d away. How many %s does"
-              + " %s have now?", name, a, things, name, b, c, things, name);
-          answer = a + b - c;
-          wrong.addAll(List.of((long) a + b + c, (long) a + b, (long) a - c, (long) a - b + c));
-        }
-        case 1 -> {
-          a = 3 + rng.nextInt(22);
-          b = 2 + rng.nextInt(11);
-          text = String.format(Locale.ROOT, "A box holds %d %s. How many %s are there in %d boxes?", a, things,
-              things, b);
-          answer = (long) a * b;
-          wrong.addAll(List.of((long) a + b, (long) a * (b + 1), (long) a * (b - 1), (long) (a + 1) * b));
-        }
-        case 2 -> {
-          a = 2 + rng.nextInt(19);
-          b = 2 + rng.nextInt(9);
-          text = String.format(Locale.ROOT, "%s shares %d %s equally among %d friends. How many %s does each"
-              + " friend get?", name, a * b, things, b, things);
-          answer = a;
-          wrong.addAll(List.of((long) a * b - b, (long) a + 1, (long) a - 1, (long) b));
-        }
-        case 3 -> {
-          a = 2 + rng.nextInt(14);
-          b = 2 + rng.nextInt(7);
-          c = (a * b / 10 + 1 + rng.nextInt(5)) * 10;
-          text = String.format(Locale.ROOT, "A ticket costs %d dollars. %s buys %d tickets and pays with %d"
-              + " dollars. How many dollars of change does %s get?", a, name, b, c, name);
-          answer = c - (long) a * b;
-          wrong.addAll(List.of((long) c - a, (long) c - a - b, (long) a * b, answer + a));
-        }
-        case 4 -> {
-          a = 20 + rng.nextInt(70);
-          b = 2 + rng.nextInt(8);
-          text = String.format(Locale.ROOT, "A train travels %d miles every hour. How many miles does it travel in"
-              + " %d hours?", a, b);
-          answer = (long) a * b;
-          wrong.addAll(List.of((long) a + b, (long) a * (b + 1), (long) a * (b - 1), answer + 10));
-        }
-        case 5 -> {
-          a = 10 + rng.nextInt(60);
-          b = 10 + rng.nextInt(60);
-          c = a + b + 10 + rng.nextInt(200);
-          text = String.format(Locale.ROOT, "%s read %d pages on Monday and %d pages on Tuesday. The book has %d"
-              + " pages. How many pages are left to read?", name, a, b, c);
-          answer = c - a - b;
-          wrong.addAll(List.of((long) c - a, (long) c - b, (long) a + b, answer + 10));
-        }
-        case 6 -> {
-          a = 3 + rng.nextInt(15);
-          b = 4 + rng.nextInt(12);
-          c = 1 + rng.nextInt(a * b / 2);
-          text = String.format(Locale.ROOT, "A hall has %d rows of chairs with %d chairs in each row. %d chairs are"
-              + " empty. How many chairs are taken?", a, b, c);
-          answer = (long) a * b - c;
-          wrong.addAll(List.of((long) a * b + c, (long) a * b, (long) a + b - c, answer + b));
-        }
-        default -> {
-          a = 3 + rng.nextInt(25);
-          b = 2 + rng.nextInt(15);
-          text = String.format(Locale.ROOT, "%s saves %d dollars each week. How many weeks does it take %s to save"
-              + " %d dollars?", name, a, name, a * b);
-          answer = b;
-          wrong.addAll(List.of((long) b + 1, (long) b - 1, (long) a, (long) b + 2));
-        }
-      }
-      String context = text + " The answer is";
+      Problem p = problem(rng, out.size() % 8, name, things);
+      long answer = p.answer();
+      String context = p.text() + " The answer is";
       if (answer <= 0 || !contexts.add(context) || !clean(context)) {
         continue;
       }
       String ans = Long.toString(answer);
       List<String> pool = new ArrayList<>();
-      for (long w : wrong) {
+      for (long w : p.wrong()) {
         pool.add(Long.toString(w));
       }
       for (long d = 1; d <= 12; d++) {
@@ -593,7 +602,7 @@ public final class TaskBuilder {
         pool.add(Long.toString(answer + 10 * d));
         pool.add(Long.toString(answer - 10 * d));
       }
-      pool.removeIf(p -> p.startsWith("-") || p.equals("0") || p.length() != ans.length());
+      pool.removeIf(q -> q.startsWith("-") || q.equals("0") || q.length() != ans.length());
       DistractorPicker.Choices ch = picker.choose(ans, pool, Set.of(), rng);
       if (ch != null) {
         out.add(new TaskItem(null, "arithmetic", context, ch.choices(), ch.answer(), "template"));

@@ -44,7 +44,10 @@ class PrepareDataCommandTest {
     try (Stream<Path> s = Files.walk(tmp.resolve("a"))) {
       files = s.filter(Files::isRegularFile).sorted().toList();
     }
-    assertEquals(BundleBuilder.SPLITS.size() + 2 + TaskBuilder.TASKS.size() + 1, files.size(), files.toString());
+    assertEquals(BundleBuilder.SPLITS.size() + 2 + TaskBuilder.TASKS.size() + 1
+        + GenerativeTaskBuilder.TASKS.size() + 2, files.size(), files.toString());
+    assertEquals(String.join("\n", new java.util.TreeSet<>(GenerativeTaskBuilder.TASKS)) + "\n",
+        Files.readString(tmp.resolve("a/tasks/generative/INDEX")), "tasks/generative/INDEX lists them, sorted");
     assertEquals(String.join("\n", new java.util.TreeSet<>(TaskBuilder.TASKS)) + "\n",
         Files.readString(tmp.resolve("a/tasks/INDEX")), "tasks/INDEX lists every task, sorted");
     for (Path f : files) {
