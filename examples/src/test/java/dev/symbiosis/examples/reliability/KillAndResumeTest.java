@@ -83,7 +83,7 @@ class KillAndResumeTest {
         c.put("preset", "kill-and-resume");
         c.putArray("strategies").add("symbiosis").add("real-mixing");
         c.put("evalItemsPerTask", 8);
-        c.put("heldOutDocsPerDomain", 2);
+        c.put("heldOutDocsPerDomain", 1);
         Path file = dir.resolve("config.json");
         Files.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(c));
         ExperimentConfig.read(file); // valid
