@@ -12,7 +12,12 @@ import dev.symbiosis.core.loop.LoopListener;
 import dev.symbiosis.core.loop.ProgressSink;
 import dev.symbiosis.core.loop.RunStore;
 import dev.symbiosis.core.loop.StudentEvaluator;
+import dev.symbiosis.core.model.Generator;
+import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.model.TrainingReport;
@@ -67,7 +72,9 @@ final class ItemRecordingEvaluator implements StudentEvaluator, LoopListener {
     @Override
     public Evaluation evaluate(Student student, ProgressSink progress) {
         strategy = null;
-        RecordingStudent recording = new RecordingStudent(student);
+        // keep the Student's capabilities visible: an evaluator may also generate with it
+        RecordingStudent recording = student instanceof Generator g ? new RecordingGeneratorStudent(student, g)
+                : new RecordingStudent(student);
         Evaluation e = delegate.evaluate(recording, progress);
         if (strategy == null) {
             throw new IllegalStateException("the evaluation reported no progress, so its strategy and iteration are"
@@ -112,7 +119,7 @@ final class ItemRecordingEvaluator implements StudentEvaluator, LoopListener {
     }
 
     /** Passes everything to the Student and keeps the scores of each text for the per-item passes. */
-    private static final class RecordingStudent implements Student {
+    private static class RecordingStudent implements Student {
         private final Student student;
         private final Map<String, TokenScores> scores = new HashMap<>();
 
@@ -156,6 +163,26 @@ final class ItemRecordingEvaluator implements StudentEvaluator, LoopListener {
         @Override
         public void restore(Path dir) throws IOException {
             student.restore(dir);
+        }
+    }
+
+    /** A {@link RecordingStudent} of a Student that is also a Generator. */
+    private static final class RecordingGeneratorStudent extends RecordingStudent implements Generator {
+        private final Generator generator;
+
+        RecordingGeneratorStudent(Student student, Generator generator) {
+            super(student);
+            this.generator = generator;
+        }
+
+        @Override
+        public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
+            return generator.generate(prompts, sampling);
+        }
+
+        @Override
+        public TrainingReport fineTune(List<PromptCompletion> examples) {
+            return generator.fineTune(examples);
         }
     }
 }
