@@ -66,7 +66,8 @@ public interface WeightSource {
             public NDArray upload(String name, NDManager manager, DataType dtype) {
                 Tensor t = tensors.get(name);
                 NDArray tmp = manager.create(t.data(), new Shape(t.shape()));
-                NDArray p = tmp.toType(dtype, true);
+                // the engine's own copy: tmp wraps a Java-owned buffer, and toType to the same type aliases it
+                NDArray p = dtype == DataType.FLOAT32 ? tmp.duplicate() : tmp.toType(dtype, true);
                 tmp.close();
                 return p;
             }
