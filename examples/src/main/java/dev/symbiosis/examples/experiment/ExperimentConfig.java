@@ -207,6 +207,11 @@ public record ExperimentConfig(
 
     /** Checks every field; the message names the field. */
     public ExperimentConfig validate() {
+        // the preset names the default output folder runs/<preset>: it must not leave runs/
+        require(preset != null && preset.matches("[A-Za-z0-9][A-Za-z0-9._-]*"), "preset must be a simple name "
+                + "(letters, digits, '.', '_', '-'; it names the default output folder runs/<preset>), got "
+                + (preset == null ? "null" : "'" + preset + "'"));
+        require(sampling != null, "sampling must be given");
         loopConfig(); // the loop's own checks
         require(seeds >= 1 && seeds <= 1000, "seeds must be in [1, 1000], got " + seeds);
         require(hardExamples >= 1, "hardExamples must be >= 1, got " + hardExamples);
@@ -214,7 +219,7 @@ public record ExperimentConfig(
                 + poolSample + ")");
         require(strategies != null && !strategies.isEmpty(), "strategies must name at least one strategy");
         for (String s : strategies) {
-            require(STRATEGIES.contains(s), "unknown strategy '" + s + "' in strategies; known: "
+            require(s != null && STRATEGIES.contains(s), "unknown strategy '" + s + "' in strategies; known: "
                     + STRATEGIES.stream().sorted().toList());
         }
         require(strategies.stream().distinct().count() == strategies.size(), "strategies lists a name twice");
