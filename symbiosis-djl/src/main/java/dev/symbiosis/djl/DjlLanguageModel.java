@@ -124,6 +124,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     private final LoraConfig loraConfig;
     private final TrainerConfig trainer;
     private final int maxBatchTokens;
+    private final int generationRows;
     /** Lazily decoded candidate texts of {@link #gradientHints}. */
     private String[] candidateTexts;
     private CausalLm model;
@@ -158,6 +159,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         this.loraConfig = lora;
         this.trainer = b.trainer;
         this.maxBatchTokens = b.maxBatchTokens;
+        this.generationRows = b.generationRows;
     }
 
     /** Loads a checkpoint directory with every default of {@link Builder}. */
@@ -181,6 +183,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         private DataType dtype;
         private ChatFormat chatFormat;
         private int contextLength;
+        private int generationRows;
 
         private Builder(Path dir) {
             this.dir = Objects.requireNonNull(dir, "checkpointDir");
@@ -230,6 +233,18 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
          */
         public Builder optChatFormat(ChatFormat value) {
             this.chatFormat = value;
+            return this;
+        }
+
+        /**
+         * Prompts decoded together by {@code generate}; default {@code max(1, maxBatchTokens / context)}. On a GPU
+         * decoding is bound by reading the weights once per step, so more rows cost little: e.g. 64.
+         */
+        public Builder optGenerationRows(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("generation rows must be >= 1, got " + value);
+            }
+            this.generationRows = value;
             return this;
         }
 
@@ -981,7 +996,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         Objects.requireNonNull(sampling, "sampling");
         List<Sample> out = new ArrayList<>(prompts.size());
         int n = context;
-        int rowsPerBatch = Math.max(1, maxBatchTokens / n);
+        int rowsPerBatch = generationRows > 0 ? generationRows : Math.max(1, maxBatchTokens / n);
         Provenance prov = Provenance.of(name).with("temperature", Double.toString(sampling.temperature()))
                 .with("top_k", Integer.toString(sampling.topK())).with("top_p", Double.toString(sampling.topP()))
                 .with("repetition_penalty", Double.toString(sampling.repetitionPenalty()))
