@@ -16,14 +16,17 @@ import picocli.CommandLine.Unmatched;
  *   <li>{@code bench engine [flags]}: the peer GPT workloads ({@code gpt_bench.py}) on the project's GPT-2 engine.
  *       It is the default suite: {@code bench [flags]} runs {@code bench engine [flags]}.</li>
  *   <li>{@code bench metrics [args]}: the metrics panel on real text ({@link MetricsBenchCommand}).</li>
+ *   <li>{@code bench memory [flags]}: resident memory over a long run of training and generation
+ *       ({@link MemoryBenchCommand}).</li>
  * </ul>
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {EngineBenchCommand.class},
+        subcommands = {EngineBenchCommand.class, MemoryBenchCommand.class},
         description = {"Benchmarks. Suites: 'engine' (the default: 'bench [flags]' = 'bench engine [flags]'),",
-            "'metrics' (when the metrics suite is built in)."})
+            "'metrics' (when the metrics suite is built in), 'memory' (RSS over 200 training steps and 50",
+            "generation batches)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
