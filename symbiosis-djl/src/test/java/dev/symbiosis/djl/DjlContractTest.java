@@ -1,6 +1,7 @@
 package dev.symbiosis.djl;
 
 import dev.symbiosis.core.contract.GeneratorContract;
+import dev.symbiosis.core.contract.GradientHintsContract;
 import dev.symbiosis.core.contract.StudentContract;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.Student;
@@ -10,8 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Core's Student and Generator contracts on a tiny full-fine-tuning model. */
-class DjlContractTest implements StudentContract, GeneratorContract {
+/** Core's Student, Generator and GradientHints contracts on a tiny full-fine-tuning model. */
+class DjlContractTest implements StudentContract, GeneratorContract, GradientHintsContract {
 
     private static DjlLanguageModel model;
 
@@ -36,6 +37,11 @@ class DjlContractTest implements StudentContract, GeneratorContract {
 
     @Override
     public Generator generator() {
+        return shared();
+    }
+
+    @Override
+    public Student hintingStudent() {
         return shared();
     }
 }
