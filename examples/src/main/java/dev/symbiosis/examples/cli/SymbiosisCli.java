@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             MetricsCommand.class,
             ScoreCommand.class,
             GenerateCommand.class,
+            EvalGenerativeCommand.class,
             TrainTokenizerCommand.class,
             PretrainCommand.class,
             PrepareDataCommand.class,
