@@ -132,6 +132,30 @@ class RotaryLanguageModelTest {
         }
     }
 
+    @ParameterizedTest(name = "config {0}")
+    @ValueSource(ints = {0, 2})
+    void float16WeightsTrainAFloat32AdapterSaliencyAndCacheWork(int which) throws Exception {
+        // the GPU's precision path, exercised on the CPU: float16 base, float32 LoRA, float32 attention and norms
+        String text = "abcabcabcabcabcabc";
+        try (DjlLanguageModel m = DjlLanguageModel.builder(checkpoint(which)).optDtype(ai.djl.ndarray.types.DataType.FLOAT16)
+                .optLora(LoraConfig.of(4, 8)).optTrainer(FAST.withEpochs(20)).build()) {
+            double before = -m.score(List.of(text)).get(0).meanLogProb();
+            m.train(new ArrayList<>(Collections.nCopies(8, TrainingText.of(text, P))));
+            double after = -m.score(List.of(text)).get(0).meanLogProb();
+            assertTrue(after < before - 0.5, before + " -> " + after);
+            double[] saliency = m.saliency(List.of(text)).get(0).norms().toArray();
+            assertTrue(java.util.Arrays.stream(saliency).allMatch(Double::isFinite)
+                    && java.util.Arrays.stream(saliency).anyMatch(v -> v > 0), java.util.Arrays.toString(saliency));
+            List<Prompt> prompts = List.of(new Prompt("ab", P), new Prompt("a longer prompt", P));
+            SamplingConfig greedy = SamplingConfig.greedy(10);
+            List<Sample> cached = m.generate(prompts, greedy, true);
+            List<Sample> recomputed = m.generate(prompts, greedy, false);
+            for (int i = 0; i < prompts.size(); i++) {
+                assertEquals(recomputed.get(i).completion(), cached.get(i).completion(), "prompt " + i);
+            }
+        }
+    }
+
     @Test
     void nonFiniteLossPutsTheAdapterBack() throws Exception {
         TrainerConfig explode = new TrainerConfig(1e30, 0, 0.0, 2, 3, Double.POSITIVE_INFINITY, 1L);

@@ -30,10 +30,12 @@ import java.util.Random;
  * adapter per targeted module (A {@code [r, in]} Kaiming-uniform, B {@code [out, r]} zero, PEFT names), rotary
  * attention with grouped-query heads and a key/value cache, and the weights' precision.
  *
- * <p>Precision: base weights are kept in {@link #dtype()}, FLOAT32 or FLOAT16 (BF16 checkpoints are converted in
- * Java; DJL 0.36's PyTorch engine aborts on BF16); LoRA matrices are always FLOAT32 and their product is added in
- * the weights' precision; norms, attention softmax and logits are computed in FLOAT32. Full fine-tuning needs
- * FLOAT32 weights.
+ * <p>Precision: base weights are stored in {@link #dtype()}, FLOAT32 or FLOAT16 (BF16 checkpoints are converted in
+ * Java; DJL 0.36's PyTorch engine aborts on BF16), which halves their memory on a GPU; every computation (activations,
+ * LoRA matrices, norms, attention, logits) is FLOAT32, a FLOAT16 weight being widened where it is used. The reason is
+ * DJL 0.36 itself: its {@code toType} is not differentiable (the result has no gradient function), so a graph that
+ * narrowed activations to FLOAT16 could not be trained; widening the frozen weights needs no gradient. Full
+ * fine-tuning needs FLOAT32 weights.
  *
  * <p>Not thread-safe. Every forward runs inside an {@link NDScope}.
  */
@@ -462,12 +464,10 @@ public abstract class DecoderLm implements CausalLm {
             for (int i = 0; i < t; i++) {
                 pos[i] = i;
             }
-            // a float32 leaf: the gradient is taken in full precision whatever the weights' precision
-            NDArray emb = pass.embed(in).toType(DataType.FLOAT32, true).stopGradient();
+            NDArray emb = pass.embed(in).stopGradient(); // a float32 leaf
             emb.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray lsm = pass.logits(pass.hidden(emb.toType(dtype, false), pos, 1, t, pass.causalMask(t), null))
-                        .logSoftmax(-1);
+                NDArray lsm = pass.logits(pass.hidden(emb, pos, 1, t, pass.causalMask(t), null)).logSoftmax(-1);
                 NDArray loss = lsm.gather(tg, 2).reshape(b, t).mul(cf).sum().neg();
                 gc.backward(loss);
             } finally {
@@ -508,7 +508,7 @@ public abstract class DecoderLm implements CausalLm {
             });
         }
 
-        /** A parameter: the gradient-carrying master when training the base, else the detached view. */
+        /** A parameter as stored: the gradient-carrying master when training the base, else the detached view. */
         public NDArray w(String name) {
             NDArray a = masters && baseTrainable ? params.get(name) : detached.get(name);
             if (a == null) {
@@ -517,8 +517,17 @@ public abstract class DecoderLm implements CausalLm {
             return a;
         }
 
+        /** A parameter in FLOAT32: itself, or a widened copy of a FLOAT16 weight (frozen: no gradient needed). */
+        public NDArray wf(String name) {
+            NDArray a = w(name);
+            return a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+        }
+
+        /** Token embeddings (B, T, d) in FLOAT32. */
         NDArray embed(NDArray ids) {
-            return ids.getNDArrayInternal().embedding(ids, w(embeddingName()), SparseFormat.DENSE).singletonOrThrow();
+            NDArray e = ids.getNDArrayInternal().embedding(ids, w(embeddingName()), SparseFormat.DENSE)
+                    .singletonOrThrow();
+            return e.getDataType() == DataType.FLOAT32 ? e : e.toType(DataType.FLOAT32, false);
         }
 
         NDArray hidden(NDArray embeddings, long[] positions, long posRows, int t, NDArray mask,
@@ -526,8 +535,8 @@ public abstract class DecoderLm implements CausalLm {
             int rd = rope().rotaryDims();
             float[][] cs = rope().cosSin(positions);
             Shape shape = new Shape(posRows, 1, t, rd);
-            NDArray cos = owned(scratch.create(cs[0], shape)).toType(dtype, false);
-            NDArray sin = owned(scratch.create(cs[1], shape)).toType(dtype, false);
+            NDArray cos = owned(scratch.create(cs[0], shape));
+            NDArray sin = owned(scratch.create(cs[1], shape));
             NDArray h = embeddings;
             for (int l = 0; l < config.numLayers(); l++) {
                 // a scope per block frees its intermediates when it ends (autograd keeps what backward needs)
@@ -544,7 +553,7 @@ public abstract class DecoderLm implements CausalLm {
         }
 
         NDArray logits(NDArray hidden) {
-            return hidden.matMul(w(headName()).transpose()).toType(DataType.FLOAT32, false);
+            return hidden.matMul(wf(headName()).transpose());
         }
 
         /** Additive causal mask (1, 1, T, T), float32, {@code -1e9} above the diagonal. */
@@ -560,12 +569,12 @@ public abstract class DecoderLm implements CausalLm {
          */
         public NDArray linear(NDArray x, int layer, String module, boolean bias) {
             String path = modulePath(layer, module);
-            NDArray y = x.matMul(w(path + ".weight").transpose());
+            NDArray y = x.matMul(wf(path + ".weight").transpose());
             if (bias) {
-                y = y.add(w(path + ".bias"));
+                y = y.add(wf(path + ".bias"));
             }
             if (lora != null && lora.targets(module)) {
-                NDArray in = x.toType(DataType.FLOAT32, false);
+                NDArray in = x;
                 if (dropoutRng != null && lora.dropout() > 0) {
                     in = in.mul(dropoutMask(in.getShape(), lora.dropout()));
                 }
@@ -574,7 +583,7 @@ public abstract class DecoderLm implements CausalLm {
                 NDArray bm = masters ? loraParams.get(layer + "." + module + ".B")
                         : loraDetached.get(layer + "." + module + ".B");
                 NDArray delta = in.matMul(a.transpose()).matMul(bm.transpose()).mul(s((float) lora.scaling()));
-                y = y.add(delta.toType(dtype, false));
+                y = y.add(delta);
             }
             return y;
         }
@@ -588,22 +597,17 @@ public abstract class DecoderLm implements CausalLm {
             return owned(scratch.create(m, shape));
         }
 
-        /** LayerNorm over the last axis in float32, result in the weights' precision. */
+        /** LayerNorm over the last axis. */
         public NDArray layerNorm(NDArray x, String prefix, double eps) {
-            NDArray x32 = x.toType(DataType.FLOAT32, false);
-            NDArray g = w(prefix + ".weight").toType(DataType.FLOAT32, false);
-            NDArray b = w(prefix + ".bias").toType(DataType.FLOAT32, false);
             long d = x.getShape().get(x.getShape().dimension() - 1);
-            return x32.getNDArrayInternal().layerNorm(x32, new Shape(d), g, b, (float) eps).singletonOrThrow()
-                    .toType(dtype, false);
+            return x.getNDArrayInternal().layerNorm(x, new Shape(d), wf(prefix + ".weight"), wf(prefix + ".bias"),
+                    (float) eps).singletonOrThrow();
         }
 
-        /** RMSNorm as Llama: {@code w * (x / sqrt(mean(x^2) + eps))}, normalised in float32. */
+        /** RMSNorm as Llama: {@code w * (x / sqrt(mean(x^2) + eps))}. */
         public NDArray rmsNorm(NDArray x, String weight, double eps) {
-            NDArray x32 = x.toType(DataType.FLOAT32, false);
-            NDArray var = x32.square().mean(new int[] {-1}, true);
-            NDArray normed = x32.div(var.add(s((float) eps)).sqrt()).toType(dtype, false);
-            return normed.mul(w(weight));
+            NDArray var = x.square().mean(new int[] {-1}, true);
+            return x.div(var.add(s((float) eps)).sqrt()).mul(wf(weight));
         }
 
         /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))}. */
@@ -626,7 +630,7 @@ public abstract class DecoderLm implements CausalLm {
         /**
          * Rotary attention: {@code q} (B, H, T, hd), {@code k} and {@code v} (B, KV, T, hd); RoPE on q and k, the
          * cache extended, key/value heads repeated for their {@code H / KV} query heads (query head {@code h} reads
-         * key/value head {@code h / (H / KV)}), scores and softmax in float32.
+         * key/value head {@code h / (H / KV)}).
          *
          * @return (B, T, H * hd)
          */
@@ -647,12 +651,11 @@ public abstract class DecoderLm implements CausalLm {
                 k = k.repeat(1, heads / kvHeads);
                 v = v.repeat(1, heads / kvHeads);
             }
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
-                    .mul(s((float) (1.0 / Math.sqrt(hd))));
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(s((float) (1.0 / Math.sqrt(hd))));
             if (mask != null) {
                 scores = scores.add(mask);
             }
-            NDArray probs = scores.softmax(-1).toType(dtype, false);
+            NDArray probs = scores.softmax(-1);
             return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
         }
 
