@@ -61,6 +61,9 @@ class KillAndResumeTest {
         return l -> l.startsWith(prefix) && l.contains("100%");
     }
 
+    // The markers are lines of ConsoleProgress (progress bars, "-- <strategy> iteration <t>:" summaries,
+    // "== <strategy>: iterations a..b") and ExperimentRunner ("data: ..."); if they change, the test fails saying
+    // which kill point was not reached.
     private static final List<KillPoint> KILLS = List.of(
             // Student training of iteration 1 follows Step A's last progress line (it takes about 0.1-0.2 s)
             KillPoint.afterLine("student training", finished("[symbiosis 1] step-a"), 120),
