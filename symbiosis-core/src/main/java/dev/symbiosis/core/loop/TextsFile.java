@@ -115,9 +115,9 @@ public final class TextsFile {
     }
 
     static void readObjects(Path file, ObjectConsumer consumer) throws IOException {
+        int line = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String s;
-            int line = 0;
             while ((s = r.readLine()) != null) {
                 line++;
                 if (s.isBlank()) {
@@ -125,6 +125,8 @@ public final class TextsFile {
                 }
                 consumer.accept(JsonLines.parseObject(s, file, line), line);
             }
+        } catch (java.nio.charset.CharacterCodingException e) { // the decoder's message names neither
+            throw new IOException(file + ": invalid UTF-8 at or after line " + (line + 1), e);
         }
     }
 }

@@ -105,6 +105,54 @@ class RunStoreCrashSafetyTest {
         assertEquals(records, Files.readString(dir.resolve("results.jsonl")));
     }
 
+    /** A valid results.jsonl (from one run of the loop), fuzzed below. */
+    private static byte[] validResults() throws IOException {
+        Path dir = Files.createTempDirectory("results-fuzz");
+        try {
+            loop(dir).run(new RealUpperBound());
+            return Files.readAllBytes(dir.resolve("results.jsonl"));
+        } finally {
+            dev.symbiosis.core.loop.AtomicFiles.deleteTree(dir);
+        }
+    }
+
+    private static byte[] results;
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<byte[]> mutatedResults() throws IOException {
+        if (results == null) {
+            results = validResults();
+        }
+        return net.jqwik.api.Arbitraries.oneOf(Fuzz.mutationsOf(results), Fuzz.bytes(512),
+                net.jqwik.api.Arbitraries.longs().map(seed -> {
+                    java.util.Random r = new java.util.Random(seed);
+                    String first = new String(results, StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+                    return Fuzz.toBytes(Fuzz.mutateJson(Fuzz.parse(first), r));
+                }));
+    }
+
+    /** A hand-edited or damaged results.jsonl gives records or an IOException naming the file and line. */
+    @net.jqwik.api.Property(tries = 300)
+    void aDamagedResultsFileIsReadOrRefusedNamingIt(@net.jqwik.api.ForAll("mutatedResults") byte[] bytes)
+            throws IOException {
+        Path dir = Files.createTempDirectory("results-fuzz");
+        try {
+            RunStore store = new RunStore(dir, "{\"crash\": 1}");
+            Path f = dir.resolve("results.jsonl");
+            Files.write(f, bytes);
+            Fuzz.returnsOrThrowsOnly(IOException.class, Fuzz.LIMIT, () -> {
+                try {
+                    store.records();
+                } catch (IOException e) {
+                    assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+                    throw e;
+                }
+            });
+        } finally {
+            dev.symbiosis.core.loop.AtomicFiles.deleteTree(dir);
+        }
+    }
+
     @Test
     void aManifestCannotPointOutsideItsCheckpoint(@TempDir Path dir) throws IOException {
         Path ck = Files.createDirectories(dir.resolve("ck"));
