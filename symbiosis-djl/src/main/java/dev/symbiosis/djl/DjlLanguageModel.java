@@ -143,6 +143,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         this.dtype = dtype;
         this.baseFiles = baseFiles;
         java.util.Set<Integer> stops = new java.util.LinkedHashSet<>(config.stopTokenIds());
+        stops.add(tokenizer.eosId() >= 0 ? tokenizer.eosId() : config.eosTokenId()); // what eos() appends
         int end = -1;
         for (String token : chat.endOfTurn()) {
             int id = tokenizer.specialId(token);
@@ -544,9 +545,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             scope.suppressNotUsedWarning();
             NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
             NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
-            NDArray lsm = model.forwardLogits(scratch, in, false, null).logSoftmax(-1);
-            float[] lp = lsm.gather(tg, 2).toFloatArray();
-            float[] h = lsm.exp().mul(lsm).sum(new int[] {2}).neg().toFloatArray();
+            float[][] scores = Training.logProbsAndEntropies(model.forwardLogits(scratch, in, false, null), tg);
+            float[] lp = scores[0];
+            float[] h = scores[1];
             for (int r = 0; r < b; r++) {
                 Window w = batch.get(r);
                 for (int target = w.firstTarget(); target < w.end(); target++) {

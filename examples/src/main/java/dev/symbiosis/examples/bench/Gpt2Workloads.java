@@ -199,10 +199,10 @@ public final class Gpt2Workloads implements EngineWorkloads {
                 NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
                 NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
                 NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
-                NDArray lsm = pass.logits(pass.hidden(pass.embed(in), pos, pass.causalMask(t), null))
-                        .logSoftmax(-1);
-                float[] lp = lsm.gather(tg, 2).toFloatArray();
-                float[] h = lsm.exp().mul(lsm).sum(new int[] {2}).neg().toFloatArray();
+                float[][] scores = Training.logProbsAndEntropies(
+                        pass.logits(pass.hidden(pass.embed(in), pos, pass.causalMask(t), null)), tg);
+                float[] lp = scores[0];
+                float[] h = scores[1];
                 for (int r = 0; r < b; r++) {
                     for (int j = 0; j + 1 < t; j++) {
                         ll[r] += lp[r * t + j];

@@ -146,6 +146,27 @@ public final class Training {
         }
     }
 
+    /**
+     * Per-position log-probability of the targets and predictive entropy (nats) from next-token logits, without a
+     * graph: the logits are closed once normalised and the entropy's product is taken in place, so at most two
+     * (B, T, V) arrays live at once.
+     *
+     * @param logits (B, T, V) logits; closed by this method
+     * @param targets (B, T, 1) int64 target ids
+     * @return {@code {logProbs, entropies}}, each B * T values, row-major
+     */
+    public static float[][] logProbsAndEntropies(NDArray logits, NDArray targets) {
+        NDArray lsm = logits.logSoftmax(-1);
+        logits.close();
+        float[] lp = lsm.gather(targets, 2).toFloatArray();
+        NDArray plogp = lsm.exp();
+        plogp.muli(lsm); // p * log p, the same values as exp(lsm).mul(lsm)
+        lsm.close();
+        float[] h = plogp.sum(new int[] {2}).neg().toFloatArray();
+        plogp.close();
+        return new float[][] {lp, h};
+    }
+
     /** A PyTorch-owned copy of an array created from a Java buffer (the original is closed). */
     public static NDArray owned(NDArray javaBacked) {
         NDArray copy = javaBacked.duplicate();
