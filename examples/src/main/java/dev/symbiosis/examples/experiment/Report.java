@@ -253,9 +253,13 @@ public final class Report {
             html.append("</details>\n");
         }
 
-        // plots per group, feedback analytics first among the non-evaluation groups
+        // plots per group; the maps of the analytics (per earlier iteration, domain, topic) become tables
         String group = null;
         for (String[] gf : groupFigures(stats)) {
+            boolean standard = Set.of("evaluation", "data", "training", "feedback").contains(gf[0]);
+            if (!standard && gf[1].contains(".")) {
+                continue;
+            }
             if (!gf[0].equals(group)) {
                 if (group != null) {
                     html.append("</div>\n");
@@ -263,9 +267,12 @@ public final class Report {
                 group = gf[0];
                 html.append("<h2>").append(esc(groupTitle(group))).append("</h2>\n");
                 if (group.equals("feedback")) {
-                    html.append("<p>Step C's figures per iteration for the strategies that mine feedback: the pool "
-                            + "and the hard examples, and whatever analytics the records carry (see "
-                            + "<code>IterationRecord</code>).</p>\n");
+                    html.append("<p>Step C's figures per iteration for the strategies that mine feedback: the "
+                            + "examined pool and the hard examples (mean entropy and log-likelihood under the Student)."
+                            + "</p>\n");
+                }
+                if (!standard) {
+                    analyticsTables(html, stats, group);
                 }
                 html.append("<div class=\"plots\">\n");
             }
@@ -285,13 +292,96 @@ public final class Report {
         return out;
     }
 
+    /**
+     * The map-valued analytics of {@code group} as tables of means over seeds: {@code hardSetLoss} (the Student's
+     * loss on each earlier iteration's hard set, per iteration, next to its loss when mined) and every share map
+     * (rows: the keys with the largest shares; columns: strategies; at iteration 1 and at the last iteration).
+     */
+    private static void analyticsTables(StringBuilder html, SeedStatistics stats, String group) {
+        int last = stats.iterations;
+        SortedSet<String> maps = new TreeSet<>();
+        for (SeedStatistics.FigureSummary f : stats.figures) {
+            if (f.group().equals(group) && f.figure().contains(".")) {
+                maps.add(f.figure().substring(0, f.figure().indexOf('.')));
+            }
+        }
+        for (String map : maps) {
+            SortedSet<String> keys = new TreeSet<>();
+            Set<String> strategies = new java.util.LinkedHashSet<>();
+            for (SeedStatistics.FigureSummary f : stats.figures) {
+                if (f.group().equals(group) && f.figure().startsWith(map + ".")) {
+                    keys.add(f.figure().substring(map.length() + 1));
+                    strategies.add(f.strategy());
+                }
+            }
+            List<String> ordered = stats.strategies.stream().filter(strategies::contains).toList();
+            if (map.equals("hardSetLoss")) {
+                html.append("<h3>Loss on earlier hard sets (hardSetLoss): did the teaching fix them?</h3>\n<p>Rows: "
+                        + "the iteration whose hard examples are scored; \"mined\": their loss when they were mined "
+                        + "(&minus;hardMeanLogProb of that iteration); then the Student's loss on them after each later"
+                        + " iteration (nats per token, mean over seeds). Falling values mean they got easier.</p>\n");
+                for (String s : ordered) {
+                    html.append("<p><b>").append(esc(s)).append("</b></p><table><tr><th>hard set of</th>"
+                            + "<th>mined</th>");
+                    for (int t = 2; t <= last; t++) {
+                        html.append("<th>after t=").append(t).append("</th>");
+                    }
+                    html.append("</tr>\n");
+                    for (String k : keys.stream().sorted(java.util.Comparator.comparingInt(Integer::parseInt))
+                            .toList()) {
+                        int from = Integer.parseInt(k);
+                        SeedStatistics.FigureSummary mined = stats.summary("feedback", "hardMeanLogProb", s, from);
+                        html.append("<tr><td>t=").append(k).append("</td><td>")
+                                .append(mined == null ? "" : format(-mined.mean())).append("</td>");
+                        for (int t = 2; t <= last; t++) {
+                            SeedStatistics.FigureSummary f = stats.summary(group, map + "." + k, s, t);
+                            html.append("<td>").append(f == null ? "" : format(f.mean())).append("</td>");
+                        }
+                        html.append("</tr>\n");
+                    }
+                    html.append("</table>\n");
+                }
+                continue;
+            }
+            // the keys with the largest mean share at the last iteration, at most 12
+            List<String> top = keys.stream().sorted(java.util.Comparator.comparingDouble((String k) -> {
+                double sum = 0;
+                for (String s : ordered) {
+                    SeedStatistics.FigureSummary f = stats.summary(group, map + "." + k, s, last);
+                    sum += f == null ? 0 : f.mean();
+                }
+                return -sum;
+            }).thenComparing(k -> k)).limit(12).toList();
+            html.append("<h3>").append(esc(map)).append("</h3>\n<p>Share per key (0 where the key is absent), mean "
+                    + "over seeds, at iteration 1 -&gt; iteration ").append(last).append(keys.size() > top.size() ? " (the " + top.size()
+                    + " largest of " + keys.size() + " keys)" : "").append(".</p>\n<table><tr><th>key</th>");
+            for (String s : ordered) {
+                html.append("<th>").append(esc(s)).append("</th>");
+            }
+            html.append("</tr>\n");
+            for (String k : top) {
+                html.append("<tr><td class=\"l\">").append(esc(k)).append("</td>");
+                for (String s : ordered) {
+                    SeedStatistics.FigureSummary first = stats.summary(group, map + "." + k, s, 1);
+                    SeedStatistics.FigureSummary end = stats.summary(group, map + "." + k, s, last);
+                    html.append("<td>").append(first == null ? "-" : String.format(Locale.ROOT, "%.3f", first.mean()))
+                            .append(" -&gt; ").append(end == null ? "-" : String.format(Locale.ROOT, "%.3f",
+                                    end.mean())).append("</td>");
+                }
+                html.append("</tr>\n");
+            }
+            html.append("</table>\n");
+        }
+    }
+
     private static String groupTitle(String group) {
         return switch (group) {
             case "evaluation" -> "Evaluation (held-out)";
             case "data" -> "Measured training data (diversity, fidelity)";
             case "training" -> "Training";
-            case "feedback" -> "Feedback analytics";
-            default -> "Analytics: " + group;
+            case "analytics" -> "Feedback analytics";
+            case "feedback" -> "Step C (feedback mining)";
+            default -> "Other figures: " + group;
         };
     }
 

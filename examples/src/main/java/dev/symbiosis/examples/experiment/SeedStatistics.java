@@ -132,9 +132,27 @@ final class SeedStatistics {
     private void summarise(List<SeedRun> runs) {
         // group -> figure -> strategy -> iteration -> values over seeds
         Map<String, Map<String, Map<String, Map<Integer, List<Double>>>>> values = new TreeMap<>();
+        Set<String> shareKeys = new TreeSet<>();
         for (SeedRun run : runs) {
             for (IterationRecord r : run.records()) {
-                flatten(r).forEach((key, v) -> {
+                for (String key : flatten(r).keySet()) {
+                    if (isShare(key)) {
+                        shareKeys.add(key);
+                    }
+                }
+            }
+        }
+        for (SeedRun run : runs) {
+            for (IterationRecord r : run.records()) {
+                SortedMap<String, Double> flat = flatten(r);
+                // a share map that lacks a key has share 0 there (else the mean would count only seeds with it)
+                for (String key : shareKeys) {
+                    String map = key.substring(0, key.indexOf('.') + 1);
+                    if (!flat.containsKey(key) && flat.keySet().stream().anyMatch(k -> k.startsWith(map))) {
+                        flat.put(key, 0.0);
+                    }
+                }
+                flat.forEach((key, v) -> {
                     int dot = key.indexOf('/');
                     values.computeIfAbsent(key.substring(0, dot), k -> new TreeMap<>())
                             .computeIfAbsent(key.substring(dot + 1), k -> new TreeMap<>())
@@ -153,6 +171,11 @@ final class SeedStatistics {
                 });
             }
         }));
+    }
+
+    /** Whether a flattened key is an entry of an analytics share map (shares of one map sum to 1). */
+    private static boolean isShare(String key) {
+        return key.startsWith("analytics/") && key.indexOf('.') > 0 && !key.startsWith("analytics/hardSetLoss.");
     }
 
     /**
