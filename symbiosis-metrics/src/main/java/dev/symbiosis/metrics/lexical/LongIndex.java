@@ -13,20 +13,18 @@ import java.util.Arrays;
  */
 final class LongIndex {
 
-    private static final long EMPTY = -1L;
+    private static final long EMPTY = 0L;
     private static final int INITIAL_BITS = 9;
 
     private long[] keys = new long[1 << 8];
     private int size;
-    /** slots[2s] = key or EMPTY, slots[2s + 1] = id. */
+    /** slots[2s] = key + 1 or EMPTY (0: a new table needs no filling), slots[2s + 1] = id. */
     private long[] slots = newSlots(1 << INITIAL_BITS);
     private int shift = 64 - INITIAL_BITS;
     private int[] homes = new int[0];
 
     private static long[] newSlots(int capacity) {
-        long[] t = new long[2 * capacity];
-        Arrays.fill(t, EMPTY);
-        return t;
+        return new long[2 * capacity];
     }
 
     /** The key of a pair of non-negative ints. */
@@ -60,9 +58,10 @@ final class LongIndex {
     private int intern(long key, int slot) {
         long[] t = slots;
         int mask = (t.length >> 1) - 1;
+        long stored = key + 1;
         while (true) {
             long k = t[2 * slot];
-            if (k == key) {
+            if (k == stored) {
                 return (int) t[2 * slot + 1];
             }
             if (k == EMPTY) {
@@ -71,7 +70,7 @@ final class LongIndex {
                 }
                 int id = size++;
                 keys[id] = key;
-                t[2 * slot] = key;
+                t[2 * slot] = stored;
                 t[2 * slot + 1] = id;
                 return id;
             }
@@ -128,13 +127,13 @@ final class LongIndex {
         int mask = (1 << bits) - 1;
         // in old slot order: new homes then move forward through the new table (few cache misses)
         for (int s = 0; s < old.length; s += 2) {
-            long key = old[s];
-            if (key != EMPTY) {
-                int slot = (int) (hash(key) >>> shift);
+            long stored = old[s];
+            if (stored != EMPTY) {
+                int slot = (int) (hash(stored - 1) >>> shift);
                 while (slots[2 * slot] != EMPTY) {
                     slot = (slot + 1) & mask;
                 }
-                slots[2 * slot] = key;
+                slots[2 * slot] = stored;
                 slots[2 * slot + 1] = old[s + 1];
             }
         }
