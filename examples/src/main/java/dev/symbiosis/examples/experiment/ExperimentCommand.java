@@ -45,6 +45,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             + " presets).")
     Integer seeds;
 
+    @Option(names = "--only-seed", description = "Run only this run seed's folder (repeatable), without the "
+            + "aggregate: several processes can share the seeds of one --out, one seed each; a last run without it "
+            + "aggregates.")
+    List<Long> onlySeeds;
+
     @Option(names = "--print-config", description = "Print the resolved configuration as JSON and exit.")
     boolean printConfig;
 
@@ -66,9 +71,16 @@ public final class ExperimentCommand implements Callable<Integer> {
         System.err.println("experiment '" + cfg.preset() + "' into " + dir.toAbsolutePath());
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            new ExperimentRunner(cfg, dir, ExperimentCommand::loadModel,
-                    (c, referenceTexts, reference) -> measure(c, referenceTexts, reference, resources), System.err)
-                    .run();
+            ExperimentRunner runner = new ExperimentRunner(cfg, dir, ExperimentCommand::loadModel,
+                    (c, referenceTexts, reference) -> measure(c, referenceTexts, reference, resources), System.err);
+            if (onlySeeds != null && !onlySeeds.isEmpty()) {
+                if (cfg.seeds() == 1) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--only-seed needs a run with more than one seed (--seeds)");
+                }
+                runner.onlySeeds(onlySeeds);
+            }
+            runner.run();
         } finally {
             for (AutoCloseable r : resources) {
                 try {

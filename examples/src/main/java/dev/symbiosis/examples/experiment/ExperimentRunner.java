@@ -62,6 +62,7 @@ public final class ExperimentRunner {
     private final ModelLoader loader;
     private final MeasureFactory measures;
     private final PrintStream log;
+    private Set<Long> onlySeeds;
 
     public ExperimentRunner(ExperimentConfig config, Path out, ModelLoader loader, MeasureFactory measures,
             PrintStream log) {
@@ -70,6 +71,24 @@ public final class ExperimentRunner {
         this.loader = loader;
         this.measures = measures;
         this.log = log;
+    }
+
+    /**
+     * Runs only the given run seeds of a multi-seed experiment (their seed folders), without the aggregate: lets
+     * several processes or machines share the seeds of one output folder, one seed each; a last run without this
+     * option then finds every seed complete and writes the aggregate. Default: every seed.
+     *
+     * @throws IllegalArgumentException if a seed is not one of the configuration's run seeds
+     */
+    public ExperimentRunner onlySeeds(java.util.Collection<Long> seeds) {
+        for (long s : seeds) {
+            if (!config.runSeeds().contains(s)) {
+                throw new IllegalArgumentException("run seed " + s + " is not one of the configuration's run seeds "
+                        + config.runSeeds());
+            }
+        }
+        this.onlySeeds = Set.copyOf(seeds);
+        return this;
     }
 
     /**
@@ -118,6 +137,9 @@ public final class ExperimentRunner {
             TextSetMeasure measure = measures == null ? null : measures.create(config, referenceTexts, reference);
             for (int i = 0; i < seeds.size(); i++) {
                 final long runSeed = seeds.get(i);
+                if (onlySeeds != null && !onlySeeds.contains(runSeed)) {
+                    continue;
+                }
                 Path dir = multi ? out.resolve(seedFolder(runSeed)) : out;
                 if (multi) {
                     log.printf("run seed %d (%d of %d) into %s%n", runSeed, i + 1, seeds.size(), dir);
@@ -149,6 +171,10 @@ public final class ExperimentRunner {
                 runs.add(new SeedStatistics.SeedRun(runSeed, dir, records));
                 all.addAll(records);
             }
+        }
+        if (runs.size() < seeds.size()) {
+            log.println("ran run seeds " + onlySeeds + " only; run again without --only-seed to write the aggregate");
+            return all;
         }
         log.println("statistics over " + runs.size() + " run seed(s)");
         SeedStatistics stats = SeedStatistics.compute(runs, config.strategies(), config.iterations(), log);

@@ -96,13 +96,21 @@ class ExperimentSeedsTest {
         List<String> lines = Files.readAllLines(s43.resolve("results.jsonl"));
         AtomicFiles.writeLines(s43.resolve("results.jsonl"), lines.subList(0, lines.size() - 1));
         Files.delete(out.resolve("stats.json"));
-        run(out, (p, t, seed) -> {
+        // seed 43 alone (as a second process would run it): no aggregate yet
+        new ExperimentRunner(config(), out, (p, t, seed) -> {
             if (seed != 43) {
-                throw new AssertionError("the finished seed 42 must not load models again");
+                throw new AssertionError("--only-seed 43 must not load models of seed " + seed);
             }
             return ExperimentCommand.loadModel(p, t, seed);
-        });
+        }, null, System.err).onlySeeds(List.of(43L)).run();
         assertEquals(results43, Files.readString(s43.resolve("results.jsonl")));
+        assertFalse(Files.exists(out.resolve("stats.json")));
+        assertThrows(IllegalArgumentException.class, () -> new ExperimentRunner(config(), out,
+                ExperimentCommand::loadModel, null, System.err).onlySeeds(List.of(7L)));
+        // every seed complete: the aggregate comes back identical without loading any model
+        run(out, (p, t, seed) -> {
+            throw new AssertionError("a complete run must not load models again");
+        });
         assertEquals(statsBefore, Files.readString(out.resolve("stats.json")));
 
         // a one-seed run folder is not reused for a multi-seed run
