@@ -310,6 +310,31 @@ class RotaryArchitecturesTest {
         }
     }
 
+    @Test
+    void pythiaBuffersOfOtherDtypesAreSkippedAndCannotBeReadAsWeights() throws IOException {
+        GptNeoxConfig c = RotaryCheckpoints.neox(true);
+        Map<String, Tensor> w = RotaryCheckpoints.randomTensors(c, 14);
+        Path dir = RotaryCheckpoints.write(tmp.resolve("pythia"), c, w);
+        Map<String, RotaryCheckpoints.Raw> raw = new LinkedHashMap<>();
+        w.forEach((n, t) -> raw.put(n, RotaryCheckpoints.f32(t)));
+        byte[] mask = new byte[64 * 64];
+        java.util.Arrays.fill(mask, (byte) 1);
+        // what converted Pythia checkpoints carry besides weights: the causal mask (BOOL), masked_bias, inv_freq
+        raw.put("gpt_neox.layers.0.attention.bias", new RotaryCheckpoints.Raw("BOOL", new long[] {1, 1, 64, 64}, mask));
+        raw.put("gpt_neox.layers.0.attention.masked_bias", RotaryCheckpoints.f32(new Tensor(new long[0],
+                new float[] {-1e9f})));
+        raw.put("gpt_neox.layers.0.attention.rotary_emb.inv_freq", RotaryCheckpoints.f32(new Tensor(new long[] {1},
+                new float[] {1f})));
+        RotaryCheckpoints.writeRaw(dir.resolve("model.safetensors"), raw);
+        try (CausalLm m = load(dir, DataType.FLOAT32, null, null)) {
+            assertClose(reference(c, w, IDS), logits(m, IDS), 1e-4, "with buffers");
+        }
+        try (ShardedSafeTensors files = ShardedSafeTensors.open(dir)) {
+            IOException e = assertThrows(IOException.class, () -> files.readFloats("gpt_neox.layers.0.attention.bias"));
+            assertTrue(e.getMessage().contains("BOOL") && e.getMessage().contains("attention.bias"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest(name = "config {0}")
     @ValueSource(ints = {0, 2})
     void float16WeightsStayCloseToFloat32(int which) throws IOException {

@@ -137,6 +137,37 @@ final class RotaryCheckpoints {
         Files.write(file, buf.array());
     }
 
+    /** A raw tensor: dtype name, shape and little-endian bytes. */
+    record Raw(String dtype, long[] shape, byte[] bytes) {}
+
+    /** Writes raw tensors (any dtype) in the given order. */
+    static void writeRaw(Path file, Map<String, Raw> tensors) throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode header = m.createObjectNode();
+        long offset = 0;
+        for (Map.Entry<String, Raw> e : tensors.entrySet()) {
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", e.getValue().dtype());
+            Arrays.stream(e.getValue().shape()).forEach(t.putArray("shape")::add);
+            t.putArray("data_offsets").add(offset).add(offset + e.getValue().bytes().length);
+            offset += e.getValue().bytes().length;
+        }
+        byte[] json = m.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(8 + json.length + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(json.length).put(json);
+        tensors.values().forEach(r -> buf.put(r.bytes()));
+        Files.write(file, buf.array());
+    }
+
+    /** F32 little-endian bytes of a tensor. */
+    static Raw f32(Tensor t) {
+        ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : t.data()) {
+            b.putFloat(v);
+        }
+        return new Raw("F32", t.shape(), b.array());
+    }
+
     /** The values BF16 keeps of {@code tensors} (truncation, as {@link #writeBf16}). */
     static Map<String, Tensor> truncatedToBf16(Map<String, Tensor> tensors) {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -38,6 +38,9 @@ import java.util.TreeMap;
  */
 public final class ShardedSafeTensors implements AutoCloseable {
 
+    /** The stored dtypes delivered as weights; BOOL and U8 (mask buffers) are accepted in headers, never read. */
+    static final java.util.List<String> FLOAT_TYPES = java.util.List.of("F32", "F16", "BF16", "F64");
+
     /** Name of the shard index. */
     public static final String INDEX = "model.safetensors.index.json";
     /** Name of an unsharded weight file. */
@@ -78,11 +81,17 @@ public final class ShardedSafeTensors implements AutoCloseable {
             return width(dtype);
         }
 
+        /** Whether the values are floating point (readable as weights). */
+        public boolean isFloat() {
+            return FLOAT_TYPES.contains(dtype);
+        }
+
         static int width(String dtype) {
             return switch (dtype) {
                 case "F32" -> 4;
                 case "F16", "BF16" -> 2;
                 case "F64" -> 8;
+                case "BOOL", "U8" -> 1; // attention-mask buffers of older GPT-NeoX/GPT-2 checkpoints: skipped
                 default -> -1;
             };
         }
@@ -227,7 +236,7 @@ public final class ShardedSafeTensors implements AutoCloseable {
                 int width = Entry.width(dtype);
                 if (width < 0) {
                     throw new IOException(where + " has unknown or unsupported dtype " + info.path("dtype")
-                            + " (supported: F32, F16, BF16, F64)");
+                            + " (weights: F32, F16, BF16, F64; BOOL and U8 mask buffers are skipped)");
                 }
                 JsonNode shapeNode = info.path("shape");
                 JsonNode offs = info.path("data_offsets");
@@ -324,6 +333,10 @@ public final class ShardedSafeTensors implements AutoCloseable {
         if (from < 0 || count < 0 || from + count > e.count()) {
             throw new IllegalArgumentException("values [" + from + ", " + (from + count) + ") outside tensor '" + name
                     + "' of " + e.count());
+        }
+        if (!e.isFloat()) {
+            throw new IOException(e.file() + ": tensor '" + name + "' has dtype " + e.dtype()
+                    + ", not a floating-point weight (supported: " + FLOAT_TYPES + ")");
         }
         if (out.remaining() < count * precision.bytes()) {
             throw new IllegalArgumentException("buffer too small for " + count + " values");

@@ -151,7 +151,9 @@ public interface WeightSource {
             public Map<String, Tensor> toTensors() throws IOException {
                 Map<String, Tensor> out = new LinkedHashMap<>();
                 for (String n : files.names()) {
-                    out.put(n, new Tensor(files.entry(n).shape(), files.readFloats(n)));
+                    if (files.entry(n).isFloat()) { // buffers such as BOOL attention masks are never weights
+                        out.put(n, new Tensor(files.entry(n).shape(), files.readFloats(n)));
+                    }
                 }
                 return out;
             }
