@@ -23,7 +23,8 @@ import java.util.List;
  * @param numLayers transformer blocks
  * @param numHeads attention heads
  * @param intermediateSize MLP width
- * @param rotaryPct fraction of each head's features that are rotated, in (0, 1]
+ * @param rotaryPct fraction of each head's features that are rotated, in (0, 1] ({@code rotary_pct}, or
+ *     {@code partial_rotary_factor} in newer files)
  * @param rotaryEmbBase RoPE base ({@code rotary_emb_base}, or {@code rope_theta} in newer files)
  * @param useParallelResidual {@code x + attn(ln1(x)) + mlp(ln2(x))} when true, sequential residuals otherwise
  * @param layerNormEps epsilon of every LayerNorm
@@ -151,7 +152,8 @@ public record GptNeoxConfig(int vocabSize, int maxPositionEmbeddings, int hidden
         try {
             return new GptNeoxConfig(vocab, f.requiredInt("max_position_embeddings"), hidden,
                     f.requiredInt("num_hidden_layers"), f.requiredInt("num_attention_heads"),
-                    f.optInt("intermediate_size", 4 * hidden), f.optDouble("rotary_pct", 0.25), base,
+                    f.optInt("intermediate_size", 4 * hidden), f.node("rotary_pct") != null
+                            ? f.optDouble("rotary_pct", 0.25) : f.optDouble("partial_rotary_factor", 0.25), base,
                     f.optBoolean("use_parallel_residual", true), f.optDouble("layer_norm_eps", 1e-5),
                     f.optText("hidden_act", "gelu"), f.optBoolean("attention_bias", true),
                     f.optBoolean("tie_word_embeddings", false), f.optInt("bos_token_id", eos.get(0)), eos);
