@@ -432,7 +432,7 @@ class RotaryArchitecturesTest {
     }
 
     /** Reference loss with embedding row {@code row}, feature {@code j}, moved by {@code delta}. */
-    private static double loss(LlamaConfig c, Map<String, Tensor> w, int[] ids, int row, int j, double delta) {
+    static double loss(LlamaConfig c, Map<String, Tensor> w, int[] ids, int row, int j, double delta) {
         Map<String, Tensor> moved = new LinkedHashMap<>(w);
         Tensor table = w.get("model.embed_tokens.weight");
         float[] d = table.data().clone();

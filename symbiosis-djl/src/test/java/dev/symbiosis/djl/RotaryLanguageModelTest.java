@@ -157,6 +157,55 @@ class RotaryLanguageModelTest {
     }
 
     @Test
+    void hotFlipHintsOnLlamaAreDirectionalDerivativesOfTheReferenceLoss() throws Exception {
+        LlamaConfig c = RotaryCheckpoints.llama(false); // untied: a table row is only read where its token stands
+        Map<String, Tensor> w = RotaryCheckpoints.randomTensors(c, 19);
+        Path dir = RotaryCheckpoints.write(tmp.resolve("hints"), c, w);
+        float[] table = w.get("model.embed_tokens.weight").data();
+        int d = c.hiddenSize();
+        String text = "abcdefg"; // distinct bytes: the gradient at a position is the gradient of its table row
+        try (DjlLanguageModel m = DjlLanguageModel.load(dir)) {
+            int[] ids = m.tokenizer().encode(text).ids();
+            List<dev.symbiosis.core.model.TokenHint> hints = m.gradientHints(List.of(text), 2, 3).get(0);
+            assertEquals(2, hints.size());
+            for (dev.symbiosis.core.model.TokenHint h : hints) {
+                int x = ids[h.tokenIndex()];
+                double[] g = new double[d];
+                for (int j = 0; j < d; j++) {
+                    g[j] = (RotaryArchitecturesTest.loss(c, w, ids, x, j, 1e-2)
+                            - RotaryArchitecturesTest.loss(c, w, ids, x, j, -1e-2)) / 2e-2;
+                }
+                String best = null;
+                double bestScore = Double.NEGATIVE_INFINITY;
+                for (char ch = '!'; ch <= '~'; ch++) {
+                    if (String.valueOf(ch).equals(h.tokenText(text).strip())) {
+                        continue;
+                    }
+                    double score = flip(table, d, ch, x, g);
+                    if (score > bestScore) {
+                        bestScore = score;
+                        best = String.valueOf(ch);
+                    }
+                }
+                assertEquals(best, h.candidates().get(0));
+                for (int k = 0; k < 3; k++) {
+                    double want = flip(table, d, h.candidates().get(k).charAt(0), x, g);
+                    assertEquals(want, h.scores().get(k), 2e-3 + 2e-2 * Math.abs(want), h.candidates().get(k));
+                }
+            }
+        }
+    }
+
+    /** (E[v] - E[x]) . g for the byte token v. */
+    private static double flip(float[] table, int d, int v, int x, double[] g) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            s += (table[v * d + j] - table[x * d + j]) * g[j];
+        }
+        return s;
+    }
+
+    @Test
     void nonFiniteLossPutsTheAdapterBack() throws Exception {
         TrainerConfig explode = new TrainerConfig(1e30, 0, 0.0, 2, 3, Double.POSITIVE_INFINITY, 1L);
         try (DjlLanguageModel m = DjlLanguageModel.builder(checkpoint(2)).optLora(LoraConfig.of(2, 4))
