@@ -206,6 +206,25 @@ class RotaryLanguageModelTest {
     }
 
     @Test
+    void loraDropoutIsSeededTheSameSeedGivesTheSameAdapter() throws Exception {
+        Path dir = checkpoint(2);
+        LoraConfig withDropout = new LoraConfig(4, 8, 0.3, List.of(LoraConfig.ALL_LINEAR));
+        List<Map<String, Tensor>> adapters = new ArrayList<>();
+        for (long seed : new long[] {5, 5, 6}) {
+            try (DjlLanguageModel m = DjlLanguageModel.builder(dir).optLora(withDropout)
+                    .optTrainer(new TrainerConfig(1e-2, 0, 0.0, 4, 2, 1.0, seed)).build()) {
+                m.train(new ArrayList<>(Collections.nCopies(4, TrainingText.of("dropout text", P))));
+                adapters.add(m.network().adapterTensors());
+            }
+        }
+        for (String k : adapters.get(0).keySet()) {
+            assertArrayEquals(adapters.get(0).get(k).data(), adapters.get(1).get(k).data(), 0f, k);
+        }
+        assertTrue(adapters.get(0).keySet().stream().anyMatch(k -> !java.util.Arrays.equals(
+                adapters.get(0).get(k).data(), adapters.get(2).get(k).data())), "another seed, other masks");
+    }
+
+    @Test
     void nonFiniteLossPutsTheAdapterBack() throws Exception {
         TrainerConfig explode = new TrainerConfig(1e30, 0, 0.0, 2, 3, Double.POSITIVE_INFINITY, 1L);
         try (DjlLanguageModel m = DjlLanguageModel.builder(checkpoint(2)).optLora(LoraConfig.of(2, 4))

@@ -491,6 +491,7 @@ public abstract class DecoderLm implements CausalLm {
         private final boolean masters;
         private final Random dropoutRng;
         private final Map<Float, NDArray> scalars = new HashMap<>();
+        private boolean seeded;
 
         Pass(NDManager scratch, boolean masters, Random dropoutRng) {
             this.scratch = scratch;
@@ -588,13 +589,18 @@ public abstract class DecoderLm implements CausalLm {
             return y;
         }
 
+        /**
+         * An inverted-dropout mask drawn on the device (a Java-drawn mask of a 7B model's activations would cost
+         * billions of random numbers per step); the engine's generator is seeded from {@code dropoutRng} once per
+         * pass, so the masks are the same for the same seed.
+         */
         private NDArray dropoutMask(Shape shape, double rate) {
-            float[] m = new float[(int) shape.size()];
-            float keep = (float) (1.0 / (1.0 - rate));
-            for (int i = 0; i < m.length; i++) {
-                m[i] = dropoutRng.nextDouble() < rate ? 0f : keep;
+            if (!seeded) {
+                Engine.getEngine("PyTorch").setRandomSeed(dropoutRng.nextInt());
+                seeded = true;
             }
-            return owned(scratch.create(m, shape));
+            NDArray keep = scratch.randomUniform(0f, 1f, shape).gte(s((float) rate));
+            return keep.toType(DataType.FLOAT32, false).mul(s((float) (1.0 / (1.0 - rate))));
         }
 
         /** LayerNorm over the last axis. */
