@@ -95,11 +95,23 @@ class KillAndResumeTest {
 
     /** The CLI in a child JVM with this test's class path, offline, one PyTorch thread. */
     private static Process start(Path config, Path out) throws IOException {
+        return start(config, out, false);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}; with {@code recordNetwork} through {@link NetworkRecordingMain}, which
+     * reports every socket permission the run asks for.
+     */
+    private static Process start(Path config, Path out, boolean recordNetwork) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
-                "dev.symbiosis.examples.cli.SymbiosisCli", "experiment", "--config", config.toString(), "--out",
-                out.toString()));
+                "-Dai.djl.pytorch.num_interop_threads=1"));
+        if (recordNetwork) {
+            cmd.add("-Djava.security.manager=allow");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                recordNetwork ? NetworkRecordingMain.class.getName() : "dev.symbiosis.examples.cli.SymbiosisCli",
+                "experiment", "--config", config.toString(), "--out", out.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.environment().put("DJL_OFFLINE", "true");
@@ -207,9 +219,10 @@ class KillAndResumeTest {
         Path config = writeConfig(tmp);
         Path whole = tmp.resolve("whole");
         Path killed = tmp.resolve("killed");
-        // the uninterrupted run goes on beside the killed ones (two cores: one PyTorch thread each)
+        // the uninterrupted run goes on beside the killed ones (two cores: one PyTorch thread each); it also
+        // records every socket permission it asks for
         StringBuilder wholeLog = new StringBuilder();
-        Process uninterrupted = start(config, whole);
+        Process uninterrupted = start(config, whole, true);
         lines(uninterrupted, wholeLog);
 
         Random rnd = new Random(20261125L);
@@ -228,6 +241,12 @@ class KillAndResumeTest {
         assertEquals(0, exit, () -> tail(log));
         assertTrue(uninterrupted.waitFor(6, TimeUnit.MINUTES), "the uninterrupted run did not finish");
         assertEquals(0, uninterrupted.exitValue(), () -> tail(wholeLog));
+        String network = wholeLog.toString().lines().filter(l -> l.startsWith(NetworkRecordingMain.MARKER))
+                .findFirst().orElseThrow(() -> new AssertionError("no network summary:\n" + tail(wholeLog)));
+        System.err.println("uninterrupted run: " + network);
+        if (!network.endsWith("unavailable")) {
+            assertTrue(network.startsWith(NetworkRecordingMain.MARKER + " 0 "), "the experiment asked for the network: " + network);
+        }
 
         assertArrayEquals(Files.readAllBytes(whole.resolve("results.jsonl")),
                 Files.readAllBytes(killed.resolve("results.jsonl")), "results.jsonl differs from the uninterrupted run");
