@@ -125,6 +125,8 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     private final TrainerConfig trainer;
     private final int maxBatchTokens;
     private final int generationRows;
+    /** Rows times vocabulary from which a generation step samples its rows in parallel. */
+    private static final long PARALLEL_SAMPLING_LOGITS = 1L << 20;
     /** Lazily decoded candidate texts of {@link #gradientHints}. */
     private String[] candidateTexts;
     private CausalLm model;
@@ -1038,18 +1040,23 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             AttentionCache[] holder = {cache};
             float[][] logits = prefill(rows, len, start, useCache ? holder : null);
             current = holder[0];
+            // rows sample independently (each its own generator): with a large vocabulary (Llama 3: 128,256
+            // logits per row, a sort per row under top-p) they are sampled in parallel, with the same tokens
+            boolean parallel = (long) b * config.vocabSize() >= PARALLEL_SAMPLING_LOGITS && b > 1;
             for (int step = 0; step < maxNew; step++) {
-                for (int i = 0; i < b; i++) {
+                float[][] stepLogits = logits;
+                java.util.stream.IntStream rowIds = java.util.stream.IntStream.range(0, b);
+                (parallel ? rowIds.parallel() : rowIds).forEach(i -> {
                     int tok;
                     if (done[i]) {
                         tok = eos;
                     } else {
                         // ids past the tokenizer's (a padded embedding, e.g. Pythia's 50304 rows for 50277
                         // tokens) are never sampled: they have no text
-                        for (int k = tokenizer.vocabSize(); k < logits[i].length; k++) {
-                            logits[i][k] = Float.NEGATIVE_INFINITY;
+                        for (int k = tokenizer.vocabSize(); k < stepLogits[i].length; k++) {
+                            stepLogits[i][k] = Float.NEGATIVE_INFINITY;
                         }
-                        tok = Sampler.next(logits[i], rows[i], len[i], cfg, rnd[i]);
+                        tok = Sampler.next(stepLogits[i], rows[i], len[i], cfg, rnd[i]);
                         if (stopIds.contains(tok)) {
                             done[i] = true;
                         } else {
@@ -1057,7 +1064,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
                         }
                     }
                     rows[i][len[i]++] = tok;
-                }
+                });
                 boolean allDone = true;
                 for (boolean d : done) {
                     allDone &= d;

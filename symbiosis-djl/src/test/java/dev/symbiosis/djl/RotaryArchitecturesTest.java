@@ -335,6 +335,24 @@ class RotaryArchitecturesTest {
         }
     }
 
+    @Test
+    void headerLengthsWhoseFirstByteIsAPickleOpcodeAreStillSafetensors() throws IOException {
+        // 0x0280 = 640: the little-endian length starts with 0x80 0x02, pickle protocol 2's first two bytes
+        for (int length : new int[] {0x280, 0x380, 0x480, 0x580}) {
+            String json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+            byte[] header = (json + " ".repeat(length - json.length())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(length).put(header).putFloat(1.5f).putFloat(-2f);
+            Path f = tmp.resolve("len" + length + ".safetensors");
+            Files.write(f, buf.array());
+            try (ShardedSafeTensors files = ShardedSafeTensors.openFile(f)) {
+                assertArrayEquals(new float[] {1.5f, -2f}, files.readFloats("w"), 0f);
+            }
+            assertArrayEquals(new float[] {1.5f, -2f}, dev.symbiosis.djl.io.SafeTensors.read(f).tensors().get("w").data(),
+                    0f);
+        }
+    }
+
     @ParameterizedTest(name = "config {0}")
     @ValueSource(ints = {0, 2})
     void float16WeightsStayCloseToFloat32(int which) throws IOException {

@@ -225,6 +225,27 @@ class RotaryLanguageModelTest {
     }
 
     @Test
+    void largeVocabulariesSampleRowsInParallelWithTheSameTokens() throws Exception {
+        // 70,000 ids x 16 rows crosses the parallel-sampling threshold; one row at a time stays sequential
+        LlamaConfig c = new LlamaConfig(70_000, 64, 16, 1, 4, 2, 4, 40, 1e-5, Rope.of(4, 500000), false, false, true,
+                TinyModels.EOS, List.of(TinyModels.EOS));
+        Path dir = RotaryCheckpoints.write(tmp.resolve("big-vocab"), c, RotaryCheckpoints.randomTensors(c, 8));
+        List<Prompt> prompts = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            prompts.add(new Prompt("prompt " + i, P));
+        }
+        SamplingConfig sc = SamplingConfig.defaults().withMaxNewTokens(6).withSeed(4).withTopP(0.9);
+        try (DjlLanguageModel batched = DjlLanguageModel.builder(dir).optGenerationRows(16).build();
+                DjlLanguageModel single = DjlLanguageModel.builder(dir).optGenerationRows(1).build()) {
+            List<Sample> a = batched.generate(prompts, sc);
+            List<Sample> b = single.generate(prompts, sc);
+            for (int i = 0; i < prompts.size(); i++) {
+                assertEquals(b.get(i).completion(), a.get(i).completion(), "prompt " + i); // decodable: ids < 257
+            }
+        }
+    }
+
+    @Test
     void nonFiniteLossPutsTheAdapterBack() throws Exception {
         TrainerConfig explode = new TrainerConfig(1e30, 0, 0.0, 2, 3, Double.POSITIVE_INFINITY, 1L);
         try (DjlLanguageModel m = DjlLanguageModel.builder(checkpoint(2)).optLora(LoraConfig.of(2, 4))

@@ -29,7 +29,11 @@ final class PickleFormats {
      * {@code torch.save} writes.
      */
     static boolean looksLikePickle(byte[] head, int length) {
-        return length >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5
+        // a safetensors header length (little-endian, under 16 MB) may also start with 0x80, 0x02-0x05 (640, 896,
+        // 1152 or 1408 bytes ...), but its bytes 3-7 are zero, where a pickle has opcodes and their arguments
+        boolean smallLength = length >= 8 && head[3] == 0 && head[4] == 0 && head[5] == 0 && head[6] == 0
+                && head[7] == 0;
+        return length >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5 && !smallLength
                 || length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
     }
 
