@@ -25,7 +25,7 @@ import java.util.TreeSet;
  * 0.95, as Chen et al. 2021 for pass@k), the batch's seed being the configured seed plus the batch index.
  *
  * <p><b>Figures.</b> Per task: exact-match accuracy = items whose first completion the checker accepts, with a 95%
- * Wilson interval ({@link Proportion}); for every k of {@link #withPassAtK} the mean over items of the unbiased
+ * Wilson interval ({@link Proportion}); for every k of {@link #withSamples} the mean over items of the unbiased
  * estimator {@code 1 - C(n - c, k) / C(n, k)} ({@link PassAtK}); per item the completions, answers and verdicts
  * ({@link GenerativeResult}).
  *
