@@ -245,6 +245,33 @@ class RotaryLanguageModelTest {
         }
     }
 
+    @ParameterizedTest(name = "config {0}")
+    @ValueSource(ints = {0, 2})
+    void repeatedCallsLeaveNoNativeArraysBehind(int which) throws Exception {
+        // float16 storage: every use widens a weight, and those copies must not outlive their pass
+        try (DjlLanguageModel m = DjlLanguageModel.builder(checkpoint(which))
+                .optDtype(ai.djl.ndarray.types.DataType.FLOAT16).optContextLength(16).optLora(LoraConfig.of(2, 4))
+                .optTrainer(FAST).build()) {
+            List<String> texts = List.of("a text longer than the sixteen token context", "short");
+            List<Prompt> prompts = List.of(new Prompt("go", P), new Prompt("a much longer prompt here", P));
+            Runnable all = () -> {
+                m.score(texts);
+                m.saliency(texts);
+                m.gradientHints(texts, 1, 2);
+                m.generate(prompts, SamplingConfig.defaults().withMaxNewTokens(20));
+                m.train(new ArrayList<>(Collections.nCopies(4, TrainingText.of("train me", P))));
+                m.fineTune(List.of(new PromptCompletion("q", "a", 1.0)));
+                m.logits(new int[] {1, 2});
+            };
+            all.run();
+            int before = m.network().manager().getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                all.run();
+            }
+            assertEquals(before, m.network().manager().getManagedArrays().size());
+        }
+    }
+
     @Test
     void nonFiniteLossPutsTheAdapterBack() throws Exception {
         TrainerConfig explode = new TrainerConfig(1e30, 0, 0.0, 2, 3, Double.POSITIVE_INFINITY, 1L);
