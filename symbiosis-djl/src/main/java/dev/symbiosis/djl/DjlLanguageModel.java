@@ -217,9 +217,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
 
         /**
-         * Precision of the base weights of GPT-NeoX and Llama models, {@link DataType#FLOAT32} or
+         * Storage precision of the base weights of GPT-NeoX and Llama models, {@link DataType#FLOAT32} or
          * {@link DataType#FLOAT16}; default {@link CausalLms#defaultDtype} (FLOAT16 on a GPU, FLOAT32 on the CPU).
-         * LoRA adapters are always FLOAT32; GPT-2 models always FLOAT32.
+         * Computation, LoRA adapters and GPT-2 models are always FLOAT32.
          */
         public Builder optDtype(DataType value) {
             if (value != null && value != DataType.FLOAT32 && value != DataType.FLOAT16) {

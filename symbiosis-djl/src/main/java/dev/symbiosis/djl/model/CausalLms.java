@@ -23,9 +23,10 @@ public final class CausalLms {
     private CausalLms() {}
 
     /**
-     * The default precision of base weights on {@code device}: FLOAT16 on a GPU (a BF16 or F32 checkpoint is
-     * converted in Java as it is read; DJL 0.36's PyTorch engine aborts on BF16, so BF16 is never used), FLOAT32
-     * on the CPU (PyTorch's CPU half-precision kernels are slow and some are missing).
+     * The default storage precision of base weights on {@code device}: FLOAT16 on a GPU, halving their memory (a
+     * BF16 or F32 checkpoint is converted in Java as it is read; DJL 0.36's PyTorch engine aborts on BF16, so BF16
+     * is never used), FLOAT32 on the CPU (no widening per use). Computation is FLOAT32 either way
+     * ({@link DecoderLm}).
      */
     public static DataType defaultDtype(Device device) {
         return device.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
