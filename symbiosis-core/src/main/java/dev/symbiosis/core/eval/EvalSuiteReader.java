@@ -130,12 +130,12 @@ public final class EvalSuiteReader {
         return n;
     }
 
-    private static CorpusFormatException err(Path file, long line, String field, String problem) {
+    static CorpusFormatException err(Path file, long line, String field, String problem) {
         return CorpusFormatException.atLine(file, line, "field '" + field + "': " + problem);
     }
 
     /** The first of {@code names} present and not null, or null. */
-    private static String firstPresent(ObjectNode o, List<String> names) {
+    static String firstPresent(ObjectNode o, List<String> names) {
         for (String n : names) {
             JsonNode v = o.get(n);
             if (v != null && !v.isNull()) {
@@ -145,7 +145,8 @@ public final class EvalSuiteReader {
         return null;
     }
 
-    private static String optionalString(ObjectNode o, String field, Path file, long line) throws IOException {
+    /** The value of an optional string field (an integer too for {@code id}), or null if absent or null. */
+    static String optionalString(ObjectNode o, String field, Path file, long line) throws IOException {
         JsonNode v = o.get(field);
         if (v == null || v.isNull()) {
             return null;

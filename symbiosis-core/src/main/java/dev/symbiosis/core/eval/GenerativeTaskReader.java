@@ -1,5 +1,9 @@
 package dev.symbiosis.core.eval;
 
+import static dev.symbiosis.core.eval.EvalSuiteReader.err;
+import static dev.symbiosis.core.eval.EvalSuiteReader.firstPresent;
+import static dev.symbiosis.core.eval.EvalSuiteReader.optionalString;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.core.corpus.CorpusFormatException;
@@ -127,35 +131,6 @@ public final class GenerativeTaskReader {
             throw CorpusFormatException.ofFile(file, lines.lineNumber() == 0 ? "file is empty"
                     : "file has no items (only blank lines)");
         }
-    }
-
-    private static CorpusFormatException err(Path file, long line, String field, String problem) {
-        return CorpusFormatException.atLine(file, line, "field '" + field + "': " + problem);
-    }
-
-    private static String firstPresent(ObjectNode o, List<String> names) {
-        for (String n : names) {
-            JsonNode v = o.get(n);
-            if (v != null && !v.isNull()) {
-                return n;
-            }
-        }
-        return null;
-    }
-
-    private static String optionalString(ObjectNode o, String field, Path file, long line) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (v.isTextual() && !v.textValue().isBlank()) {
-            return v.textValue();
-        }
-        if (field.equals("id") && v.isIntegralNumber()) {
-            return v.asText();
-        }
-        throw err(file, line, field, "expected a non-blank string" + (field.equals("id") ? " or an integer" : "")
-                + ", got " + (v.isTextual() ? "a blank string" : JsonLines.describe(v)));
     }
 
     private static GenerativeItem parse(ObjectNode o, Path file, long line, String fileName, String defaultTask)
