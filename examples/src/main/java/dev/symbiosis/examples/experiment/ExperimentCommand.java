@@ -50,6 +50,10 @@ public final class ExperimentCommand implements Callable<Integer> {
             + "aggregates.")
     List<Long> onlySeeds;
 
+    @Option(names = "--report-only", description = "Write the report and statistics from the run folders as they "
+            + "are (a run in progress or interrupted) without running anything.")
+    boolean reportOnly;
+
     @Option(names = "--print-config", description = "Print the resolved configuration as JSON and exit.")
     boolean printConfig;
 
@@ -79,6 +83,9 @@ public final class ExperimentCommand implements Callable<Integer> {
                             "--only-seed needs a run with more than one seed (--seeds)");
                 }
                 runner.onlySeeds(onlySeeds);
+            }
+            if (reportOnly) {
+                runner.reportOnly();
             }
             runner.run();
         } finally {

@@ -63,6 +63,7 @@ public final class ExperimentRunner {
     private final MeasureFactory measures;
     private final PrintStream log;
     private Set<Long> onlySeeds;
+    private boolean reportOnly;
 
     public ExperimentRunner(ExperimentConfig config, Path out, ModelLoader loader, MeasureFactory measures,
             PrintStream log) {
@@ -88,6 +89,16 @@ public final class ExperimentRunner {
             }
         }
         this.onlySeeds = Set.copyOf(seeds);
+        return this;
+    }
+
+    /**
+     * Writes the aggregate from the run folders as they are (a run in progress or an interrupted one), without
+     * running or loading any model: figures average over the seeds that have them, and a paired test is left out
+     * where a seed lacks one of the two strategies' per-item results. Default: off.
+     */
+    public ExperimentRunner reportOnly() {
+        this.reportOnly = true;
         return this;
     }
 
@@ -132,6 +143,29 @@ public final class ExperimentRunner {
         List<IterationRecord> all = new ArrayList<>();
         List<SeedStatistics.SeedRun> runs = new ArrayList<>();
         Set<String> headlineTasks = Set.of();
+        if (reportOnly) {
+            for (long runSeed : seeds) {
+                Path dir = multi ? out.resolve(seedFolder(runSeed)) : out;
+                if (!Files.exists(dir.resolve("results.jsonl"))) {
+                    log.println("report only: " + dir + " has no records yet");
+                    continue;
+                }
+                List<IterationRecord> records = readRecords(dir, multi ? seedConfigJson(runSeed)
+                        : config.toJson());
+                runs.add(new SeedStatistics.SeedRun(runSeed, dir, records));
+                all.addAll(records);
+            }
+            if (runs.isEmpty()) {
+                throw new IOException(out + ": no run seed has records yet");
+            }
+            Path hf = runs.get(0).dir().resolve("headline-tasks.json");
+            if (Files.exists(hf)) {
+                List<String> names = new ArrayList<>();
+                Json.MAPPER.readTree(hf.toFile()).path("tasks").forEach(n -> names.add(n.asText()));
+                headlineTasks = new TreeSet<>(names);
+            }
+            return aggregate(runs, all, headlineTasks, suite, seeds, multi);
+        }
         try (LanguageModel reference = measures != null
                 ? loader.load(referencePath, config.student(), config.seed()) : null) {
             TextSetMeasure measure = measures == null ? null : measures.create(config, referenceTexts, reference);
@@ -176,14 +210,46 @@ public final class ExperimentRunner {
             log.println("ran run seeds " + onlySeeds + " only; run again without --only-seed to write the aggregate");
             return all;
         }
+        return aggregate(runs, all, headlineTasks, suite, seeds, multi);
+    }
+
+    private List<IterationRecord> aggregate(List<SeedStatistics.SeedRun> runs, List<IterationRecord> all,
+            Set<String> headlineTasks, EvalSuite suite, List<Long> seeds, boolean multi) throws IOException {
         log.println("statistics over " + runs.size() + " run seed(s)");
         SeedStatistics stats = SeedStatistics.compute(runs, config.strategies(), config.iterations(), log);
         stats.write(out);
         Path report = Report.writeAggregate(out, stats, "Generative Data Symbiosis: " + config.preset() + " run"
-                + (multi ? ", " + seeds.size() + " seeds" : ""), preamble(headlineTasks, suite,
-                multi ? "run seeds " + seeds : "seed " + config.seed()));
+                + (multi ? ", " + runs.size() + " seeds" : ""), preamble(headlineTasks, suite,
+                multi ? "run seeds " + runs.stream().map(SeedStatistics.SeedRun::seed).toList()
+                        + (runs.size() < seeds.size() ? " (report of the seeds that have records, of " + seeds + ")"
+                        : "") : "seed " + config.seed()));
         log.println("report: " + report);
         return all;
+    }
+
+    /**
+     * The records of a run folder, read without opening it as a {@link RunStore} (which would tidy the folder
+     * under a process that may still be writing it).
+     */
+    private static List<IterationRecord> readRecords(Path dir, String configJson) throws IOException {
+        Path cfg = dir.resolve("run-config.json");
+        if (!Files.exists(cfg) || !Files.readString(cfg, StandardCharsets.UTF_8).equals(configJson)) {
+            throw new IOException(dir + " holds a run of another configuration (see " + cfg + ")");
+        }
+        List<IterationRecord> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(dir.resolve("results.jsonl"), StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Json.MAPPER.readValue(lines.get(i), IterationRecord.class));
+            } catch (IOException e) {
+                throw new IOException(dir.resolve("results.jsonl") + ":" + (i + 1) + ": not an iteration record: "
+                        + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /** Name of the run folder of one run seed inside a multi-seed output folder. */

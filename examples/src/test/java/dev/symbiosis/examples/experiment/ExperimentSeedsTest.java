@@ -112,6 +112,12 @@ class ExperimentSeedsTest {
             throw new AssertionError("a complete run must not load models again");
         });
         assertEquals(statsBefore, Files.readString(out.resolve("stats.json")));
+        // the report alone, from the folders as they are, gives the same statistics
+        Files.delete(out.resolve("stats.json"));
+        new ExperimentRunner(config(), out, (p, t, seed) -> {
+            throw new AssertionError("--report-only must not load models");
+        }, null, System.err).reportOnly().run();
+        assertEquals(statsBefore, Files.readString(out.resolve("stats.json")));
 
         // a one-seed run folder is not reused for a multi-seed run
         Path single = out.resolve("seed-42");
