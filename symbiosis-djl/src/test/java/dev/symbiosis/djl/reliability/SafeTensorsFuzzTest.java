@@ -164,6 +164,22 @@ class SafeTensorsFuzzTest {
         return Fuzz.jsonMutationsOf(index);
     }
 
+    /**
+     * Every valid file is read, whatever its header length (a little-endian length such as 640 = 0x280 starts
+     * with the bytes of a pickle opcode; the pickle refusal must not take it for one).
+     */
+    @Property(tries = 200)
+    void validFilesOfAnyHeaderLengthAreRead(@ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 3000)
+            int metadataChars) throws IOException {
+        Map<String, Tensor> t = Map.of("w", new Tensor(new long[] {2}, new float[] {1, 2}));
+        Path f = dir.resolve("padded.safetensors");
+        SafeTensors.write(f, t, Map.of("pad", "x".repeat(metadataChars)));
+        assertEquals(2, SafeTensors.read(f).tensors().get("w").size());
+        try (ShardedSafeTensors s = ShardedSafeTensors.openFile(f)) {
+            assertEquals(2, s.readFloats("w").length);
+        }
+    }
+
     // ---- regression tests of what the fuzzing found, and the named cases ----
 
     private static String header(String tensors) {
