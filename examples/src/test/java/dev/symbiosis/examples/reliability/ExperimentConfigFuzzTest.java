@@ -122,6 +122,21 @@ class ExperimentConfigFuzzTest {
     }
 
     @net.jqwik.api.Example
+    void nullSamplingOrANullStrategyIsRefusedNamingTheField() throws IOException {
+        ObjectNode c = (ObjectNode) MAPPER.readTree(smoke);
+        c.putNull("sampling");
+        Path f = dir.resolve("null-sampling.json");
+        Files.write(f, MAPPER.writeValueAsBytes(c));
+        assertTrue(assertThrows(IOException.class, () -> ExperimentConfig.read(f)).getMessage()
+                .contains("sampling"));
+        c = (ObjectNode) MAPPER.readTree(smoke);
+        c.putArray("strategies").add("symbiosis").addNull();
+        Files.write(f, MAPPER.writeValueAsBytes(c));
+        assertTrue(assertThrows(IOException.class, () -> ExperimentConfig.read(f)).getMessage()
+                .contains("strategies"));
+    }
+
+    @net.jqwik.api.Example
     void aPresetNameCannotLeaveTheRunsFolder() throws IOException {
         for (String name : new String[] {"../../etc", "/tmp/elsewhere", "a/b", "..", ""}) {
             ObjectNode c = (ObjectNode) MAPPER.readTree(smoke);

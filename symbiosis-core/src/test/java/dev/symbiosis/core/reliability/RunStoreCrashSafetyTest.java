@@ -154,6 +154,15 @@ class RunStoreCrashSafetyTest {
     }
 
     @Test
+    void invalidUtf8InResultsNamesTheFileAndLine(@TempDir Path dir) throws IOException {
+        RunStore store = new RunStore(dir, "{\"crash\": 1}");
+        Path f = dir.resolve("results.jsonl");
+        Files.write(f, new byte[] {'{', '}', '\n', '{', '"', (byte) 0xC3, '"', '}', '\n'});
+        IOException e = assertThrows(IOException.class, store::records);
+        assertTrue(e.getMessage().startsWith(f + ": invalid UTF-8"), e.getMessage());
+    }
+
+    @Test
     void aManifestCannotPointOutsideItsCheckpoint(@TempDir Path dir) throws IOException {
         Path ck = Files.createDirectories(dir.resolve("ck"));
         Files.writeString(dir.resolve("secret"), "x");

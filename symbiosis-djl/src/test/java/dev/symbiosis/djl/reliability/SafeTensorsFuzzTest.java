@@ -206,6 +206,18 @@ class SafeTensorsFuzzTest {
     }
 
     @net.jqwik.api.Example
+    void aShardNameThatIsNotAFileNameIsRefusedNamingTheIndex() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("nul-shard"));
+        Path index = folder.resolve(ShardedSafeTensors.INDEX);
+        for (String shard : new String[] {"a\u0000b.safetensors", "../model.safetensors", "sub/model.safetensors"}) {
+            Files.write(index, Fuzz.toBytes(Fuzz.parse("{\"weight_map\": {\"w\": " + MAPPER.writeValueAsString(shard)
+                    + "}}")));
+            IOException e = assertThrows(IOException.class, () -> ShardedSafeTensors.open(folder).close(), shard);
+            assertTrue(e.getMessage().startsWith(index.toString()), e.getMessage());
+        }
+    }
+
+    @net.jqwik.api.Example
     void theIssuesNamedCasesAreRefusedNamingFileAndTensor() throws IOException {
         byte[] data = new byte[24];
         assertTrue(refused(header("\"x\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 32]}"), data)
