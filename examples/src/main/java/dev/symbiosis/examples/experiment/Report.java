@@ -198,7 +198,9 @@ public final class Report {
         html.append("<h2>Paired tests at the final iteration</h2>\n<p>Difference a &minus; b of each item's "
                 + "contribution to the figure (the mean difference is the difference of the figures), averaged over"
                 + " run seeds and items; 95% interval and p-value from a bootstrap that resamples seeds and items; "
-                + "p (perm.): sign-flip permutation test on per-item differences averaged over seeds; p (Holm): the "
+                + "p (perm.): sign-flip permutation test on per-item differences averaged over seeds (it takes these "
+                + "seeds as given, so it is smaller than the bootstrap p when seeds disagree: read the bootstrap for "
+                + "claims about the methods); p (Holm): the "
                 + "bootstrap p adjusted over all pairs of the figure; d<sub>z</sub>: mean over standard deviation "
                 + "of the per-item differences. Green: the interval excludes 0 (the named strategy is better). "
                 + "bpb: lower is better; accuracy: higher is better.</p>\n");
