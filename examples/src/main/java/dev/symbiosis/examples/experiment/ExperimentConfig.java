@@ -272,8 +272,10 @@ public record ExperimentConfig(
                     16, 0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 60, 8, 64, true, student,
                     generator);
             case "full" -> new ExperimentConfig("full", 10, 42, 3, 16384, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
-                    32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "recursive-replace",
-                            "recursive-accumulate", "static-synthetic", "real-mixing", "real-upper-bound"),
+                    32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "symbiosis-no-saliency",
+                            "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints",
+                            "recursive-replace", "recursive-accumulate", "static-synthetic", "real-mixing",
+                            "real-upper-bound"),
                     embeddedModels, embeddedData, 0, 16, 128, true, student, generator);
             default -> throw new IllegalArgumentException("unknown preset '" + name
                     + "'; known: smoke, default, full");
