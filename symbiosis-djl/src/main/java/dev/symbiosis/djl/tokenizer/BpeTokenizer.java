@@ -268,10 +268,20 @@ public final class BpeTokenizer implements AutoCloseable {
         return new BpeTokenizer(tokenizerJson, hf, ids, added, byteLevel);
     }
 
+    /**
+     * Largest id accepted: ids index tables of {@code max id + 1} entries (here and in the model's embedding), and
+     * the largest real vocabularies have a few hundred thousand entries.
+     */
+    static final int MAX_ID = (1 << 24) - 1;
+
     private static int requireId(Path file, String where, JsonNode node) throws IOException {
         if (node == null || !node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 0) {
             throw new IOException("Tokenizer file " + file + ": " + where + " must be a non-negative integer id, found "
                     + node);
+        }
+        if (node.intValue() > MAX_ID) {
+            throw new IOException("Tokenizer file " + file + ": " + where + " = " + node.intValue()
+                    + " is beyond the largest supported id " + MAX_ID);
         }
         return node.intValue();
     }

@@ -320,6 +320,12 @@ class BpeTokenizerTest {
                 "model.vocab[\"a\"] must be a non-negative integer id");
         assertLoadFails(tmp, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 0}, \"merges\": []}}",
                 "gives id 0 to both");
+        // an id no table can be allocated for (found by ConfigAndTokenizerFuzzTest: NegativeArraySizeException)
+        assertLoadFails(tmp, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 2147483647}, "
+                + "\"merges\": []}}", "model.vocab[\"b\"] = 2147483647 is beyond the largest supported id");
+        assertLoadFails(tmp, "{\"added_tokens\": [{\"id\": 2147483647, \"content\": \"<|pad|>\"}], \"model\": "
+                + "{\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}}",
+                "added_tokens[0].id = 2147483647 is beyond");
         // valid JSON the native library rejects: a merge of unknown tokens
         assertLoadFails(tmp, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1}, \"merges\": [\"x y\"]}}",
                 "rejected by Hugging Face tokenizers");
