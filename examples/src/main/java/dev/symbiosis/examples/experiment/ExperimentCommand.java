@@ -100,15 +100,27 @@ public final class ExperimentCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A DJL model with the configuration's trainer (LoRA unless loraRank is 0). */
+    /**
+     * A DJL model with the configuration's trainer (LoRA unless loraRank is 0) and engine settings (0 keeps the
+     * engine's default).
+     */
     static LanguageModel loadModel(Path checkpoint, ExperimentConfig.Trainer t, long seed) {
         try {
-            return DjlLanguageModel.builder(checkpoint)
+            DjlLanguageModel.Builder b = DjlLanguageModel.builder(checkpoint)
                     .optLora(t.loraRank() == 0 ? null : new LoraConfig(t.loraRank(), t.loraAlpha(), 0.0,
                             LoraConfig.ALL_TARGETS))
                     .optTrainer(new TrainerConfig(t.learningRate(), 2, 0.01, t.batchSize(), t.epochs(), 1.0, seed))
-                    .optName(checkpoint.getFileName().toString())
-                    .build();
+                    .optName(checkpoint.getFileName().toString());
+            if (t.contextLength() > 0) {
+                b.optContextLength(t.contextLength());
+            }
+            if (t.generationRows() > 0) {
+                b.optGenerationRows(t.generationRows());
+            }
+            if (t.maxBatchTokens() > 0) {
+                b.optMaxBatchTokens(t.maxBatchTokens());
+            }
+            return b.build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package dev.symbiosis.examples.experiment;
 
+import dev.symbiosis.core.curriculum.TemplateCurriculum;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,6 +50,8 @@ import java.util.stream.Collectors;
  * @param semanticMetrics whether to compute the sentence-embedding metrics (MiniLM)
  * @param student the Student's trainer
  * @param generator the Generator's trainer (Step D)
+ * @param prompting how the Generator is prompted (curriculum style) and whether near-duplicate synthetic samples
+ *     are dropped
  */
 public record ExperimentConfig(
         String preset,
@@ -71,7 +74,8 @@ public record ExperimentConfig(
         int measureSample,
         boolean semanticMetrics,
         Trainer student,
-        Trainer generator) {
+        Trainer generator,
+        Prompting prompting) {
 
     /** Strategy names the experiment knows. */
     public static final Set<String> STRATEGIES = Set.of("symbiosis", "symbiosis-frozen-generator",
@@ -103,8 +107,45 @@ public record ExperimentConfig(
      * @param epochs passes over each iteration's data
      * @param loraRank LoRA rank; 0 = full fine-tuning
      * @param loraAlpha LoRA alpha
+     * @param contextLength longest window in tokens for training, scoring and generation; 0 = the checkpoint's
+     *     context (cap it for long-context checkpoints, e.g. 2048 for Llama 3)
+     * @param generationRows prompts decoded together; 0 = the engine's default ({@code maxBatchTokens / context})
+     * @param maxBatchTokens rows times padded length per forward pass; 0 = the engine's default (4096)
      */
-    public record Trainer(double learningRate, int batchSize, int epochs, int loraRank, double loraAlpha) {}
+    public record Trainer(double learningRate, int batchSize, int epochs, int loraRank, double loraAlpha,
+            int contextLength, int generationRows, int maxBatchTokens) {
+
+        /** Settings with the engine's defaults for context, generation rows and batch tokens. */
+        public Trainer(double learningRate, int batchSize, int epochs, int loraRank, double loraAlpha) {
+            this(learningRate, batchSize, epochs, loraRank, loraAlpha, 0, 0, 0);
+        }
+    }
+
+    /**
+     * How the Generator is prompted.
+     *
+     * @param style {@code "prefix"}: sentence openings, for base models such as the embedded ones; {@code
+     *     "instruction"}: the proposal's instruction templates, for instruction-tuned Generators (the engine wraps
+     *     them in the model's chat format)
+     * @param nearDuplicateThreshold MinHash Jaccard similarity at or above which a synthetic sample is dropped as a
+     *     near duplicate of one accepted before; null = no near-duplicate control
+     */
+    public record Prompting(String style, Double nearDuplicateThreshold) {
+
+        /** The embedded default: sentence openings, no near-duplicate control. */
+        public static final Prompting PREFIX = new Prompting("prefix", null);
+    }
+
+    /** The Curriculum of {@link #prompting()}. */
+    public TemplateCurriculum curriculum() {
+        TemplateCurriculum.Builder b = TemplateCurriculum.builder().optStyle(
+                prompting.style().equals("instruction") ? TemplateCurriculum.Style.INSTRUCTION
+                        : TemplateCurriculum.Style.PREFIX);
+        if (prompting.nearDuplicateThreshold() != null) {
+            b.optNearDuplicateThreshold(prompting.nearDuplicateThreshold());
+        }
+        return b.build();
+    }
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -138,7 +179,7 @@ public record ExperimentConfig(
     public ExperimentConfig withSeeds(int n) {
         return new ExperimentConfig(preset, iterations, seed, n, tokenBudget, generationBatch, sampling, poolSample,
                 hardExamples, teachingShare, patience, minDelta, strategies, models, data, evalItemsPerTask,
-                heldOutDocsPerDomain, measureSample, semanticMetrics, student, generator).validate();
+                heldOutDocsPerDomain, measureSample, semanticMetrics, student, generator, prompting).validate();
     }
 
     /** Reads and validates a configuration file. */
@@ -230,6 +271,13 @@ public record ExperimentConfig(
         require(measureSample >= 2, "measureSample must be >= 2, got " + measureSample);
         checkTrainer("student", student);
         checkTrainer("generator", generator);
+        require(prompting != null,
+                "prompting must be given (e.g. {\"style\": \"prefix\", \"nearDuplicateThreshold\": null})");
+        require("prefix".equals(prompting.style()) || "instruction".equals(prompting.style()),
+                "prompting.style must be \"prefix\" or \"instruction\", got " + prompting.style());
+        Double nd = prompting.nearDuplicateThreshold();
+        require(nd == null || (nd > 0 && nd <= 1),
+                "prompting.nearDuplicateThreshold must be in (0, 1] or null, got " + nd);
         return this;
     }
 
@@ -241,6 +289,10 @@ public record ExperimentConfig(
         require(t.epochs >= 1, name + ".epochs must be >= 1, got " + t.epochs);
         require(t.loraRank >= 0, name + ".loraRank must be >= 0, got " + t.loraRank);
         require(t.loraAlpha > 0, name + ".loraAlpha must be > 0, got " + t.loraAlpha);
+        require(t.contextLength == 0 || t.contextLength >= 2, name + ".contextLength must be 0 (the checkpoint's) or"
+                + " >= 2, got " + t.contextLength);
+        require(t.generationRows >= 0, name + ".generationRows must be >= 0, got " + t.generationRows);
+        require(t.maxBatchTokens >= 0, name + ".maxBatchTokens must be >= 0, got " + t.maxBatchTokens);
     }
 
     private static void require(boolean ok, String message) {
@@ -267,16 +319,16 @@ public record ExperimentConfig(
         return switch (name) {
             case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
                     0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 16, 4, 16, false,
-                    new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16));
+                    new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16), Prompting.PREFIX);
             case "default" -> new ExperimentConfig("default", 5, 42, 1, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
                     16, 0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 60, 8, 64, true, student,
-                    generator);
+                    generator, Prompting.PREFIX);
             case "full" -> new ExperimentConfig("full", 10, 42, 3, 16384, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
                     32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "symbiosis-no-saliency",
                             "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints",
                             "recursive-replace", "recursive-accumulate", "static-synthetic", "real-mixing",
                             "real-upper-bound"),
-                    embeddedModels, embeddedData, 0, 16, 128, true, student, generator);
+                    embeddedModels, embeddedData, 0, 16, 128, true, student, generator, Prompting.PREFIX);
             default -> throw new IllegalArgumentException("unknown preset '" + name
                     + "'; known: smoke, default, full");
         };

@@ -187,6 +187,7 @@ public final class ExperimentRunner {
                                 () -> loader.load(generator, config.generator(), runSeed),
                                 () -> loader.load(student, config.student(), runSeed), evaluator, store)
                         .optPool(pool)
+                        .optCurriculum(config.curriculum())
                         .optRealStream(stream)
                         .optMiner(UncertaintyFeedbackMiner.builder().optTopK(config.hardExamples()).build())
                         .optMeasure(measure)

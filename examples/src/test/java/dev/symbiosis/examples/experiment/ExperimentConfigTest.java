@@ -55,4 +55,30 @@ class ExperimentConfigTest {
         IOException missing = readError(dir, "{\"iterations\": 3}");
         assertTrue(missing.getMessage().contains("bad.json"), missing.getMessage());
     }
+
+    @Test
+    void promptingAndEngineSettingsReachTheCurriculumAndAreValidated(@TempDir Path dir) throws IOException {
+        String good = ExperimentConfig.preset("smoke").toJson();
+        assertEquals(dev.symbiosis.core.curriculum.TemplateCurriculum.Style.PREFIX,
+                ExperimentConfig.preset("smoke").curriculum().style());
+        Path f = dir.resolve("instruction.json");
+        Files.writeString(f, good.replace("\"style\" : \"prefix\"", "\"style\" : \"instruction\"")
+                .replace("\"nearDuplicateThreshold\" : null", "\"nearDuplicateThreshold\" : 0.7")
+                .replaceFirst("\"contextLength\" : 0", "\"contextLength\" : 64"));
+        ExperimentConfig c = ExperimentConfig.read(f);
+        assertEquals(dev.symbiosis.core.curriculum.TemplateCurriculum.Style.INSTRUCTION, c.curriculum().style());
+        assertEquals(0.7, c.curriculum().nearDuplicateThreshold(), 0.0);
+        assertTrue(c.curriculum().nearDuplicateFilter(1).isPresent());
+        assertEquals(64, c.student().contextLength() + c.generator().contextLength());
+
+        IOException style = readError(dir, good.replace("\"style\" : \"prefix\"", "\"style\" : \"chat\""));
+        assertTrue(style.getMessage().contains("prompting.style"), style.getMessage());
+        IOException threshold = readError(dir,
+                good.replace("\"nearDuplicateThreshold\" : null", "\"nearDuplicateThreshold\" : 1.5"));
+        assertTrue(threshold.getMessage().contains("nearDuplicateThreshold"), threshold.getMessage());
+        IOException context = readError(dir, good.replaceFirst("\"contextLength\" : 0", "\"contextLength\" : 1"));
+        assertTrue(context.getMessage().contains("contextLength"), context.getMessage());
+        IOException rows = readError(dir, good.replaceFirst("\"generationRows\" : 0", "\"generationRows\" : -2"));
+        assertTrue(rows.getMessage().contains("generationRows"), rows.getMessage());
+    }
 }

@@ -32,7 +32,7 @@ class ExperimentDeterminismTest {
                 s.generationBatch(), s.sampling(), s.poolSample(), s.hardExamples(), s.teachingShare(), s.patience(),
                 s.minDelta(),
                 List.of("symbiosis", "recursive-replace"), s.models(), s.data(), 8, 2, s.measureSample(), false,
-                s.student(), s.generator());
+                s.student(), s.generator(), s.prompting());
     }
 
     private static String run(Path out, ExperimentRunner.ModelLoader loader) throws IOException {

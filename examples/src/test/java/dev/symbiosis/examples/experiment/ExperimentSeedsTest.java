@@ -30,7 +30,7 @@ class ExperimentSeedsTest {
         return new ExperimentConfig("seeds", 1, s.seed(), 2, 512, s.generationBatch(), s.sampling(),
                 s.poolSample(), s.hardExamples(), s.teachingShare(), 0, 0.0,
                 List.of("symbiosis", "recursive-replace"), s.models(), s.data(), 4, 2, s.measureSample(), false,
-                s.student(), s.generator());
+                s.student(), s.generator(), s.prompting());
     }
 
     private static List<IterationRecord> run(Path out, ExperimentRunner.ModelLoader loader) throws IOException {
