@@ -70,6 +70,52 @@ public final class SafeTensors {
         }
     }
 
+    /** A header entry's validated shape, number of values and byte range within the data section. */
+    record Extent(long[] shape, long count, long begin, long end) {}
+
+    /**
+     * Validates a header entry's {@code shape} and {@code data_offsets} against the data section: non-negative
+     * integral dimensions whose product fits a long, offsets inside {@code [0, dataLen]} and exactly
+     * {@code count * width} bytes. Shared by the reader of one file and the streaming reader of shards.
+     *
+     * @param where the file and tensor, for messages
+     */
+    static Extent extent(String where, JsonNode info, String dtype, int width, long dataLen) throws IOException {
+        JsonNode shapeNode = info.path("shape");
+        JsonNode offs = info.path("data_offsets");
+        if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
+            throw new IOException(where + " needs a \"shape\" array and two \"data_offsets\"");
+        }
+        long[] shape = new long[shapeNode.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong()
+                    || shapeNode.get(i).asLong() < 0) {
+                throw new IOException(where + " has an invalid dimension " + shapeNode.get(i));
+            }
+            shape[i] = shapeNode.get(i).asLong();
+            try {
+                count = Math.multiplyExact(count, shape[i]);
+            } catch (ArithmeticException overflow) { // e.g. [2^32, 2^32] would wrap to 0 values
+                throw new IOException(where + " has shape " + shapeNode + " of more than 2^63 values");
+            }
+        }
+        if (count > Long.MAX_VALUE / 8) {
+            throw new IOException(where + " has shape " + shapeNode + " of too many values (" + count + ")");
+        }
+        long begin = offs.get(0).isIntegralNumber() ? offs.get(0).asLong(-1) : -1;
+        long end = offs.get(1).isIntegralNumber() ? offs.get(1).asLong(-1) : -1;
+        if (begin < 0 || end < begin || end > dataLen) {
+            throw new IOException(where + " has data_offsets [" + begin + ", " + end
+                    + ") outside the data section of " + dataLen + " bytes");
+        }
+        if (end - begin != count * width) {
+            throw new IOException(where + " has " + (end - begin) + " bytes but shape "
+                    + Arrays.toString(shape) + " of " + dtype + " needs " + count * width);
+        }
+        return new Extent(shape, count, begin, end);
+    }
+
     /** The tensors of a file, in header order, and its {@code __metadata__} strings (possibly empty). */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
@@ -132,38 +178,11 @@ public final class SafeTensors {
                 default -> throw new IOException(where + " has unknown or unsupported dtype " + dtype
                         + " (supported: F32, F16, BF16, F64)");
             };
-            JsonNode shapeNode = info.path("shape");
-            JsonNode offs = info.path("data_offsets");
-            if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
-                throw new IOException(where + " needs a \"shape\" array and two \"data_offsets\"");
-            }
-            long[] shape = new long[shapeNode.size()];
-            long count = 1;
-            for (int i = 0; i < shape.length; i++) {
-                if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong()
-                        || shapeNode.get(i).asLong() < 0) {
-                    throw new IOException(where + " has an invalid dimension " + shapeNode.get(i));
-                }
-                shape[i] = shapeNode.get(i).asLong();
-                try {
-                    count = Math.multiplyExact(count, shape[i]);
-                } catch (ArithmeticException overflow) { // e.g. [2^32, 2^32] would wrap to 0 values
-                    throw new IOException(where + " has shape " + shapeNode + " of more than 2^63 values");
-                }
-            }
-            if (count > Long.MAX_VALUE / 8) {
-                throw new IOException(where + " has shape " + shapeNode + " of too many values (" + count + ")");
-            }
-            long begin = offs.get(0).isIntegralNumber() ? offs.get(0).asLong(-1) : -1;
-            long end = offs.get(1).isIntegralNumber() ? offs.get(1).asLong(-1) : -1;
-            if (begin < 0 || end < begin || end > dataLen) {
-                throw new IOException(where + " has data_offsets [" + begin + ", " + end
-                        + ") outside the data section of " + dataLen + " bytes");
-            }
-            if (end - begin != count * width) {
-                throw new IOException(where + " has " + (end - begin) + " bytes but shape "
-                        + Arrays.toString(shape) + " of " + dtype + " needs " + count * width);
-            }
+            Extent x = extent(where, info, dtype, width, dataLen);
+            long[] shape = x.shape();
+            long count = x.count();
+            long begin = x.begin();
+            long end = x.end();
             if (count > Integer.MAX_VALUE) {
                 throw new IOException(where + " is too large (" + count + " values)");
             }

@@ -238,38 +238,10 @@ public final class ShardedSafeTensors implements AutoCloseable {
                     throw new IOException(where + " has unknown or unsupported dtype " + info.path("dtype")
                             + " (weights: F32, F16, BF16, F64; BOOL and U8 mask buffers are skipped)");
                 }
-                JsonNode shapeNode = info.path("shape");
-                JsonNode offs = info.path("data_offsets");
-                if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
-                    throw new IOException(where + " needs a \"shape\" array and two \"data_offsets\"");
-                }
-                long[] shape = new long[shapeNode.size()];
-                long count = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong()
-                            || shapeNode.get(i).asLong() < 0) {
-                        throw new IOException(where + " has an invalid dimension " + shapeNode.get(i));
-                    }
-                    shape[i] = shapeNode.get(i).asLong();
-                    try {
-                        count = Math.multiplyExact(count, shape[i]);
-                    } catch (ArithmeticException overflow) { // e.g. [2^32, 2^32] would wrap to 0 values
-                        throw new IOException(where + " has shape " + shapeNode + " of more than 2^63 values");
-                    }
-                }
-                if (count > Long.MAX_VALUE / 8) {
-                    throw new IOException(where + " has shape " + shapeNode + " of too many values (" + count + ")");
-                }
-                long begin = offs.get(0).isIntegralNumber() ? offs.get(0).asLong(-1) : -1;
-                long end = offs.get(1).isIntegralNumber() ? offs.get(1).asLong(-1) : -1;
-                if (begin < 0 || end < begin || end > dataLen) {
-                    throw new IOException(where + " has data_offsets [" + begin + ", " + end
-                            + ") outside the data section of " + dataLen + " bytes");
-                }
-                if (end - begin != count * width) {
-                    throw new IOException(where + " has " + (end - begin) + " bytes but shape "
-                            + Arrays.toString(shape) + " of " + dtype + " needs " + count * width);
-                }
+                SafeTensors.Extent x = SafeTensors.extent(where, info, dtype, width, dataLen);
+                long[] shape = x.shape();
+                long begin = x.begin();
+                long end = x.end();
                 ranges.add(new long[] {begin, end});
                 names.add(name);
                 out.put(name, new Entry(file, dtype, shape, dataStart + begin, end - begin));
