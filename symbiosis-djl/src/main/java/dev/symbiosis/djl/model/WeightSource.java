@@ -40,9 +40,7 @@ public interface WeightSource {
     NDArray upload(String name, NDManager manager, DataType dtype) throws IOException;
 
     /** Every tensor as floats (Java heap: small models only). */
-    default Map<String, Tensor> toTensors() throws IOException {
-        throw new UnsupportedOperationException("toTensors");
-    }
+    Map<String, Tensor> toTensors() throws IOException;
 
     /** Tensors in Java memory. */
     static WeightSource of(Map<String, Tensor> tensors, String origin) {
