@@ -584,13 +584,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             NDArray x = Training.owned(scratch.create(in, new Shape(1, t)));
-            float[] flat = model.forwardLogits(scratch, x, false, null).toFloatArray();
-            int v = config.vocabSize();
-            float[][] out = new float[t][];
-            for (int i = 0; i < t; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
+            return Training.rows(model.forwardLogits(scratch, x, false, null).toFloatArray(), config.vocabSize());
         }
     }
 

@@ -411,13 +411,7 @@ public abstract class DecoderLm implements CausalLm {
             NDArray m = owned(scratch.create(mask, new Shape(b, 1, t, tk)));
             NDArray hidden = pass.hidden(pass.embed(in), pos, b, t, m, cache);
             NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.hiddenSize());
-            float[] flat = pass.logits(last).toFloatArray();
-            int v = config.vocabSize();
-            float[][] out = new float[b][];
-            for (int i = 0; i < b; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
+            return Training.rows(pass.logits(last).toFloatArray(), config.vocabSize());
         }
     }
 
@@ -428,27 +422,9 @@ public abstract class DecoderLm implements CausalLm {
 
     @Override
     public float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at) {
-        int d = config.hiddenSize();
         float[] grad = withInputGradient(ids, next, coef, b, t, NDArray::toFloatArray);
-        float[] selected = new float[at.length * d];
-        for (int i = 0; i < at.length; i++) {
-            if (at[i] < 0 || at[i] >= b * t) {
-                throw new IllegalArgumentException("position " + at[i] + " is outside the " + b + " x " + t + " batch");
-            }
-            System.arraycopy(grad, at[i] * d, selected, i * d, d);
-        }
-        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
-            scope.suppressNotUsedWarning();
-            NDArray g = owned(scratch.create(selected, new Shape(at.length, d)));
-            NDArray table = detached.get(embeddingName()).toType(DataType.FLOAT32, false);
-            float[] flat = g.matMul(table.transpose()).toFloatArray();
-            int v = config.vocabSize();
-            float[][] out = new float[at.length][];
-            for (int i = 0; i < at.length; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
-        }
+        return Training.embeddingAlignment(manager, grad, b, t, at,
+                () -> detached.get(embeddingName()).toType(DataType.FLOAT32, false));
     }
 
     /** Forward and backward to float32 leaf input embeddings; reads their (b, t, d) gradient. */

@@ -277,27 +277,8 @@ public final class Gpt2Model implements AutoCloseable {
      * @return {@code at.length} rows of {@code vocabSize} values
      */
     public float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at) {
-        int d = config.nEmbd();
         float[] grad = withInputGradient(ids, next, coef, b, t, NDArray::toFloatArray);
-        float[] selected = new float[at.length * d];
-        for (int i = 0; i < at.length; i++) {
-            if (at[i] < 0 || at[i] >= b * t) {
-                throw new IllegalArgumentException("position " + at[i] + " is outside the " + b + " x " + t + " batch");
-            }
-            System.arraycopy(grad, at[i] * d, selected, i * d, d);
-        }
-        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
-                NDManager scratch = manager().newSubManager()) {
-            scope.suppressNotUsedWarning();
-            NDArray g = Training.owned(scratch.create(selected, new Shape(at.length, d)));
-            float[] flat = g.matMul(detached.get("transformer.wte.weight").transpose()).toFloatArray();
-            int v = config.vocabSize();
-            float[][] out = new float[at.length][];
-            for (int i = 0; i < at.length; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
-        }
+        return Training.embeddingAlignment(manager(), grad, b, t, at, () -> detached.get("transformer.wte.weight"));
     }
 
     /** Runs forward and backward to the (detached, leaf) input embeddings and reads their (b, t, d) gradient. */
@@ -343,13 +324,7 @@ public final class Gpt2Model implements AutoCloseable {
             NDArray m = Training.owned(scratch.create(mask, new Shape(b, 1, t, tk)));
             NDArray hidden = pass.hidden(pass.embed(in), p, m, cache);
             NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.nEmbd());
-            float[] flat = pass.logits(last).toFloatArray();
-            int v = config.vocabSize();
-            float[][] out = new float[b][];
-            for (int i = 0; i < b; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
+            return Training.rows(pass.logits(last).toFloatArray(), config.vocabSize());
         }
     }
 

@@ -167,6 +167,41 @@ public final class Training {
         return new float[][] {lp, h};
     }
 
+    /** {@code flat} cut into rows of {@code width} values (row-major logits to one array per position). */
+    public static float[][] rows(float[] flat, int width) {
+        float[][] out = new float[flat.length / width][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+        }
+        return out;
+    }
+
+    /**
+     * HotFlip projection shared by the architectures: the input-embedding gradient {@code grad} ({@code b * t * d},
+     * row-major) at the flat positions {@code at}, times the transposed (V, d) token-embedding table. Both the table
+     * (supplied inside a scope, so a converted copy is freed) and every intermediate are closed before returning.
+     *
+     * @return {@code at.length} rows of {@code V} values
+     * @throws IllegalArgumentException if a position is outside the batch
+     */
+    public static float[][] embeddingAlignment(NDManager parent, float[] grad, int b, int t, int[] at,
+            java.util.function.Supplier<NDArray> table) {
+        int d = grad.length / (b * t);
+        float[] selected = new float[at.length * d];
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] < 0 || at[i] >= b * t) {
+                throw new IllegalArgumentException("position " + at[i] + " is outside the " + b + " x " + t + " batch");
+            }
+            System.arraycopy(grad, at[i] * d, selected, i * d, d);
+        }
+        try (NDScope scope = new NDScope(); NDManager scratch = parent.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray g = owned(scratch.create(selected, new Shape(at.length, d)));
+            NDArray wte = table.get();
+            return rows(g.matMul(wte.transpose()).toFloatArray(), (int) wte.getShape().get(0));
+        }
+    }
+
     /** A PyTorch-owned copy of an array created from a Java buffer (the original is closed). */
     public static NDArray owned(NDArray javaBacked) {
         NDArray copy = javaBacked.duplicate();
