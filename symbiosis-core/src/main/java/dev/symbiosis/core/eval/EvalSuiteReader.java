@@ -134,6 +134,36 @@ public final class EvalSuiteReader {
         return CorpusFormatException.atLine(file, line, "field '" + field + "': " + problem);
     }
 
+    /** An item's id (default {@code file:line}), task (default the file's) and source (default the task). */
+    record Identity(String id, String task, String source) {}
+
+    static Identity identity(ObjectNode o, Path file, long line, String fileName, String defaultTask)
+            throws IOException {
+        String id = optionalString(o, "id", file, line);
+        String task = optionalString(o, "task", file, line);
+        task = task == null ? defaultTask : task;
+        String source = optionalString(o, "source", file, line);
+        return new Identity(id == null ? fileName + ":" + line : id, task, source == null ? task : source);
+    }
+
+    /**
+     * The non-blank string of the first of {@code names} present; an error naming {@code what} and the accepted
+     * names when none is, or the field when it is not a non-blank string.
+     */
+    static String requiredText(ObjectNode o, List<String> names, String what, Path file, long line)
+            throws IOException {
+        String f = firstPresent(o, names);
+        if (f == null) {
+            throw err(file, line, what, "missing " + what + " (expected one of " + names + ")");
+        }
+        JsonNode v = o.get(f);
+        if (!v.isTextual() || v.textValue().isBlank()) {
+            throw err(file, line, f, "expected a non-blank string, got "
+                    + (v.isTextual() ? "a blank string" : JsonLines.describe(v)));
+        }
+        return v.textValue();
+    }
+
     /** The first of {@code names} present and not null, or null. */
     static String firstPresent(ObjectNode o, List<String> names) {
         for (String n : names) {
@@ -163,29 +193,12 @@ public final class EvalSuiteReader {
 
     private static MultipleChoiceItem parse(ObjectNode o, Path file, long line, String fileName, String defaultTask)
             throws IOException {
-        String id = optionalString(o, "id", file, line);
-        if (id == null) {
-            id = fileName + ":" + line;
-        }
-        String task = optionalString(o, "task", file, line);
-        if (task == null) {
-            task = defaultTask;
-        }
-        String source = optionalString(o, "source", file, line);
-        if (source == null) {
-            source = task;
-        }
+        Identity who = identity(o, file, line, fileName, defaultTask);
+        String id = who.id();
+        String task = who.task();
+        String source = who.source();
 
-        String cf = firstPresent(o, CONTEXT_FIELDS);
-        if (cf == null) {
-            throw err(file, line, "context", "missing context (expected one of " + CONTEXT_FIELDS + ")");
-        }
-        JsonNode c = o.get(cf);
-        if (!c.isTextual() || c.textValue().isBlank()) {
-            throw err(file, line, cf, "expected a non-blank string, got "
-                    + (c.isTextual() ? "a blank string" : JsonLines.describe(c)));
-        }
-        String context = c.textValue();
+        String context = requiredText(o, CONTEXT_FIELDS, "context", file, line);
 
         String chf = firstPresent(o, CHOICE_FIELDS);
         if (chf == null) {

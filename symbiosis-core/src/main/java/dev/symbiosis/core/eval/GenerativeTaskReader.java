@@ -2,7 +2,8 @@ package dev.symbiosis.core.eval;
 
 import static dev.symbiosis.core.eval.EvalSuiteReader.err;
 import static dev.symbiosis.core.eval.EvalSuiteReader.firstPresent;
-import static dev.symbiosis.core.eval.EvalSuiteReader.optionalString;
+import static dev.symbiosis.core.eval.EvalSuiteReader.identity;
+import static dev.symbiosis.core.eval.EvalSuiteReader.requiredText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -135,27 +136,11 @@ public final class GenerativeTaskReader {
 
     private static GenerativeItem parse(ObjectNode o, Path file, long line, String fileName, String defaultTask)
             throws IOException {
-        String id = optionalString(o, "id", file, line);
-        if (id == null) {
-            id = fileName + ":" + line;
-        }
-        String task = optionalString(o, "task", file, line);
-        if (task == null) {
-            task = defaultTask;
-        }
-        String source = optionalString(o, "source", file, line);
-        if (source == null) {
-            source = task;
-        }
-        String pf = firstPresent(o, PROMPT_FIELDS);
-        if (pf == null) {
-            throw err(file, line, "prompt", "missing prompt (expected one of " + PROMPT_FIELDS + ")");
-        }
-        JsonNode p = o.get(pf);
-        if (!p.isTextual() || p.textValue().isBlank()) {
-            throw err(file, line, pf, "expected a non-blank string, got "
-                    + (p.isTextual() ? "a blank string" : JsonLines.describe(p)));
-        }
+        var who = identity(o, file, line, fileName, defaultTask);
+        String id = who.id();
+        String task = who.task();
+        String source = who.source();
+        String prompt = requiredText(o, PROMPT_FIELDS, "prompt", file, line);
         String af = firstPresent(o, ANSWER_FIELDS);
         if (af == null) {
             throw err(file, line, "answers", "missing answer (expected one of " + ANSWER_FIELDS + ")");
@@ -171,7 +156,7 @@ public final class GenerativeTaskReader {
             }
         }
         try {
-            return new GenerativeItem(id, task, p.textValue(), references, source, metadata);
+            return new GenerativeItem(id, task, prompt, references, source, metadata);
         } catch (IllegalArgumentException e) {
             throw CorpusFormatException.atLine(file, line, e.getMessage());
         }
