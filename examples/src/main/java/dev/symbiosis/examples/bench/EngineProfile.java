@@ -16,6 +16,7 @@ import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.model.AdamW;
 import dev.symbiosis.djl.model.Gpt2Config;
 import dev.symbiosis.djl.model.Gpt2Model;
+import dev.symbiosis.djl.model.TorchKernels;
 import dev.symbiosis.djl.model.Training;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,10 @@ import java.util.Random;
  * Where the engine's training step spends its time ({@code bench engine --only profile}): the step split into
  * forward + loss, backward, gradient norm and AdamW (the phases of {@link Training#step}, timed separately on the
  * same model and batch), the cost of one small NDArray operation (JNI call, allocation, scope bookkeeping), and two
- * building blocks measured against PyTorch's fused kernels: the composite tanh GELU vs {@code gelu}, and
- * {@code matMul + add} vs {@code linear} (addmm), each forward + backward at the MLP's activation size.
+ * building blocks measured against PyTorch's fused kernels: the composite tanh GELU vs the engine's fused one
+ * ({@link TorchKernels}) and the exact {@code gelu}, and {@code matMul + add} vs {@code linear} (addmm), each forward
+ * + backward at the MLP's activation size; and one layer's causal attention, composite (scores, mask, softmax) vs
+ * the engine's {@code scaled_dot_product_attention}.
  */
 final class EngineProfile {
 
@@ -147,8 +150,24 @@ final class EngineProfile {
             NDArray inner = in.add(x3.mul(c(in, 0.044715f))).mul(c(in, (float) Math.sqrt(2.0 / Math.PI)));
             return in.mul(c(in, 0.5f)).mul(inner.tanh().add(c(in, 1f)));
         })).toJson());
+        o.set("gelu_tanh_fused_fwd_bwd_ms", BenchStats.time(warm, n, () -> fwdBwd(x, true,
+                in -> TorchKernels.get().geluTanh(in))).toJson());
         o.set("gelu_native_fwd_bwd_ms", BenchStats.time(warm, n, () -> fwdBwd(x, true,
                 in -> in.getNDArrayInternal().gelu())).toJson());
+        // one layer's attention core, (batch, heads, ctx, head_dim), gradient to the queries
+        Shape qkv = new Shape(cfg.batch(), cfg.nHead(), cfg.ctx(), d / cfg.nHead());
+        NDArray q = m.randomNormal(qkv);
+        NDArray k = m.randomNormal(qkv);
+        NDArray v = m.randomNormal(qkv);
+        NDArray r = m.arange(cfg.ctx());
+        NDArray causal = r.reshape(1, cfg.ctx()).gt(r.reshape(cfg.ctx(), 1)).toType(DataType.FLOAT32, false)
+                .mul(-1e9f).reshape(1, 1, cfg.ctx(), cfg.ctx());
+        float scale = (float) (1 / Math.sqrt(d / cfg.nHead()));
+        o.set("attention_composite_fwd_bwd_ms", BenchStats.time(warm, n, () -> fwdBwd(q, true,
+                in -> in.matMul(k.transpose(0, 1, 3, 2)).mul(c(in, scale)).add(causal).softmax(-1).matMul(v)))
+                .toJson());
+        o.set("attention_fused_fwd_bwd_ms", BenchStats.time(warm, n, () -> fwdBwd(q, true,
+                in -> TorchKernels.get().causalAttention(in, k, v))).toJson());
         o.set("linear_matmul_add_fwd_bwd_ms", BenchStats.time(warm, n, () -> fwdBwd(xin, false,
                 in -> in.matMul(w).add(bias))).toJson());
         o.set("linear_fused_fwd_bwd_ms", BenchStats.time(warm, n, () -> fwdBwd(xin, false,

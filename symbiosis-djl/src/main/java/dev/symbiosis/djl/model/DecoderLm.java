@@ -468,6 +468,8 @@ public abstract class DecoderLm implements CausalLm {
         private final Random dropoutRng;
         private final Map<Float, NDArray> scalars = new HashMap<>();
         private boolean seeded;
+        /** The last mask {@link #causalMask} made: attention recognises it and runs the causal kernel instead. */
+        private NDArray causal;
 
         Pass(NDManager scratch, boolean masters, Random dropoutRng) {
             this.scratch = scratch;
@@ -537,7 +539,8 @@ public abstract class DecoderLm implements CausalLm {
         NDArray causalMask(int t) {
             NDArray r = scratch.arange(t);
             NDArray upper = r.reshape(1, t).gt(r.reshape(t, 1));
-            return upper.toType(DataType.FLOAT32, false).mul(s(-1e9f)).reshape(1, 1, t, t);
+            causal = upper.toType(DataType.FLOAT32, false).mul(s(-1e9f)).reshape(1, 1, t, t);
+            return causal;
         }
 
         /**
@@ -592,21 +595,19 @@ public abstract class DecoderLm implements CausalLm {
             return x.div(var.add(s((float) eps)).sqrt()).mul(wf(weight));
         }
 
-        /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))}. */
+        /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))} ({@code torch.nn.functional.gelu}). */
         public NDArray geluExact(NDArray x) {
-            return x.mul(s(0.5f)).mul(x.mul(s((float) (1 / Math.sqrt(2)))).erf().add(s(1f)));
+            return ai.djl.nn.Activation.gelu(x);
         }
 
-        /** Tanh-approximated GELU. */
+        /** Tanh-approximated GELU (one fused kernel). */
         public NDArray geluTanh(NDArray x) {
-            NDArray x3 = x.mul(x).mul(x);
-            NDArray inner = x.add(x3.mul(s(0.044715f))).mul(s((float) Math.sqrt(2.0 / Math.PI)));
-            return x.mul(s(0.5f)).mul(inner.tanh().add(s(1f)));
+            return TorchKernels.get().geluTanh(x);
         }
 
-        /** SiLU {@code x * sigmoid(x)}. */
+        /** SiLU {@code x * sigmoid(x)} (one fused kernel). */
         public NDArray silu(NDArray x) {
-            return x.mul(ai.djl.nn.Activation.sigmoid(x));
+            return TorchKernels.get().silu(x);
         }
 
         /**
@@ -633,12 +634,11 @@ public abstract class DecoderLm implements CausalLm {
                 k = k.repeat(1, heads / kvHeads);
                 v = v.repeat(1, heads / kvHeads);
             }
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(s((float) (1.0 / Math.sqrt(hd))));
-            if (mask != null) {
-                scores = scores.add(mask);
-            }
-            NDArray probs = scores.softmax(-1);
-            return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+            // this pass's causal mask with nothing cached is the kernel's own causal case
+            NDArray o = cache == null && mask != null && mask == causal
+                    ? TorchKernels.get().causalAttention(q, k, v)
+                    : TorchKernels.get().attention(q, k, v, mask);
+            return o.transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
         }
 
         /** {@code x * cos + rotate_half(x) * sin} on the first rotary features, the rest passed through. */

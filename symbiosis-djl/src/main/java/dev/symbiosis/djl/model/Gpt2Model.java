@@ -287,7 +287,7 @@ public final class Gpt2Model implements AutoCloseable {
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
                 NDManager scratch = manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            Pass pass = new Pass(scratch, false, null).recordingInputGradients();
+            Pass pass = new Pass(scratch, false, null);
             NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
             NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
             NDArray cf = Training.owned(scratch.create(coef, new Shape(b, t)));
@@ -435,8 +435,8 @@ public final class Gpt2Model implements AutoCloseable {
         private final boolean masters;
         private final Random dropoutRng;
         private final Map<Float, NDArray> scalars = new HashMap<>();
-        /** Whether autograd records this pass (training, input gradients): then nothing may be done in place. */
-        private boolean recording;
+        /** The last mask {@link #causalMask} made: attention recognises it and runs the causal kernel instead. */
+        private NDArray causal;
 
         /**
          * @param scratch manager for constants of this pass (close it after backward)
@@ -448,16 +448,6 @@ public final class Gpt2Model implements AutoCloseable {
             this.scratch = scratch;
             this.masters = masters;
             this.dropoutRng = dropoutRng;
-            this.recording = masters;
-        }
-
-        /**
-         * Marks this pass as recorded by autograd although it uses detached weights (gradients with respect to the
-         * inputs). Without it a pass on detached weights is inference: GELU and attention scores work in place.
-         */
-        public Pass recordingInputGradients() {
-            this.recording = true;
-            return this;
         }
 
         /** A PyTorch-owned scalar (never a Java-owned buffer: those break gradients). */
@@ -536,21 +526,7 @@ public final class Gpt2Model implements AutoCloseable {
         }
 
         private NDArray gelu(NDArray x) {
-            if (!recording) {
-                // Nothing records a graph: the same operations in the same order, mostly in place (3 buffers, not 9).
-                NDArray u = x.mul(x);
-                u.muli(x).muli(s(0.044715f)).addi(x).muli(s((float) Math.sqrt(2.0 / Math.PI)));
-                NDArray t = u.tanh();
-                u.close();
-                t.addi(s(1f));
-                NDArray y = x.mul(s(0.5f));
-                y.muli(t);
-                t.close();
-                return y;
-            }
-            NDArray x3 = x.mul(x).mul(x);
-            NDArray inner = x.add(x3.mul(s(0.044715f))).mul(s((float) Math.sqrt(2.0 / Math.PI)));
-            return x.mul(s(0.5f)).mul(inner.tanh().add(s(1f)));
+            return TorchKernels.get().geluTanh(x);
         }
 
         private NDArray linear(NDArray x, int layer, String target) {
@@ -593,18 +569,12 @@ public final class Gpt2Model implements AutoCloseable {
                 k = cache.append(layer, k, true);
                 v = cache.append(layer, v, false);
             }
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-            boolean inPlace = !recording; // no graph recorded: reuse the (B, H, T, T) buffer
-            NDArray scale = s((float) (1.0 / Math.sqrt(hd)));
-            scores = inPlace ? scores.muli(scale) : scores.mul(scale);
-            if (mask != null) {
-                scores = inPlace ? scores.addi(mask) : scores.add(mask);
-            }
-            NDArray probs = scores.softmax(-1);
-            if (inPlace) {
-                scores.close();
-            }
-            NDArray o = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());
+            // The causal mask of this pass with nothing cached is the kernel's own causal case (it skips the
+            // blocks above the diagonal); any other mask is added to the scores.
+            NDArray o = cache == null && mask != null && mask == causal
+                    ? TorchKernels.get().causalAttention(q, k, v)
+                    : TorchKernels.get().attention(q, k, v, mask);
+            o = o.transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());
             return linear(o, layer, "attn.c_proj");
         }
 
@@ -614,7 +584,8 @@ public final class Gpt2Model implements AutoCloseable {
         public NDArray causalMask(int t) {
             NDArray r = scratch.arange(t);
             NDArray upper = r.reshape(1, t).gt(r.reshape(t, 1));
-            return upper.toType(DataType.FLOAT32, false).mul(s(-1e9f)).reshape(1, 1, t, t);
+            causal = upper.toType(DataType.FLOAT32, false).mul(s(-1e9f)).reshape(1, 1, t, t);
+            return causal;
         }
     }
 
