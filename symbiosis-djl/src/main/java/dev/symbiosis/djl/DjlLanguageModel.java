@@ -175,13 +175,16 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         return new Builder(checkpointDir);
     }
 
+    /** Default of {@link Builder#optMaxBatchTokens}: rows times padded length of one scoring or saliency batch. */
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 4096;
+
     /** Options of a {@link DjlLanguageModel}. Not thread-safe. */
     public static final class Builder {
         private final Path dir;
         private LoraConfig lora;
         private TrainerConfig trainer = TrainerConfig.defaults();
         private Device device;
-        private int maxBatchTokens = 4096;
+        private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
         private String name;
         private DataType dtype;
         private ChatFormat chatFormat;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.symbiosis.core.model.SamplingConfig;
+import dev.symbiosis.djl.DjlLanguageModel;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.model.AdamW;
 import dev.symbiosis.djl.model.Gpt2Config;
@@ -190,26 +191,33 @@ public final class Gpt2Workloads implements EngineWorkloads {
                 next[r * t + j] = j + 1 < t ? seq[r * t + j + 1] : gpt.eosTokenId();
             }
         }
+        // Scored in batches of at most DEFAULT_MAX_BATCH_TOKENS rows x length, as DjlLanguageModel batches them.
+        int rowsPerBatch = Math.max(1, Math.min(b, DjlLanguageModel.DEFAULT_MAX_BATCH_TOKENS / t));
         return () -> {
             double[] ll = new double[b];
             double[] ent = new double[b];
-            try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
-                scope.suppressNotUsedWarning();
-                Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
-                NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
-                NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
-                NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
-                float[][] scores = Training.logProbsAndEntropies(
-                        pass.logits(pass.hidden(pass.embed(in), pos, pass.causalMask(t), null)), tg);
-                float[] lp = scores[0];
-                float[] h = scores[1];
-                for (int r = 0; r < b; r++) {
-                    for (int j = 0; j + 1 < t; j++) {
-                        ll[r] += lp[r * t + j];
-                        ent[r] += h[r * t + j];
+            for (int r0 = 0; r0 < b; r0 += rowsPerBatch) {
+                int rows = Math.min(rowsPerBatch, b - r0);
+                try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+                    scope.suppressNotUsedWarning();
+                    Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
+                    NDArray in = Training.owned(scratch.create(
+                            Arrays.copyOfRange(ids, r0 * t, (r0 + rows) * t), new Shape(rows, t)));
+                    NDArray tg = Training.owned(scratch.create(
+                            Arrays.copyOfRange(next, r0 * t, (r0 + rows) * t), new Shape(rows, t, 1)));
+                    NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
+                    float[][] scores = Training.logProbsAndEntropies(
+                            pass.logits(pass.hidden(pass.embed(in), pos, pass.causalMask(t), null)), tg);
+                    float[] lp = scores[0];
+                    float[] h = scores[1];
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j + 1 < t; j++) {
+                            ll[r0 + r] += lp[r * t + j];
+                            ent[r0 + r] += h[r * t + j];
+                        }
+                        ll[r0 + r] /= t - 1;
+                        ent[r0 + r] /= t - 1;
                     }
-                    ll[r] /= t - 1;
-                    ent[r] /= t - 1;
                 }
             }
             if (!Double.isFinite(ll[0]) || !Double.isFinite(ent[0])) {

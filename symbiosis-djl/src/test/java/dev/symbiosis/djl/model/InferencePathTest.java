@@ -15,9 +15,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forward pass has two code paths: with a graph recorded (training, saliency) every operation allocates, and
- * without one (scoring, generation) GELU and the attention scores are computed in place and every block's
- * intermediates are freed when the block ends. Both must give the same numbers, bit for bit.
+ * The forward pass runs with a graph recorded (training, saliency) or without one (scoring, generation, where every
+ * block's intermediates are freed when the block ends): both must give the same numbers, bit for bit.
  */
 class InferencePathTest {
 
