@@ -53,7 +53,7 @@ public final class PretrainCommand implements Callable<Integer> {
     double lr;
 
     @Option(names = "--warmup", defaultValue = "-1",
-            description = "warm-up steps; -1 = 5% of the steps, at most 200 (default: ${DEFAULT-VALUE})")
+            description = "warm-up steps; -1 = 5%% of the steps, at most 200 (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay"

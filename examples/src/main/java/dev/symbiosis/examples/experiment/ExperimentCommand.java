@@ -40,7 +40,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--seeds", description = "Run seeds (seed, seed+1, ...): every strategy runs once per seed, paired"
-            + " within a seed; with more than one, OUT/seed-<s>/ per seed and mean, 95% intervals and paired tests in"
+            + " within a seed; with more than one, OUT/seed-<s>/ per seed and mean, 95%% intervals and paired tests in"
             + " OUT/report.html and OUT/stats.json. Default: the configuration's seeds (1 in the smoke and default"
             + " presets).")
     Integer seeds;
