@@ -1127,19 +1127,15 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
         long[] ids = new long[b * t];
         long[] pos = new long[b * t];
-        float[] mask = new float[b * t * t];
+        int[] pad = new int[b];
         for (int i = 0; i < b; i++) {
-            int real = len[i] - start[i];
-            int pad = t - real;
+            pad[i] = t - (len[i] - start[i]);
             for (int j = 0; j < t; j++) {
-                ids[i * t + j] = j < pad ? eos() : rows[i][start[i] + j - pad];
-                pos[i * t + j] = Math.max(0, j - pad);
-                for (int k = 0; k < t; k++) {
-                    mask[(i * t + j) * t + k] = k > j || k < pad ? -1e9f : 0f;
-                }
+                ids[i * t + j] = j < pad[i] ? eos() : rows[i][start[i] + j - pad[i]];
+                pos[i * t + j] = Math.max(0, j - pad[i]);
             }
         }
-        return model.lastLogits(ids, pos, mask, b, t, t, holder == null ? null : holder[0]);
+        return model.lastLogits(ids, pos, pad, b, t, holder == null ? null : holder[0]);
     }
 
     private float[][] decodeStep(int[][] rows, int[] len, int[] start, AttentionCache cache) {
@@ -1147,17 +1143,14 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         int tk = (int) cache.length() + 1;
         long[] ids = new long[b];
         long[] pos = new long[b];
-        float[] mask = new float[b * tk];
+        int[] pad = new int[b];
         for (int i = 0; i < b; i++) {
             int real = len[i] - start[i];
-            int pad = tk - real;
+            pad[i] = tk - real;
             ids[i] = rows[i][len[i] - 1];
             pos[i] = real - 1;
-            for (int k = 0; k < tk; k++) {
-                mask[i * tk + k] = k < pad ? -1e9f : 0f;
-            }
         }
-        return model.lastLogits(ids, pos, mask, b, 1, tk, cache);
+        return model.lastLogits(ids, pos, pad, b, 1, cache);
     }
 
 

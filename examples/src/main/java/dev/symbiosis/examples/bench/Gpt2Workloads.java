@@ -313,18 +313,15 @@ public final class Gpt2Workloads implements EngineWorkloads {
         }
         long[] ids = new long[b * t];
         long[] pos = new long[b * t];
-        float[] mask = new float[b * t * t];
+        int[] pad = new int[b];
         for (int i = 0; i < b; i++) {
-            int pad = t - len[i];
+            pad[i] = t - len[i];
             for (int j = 0; j < t; j++) {
-                ids[i * t + j] = j < pad ? gpt.eosTokenId() : rows[i][j - pad];
-                pos[i * t + j] = Math.max(0, j - pad);
-                for (int k = 0; k < t; k++) {
-                    mask[(i * t + j) * t + k] = k > j || k < pad ? -1e9f : 0f;
-                }
+                ids[i * t + j] = j < pad[i] ? gpt.eosTokenId() : rows[i][j - pad[i]];
+                pos[i * t + j] = Math.max(0, j - pad[i]);
             }
         }
-        return model.lastLogits(ids, pos, mask, b, t, t, cache);
+        return model.lastLogits(ids, pos, pad, b, t, cache);
     }
 
     private float[][] decodeStep(Gpt2Model model, int[][] rows, int[] len, Gpt2Model.KvCache cache) {
@@ -332,16 +329,13 @@ public final class Gpt2Workloads implements EngineWorkloads {
         int tk = (int) cache.length() + 1;
         long[] ids = new long[b];
         long[] pos = new long[b];
-        float[] mask = new float[b * tk];
+        int[] pad = new int[b];
         for (int i = 0; i < b; i++) {
-            int pad = tk - len[i];
+            pad[i] = tk - len[i];
             ids[i] = rows[i][len[i] - 1];
             pos[i] = len[i] - 1;
-            for (int k = 0; k < tk; k++) {
-                mask[i * tk + k] = k < pad ? -1e9f : 0f;
-            }
         }
-        return model.lastLogits(ids, pos, mask, b, 1, tk, cache);
+        return model.lastLogits(ids, pos, pad, b, 1, cache);
     }
 
 

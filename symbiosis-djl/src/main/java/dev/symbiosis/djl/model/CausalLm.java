@@ -57,12 +57,13 @@ public interface CausalLm extends AutoCloseable {
 
     /**
      * Next-token logits at the last position of every row, without gradients: one forward of {@code ids}
-     * ({@code b} rows of {@code t} tokens, positions {@code pos}, additive attention mask of shape
-     * {@code (b, 1, t, tk)}); with a cache, keys and values are appended to it.
+     * ({@code b} rows of {@code t} tokens, positions {@code pos}) attending causally to the cached positions and
+     * its own, except to the first {@code pad[i]} key positions of row {@code i} (left padding); with a cache,
+     * keys and values are appended to it.
      *
      * @return {@code b} arrays of {@code vocabSize} logits
      */
-    float[][] lastLogits(long[] ids, long[] pos, float[] mask, int b, int t, int tk, AttentionCache cache);
+    float[][] lastLogits(long[] ids, long[] pos, int[] pad, int b, int t, AttentionCache cache);
 
     /**
      * For {@code b} rows of {@code t} tokens with next tokens {@code next} and per-position loss coefficients

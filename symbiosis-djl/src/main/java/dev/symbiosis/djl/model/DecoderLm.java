@@ -403,12 +403,14 @@ public abstract class DecoderLm implements CausalLm {
     }
 
     @Override
-    public float[][] lastLogits(long[] ids, long[] pos, float[] mask, int b, int t, int tk, AttentionCache cache) {
+    public float[][] lastLogits(long[] ids, long[] pos, int[] pad, int b, int t, AttentionCache cache) {
         try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             Pass pass = new Pass(scratch, false, null);
             NDArray in = owned(scratch.create(ids, new Shape(b, t)));
-            NDArray m = owned(scratch.create(mask, new Shape(b, 1, t, tk)));
+            int tk = (int) (cache == null ? 0 : cache.length()) + t;
+            NDArray m = !PaddingMask.none(pad) ? PaddingMask.of(scratch, pad, t, tk)
+                    : tk == t ? pass.causalMask(t) : t == 1 ? null : PaddingMask.of(scratch, pad, t, tk);
             NDArray hidden = pass.hidden(pass.embed(in), pos, b, t, m, cache);
             NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.hiddenSize());
             return Training.rows(pass.logits(last).toFloatArray(), config.vocabSize());
@@ -634,8 +636,8 @@ public abstract class DecoderLm implements CausalLm {
                 k = k.repeat(1, heads / kvHeads);
                 v = v.repeat(1, heads / kvHeads);
             }
-            // this pass's causal mask with nothing cached is the kernel's own causal case
-            NDArray o = cache == null && mask != null && mask == causal
+            // this pass's causal mask over as many keys as queries is the kernel's own causal case
+            NDArray o = mask != null && mask == causal && k.getShape().get(2) == t
                     ? TorchKernels.get().causalAttention(q, k, v)
                     : TorchKernels.get().attention(q, k, v, mask);
             return o.transpose(0, 2, 1, 3).reshape(b, t, heads * hd);

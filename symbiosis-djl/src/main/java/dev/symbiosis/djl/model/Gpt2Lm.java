@@ -86,8 +86,8 @@ public final class Gpt2Lm implements CausalLm {
     }
 
     @Override
-    public float[][] lastLogits(long[] ids, long[] pos, float[] mask, int b, int t, int tk, AttentionCache cache) {
-        return model.lastLogits(ids, pos, mask, b, t, tk, cache == null ? null : ((Cache) cache).kv);
+    public float[][] lastLogits(long[] ids, long[] pos, int[] pad, int b, int t, AttentionCache cache) {
+        return model.lastLogits(ids, pos, pad, b, t, cache == null ? null : ((Cache) cache).kv);
     }
 
     @Override

@@ -308,20 +308,23 @@ public final class Gpt2Model implements AutoCloseable {
 
     /**
      * Next-token logits at the last position of every row, without gradients: one forward of {@code ids}
-     * ({@code b} rows of {@code t} tokens, with positions {@code pos} and an additive attention mask of shape
-     * {@code (b, 1, t, tk)}); with a cache, the keys and values are appended to it. Every intermediate lives in a
-     * scratch manager closed before returning.
+     * ({@code b} rows of {@code t} tokens, with positions {@code pos}) attending causally to the cached positions
+     * and its own, except to the first {@code pad[i]} key positions of row {@code i} (left padding); with a cache,
+     * the keys and values are appended to it. Every intermediate lives in a scratch manager closed before
+     * returning.
      *
      * @return {@code b} arrays of {@code vocabSize} logits
      */
-    public float[][] lastLogits(long[] ids, long[] pos, float[] mask, int b, int t, int tk, KvCache cache) {
+    public float[][] lastLogits(long[] ids, long[] pos, int[] pad, int b, int t, KvCache cache) {
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
                 NDManager scratch = manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             Pass pass = new Pass(scratch, false, null);
             NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
             NDArray p = Training.owned(scratch.create(pos, new Shape(b, t)));
-            NDArray m = Training.owned(scratch.create(mask, new Shape(b, 1, t, tk)));
+            int tk = (int) (cache == null ? 0 : cache.length()) + t;
+            NDArray m = !PaddingMask.none(pad) ? PaddingMask.of(scratch, pad, t, tk)
+                    : tk == t ? pass.causalMask(t) : t == 1 ? null : PaddingMask.of(scratch, pad, t, tk);
             NDArray hidden = pass.hidden(pass.embed(in), p, m, cache);
             NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.nEmbd());
             return Training.rows(pass.logits(last).toFloatArray(), config.vocabSize());
@@ -569,9 +572,9 @@ public final class Gpt2Model implements AutoCloseable {
                 k = cache.append(layer, k, true);
                 v = cache.append(layer, v, false);
             }
-            // The causal mask of this pass with nothing cached is the kernel's own causal case (it skips the
-            // blocks above the diagonal); any other mask is added to the scores.
-            NDArray o = cache == null && mask != null && mask == causal
+            // The causal mask of this pass over as many keys as queries is the kernel's own causal case (it skips
+            // the blocks above the diagonal); any other mask is added to the scores.
+            NDArray o = mask != null && mask == causal && k.getShape().get(2) == t
                     ? TorchKernels.get().causalAttention(q, k, v)
                     : TorchKernels.get().attention(q, k, v, mask);
             o = o.transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());
