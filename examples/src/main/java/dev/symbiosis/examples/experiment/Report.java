@@ -81,9 +81,7 @@ public final class Report {
                 html.append("<h2>").append(esc(group)).append("</h2>\n<div class=\"plots\">\n");
             }
             String file = (f.group + "-" + f.name).replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
-            XYChart chart = new XYChartBuilder().width(640).height(400).title(f.name).xAxisTitle("iteration")
-                    .yAxisTitle(f.name).build();
-            chart.getStyler().setMarkerSize(6);
+            XYChart chart = chart(f.name);
             boolean any = false;
             for (Map.Entry<String, List<IterationRecord>> e : byStrategy.entrySet()) {
                 List<Double> xs = new ArrayList<>();
@@ -96,7 +94,7 @@ public final class Report {
                     }
                 }
                 if (!xs.isEmpty()) {
-                    chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+                    chart.addSeries(e.getKey(), xs, ys);
                     any = true;
                 }
             }
@@ -446,11 +444,29 @@ public final class Report {
         return format(f.mean()) + "<br><small>[" + format(f.lower95()) + ", " + format(f.upper95()) + "]</small>";
     }
 
-    /** Mean per iteration with the 95% interval as error bars, one series per strategy; false if nothing to plot. */
-    private static boolean bandPlot(SeedStatistics stats, String group, String figure, Path file) throws IOException {
+    /**
+     * Ten well-separated colours (Tableau 10) and five marker shapes: with ten strategies, XChart's default theme
+     * repeats near-identical yellows.
+     */
+    private static final java.awt.Color[] SERIES_COLORS = {
+        new java.awt.Color(0x4E79A7), new java.awt.Color(0xF28E2B), new java.awt.Color(0xE15759),
+        new java.awt.Color(0x76B7B2), new java.awt.Color(0x59A14F), new java.awt.Color(0xEDC948),
+        new java.awt.Color(0xB07AA1), new java.awt.Color(0xFF9DA7), new java.awt.Color(0x9C755F),
+        new java.awt.Color(0x6B6B6B)};
+
+    private static XYChart chart(String figure) {
         XYChart chart = new XYChartBuilder().width(640).height(400).title(figure).xAxisTitle("iteration")
                 .yAxisTitle(figure).build();
         chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setSeriesColors(SERIES_COLORS);
+        chart.getStyler().setSeriesMarkers(new org.knowm.xchart.style.markers.Marker[] {SeriesMarkers.CIRCLE,
+            SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN});
+        return chart;
+    }
+
+    /** Mean per iteration with the 95% interval as error bars, one series per strategy; false if nothing to plot. */
+    private static boolean bandPlot(SeedStatistics stats, String group, String figure, Path file) throws IOException {
+        XYChart chart = chart(figure);
         boolean any = false;
         int k = 0;
         for (String s : stats.strategies) {
@@ -473,7 +489,11 @@ public final class Report {
                 err[i] = Double.isNaN(f.upper95()) ? 0 : (f.upper95() - f.lower95()) / 2;
                 bars |= err[i] > 0;
             }
-            (bars ? chart.addSeries(s, xs, ys, err) : chart.addSeries(s, xs, ys)).setMarker(SeriesMarkers.CIRCLE);
+            if (bars) {
+                chart.addSeries(s, xs, ys, err);
+            } else {
+                chart.addSeries(s, xs, ys);
+            }
             any = true;
         }
         if (any) {
