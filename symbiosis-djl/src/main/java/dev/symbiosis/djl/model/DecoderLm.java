@@ -409,8 +409,7 @@ public abstract class DecoderLm implements CausalLm {
             Pass pass = new Pass(scratch, false, null);
             NDArray in = owned(scratch.create(ids, new Shape(b, t)));
             int tk = (int) (cache == null ? 0 : cache.length()) + t;
-            NDArray m = !PaddingMask.none(pad) ? PaddingMask.of(scratch, pad, t, tk)
-                    : tk == t ? pass.causalMask(t) : t == 1 ? null : PaddingMask.of(scratch, pad, t, tk);
+            NDArray m = PaddingMask.select(scratch, pad, t, tk, pass::causalMask);
             NDArray hidden = pass.hidden(pass.embed(in), pos, b, t, m, cache);
             NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.hiddenSize());
             return Training.rows(pass.logits(last).toFloatArray(), config.vocabSize());

@@ -323,8 +323,7 @@ public final class Gpt2Model implements AutoCloseable {
             NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
             NDArray p = Training.owned(scratch.create(pos, new Shape(b, t)));
             int tk = (int) (cache == null ? 0 : cache.length()) + t;
-            NDArray m = !PaddingMask.none(pad) ? PaddingMask.of(scratch, pad, t, tk)
-                    : tk == t ? pass.causalMask(t) : t == 1 ? null : PaddingMask.of(scratch, pad, t, tk);
+            NDArray m = PaddingMask.select(scratch, pad, t, tk, pass::causalMask);
             NDArray hidden = pass.hidden(pass.embed(in), p, m, cache);
             NDArray last = hidden.get(":, -1, :").reshape(b, 1, config.nEmbd());
             return Training.rows(pass.logits(last).toFloatArray(), config.vocabSize());

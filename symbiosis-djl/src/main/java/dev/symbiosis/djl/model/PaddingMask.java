@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.IntFunction;
 
 /**
  * The additive attention mask of a left-padded batch, built in PyTorch from the padding lengths: nothing of size
@@ -21,6 +22,26 @@ final class PaddingMask {
             }
         }
         return true;
+    }
+
+    /**
+     * The mask for one forward of {@code t} queries over {@code tk} keys, the cheapest form first: without padding,
+     * the pass's own causal mask when queries and keys coincide (attention then runs the causal kernel) and none for
+     * a single query (it sees every key); else {@link #of}.
+     *
+     * @param causalMask the pass's causal mask of a length
+     * @return the mask, or null for none
+     */
+    static NDArray select(NDManager scratch, int[] pad, int t, int tk, IntFunction<NDArray> causalMask) {
+        if (none(pad)) {
+            if (tk == t) {
+                return causalMask.apply(t);
+            }
+            if (t == 1) {
+                return null;
+            }
+        }
+        return of(scratch, pad, t, tk);
     }
 
     /**
