@@ -635,10 +635,7 @@ public abstract class DecoderLm implements CausalLm {
                 k = k.repeat(1, heads / kvHeads);
                 v = v.repeat(1, heads / kvHeads);
             }
-            // this pass's causal mask over as many keys as queries is the kernel's own causal case
-            NDArray o = mask != null && mask == causal && k.getShape().get(2) == t
-                    ? TorchKernels.get().causalAttention(q, k, v)
-                    : TorchKernels.get().attention(q, k, v, mask);
+            NDArray o = TorchKernels.get().attention(q, k, v, mask, mask != null && mask == causal);
             return o.transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
         }
 

@@ -571,11 +571,7 @@ public final class Gpt2Model implements AutoCloseable {
                 k = cache.append(layer, k, true);
                 v = cache.append(layer, v, false);
             }
-            // The causal mask of this pass over as many keys as queries is the kernel's own causal case (it skips
-            // the blocks above the diagonal); any other mask is added to the scores.
-            NDArray o = mask != null && mask == causal && k.getShape().get(2) == t
-                    ? TorchKernels.get().causalAttention(q, k, v)
-                    : TorchKernels.get().attention(q, k, v, mask);
+            NDArray o = TorchKernels.get().attention(q, k, v, mask, mask != null && mask == causal);
             o = o.transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());
             return linear(o, layer, "attn.c_proj");
         }

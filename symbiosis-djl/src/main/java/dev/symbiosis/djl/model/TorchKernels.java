@@ -142,6 +142,18 @@ public final class TorchKernels {
                 .singletonOrThrow();
     }
 
+    /**
+     * Attention with {@code mask}, run as the kernel's own causal case when {@code maskIsCausal} and there are as
+     * many keys as queries (the causal kernel skips the blocks above the diagonal; top-left alignment is only
+     * right when nothing is cached before the queries).
+     *
+     * @param maskIsCausal whether {@code mask} is the plain causal mask of the queries' length
+     */
+    public NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, boolean maskIsCausal) {
+        return maskIsCausal && k.getShape().get(2) == q.getShape().get(2) ? causalAttention(q, k, v)
+                : attention(q, k, v, mask);
+    }
+
     /** SiLU {@code x * sigmoid(x)} ({@code torch.silu}): Llama's MLP activation. */
     public NDArray silu(NDArray x) {
         return call("silu", x).singletonOrThrow();
