@@ -76,6 +76,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", cfg.preset());
         System.err.println("experiment '" + cfg.preset() + "' into " + dir.toAbsolutePath());
+        System.err.println("PyTorch intra-op threads: " + System.getProperty("ai.djl.pytorch.num_threads",
+                "PyTorch's default") + " (set with java -Dai.djl.pytorch.num_threads=N)");
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             ExperimentRunner runner = new ExperimentRunner(cfg, dir, DefaultComponents::loadModel,

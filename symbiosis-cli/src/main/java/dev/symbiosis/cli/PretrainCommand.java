@@ -1,5 +1,6 @@
 package dev.symbiosis.cli;
 
+import dev.symbiosis.core.loop.ProgressStyle;
 import dev.symbiosis.djl.Pretrainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,9 +69,10 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "PyTorch intra-op threads; 0 = PyTorch's default (all cores). Use 1 on a shared machine:"
-                    + " oversubscribed OpenMP threads make steps 10x slower or worse (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "1",
+            description = "PyTorch intra-op threads; 0 = PyTorch's default (all cores). One is the default because on a"
+                    + " shared machine oversubscribed OpenMP threads made steps several times slower; raise it on a"
+                    + " machine of your own (see docs/performance.md) (default: ${DEFAULT-VALUE})")
     int threads;
 
     @Override
@@ -85,6 +87,8 @@ public final class PretrainCommand implements Callable<Integer> {
             return 2;
         }
         PrintStream err = System.err;
+        err.println("pretrain: " + (threads == 0 ? "PyTorch's default intra-op threads (all cores)"
+                : threads + " PyTorch intra-op thread" + (threads == 1 ? "" : "s")) + " (--threads)");
         Pretrainer p;
         try {
             p = Pretrainer.builder(corpus, tokenizer, out).optDModel(dModel).optLayers(nLayer).optHeads(nHead)
@@ -97,7 +101,7 @@ public final class PretrainCommand implements Callable<Integer> {
             err.println("pretrain: " + e.getMessage());
             return 2;
         }
-        Bar bar = new Bar(err);
+        Bar bar = new Bar(err, ProgressStyle.detect());
         p.optListener(bar);
         try {
             Pretrainer.Result r = p.run();
@@ -112,17 +116,23 @@ public final class PretrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A one-line progress bar on standard error, redrawn at most every 200 ms. */
+    /**
+     * Progress on standard error: a one-line bar redrawn at most every 200 ms at a terminal, or whole lines (at
+     * quarters, at the end and at most one per ten seconds) when output is redirected ({@link ProgressStyle}).
+     */
     static final class Bar implements Pretrainer.Listener {
         private static final int WIDTH = 30;
         private final PrintStream err;
+        private final ProgressStyle style;
         private long startNanos;
         private int fromStep;
         private long lastDraw;
+        private double lastFraction = -1;
         private boolean drawn;
 
-        Bar(PrintStream err) {
+        Bar(PrintStream err, ProgressStyle style) {
             this.err = err;
+            this.style = style;
         }
 
         @Override
@@ -141,14 +151,23 @@ public final class PretrainCommand implements Callable<Integer> {
         @Override
         public void step(int step, int total, double loss, double lr, double tokensPerSecond) {
             long now = System.nanoTime();
+            double frac = (double) step / total;
+            double elapsed = (now - startNanos) / 1e9;
+            int done = step - fromStep;
+            double eta = done == 0 ? 0 : elapsed / done * (total - step);
+            if (style == ProgressStyle.LINES) {
+                if (ProgressStyle.lineDue(frac, lastFraction, now - lastDraw)) {
+                    lastDraw = now;
+                    lastFraction = frac;
+                    err.printf(Locale.ROOT, "pretrain: step %d/%d loss %.4f lr %.2e %.1fk tok/s ETA %s%n", step,
+                            total, loss, lr, tokensPerSecond / 1000, Pretrainer.clock(eta));
+                }
+                return;
+            }
             if (step < total && now - lastDraw < 200_000_000L) {
                 return;
             }
             lastDraw = now;
-            double elapsed = (now - startNanos) / 1e9;
-            int done = step - fromStep;
-            double eta = done == 0 ? 0 : elapsed / done * (total - step);
-            double frac = (double) step / total;
             int filled = (int) Math.round(frac * WIDTH);
             err.printf(Locale.ROOT, "\r[%s%s] %d/%d loss %.4f lr %.2e %.1fk tok/s ETA %s   ", "#".repeat(filled),
                     ".".repeat(WIDTH - filled), step, total, loss, lr, tokensPerSecond / 1000,
