@@ -1,17 +1,17 @@
 package dev.symbiosis.djl;
 
-import dev.symbiosis.testkit.GeneratorContract;
-import dev.symbiosis.testkit.StudentContract;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.djl.model.LoraConfig;
 import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.testkit.GeneratorContract;
+import dev.symbiosis.testkit.StudentContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Core's Student and Generator contracts on a tiny model trained through a LoRA adapter. */
+/** The testkit's Student and Generator contracts on a tiny model trained through a LoRA adapter. */
 class DjlLoraContractTest implements StudentContract, GeneratorContract {
 
     private static DjlLanguageModel model;
