@@ -14,7 +14,9 @@ import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.testing.CharBigramModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * A model that forwards every call to a fresh {@link CharBigramModel} (which passes every contract); each broken
@@ -24,6 +26,56 @@ class ForwardingModel implements LanguageModel, GradientHints {
 
     final CharBigramModel delegate = CharBigramModel.trainedOn("forwarded",
             List.of("the quick brown fox jumps over the lazy dog.", "a bad cab in a dark park."));
+
+    /**
+     * A model whose scores are the bigram model's, each rewritten by {@code rewrite(scores, batch size)}.
+     */
+    static ForwardingModel rescoring(BiFunction<TokenScores, Integer, TokenScores> rewrite) {
+        return new ForwardingModel() {
+            @Override
+            public List<TokenScores> score(List<String> texts) {
+                return super.score(texts).stream().map(s -> rewrite.apply(s, texts.size())).toList();
+            }
+        };
+    }
+
+    /** A model whose gradient hints are the bigram model's, each text's rewritten by {@code rewrite(text, hints)}. */
+    static ForwardingModel rehinting(BiFunction<String, List<TokenHint>, List<TokenHint>> rewrite) {
+        return new ForwardingModel() {
+            @Override
+            public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
+                List<List<TokenHint>> all = super.gradientHints(texts, positions, candidates);
+                List<List<TokenHint>> out = new ArrayList<>();
+                for (int t = 0; t < texts.size(); t++) {
+                    out.add(rewrite.apply(texts.get(t), all.get(t)));
+                }
+                return out;
+            }
+        };
+    }
+
+    /** A model whose restore forgets to read the checkpoint: training and fine-tuning stay. */
+    static ForwardingModel restoringNothing() {
+        return new ForwardingModel() {
+            @Override
+            public void restore(Path dir) {
+                // the mistake: the saved state is not read
+            }
+        };
+    }
+
+    /**
+     * A contract test class's one model, made by {@link #model()} once per instance (jqwik makes one per property,
+     * and the properties call the factory method several times, so it must return the same model).
+     */
+    abstract static class Holder {
+        final ForwardingModel model = model();
+
+        /** The model under test; the unchanged bigram model unless a broken class overrides this. */
+        ForwardingModel model() {
+            return new ForwardingModel();
+        }
+    }
 
     @Override
     public int countTokens(String text) {

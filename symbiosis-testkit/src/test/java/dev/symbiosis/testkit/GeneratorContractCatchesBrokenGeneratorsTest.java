@@ -6,7 +6,6 @@ import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.model.TrainingReport;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,12 +52,8 @@ class GeneratorContractCatchesBrokenGeneratorsTest {
         ContractRun.of(FineTunesOnNothing.class).assertCaught("emptyInputChangesNothing", "fine-tuning on nothing");
     }
 
-    /** A contract on one model, made once per test instance by {@link #model()}. */
-    abstract static class On implements GeneratorContract {
-        private final ForwardingModel model = model();
-
-        abstract ForwardingModel model();
-
+    /** A contract on one model (see {@link ForwardingModel.Holder}). */
+    abstract static class On extends ForwardingModel.Holder implements GeneratorContract {
         @Override
         public Generator generator() {
             return model;
@@ -66,12 +61,7 @@ class GeneratorContractCatchesBrokenGeneratorsTest {
     }
 
     /** The Generator the broken ones start from: the character bigram model unchanged. */
-    static class Correct extends On {
-        @Override
-        ForwardingModel model() {
-            return new ForwardingModel();
-        }
-    }
+    static class Correct extends On {}
 
     @BrokenOnPurpose
     static class ReversesTheSamples extends On {
@@ -151,12 +141,7 @@ class GeneratorContractCatchesBrokenGeneratorsTest {
     static class RestoreKeepsTheFineTuning extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public void restore(Path dir) {
-                    // forgets to read the checkpoint
-                }
-            };
+            return ForwardingModel.restoringNothing();
         }
     }
 

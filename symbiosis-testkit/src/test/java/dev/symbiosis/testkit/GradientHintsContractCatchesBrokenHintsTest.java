@@ -46,12 +46,8 @@ class GradientHintsContractCatchesBrokenHintsTest {
         ContractRun.of(AcceptsZeroPositions.class).assertCaught("badArgumentsAreRefused", "IllegalArgumentException");
     }
 
-    /** A contract on one model, made once per test instance by {@link #model()}. */
-    abstract static class On implements GradientHintsContract {
-        private final ForwardingModel model = model();
-
-        abstract ForwardingModel model();
-
+    /** A contract on one model (see {@link ForwardingModel.Holder}). */
+    abstract static class On extends ForwardingModel.Holder implements GradientHintsContract {
         @Override
         public Student hintingStudent() {
             return model;
@@ -59,28 +55,15 @@ class GradientHintsContractCatchesBrokenHintsTest {
     }
 
     /** The hints the broken ones start from: the character bigram model's, unchanged. */
-    static class Correct extends On {
-        @Override
-        ForwardingModel model() {
-            return new ForwardingModel();
-        }
-    }
+    static class Correct extends On {}
 
     /** The most salient tokens, but listed by position. */
     @BrokenOnPurpose
     static class InTextOrder extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
-                    List<List<TokenHint>> out = new ArrayList<>();
-                    for (List<TokenHint> hints : super.gradientHints(texts, positions, candidates)) {
-                        out.add(hints.stream().sorted(Comparator.comparingInt(TokenHint::tokenIndex)).toList());
-                    }
-                    return out;
-                }
-            };
+            return ForwardingModel.rehinting((text, hints) -> hints.stream()
+                    .sorted(Comparator.comparingInt(TokenHint::tokenIndex)).toList());
         }
     }
 
@@ -88,17 +71,8 @@ class GradientHintsContractCatchesBrokenHintsTest {
     static class DoubledSaliency extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
-                    List<List<TokenHint>> out = new ArrayList<>();
-                    for (List<TokenHint> hints : super.gradientHints(texts, positions, candidates)) {
-                        out.add(hints.stream().map(h -> new TokenHint(h.tokenIndex(), h.span(), 2 * h.saliency(),
-                                h.candidates(), h.scores())).toList());
-                    }
-                    return out;
-                }
-            };
+            return ForwardingModel.rehinting((text, hints) -> hints.stream().map(h -> new TokenHint(h.tokenIndex(),
+                    h.span(), 2 * h.saliency(), h.candidates(), h.scores())).toList());
         }
     }
 
@@ -107,29 +81,15 @@ class GradientHintsContractCatchesBrokenHintsTest {
     static class TokenItselfFirst extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
-                    List<List<TokenHint>> out = new ArrayList<>();
-                    List<List<TokenHint>> all = super.gradientHints(texts, positions, candidates);
-                    for (int t = 0; t < texts.size(); t++) {
-                        List<TokenHint> hints = new ArrayList<>();
-                        for (TokenHint h : all.get(t)) {
-                            String own = h.tokenText(texts.get(t));
-                            if (own.isBlank() || h.candidates().isEmpty()) {
-                                hints.add(h);
-                                continue;
-                            }
-                            List<String> words = new ArrayList<>(h.candidates());
-                            words.set(0, own);
-                            hints.add(TokenHint.of(h.tokenIndex(), h.span(), h.saliency(), words,
-                                    h.scores().toArray()));
-                        }
-                        out.add(hints);
-                    }
-                    return out;
+            return ForwardingModel.rehinting((text, hints) -> hints.stream().map(h -> {
+                String own = h.tokenText(text);
+                if (own.isBlank() || h.candidates().isEmpty()) {
+                    return h;
                 }
-            };
+                List<String> words = new ArrayList<>(h.candidates());
+                words.set(0, own);
+                return TokenHint.of(h.tokenIndex(), h.span(), h.saliency(), words, h.scores().toArray());
+            }).toList());
         }
     }
 

@@ -8,8 +8,6 @@ import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Provenance;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,12 +73,8 @@ class StudentContractCatchesBrokenStudentsTest {
                 ImmutableDoubleArray.copyOf(entropies));
     }
 
-    /** A contract on one model, made once per test instance by {@link #model()}. */
-    abstract static class On implements StudentContract {
-        private final ForwardingModel model = model();
-
-        abstract ForwardingModel model();
-
+    /** A contract on one model (see {@link ForwardingModel.Holder}). */
+    abstract static class On extends ForwardingModel.Holder implements StudentContract {
         @Override
         public Student student() {
             return model;
@@ -88,28 +82,14 @@ class StudentContractCatchesBrokenStudentsTest {
     }
 
     /** The Student the broken ones start from: the character bigram model unchanged. */
-    static class Correct extends On {
-        @Override
-        ForwardingModel model() {
-            return new ForwardingModel();
-        }
-    }
+    static class Correct extends On {}
 
     @BrokenOnPurpose
     static class EmptyTokenSpans extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public List<TokenScores> score(List<String> texts) {
-                    List<TokenScores> out = new ArrayList<>();
-                    for (TokenScores s : super.score(texts)) {
-                        out.add(new TokenScores(s.text(), s.ids(), s.starts(), s.starts(), s.logProbs(),
-                                s.entropies()));
-                    }
-                    return out;
-                }
-            };
+            return ForwardingModel.rescoring((s, batch) -> new TokenScores(s.text(), s.ids(), s.starts(), s.starts(),
+                    s.logProbs(), s.entropies()));
         }
     }
 
@@ -118,17 +98,8 @@ class StudentContractCatchesBrokenStudentsTest {
     static class BatchLeaksIntoScores extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public List<TokenScores> score(List<String> texts) {
-                    List<TokenScores> out = new ArrayList<>();
-                    for (TokenScores s : super.score(texts)) {
-                        double[] lp = s.logProbs().stream().map(v -> v - 0.01 * (texts.size() - 1)).toArray();
-                        out.add(withScores(s, lp, s.entropies().toArray()));
-                    }
-                    return out;
-                }
-            };
+            return ForwardingModel.rescoring((s, batch) -> withScores(s,
+                    s.logProbs().stream().map(v -> v - 0.01 * (batch - 1)).toArray(), s.entropies().toArray()));
         }
     }
 
@@ -137,20 +108,13 @@ class StudentContractCatchesBrokenStudentsTest {
     static class IgnoresTheText extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public List<TokenScores> score(List<String> texts) {
-                    List<TokenScores> out = new ArrayList<>();
-                    for (TokenScores s : super.score(texts)) {
-                        double[] lp = new double[s.predictedCount()];
-                        double[] h = new double[s.predictedCount()];
-                        Arrays.fill(lp, -0.05);
-                        Arrays.fill(h, 0.2);
-                        out.add(withScores(s, lp, h));
-                    }
-                    return out;
-                }
-            };
+            return ForwardingModel.rescoring((s, batch) -> {
+                double[] lp = new double[s.predictedCount()];
+                double[] h = new double[s.predictedCount()];
+                Arrays.fill(lp, -0.05);
+                Arrays.fill(h, 0.2);
+                return withScores(s, lp, h);
+            });
         }
     }
 
@@ -159,18 +123,11 @@ class StudentContractCatchesBrokenStudentsTest {
     static class LooksAhead extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public List<TokenScores> score(List<String> texts) {
-                    List<TokenScores> out = new ArrayList<>();
-                    for (TokenScores s : super.score(texts)) {
-                        double last = s.predictedCount() == 0 ? 0 : s.logProbs().get(s.predictedCount() - 1);
-                        double[] lp = s.logProbs().stream().map(v -> (v + last) / 2).toArray();
-                        out.add(withScores(s, lp, s.entropies().toArray()));
-                    }
-                    return out;
-                }
-            };
+            return ForwardingModel.rescoring((s, batch) -> {
+                double last = s.predictedCount() == 0 ? 0 : s.logProbs().get(s.predictedCount() - 1);
+                return withScores(s, s.logProbs().stream().map(v -> (v + last) / 2).toArray(),
+                        s.entropies().toArray());
+            });
         }
     }
 
@@ -220,12 +177,7 @@ class StudentContractCatchesBrokenStudentsTest {
     static class RestoreKeepsTheTraining extends On {
         @Override
         ForwardingModel model() {
-            return new ForwardingModel() {
-                @Override
-                public void restore(Path dir) {
-                    // forgets to read the checkpoint
-                }
-            };
+            return ForwardingModel.restoringNothing();
         }
     }
 
