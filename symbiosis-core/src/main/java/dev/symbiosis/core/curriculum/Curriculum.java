@@ -11,7 +11,7 @@ import java.util.Optional;
  * from the Student's hard examples for Step D.
  *
  * <p>Contract: deterministic for the same arguments; every prompt carries provenance with attribute
- * {@code "kind"} = {@code "topic"} or {@code "teaching"} and the iteration, a teaching prompt also attribute
+ * {@code "kind"} = {@code "topic"} or {@code "teaching"} and the iteration, and every teaching prompt the attribute
  * {@code "hard_example"} = the id of the hard example it teaches; teaching prompts are made only from the given
  * feedback (an empty feedback gives no teaching prompts). {@code dev.symbiosis.testkit.CurriculumContract} checks
  * this.
