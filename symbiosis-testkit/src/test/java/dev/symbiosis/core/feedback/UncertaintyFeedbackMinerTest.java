@@ -15,6 +15,7 @@ import dev.symbiosis.core.text.Document;
 import dev.symbiosis.core.text.Provenance;
 import dev.symbiosis.core.text.Span;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class UncertaintyFeedbackMinerTest implements FeedbackMinerContract {
@@ -30,6 +31,11 @@ class UncertaintyFeedbackMinerTest implements FeedbackMinerContract {
     @Override
     public Student student() {
         return STUDENT;
+    }
+
+    @Override
+    public OptionalInt maxHardExamples() {
+        return OptionalInt.of(3);
     }
 
     private static Document doc(String id, String text) {
