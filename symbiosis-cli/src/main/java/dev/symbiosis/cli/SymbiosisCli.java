@@ -3,6 +3,7 @@ package dev.symbiosis.cli;
 import dev.symbiosis.cli.bench.BenchCommand;
 import dev.symbiosis.cli.data.PrepareDataCommand;
 import dev.symbiosis.cli.ExperimentCommand;
+import dev.symbiosis.cli.corpus.PrepareCorpusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
             TrainTokenizerCommand.class,
             PretrainCommand.class,
             PrepareDataCommand.class,
+            PrepareCorpusCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class SymbiosisCli {
