@@ -1,5 +1,6 @@
 package dev.symbiosis.core.curriculum;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.model.Prompt;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * {@code "kind"} = {@code "topic"} or {@code "teaching"} and the iteration; teaching prompts are made only from the
  * given feedback (an empty feedback gives no teaching prompts).
  */
-public interface Curriculum {
+public interface Curriculum extends Describable {
 
     /**
      * Step A prompts.

@@ -1,6 +1,7 @@
 package dev.symbiosis.core.curriculum;
 
 import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.dedup.MinHash;
 import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -119,6 +121,15 @@ public final class TemplateCurriculum implements Curriculum {
     /** The near-duplicate threshold, or {@code 0} when the control is off. */
     public double nearDuplicateThreshold() {
         return nearDuplicateThreshold;
+    }
+
+    /** Every option, by its builder name (nearDuplicateThreshold 0: the control is off). */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("style", style.name(), "topics", topics, "topicTemplates", topicTemplates,
+                "teachingTemplate", teachingTemplate, "contextChars", contextChars, "promptsPerExample",
+                promptsPerExample, "nearDuplicateThreshold", nearDuplicateThreshold, "shingleWords", shingleWords,
+                "minHashes", minHashes);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.symbiosis.core.feedback;
 
 import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
 import dev.symbiosis.core.model.Student;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 
 /**
@@ -110,6 +112,15 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
     /** Whether gradient hints are asked for (they are attached only if the Student implements GradientHints). */
     public boolean usesGradientHints() {
         return hintPositions > 0;
+    }
+
+    /** Every option, by its builder name (randomSelectionSeed null: ranked by hardness). */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("signal", signal.name(), "topK", topK, "fraction", fraction, "saliency",
+                saliency, "spanTokens", spanTokens, "spansPerExample", spansPerExample, "windowChars", windowChars,
+                "batchSize", batchSize, "randomSelectionSeed", randomSeed, "hintPositions", hintPositions,
+                "hintCandidates", hintCandidates);
     }
 
     @Override

@@ -158,7 +158,8 @@ public final class SymbiosisLoop {
                 }
             }
             if (!hasInitial) {
-                Evaluation e = evaluator.evaluate(student, sink(name, 0, "evaluate student 0"));
+                Evaluation e = evaluator.evaluate(student, new EvaluationContext(name, 0,
+                        sink(name, 0, "evaluate student 0")));
                 IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(), e.figures(), new TreeMap<>(),
                         null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0, 0);
                 store.append(r0);
@@ -207,7 +208,7 @@ public final class SymbiosisLoop {
         seconds.put("analytics", secondsSince(t0));
 
         t0 = System.nanoTime();
-        Evaluation eval = evaluator.evaluate(student, sink(name, t, "evaluate"));
+        Evaluation eval = evaluator.evaluate(student, new EvaluationContext(name, t, sink(name, t, "evaluate")));
         seconds.put("evaluate", secondsSince(t0));
 
         t0 = System.nanoTime();
