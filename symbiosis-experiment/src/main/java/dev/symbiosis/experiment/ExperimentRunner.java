@@ -350,14 +350,14 @@ public final class ExperimentRunner {
      * description (class and settings), including the fingerprints of the data.
      */
     private String fingerprint(long runSeed, Inputs in, List<Strategy> strategies) throws IOException {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         ObjectNode components = o.putObject("components");
         components.set("curriculum", describe(curriculum()));
         SortedMap<String, Object> data = new java.util.TreeMap<>(in.dataFingerprints());
         if (in.seedDocuments().loaded()) {
             data.put("seed", documents(in.seedDocuments().get()));
         }
-        components.set("data", Json.MAPPER.valueToTree(data));
+        components.set("data", Json.tree(data));
         components.set("evaluator", describe(evaluatorFactory));
         if (generator != null) {
             components.set("generator", describe(generator));
@@ -379,17 +379,17 @@ public final class ExperimentRunner {
         o.set("experiment", config.withSeeds(1).toTree());
         o.put("numericsVersion", Numerics.VERSION);
         o.put("runSeed", runSeed);
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
+        return Json.prettyWriter().writeValueAsString(o) + "\n";
     }
 
     /** A component's class (a lambda's enclosing class) and settings. */
     private static JsonNode describe(Object component) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         String type = component.getClass().getName();
         int slash = type.indexOf('/'); // hidden (lambda) classes end in a per-process suffix
         o.put("type", slash < 0 ? type : type.substring(0, slash));
         if (component instanceof Describable d) {
-            o.set("settings", Json.MAPPER.valueToTree(d.settings()));
+            o.set("settings", Json.tree(d.settings()));
         }
         return o;
     }
@@ -460,7 +460,7 @@ public final class ExperimentRunner {
                 continue;
             }
             try {
-                out.add(Json.MAPPER.readValue(lines.get(i), IterationRecord.class));
+                out.add(Json.reader().forType(IterationRecord.class).readValue(lines.get(i)));
             } catch (IOException e) {
                 throw new IOException(dir.resolve("results.jsonl") + ":" + (i + 1) + ": not an iteration record: "
                         + e.getMessage(), e);
@@ -472,7 +472,8 @@ public final class ExperimentRunner {
     private static Set<String> readHeadlineTasks(Path file) throws IOException {
         Set<String> names = new TreeSet<>();
         if (Files.exists(file)) {
-            Json.MAPPER.readTree(file.toFile()).path("tasks").forEach(n -> names.add(n.asText()));
+            Json.reader().readTree(Files.readAllBytes(file)).path("tasks")
+                    .forEach(n -> names.add(n.asText()));
         }
         return names;
     }
@@ -489,7 +490,7 @@ public final class ExperimentRunner {
             r = HeldOutEvaluator.builder(in.suite(), in.heldOut()).optBatchSize(config.evaluator().batchSize())
                     .optGenerativeItems(List.of()).build().multipleChoice(g0, (d, t) -> { });
         }
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         Set<String> chosen = new TreeSet<>();
         ObjectNode per = o.putObject("generator0");
         for (TaskResult t : r.tasks()) {
@@ -501,7 +502,7 @@ public final class ExperimentRunner {
         var arr = o.putArray("tasks");
         chosen.forEach(arr::add);
         o.put("rule", "Generator 0's 95% Wilson lower bound of accuracy is above chance");
-        AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+        AtomicFiles.write(file, Json.prettyWriter().writeValueAsBytes(o));
         log.println("headline tasks: " + chosen);
         return chosen;
     }

@@ -86,7 +86,7 @@ public final class ItemRecordingEvaluator implements StudentEvaluator {
             }
             com.fasterxml.jackson.databind.JsonNode o;
             try {
-                o = Json.MAPPER.readTree(lines.get(n));
+                o = Json.reader().readTree(lines.get(n));
             } catch (IOException e) {
                 throw new IOException(f + ":" + (n + 1) + ": malformed JSON: " + e.getMessage(), e);
             }
@@ -113,7 +113,7 @@ public final class ItemRecordingEvaluator implements StudentEvaluator {
     }
 
     private static String json(ItemScore item) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("kind", item.kind());
         o.put("group", item.group());
         o.put("id", item.id());
@@ -127,7 +127,7 @@ public final class ItemRecordingEvaluator implements StudentEvaluator {
             }
         });
         try {
-            return Json.MAPPER.writeValueAsString(o);
+            return Json.writer().writeValueAsString(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

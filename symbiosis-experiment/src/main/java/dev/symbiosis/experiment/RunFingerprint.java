@@ -40,11 +40,11 @@ final class RunFingerprint {
         List<String> diffs = new ArrayList<>();
         JsonNode before;
         try {
-            before = Json.MAPPER.readTree(old);
+            before = Json.reader().readTree(old);
         } catch (IOException e) {
             throw new IOException(f + " is not JSON (" + e.getMessage() + "); refusing to resume " + dir, e);
         }
-        diff("", before, Json.MAPPER.readTree(json), diffs);
+        diff("", before, Json.reader().readTree(json), diffs);
         if (diffs.isEmpty()) {
             diffs.add("(the same settings written differently)");
         }

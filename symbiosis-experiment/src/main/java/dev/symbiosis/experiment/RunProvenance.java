@@ -80,14 +80,14 @@ public record RunProvenance(String version, String build, int numericsVersion, S
 
     /** Writes {@code provenance.json} into a run folder (atomically). */
     public void write(Path dir) throws IOException {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put(VERSION, version);
         o.put(BUILD, build);
         o.put(NUMERICS_VERSION, numericsVersion);
         o.put(JAVA_VERSION, javaVersion);
         o.put(OS, os);
         o.put(SEED, seed);
-        AtomicFiles.write(dir.resolve(FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+        AtomicFiles.write(dir.resolve(FILE), Json.prettyWriter().writeValueAsBytes(o));
     }
 
     /**
@@ -99,7 +99,7 @@ public record RunProvenance(String version, String build, int numericsVersion, S
         Path f = dir.resolve(FILE);
         JsonNode o;
         try {
-            o = Json.MAPPER.readTree(Files.readAllBytes(f));
+            o = Json.reader().readTree(Files.readAllBytes(f));
         } catch (IOException e) {
             throw new IOException(f + ": " + e.getMessage(), e);
         }

@@ -312,7 +312,7 @@ public final class SeedStatistics {
             }
             putFinite(out, "training/real_share", r.realShare());
         }
-        ObjectNode tree = Json.MAPPER.valueToTree(r);
+        ObjectNode tree = Json.tree(r);
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();
@@ -530,7 +530,8 @@ public final class SeedStatistics {
         Path f = dir.resolve("headline-tasks.json");
         Set<String> out = new TreeSet<>();
         if (Files.exists(f)) {
-            Json.MAPPER.readTree(f.toFile()).path("tasks").forEach(n -> out.add(n.asText()));
+            Json.reader().readTree(Files.readAllBytes(f)).path("tasks")
+                    .forEach(n -> out.add(n.asText()));
         }
         return out;
     }
@@ -539,7 +540,7 @@ public final class SeedStatistics {
 
     /** Writes {@code stats.json}, {@code stats-figures.csv} and {@code stats-paired.csv} into {@code dir}. */
     public void write(Path dir) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.object();
         ArrayNode s = root.putArray("seeds");
         seeds.forEach(s::add);
         ArrayNode st = root.putArray("strategies");
@@ -552,11 +553,11 @@ public final class SeedStatistics {
                 + "over run seeds and items (crossed), sign-flip permutation p-value and d_z on per-item "
                 + "differences averaged over seeds, Holm adjustment of the bootstrap p over the pairs of one "
                 + "figure and iteration");
-        root.set("figures", Json.MAPPER.valueToTree(figures));
-        root.set("paired", Json.MAPPER.valueToTree(paired));
+        root.set("figures", Json.tree(figures));
+        root.set("paired", Json.tree(paired));
         ArrayNode w = root.putArray("warnings");
         warnings.forEach(w::add);
-        AtomicFiles.write(dir.resolve("stats.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
+        AtomicFiles.write(dir.resolve("stats.json"), Json.prettyWriter()
                 .writeValueAsBytes(root));
 
         List<String> f = new ArrayList<>();

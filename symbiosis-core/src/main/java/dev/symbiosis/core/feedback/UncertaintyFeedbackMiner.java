@@ -8,6 +8,7 @@ import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.ProvenanceKeys;
 import dev.symbiosis.core.text.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -157,7 +158,7 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
                 sumH += h;
                 sumLp += lp;
                 double hardness = signal == Signal.ENTROPY ? h : -lp;
-                candidates.add(new Candidate(from + i, batch.get(i), h, lp, hardness));
+                candidates.add(new Candidate(batch.get(i), h, lp, hardness));
             }
         }
         int examined = candidates.size();
@@ -170,7 +171,7 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
             SplittableRandom rnd = new SplittableRandom(randomSeed);
             for (int i = 0; i < candidates.size(); i++) {
                 Candidate c = candidates.get(i);
-                candidates.set(i, new Candidate(c.index, c.doc, c.entropy, c.logProb, rnd.nextDouble()));
+                candidates.set(i, new Candidate(c.doc, c.entropy, c.logProb, rnd.nextDouble()));
             }
         }
         // Stable sort: equal hardness keeps pool order, so the result is deterministic.
@@ -283,14 +284,14 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
             String part = t.substring(start, end).strip();
             if (!part.isEmpty()) {
                 out.add(new Document(d.id() + "#" + start, part,
-                        d.provenance().with("window", start + ":" + end)));
+                        d.provenance().with(ProvenanceKeys.WINDOW, start + ":" + end)));
             }
             start = end;
         }
         return out;
     }
 
-    private record Candidate(int index, Document doc, double entropy, double logProb, double hardness) {}
+    private record Candidate(Document doc, double entropy, double logProb, double hardness) {}
 
     /** Options of {@link UncertaintyFeedbackMiner}; every option has a default. */
     public static final class Builder {

@@ -478,19 +478,19 @@ public final class SymbiosisLoop {
         Path dir = store.iterationDir(strategy, t);
         List<String> lines = new ArrayList<>();
         for (Sample s : data.synthetic()) {
-            ObjectNode o = Json.MAPPER.createObjectNode();
+            ObjectNode o = Json.object();
             o.put("prompt", s.prompt().text());
             o.put("completion", s.completion());
             o.put("new_tokens", s.newTokens());
             o.set("prompt_provenance", TextsFile.provenanceJson(s.prompt().provenance()));
             o.set("provenance", TextsFile.provenanceJson(s.provenance()));
-            lines.add(Json.MAPPER.writeValueAsString(o));
+            lines.add(Json.writer().writeValueAsString(o));
         }
         AtomicFiles.writeLines(dir.resolve("synthetic.jsonl"), lines);
         if (data.feedback() != null) {
             List<String> hard = new ArrayList<>();
             for (HardExample h : data.feedback().hardExamples()) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
+                ObjectNode o = Json.object();
                 o.put("id", h.document().id());
                 o.put("text", h.document().text());
                 o.put("mean_entropy", h.meanEntropy());
@@ -519,7 +519,7 @@ public final class SymbiosisLoop {
                     }
                 }
                 o.set("provenance", TextsFile.provenanceJson(h.document().provenance()));
-                hard.add(Json.MAPPER.writeValueAsString(o));
+                hard.add(Json.writer().writeValueAsString(o));
             }
             AtomicFiles.writeLines(dir.resolve(HARD_EXAMPLES_FILE), hard);
         }
