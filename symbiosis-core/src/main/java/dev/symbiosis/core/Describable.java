@@ -3,6 +3,7 @@ package dev.symbiosis.core;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * A component that can name the settings that change what it produces, so that a run can record them (the
@@ -11,6 +12,7 @@ import java.util.TreeMap;
  * <p>Values must be JSON-like: {@code String}, {@code Number}, {@code Boolean}, {@code null}, lists and maps of
  * them. Settings that only change speed (thread counts, caches) are left out.
  */
+@NullMarked
 public interface Describable {
 
     /**

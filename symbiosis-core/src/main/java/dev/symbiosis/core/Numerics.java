@@ -1,5 +1,7 @@
 package dev.symbiosis.core;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * The version of the numerics: which records (results.jsonl, per-item results, synthetic data, statistics) a
  * given input and configuration produce.
@@ -12,6 +14,7 @@ package dev.symbiosis.core;
  *
  * <p>History: 1 = the numerics of the module split (issue 14), byte-identical to the fused-kernel engine before it.
  */
+@NullMarked
 public final class Numerics {
 
     /** The current numerics version. */

@@ -3,6 +3,7 @@ package dev.symbiosis.core.loop;
 import com.google.common.collect.ImmutableSortedMap;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * What a {@link StudentEvaluator} found: one headline figure (drives early stopping and the summary), any number
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param figures every figure; {@code NaN} marks an undefined one
  * @param items per-item results (may be empty: the evaluator has no items, and paired tests get none); copied
  */
+@NullMarked
 public record Evaluation(String headlineName, boolean higherIsBetter, ImmutableSortedMap<String, Double> figures,
         List<ItemScore> items) {
 

@@ -1,6 +1,7 @@
 package dev.symbiosis.core.loop;
 
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * What the loop tells a {@link StudentEvaluator} about one evaluation: whose Student it is and when, so that an
@@ -11,6 +12,7 @@ import java.util.Objects;
  * @param progress receives (done, total) units of work as the evaluation proceeds; {@link ProgressSink#NONE} to
  *     ignore
  */
+@NullMarked
 public record EvaluationContext(String strategy, int iteration, ProgressSink progress) {
 
     public EvaluationContext {

@@ -1,6 +1,7 @@
 package dev.symbiosis.core.loop;
 
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * The name of a figure and which way is better: a typed key shared by the code that writes a figure and the code
@@ -9,6 +10,7 @@ import java.util.Objects;
  * @param name dotted name as it appears in records (e.g. {@code "bpb.macro"})
  * @param direction whether smaller or larger values are better
  */
+@NullMarked
 public record Figure(String name, Direction direction) {
 
     /** Which way a figure improves. */

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * One evaluation item's result, the unit of paired tests: the same item evaluated for two strategies gives a
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param values named numbers in the order the evaluator wrote them (integers stay integers, so a file of items
  *     is reproducible byte for byte); copied, unmodifiable
  */
+@NullMarked
 public record ItemScore(String kind, String group, String id, Map<String, Number> values) {
 
     public ItemScore {

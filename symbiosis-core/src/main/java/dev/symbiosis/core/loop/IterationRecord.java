@@ -2,6 +2,7 @@ package dev.symbiosis.core.loop;
 
 import dev.symbiosis.core.model.TrainingReport;
 import java.util.SortedMap;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * One line of {@code results.jsonl}: what one strategy did and measured in one iteration. Iteration 0 is the
@@ -31,6 +32,7 @@ import java.util.SortedMap;
  *     {@value IterationContext#NEAR_DUPLICATE_ROUNDS} rounds, to keep the token budget (JSON field
  *     {@code nearDuplicatesAdmitted}; a sign of collapse)
  */
+@NullMarked
 public record IterationRecord(
         String strategy,
         int iteration,

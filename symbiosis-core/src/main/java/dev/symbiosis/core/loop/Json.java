@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * The project's JSON settings: map keys sorted (files are byte-for-byte reproducible), non-finite numbers written
@@ -19,6 +20,7 @@ import java.io.IOException;
  * <p>Handed out only as immutable, thread-safe {@link ObjectReader}s and {@link ObjectWriter}s (and fresh trees),
  * so no caller can reconfigure the settings every file of the project is written with.
  */
+@NullMarked
 public final class Json {
 
     /** Configured once, never exposed: Jackson's mappers can be reconfigured by anyone who holds them. */

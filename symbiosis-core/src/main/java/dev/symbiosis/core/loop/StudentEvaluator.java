@@ -2,6 +2,7 @@ package dev.symbiosis.core.loop;
 
 import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.model.Student;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Evaluates a Student on the held-out suite (the proposal's D_eval) after each iteration.
@@ -9,6 +10,7 @@ import dev.symbiosis.core.model.Student;
  * <p>An implementation used by a loop that runs strategies concurrently is called from several threads at once,
  * each call with its own Student and context; it must then keep no per-call state in fields.
  */
+@NullMarked
 @FunctionalInterface
 public interface StudentEvaluator extends Describable {
 

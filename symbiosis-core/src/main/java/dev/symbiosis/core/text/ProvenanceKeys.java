@@ -1,10 +1,13 @@
 package dev.symbiosis.core.text;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * The names and values of the {@link Provenance} attributes that one part of the library writes and another
  * reads (the curriculum writes a prompt's kind and topic, the loop copies them to training texts and counts them in
  * the feedback analytics), so writer and reader share one constant instead of repeating a string.
  */
+@NullMarked
 public final class ProvenanceKeys {
 
     /** A prompt's kind: {@link #TOPIC} or {@link #TEACHING} (or {@code "eval"} for evaluation prompts). */
