@@ -386,7 +386,8 @@ public record ExperimentConfig(
 
     private static boolean isOptional(String path) {
         for (String f : OPTIONAL_FIELDS) {
-            if (f.equals(path) || f.endsWith(".*") && path.startsWith(f.substring(0, f.length() - 1))) {
+            String object = f.endsWith(".*") ? f.substring(0, f.length() - 2) : null;
+            if (f.equals(path) || object != null && (path.equals(object) || path.startsWith(object + "."))) {
                 return true;
             }
         }

@@ -47,10 +47,10 @@ class ExperimentSeedsTest {
         assertEquals(2 * 2 * 2, all.size(), "2 seeds x 2 strategies x (iteration 0 and 1)");
         Path s42 = out.resolve("seed-42");
         Path s43 = out.resolve("seed-43");
-        JsonNode cfg = Json.reader().readTree(s43.resolve("run-config.json").toFile());
+        JsonNode cfg = Json.reader().readTree(Files.readAllBytes(s43.resolve("run-config.json")));
         assertEquals(43, cfg.get("runSeed").asLong());
         assertEquals(1, cfg.get("experiment").get("seeds").asInt());
-        assertEquals(42, Json.reader().readTree(s43.resolve("provenance.json").toFile()).get("seed").asLong() - 1);
+        assertEquals(42, Json.reader().readTree(Files.readAllBytes(s43.resolve("provenance.json"))).get("seed").asLong() - 1);
 
         // pairing: Student 0 on the same items in both strategies and both seeds gives identical per-item files
         String items0 = Files.readString(s42.resolve("symbiosis/iter-0/items.jsonl"));
@@ -64,7 +64,7 @@ class ExperimentSeedsTest {
         // aggregation by hand from the seed folders' records
         List<IterationRecord> r42 = all.subList(0, 4);
         List<IterationRecord> r43 = all.subList(4, 8);
-        JsonNode stats = Json.reader().readTree(out.resolve("stats.json").toFile());
+        JsonNode stats = Json.reader().readTree(Files.readAllBytes(out.resolve("stats.json")));
         double expectedMean = (figure(r42, "symbiosis", 1, "bpb.macro") + figure(r43, "symbiosis", 1, "bpb.macro"))
                 / 2;
         JsonNode summary = find(stats.get("figures"), "figure", "bpb.macro", "strategy", "symbiosis", 1);

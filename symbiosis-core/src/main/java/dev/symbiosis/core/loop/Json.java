@@ -54,8 +54,8 @@ public final class Json {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** A JSON tree of a value (records, maps, lists) as the writers would write it. */
-    public static JsonNode tree(Object value) {
+    /** A JSON tree of a value (records, maps, lists) as the writers would write it; objects give an ObjectNode. */
+    public static <T extends JsonNode> T tree(Object value) {
         return MAPPER.valueToTree(value);
     }
 
