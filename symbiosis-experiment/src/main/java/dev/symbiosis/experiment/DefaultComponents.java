@@ -23,7 +23,15 @@ public final class DefaultComponents {
     /**
      * The standard measurement ({@link #measure}); the runner closes the MiniLM encoder it opens.
      */
-    public static final ExperimentRunner.MeasureFactory MEASURE = DefaultComponents::measure;
+    public static final ExperimentRunner.MeasureFactory MEASURE = new StandardMeasure();
+
+    /** {@link #MEASURE}: a named class, so that run folders record a stable type. */
+    private static final class StandardMeasure implements ExperimentRunner.MeasureFactory {
+        @Override
+        public TextSetMeasure create(ExperimentConfig config, List<String> referenceTexts, LanguageModel reference) {
+            return measure(config, referenceTexts, reference);
+        }
+    }
 
     /**
      * A DJL model with the configuration's trainer (LoRA on every GPT-2 target unless loraRank is 0; warm-up,

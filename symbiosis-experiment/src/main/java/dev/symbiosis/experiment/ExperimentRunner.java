@@ -103,14 +103,22 @@ public final class ExperimentRunner {
     }
 
     /** The standard evaluator: {@link HeldOutEvaluator} with the configuration's {@code evaluator} sizes. */
-    public static final EvaluatorFactory HELD_OUT = (config, suite, heldOut, headlineTasks) ->
-            HeldOutEvaluator.builder(suite, heldOut)
+    public static final EvaluatorFactory HELD_OUT = new HeldOutFactory();
+
+    /** {@link #HELD_OUT}: a named class, so that run folders record a stable type. */
+    private static final class HeldOutFactory implements EvaluatorFactory {
+        @Override
+        public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
+                Set<String> headlineTasks) {
+            return HeldOutEvaluator.builder(suite, heldOut)
                     .optHeadlineTasks(headlineTasks)
                     .optBatchSize(config.evaluator().batchSize())
                     .optGenerativeItems(HeldOutEvaluator.embeddedGenerativeTasks(
                             config.evaluator().generativeItemsPerTask()))
                     .optGenerativeMaxNewTokens(config.evaluator().generativeMaxNewTokens())
                     .build();
+        }
+    }
 
     /** File in a run folder naming the headline tasks. */
     public static final String HEADLINE_TASKS_FILE = "headline-tasks.json";
@@ -386,8 +394,8 @@ public final class ExperimentRunner {
     private static JsonNode describe(Object component) {
         ObjectNode o = Json.object();
         String type = component.getClass().getName();
-        int slash = type.indexOf('/'); // hidden (lambda) classes end in a per-process suffix
-        o.put("type", slash < 0 ? type : type.substring(0, slash));
+        int lambda = type.indexOf("$$Lambda"); // a lambda's class name ends in a per-process counter and address
+        o.put("type", lambda < 0 ? type : type.substring(0, lambda + "$$Lambda".length()));
         if (component instanceof Describable d) {
             o.set("settings", Json.tree(d.settings()));
         }
