@@ -1,10 +1,6 @@
 package dev.symbiosis.experiment;
 
 import dev.symbiosis.core.loop.Strategy;
-import dev.symbiosis.core.strategy.RealMixing;
-import dev.symbiosis.core.strategy.RealUpperBound;
-import dev.symbiosis.core.strategy.RecursiveCollapse;
-import dev.symbiosis.core.strategy.StaticSynthetic;
 import dev.symbiosis.core.strategy.Strategies;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,6 +34,7 @@ public final class StrategyRegistry {
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final String ACCUMULATE = "recursive-accumulate";
 
     private final Map<String, StrategyFactory> factories = new LinkedHashMap<>();
 
@@ -56,17 +53,12 @@ public final class StrategyRegistry {
      */
     public static StrategyRegistry standard() {
         StrategyRegistry r = new StrategyRegistry();
-        r.register(Strategies.SYMBIOSIS, c -> Strategies.symbiosis(Strategies.SYMBIOSIS));
-        for (String ablation : Strategies.ABLATIONS) {
-            r.register(ablation, c -> Strategies.symbiosis(ablation));
+        for (String name : Strategies.NAMES) {
+            // only recursive-accumulate reads the seed documents (so only it makes the context read them)
+            r.register(name, c -> Strategies.byName(name, name.equals(ACCUMULATE)
+                    ? ExperimentData.subsample(c.seedDocuments(), c.config().accumulateSample(), c.config().seed())
+                    : List.of(), c.config().iterations()));
         }
-        r.register("recursive-replace", c -> RecursiveCollapse.replace());
-        r.register("recursive-replace-from-initial", c -> RecursiveCollapse.replaceFromInitialWeights());
-        r.register("recursive-accumulate", c -> RecursiveCollapse.accumulate(ExperimentData.subsample(
-                c.seedDocuments(), c.config().accumulateSample(), c.config().seed())));
-        r.register("static-synthetic", c -> new StaticSynthetic(c.config().iterations()));
-        r.register("real-mixing", c -> RealMixing.golden());
-        r.register("real-upper-bound", c -> new RealUpperBound());
         return r;
     }
 
