@@ -26,7 +26,7 @@ import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Provenance;
-import dev.symbiosis.djl.io.AtomicFile;
+import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.djl.io.SafeTensors;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.io.ShardedSafeTensors;
@@ -1160,12 +1160,12 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     public void save(Path dir) throws IOException {
         checkOpen();
         Training.noGrad();
-        Path staging = AtomicFile.stagingDir(dir);
+        Path staging = AtomicFiles.stagingDir(dir);
         try {
             writeCheckpoint(staging, false, model.lora() != null);
-            AtomicFile.replaceDir(staging, dir, ownedFiles(dir));
+            AtomicFiles.replaceDir(staging, dir, ownedFiles(dir));
         } finally {
-            AtomicFile.deleteRecursively(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 
@@ -1249,12 +1249,12 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     public void saveMerged(Path dir) throws IOException {
         checkOpen();
         Training.noGrad();
-        Path staging = AtomicFile.stagingDir(dir);
+        Path staging = AtomicFiles.stagingDir(dir);
         try {
             writeCheckpoint(staging, true, false);
-            AtomicFile.replaceDir(staging, dir, ownedFiles(dir));
+            AtomicFiles.replaceDir(staging, dir, ownedFiles(dir));
         } finally {
-            AtomicFile.deleteRecursively(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 
@@ -1325,15 +1325,15 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
      * copy of {@code tokenizerJson}.
      */
     public static void initialize(Path dir, Gpt2Config config, Path tokenizerJson, long seed) throws IOException {
-        Path staging = AtomicFile.stagingDir(dir);
+        Path staging = AtomicFiles.stagingDir(dir);
         try {
             config.write(staging.resolve("config.json"));
             SafeTensors.write(staging.resolve("model.safetensors"), Gpt2Model.initialTensors(config, seed),
                     Map.of("format", "pt"));
             Files.copy(tokenizerJson, staging.resolve("tokenizer.json"));
-            AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
+            AtomicFiles.replaceDir(staging, dir, CHECKPOINT_FILES);
         } finally {
-            AtomicFile.deleteRecursively(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 }

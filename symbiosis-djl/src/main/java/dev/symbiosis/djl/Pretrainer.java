@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.core.corpus.Corpora;
 import dev.symbiosis.core.corpus.CorpusReader;
 import dev.symbiosis.core.text.Document;
-import dev.symbiosis.djl.io.AtomicFile;
+import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.djl.io.SafeTensors;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.model.AdamW;
@@ -403,7 +403,7 @@ public final class Pretrainer {
 
     private void writeCheckpoint(Gpt2Config cfg, Gpt2Model model, AdamW opt, int step, List<String> log)
             throws IOException {
-        Path staging = AtomicFile.stagingDir(outDir);
+        Path staging = AtomicFiles.stagingDir(outDir);
         try {
             cfg.write(staging.resolve("config.json"));
             SafeTensors.write(staging.resolve("model.safetensors"), model.baseTensors(), Map.of("format", "pt"));
@@ -420,9 +420,9 @@ public final class Pretrainer {
                 sb.append(l).append('\n');
             }
             Files.writeString(staging.resolve(LOG_FILE), sb.toString(), StandardCharsets.UTF_8);
-            AtomicFile.replaceDir(staging, outDir);
+            AtomicFiles.replaceDir(staging, outDir);
         } finally {
-            AtomicFile.deleteRecursively(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 

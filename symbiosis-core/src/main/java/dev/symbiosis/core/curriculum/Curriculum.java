@@ -1,5 +1,6 @@
 package dev.symbiosis.core.curriculum;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.model.Prompt;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * feedback (an empty feedback gives no teaching prompts). {@code dev.symbiosis.testkit.CurriculumContract} checks
  * this.
  */
-public interface Curriculum {
+public interface Curriculum extends Describable {
 
     /**
      * Step A prompts.
