@@ -414,7 +414,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
         List<Path> out = new ArrayList<>();
         for (Path f : files) {
-            out.add(f.toRealPath()); // a hub cache's snapshot files are symbolic links into its blobs
+            out.add(f.toAbsolutePath());
         }
         return out;
     }
@@ -1246,7 +1246,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         try {
             for (Path f : baseFiles) {
                 Path target = dir.resolve(f.getFileName().toString());
-                Files.createLink(target, f);
+                Files.createLink(target, f.toRealPath()); // hub snapshot files are symbolic links into blobs/
                 made.add(target);
             }
             return true;
