@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             EvalGenerativeCommand.class,
             TrainTokenizerCommand.class,
             PretrainCommand.class,
+            MergeCommand.class,
             PrepareDataCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
