@@ -144,6 +144,16 @@ final class CheckpointMetadata {
         if (generationConfig != null) {
             SafeTensors.writeBytes(dir.resolve(GenerationConfig.FILE), generationConfig);
         }
+        writeTokenizerFiles(dir, config, tokenizer, contextLength, specialTokensMap, tokenizerConfig);
+    }
+
+    /**
+     * Writes special_tokens_map.json and tokenizer_config.json: the given bytes when not null, else files declaring
+     * the special tokens of {@link #specialTokens}, and for tokenizer_config.json {@code tokenizer_class}
+     * {@code PreTrainedTokenizerFast} (loads from tokenizer.json alone) and {@code model_max_length}.
+     */
+    static void writeTokenizerFiles(Path dir, ModelConfig config, BpeTokenizer tokenizer, int contextLength,
+            byte[] specialTokensMap, byte[] tokenizerConfig) throws IOException {
         Map<String, String> special = specialTokens(config, tokenizer);
         if (specialTokensMap != null) {
             SafeTensors.writeBytes(dir.resolve(SPECIAL_TOKENS_MAP), specialTokensMap);
@@ -161,6 +171,13 @@ final class CheckpointMetadata {
             t.put("clean_up_tokenization_spaces", false);
             special.forEach(t::put);
             SafeTensors.writeBytes(dir.resolve(TOKENIZER_CONFIG), MAPPER.writeValueAsBytes(t));
+        }
+    }
+
+    /** {@link #writeTokenizerFiles} for a new checkpoint whose tokenizer is {@code tokenizerJson}. */
+    static void writeTokenizerFiles(Path dir, ModelConfig config, Path tokenizerJson) throws IOException {
+        try (BpeTokenizer tok = BpeTokenizer.load(tokenizerJson)) {
+            writeTokenizerFiles(dir, config, tok, config.contextLength(), null, null);
         }
     }
 

@@ -1353,6 +1353,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             SafeTensors.write(staging.resolve("model.safetensors"), Gpt2Model.initialTensors(config, seed),
                     Map.of("format", "pt"));
             Files.copy(tokenizerJson, staging.resolve("tokenizer.json"));
+            CheckpointMetadata.writeTokenizerFiles(staging, config, tokenizerJson);
             AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
         } finally {
             AtomicFile.deleteRecursively(staging);

@@ -26,13 +26,21 @@ public final class ModelSource {
     private final String revision;
     private final boolean allowDownload;
     private final Map<String, String> env;
+    /** Parsed from text that could also have meant a folder: errors then say no such folder exists. */
+    private final boolean couldBeFolder;
 
     private ModelSource(Path path, String repoId, String revision, boolean allowDownload, Map<String, String> env) {
+        this(path, repoId, revision, allowDownload, env, false);
+    }
+
+    private ModelSource(Path path, String repoId, String revision, boolean allowDownload, Map<String, String> env,
+            boolean couldBeFolder) {
         this.path = path;
         this.repoId = repoId;
         this.revision = revision;
         this.allowDownload = allowDownload;
         this.env = env;
+        this.couldBeFolder = couldBeFolder;
     }
 
     /** A checkpoint folder. */
@@ -62,7 +70,8 @@ public final class ModelSource {
         if (Files.isDirectory(p) || !HubCache.isRepoId(pathOrId)) {
             return of(p);
         }
-        return hub(pathOrId);
+        ModelSource s = hub(pathOrId);
+        return new ModelSource(null, s.repoId, s.revision, false, null, true);
     }
 
     /** This source at another revision (hub ids only; a branch, tag or commit hash). */
@@ -73,12 +82,12 @@ public final class ModelSource {
         if (value == null || value.isBlank() || value.contains("..")) {
             throw new IllegalArgumentException("invalid revision \"" + value + "\"");
         }
-        return new ModelSource(null, repoId, value, allowDownload, env);
+        return new ModelSource(null, repoId, value, allowDownload, env, couldBeFolder);
     }
 
     /** Whether missing files of a hub id may be downloaded (default false). */
     public ModelSource withAllowDownload(boolean value) {
-        return new ModelSource(path, repoId, revision, value, env);
+        return new ModelSource(path, repoId, revision, value, env, couldBeFolder);
     }
 
     /**
@@ -86,7 +95,7 @@ public final class ModelSource {
      * embedding applications with their own configuration).
      */
     public ModelSource withEnvironment(Map<String, String> variables) {
-        return new ModelSource(path, repoId, revision, allowDownload, Map.copyOf(variables));
+        return new ModelSource(path, repoId, revision, allowDownload, Map.copyOf(variables), couldBeFolder);
     }
 
     public boolean isHub() {
@@ -130,7 +139,15 @@ public final class ModelSource {
         if (!isHub()) {
             return new Resolved(path, null);
         }
-        HubCheckpoints.Snapshot s = HubCheckpoints.resolve(repoId, revision, allowDownload, settings());
+        HubCheckpoints.Snapshot s;
+        try {
+            s = HubCheckpoints.resolve(repoId, revision, allowDownload, settings());
+        } catch (IOException e) {
+            if (couldBeFolder && !allowDownload) {
+                throw new IOException("no folder " + repoId + " exists, and as a model id: " + e.getMessage(), e);
+            }
+            throw e;
+        }
         return new Resolved(s.dir(), new PeftAdapterConfig.Base(repoId, s.commit()));
     }
 

@@ -197,6 +197,7 @@ class HubDownloadTest {
     void downloadsIntoTheHubLayoutAndScoresAsTheFolder() throws Exception {
         Path src = model(1);
         Files.writeString(src.resolve("generation_config.json"), "{\"eos_token_id\": 256}");
+        Files.delete(src.resolve("special_tokens_map.json")); // an optional file the repository lacks
         repos.put(REPO, filesOf(src));
         Path cache = tmp.resolve("cache");
         List<TokenScores> expected;
@@ -218,7 +219,7 @@ class HubDownloadTest {
             assertArrayEquals(e.getValue(), Files.readAllBytes(pointer), e.getKey());
         }
         // optional files the repository lacks are remembered as huggingface_hub does
-        assertTrue(Files.exists(repo.resolve(".no_exist").resolve(COMMIT).resolve("tokenizer_config.json")));
+        assertTrue(Files.exists(repo.resolve(".no_exist").resolve(COMMIT).resolve("special_tokens_map.json")));
         assertTrue(log.stream().anyMatch(l -> l.startsWith("HEAD /example-org/tiny-model/resolve/main/config.json")));
         assertTrue(log.stream().anyMatch(l -> l.startsWith("GET /lfs/")), log.toString());
         assertTrue(log.stream().noneMatch(l -> l.contains("auth")), "no token, no Authorization header");

@@ -130,7 +130,7 @@ class HubModelSourceTest {
     }
 
     @Test
-    void settingsFollowHuggingfaceHubsVariablesAndNeverShowTheToken() {
+    void settingsFollowHuggingfaceHubsVariablesAndNeverShowTheToken() throws IOException {
         HubSettings s = HubSettings.fromEnvironment(Map.of("HF_HOME", "/x/hf", "HF_TOKEN", "hf_abcdefSECRET",
                 "HF_HUB_OFFLINE", "TRUE", "HF_ENDPOINT", "http://127.0.0.1:8080/"));
         assertEquals(Path.of("/x/hf/hub"), s.cacheDir());
@@ -148,5 +148,9 @@ class HubModelSourceTest {
         assertEquals("main", ModelSource.parse("EleutherAI/pythia-160m").revision());
         assertTrue(!ModelSource.parse(tmp.toString()).isHub());
         assertTrue(!ModelSource.parse("./relative/dir/that/is/not/an/id").isHub());
+        // text that could be a mistyped folder says so when the id is not found either
+        IOException e = assertThrows(IOException.class, () -> ModelSource.parse("runs/model-typo")
+                .withEnvironment(Map.of("HF_HUB_CACHE", tmp.resolve("empty").toString())).resolve());
+        assertTrue(e.getMessage().startsWith("no folder runs/model-typo exists, and as a model id:"), e.getMessage());
     }
 }
