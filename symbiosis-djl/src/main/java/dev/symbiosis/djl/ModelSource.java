@@ -79,9 +79,7 @@ public final class ModelSource {
         if (!isHub()) {
             throw new IllegalStateException("a revision applies to Hugging Face ids, not to the folder " + path);
         }
-        if (value == null || value.isBlank() || value.contains("..")) {
-            throw new IllegalArgumentException("invalid revision \"" + value + "\"");
-        }
+        HubCheckpoints.checkRevision(value);
         return new ModelSource(null, repoId, value, allowDownload, env, couldBeFolder);
     }
 

@@ -148,6 +148,11 @@ class HubModelSourceTest {
         assertEquals("main", ModelSource.parse("EleutherAI/pythia-160m").revision());
         assertTrue(!ModelSource.parse(tmp.toString()).isHub());
         assertTrue(!ModelSource.parse("./relative/dir/that/is/not/an/id").isHub());
+        for (String bad : List.of("/etc", "../x", "a/../../b", "")) {
+            IllegalArgumentException r = assertThrows(IllegalArgumentException.class,
+                    () -> ModelSource.hub(REPO).withRevision(bad));
+            assertTrue(r.getMessage().contains("revision"), r.getMessage());
+        }
         // text that could be a mistyped folder says so when the id is not found either
         IOException e = assertThrows(IOException.class, () -> ModelSource.parse("runs/model-typo")
                 .withEnvironment(Map.of("HF_HUB_CACHE", tmp.resolve("empty").toString())).resolve());

@@ -34,8 +34,23 @@ public final class HubCheckpoints {
             "special_tokens_map.json");
     static final String SINGLE = "model.safetensors";
     static final String INDEX = "model.safetensors.index.json";
+    /** A branch, tag (possibly with slashes, e.g. {@code refs/pr/1}) or commit: no absolute or parent paths. */
+    private static final java.util.regex.Pattern REVISION = java.util.regex.Pattern.compile("[\\w.\\-]+(/[\\w.\\-]+)*");
 
     private HubCheckpoints() {}
+
+    /**
+     * Checks that {@code revision} names a branch, tag or commit (word characters, {@code -}, {@code .}, and
+     * {@code /} between parts), never a path outside {@code refs/}.
+     *
+     * @throws IllegalArgumentException naming the revision otherwise
+     */
+    public static void checkRevision(String revision) {
+        if (revision == null || !REVISION.matcher(revision).matches() || revision.contains("..")) {
+            throw new IllegalArgumentException("invalid revision \"" + revision + "\": give a branch, tag or commit"
+                    + " hash");
+        }
+    }
 
     /** A resolved snapshot folder and its commit. */
     public record Snapshot(String repoId, String commit, Path dir) {}
@@ -52,6 +67,7 @@ public final class HubCheckpoints {
         HubCache cache = new HubCache(settings.cacheDir());
         String rev = revision == null || revision.isBlank() ? "main" : revision;
         cache.repoDir(repoId); // validates the id
+        checkRevision(rev);
         String commit = cache.commitOf(repoId, rev);
         List<String> missing = new ArrayList<>();
         if (commit != null) {
