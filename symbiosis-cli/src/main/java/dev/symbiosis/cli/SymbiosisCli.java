@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             EvalGenerativeCommand.class,
             TrainTokenizerCommand.class,
             PretrainCommand.class,
+            MergeCommand.class,
             PrepareDataCommand.class,
             PrepareCorpusCommand.class,
             BenchCommand.class,

@@ -408,6 +408,7 @@ public final class Pretrainer {
             cfg.write(staging.resolve("config.json"));
             SafeTensors.write(staging.resolve("model.safetensors"), model.baseTensors(), Map.of("format", "pt"));
             Files.copy(tokenizerFile, staging.resolve("tokenizer.json"));
+            CheckpointMetadata.writeTokenizerFiles(staging, cfg, tokenizerFile); // for transformers' AutoTokenizer
             SafeTensors.write(staging.resolve(OPTIMIZER_FILE), opt.toTensors(),
                     Map.of("step", Integer.toString(step)));
             ObjectNode state = settings(cfg);

@@ -68,6 +68,13 @@ class PretrainerTest {
         JsonNode line = new ObjectMapper().readTree(log.get(79));
         assertEquals(80, line.get("step").asInt());
         assertTrue(line.get("lr").asDouble() > 0 && Double.isFinite(line.get("loss").asDouble()));
+        // transformers' AutoTokenizer needs tokenizer_config.json: the context and a declared pad token
+        JsonNode tc = new ObjectMapper().readTree(out.resolve("tokenizer_config.json").toFile());
+        assertEquals(new ObjectMapper().readTree(out.resolve("config.json").toFile()).get("n_positions").asInt(),
+                tc.get("model_max_length").asInt());
+        assertEquals("<|pad|>", tc.get("pad_token").asText()); // BpeTrainer adds a pad token
+        assertEquals("<|endoftext|>", new ObjectMapper().readTree(out.resolve("special_tokens_map.json").toFile())
+                .get("eos_token").asText());
 
         try (DjlLanguageModel lm = DjlLanguageModel.load(out)) {
             TokenScores s = lm.score(List.of("the cat sat on the mat.")).get(0);
