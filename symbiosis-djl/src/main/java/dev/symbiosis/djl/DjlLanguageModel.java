@@ -34,9 +34,7 @@ import dev.symbiosis.djl.model.AdamW;
 import dev.symbiosis.djl.model.AttentionCache;
 import dev.symbiosis.djl.model.CausalLm;
 import dev.symbiosis.djl.model.CausalLms;
-import dev.symbiosis.djl.model.DecoderLm;
 import dev.symbiosis.djl.model.Gpt2Config;
-import dev.symbiosis.djl.model.Gpt2Lm;
 import dev.symbiosis.djl.model.Gpt2Model;
 import dev.symbiosis.djl.model.ModelConfig;
 import dev.symbiosis.djl.model.WeightSource;
@@ -363,19 +361,12 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         if (lora != null && Files.exists(dir.resolve("adapter_config.json"))) {
             adapter = SafeTensors.read(adapterFile).tensors();
         }
-        if (cfg instanceof Gpt2Config g && !Files.exists(dir.resolve(ShardedSafeTensors.INDEX))) {
-            Path weights = dir.resolve("model.safetensors");
-            Map<String, Tensor> tensors = SafeTensors.read(weights).tensors();
-            return Gpt2Lm.of(Gpt2Model.create(root, dev, g, tensors, weights.toString(), lora == null,
-                    lora == null ? null : lora.forFamily("gpt2", LoraConfig.ALL_TARGETS), adapter,
-                    adapterFile.toString(), seed));
-        }
         return CausalLms.load(root, dev, cfg, dir, dtype, lora == null, lora, adapter, adapterFile.toString(), seed);
     }
 
-    /** The weight files of {@code dir} when {@code m} keeps its base frozen and is not GPT-2, else null. */
+    /** The weight files of {@code dir} when {@code m} keeps its base frozen and may link them, else null. */
     private static List<Path> frozenBaseFiles(CausalLm m, Path dir) throws IOException {
-        if (m.lora() == null || !(m instanceof DecoderLm)) {
+        if (m.lora() == null || !m.linksLoadedBase()) {
             return null;
         }
         List<Path> files = new ArrayList<>();
@@ -1209,7 +1200,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             o.put("lora_alpha", l.alpha());
             o.put("lora_dropout", l.dropout());
             l.targets().forEach(o.putArray("target_modules")::add);
-            o.put("fan_in_fan_out", model instanceof Gpt2Lm); // GPT-2's Conv1D stores weights transposed
+            o.put("fan_in_fan_out", model.fanInFanOut()); // GPT-2's Conv1D stores weights transposed
             o.put("bias", "none");
             o.put("inference_mode", false);
             o.putNull("base_model_name_or_path");

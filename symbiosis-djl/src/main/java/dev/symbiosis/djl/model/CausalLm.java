@@ -12,7 +12,8 @@ import java.util.Random;
 
 /**
  * A causal language model's parameters and forward pass, whatever its family ({@link Gpt2Model},
- * {@link GptNeoxModel}, {@link LlamaModel}); {@link CausalLms} builds the one config.json names. Everything the
+ * {@link GptNeoxModel}, {@link LlamaModel}, all on {@link DecoderLm}); {@link CausalLms} builds the one config.json
+ * names. Everything the
  * engine needs for scoring, training (full or LoRA), KV-cache generation and input saliency goes through here.
  *
  * <p>Implementations are not thread-safe. Closing the model releases all its native memory.
@@ -82,6 +83,22 @@ public interface CausalLm extends AutoCloseable {
      * @return {@code at.length} rows of {@code vocabSize} values
      */
     float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at);
+
+    /**
+     * Whether module weights are stored {@code [in, out]} and applied as {@code x W} (GPT-2's {@code Conv1D}; PEFT's
+     * {@code fan_in_fan_out}); default false: {@code [out, in]}, applied as {@code x W^T} ({@code nn.Linear}).
+     */
+    default boolean fanInFanOut() {
+        return false;
+    }
+
+    /**
+     * Whether a checkpoint of an unchanged frozen base may hard-link the weight files the base was loaded from
+     * instead of writing it; default false (always written).
+     */
+    default boolean linksLoadedBase() {
+        return false;
+    }
 
     /** A fresh key/value cache for {@link #lastLogits}. */
     default AttentionCache newCache() {
