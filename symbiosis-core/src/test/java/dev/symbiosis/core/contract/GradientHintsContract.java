@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.SaliencyWithHints;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenHint;
 import java.util.List;
@@ -24,7 +25,8 @@ import net.jqwik.api.constraints.Size;
 /**
  * Properties every {@link GradientHints} Student must have: the hinted tokens are the most salient ones of
  * {@link Student#saliency} (same norms, within a relative tolerance of 1e-3 for float engines), candidates are
- * visible text other than the token itself with non-increasing scores, and asking changes nothing.
+ * visible text other than the token itself with non-increasing scores, {@link GradientHints#saliencyWithHints} gives
+ * exactly what the two separate calls give, and asking changes nothing.
  */
 public interface GradientHintsContract {
 
@@ -66,6 +68,16 @@ public interface GradientHintsContract {
             }
         }
         assertEquals(hints, g.gradientHints(texts, positions, candidates), "deterministic");
+    }
+
+    @Property(tries = 5)
+    default void saliencyWithHintsIsTheTwoCallsInOne(
+            @ForAll @Size(min = 1, max = 3) List<@From("hintTexts") String> texts,
+            @ForAll @IntRange(min = 1, max = 4) int positions, @ForAll @IntRange(min = 1, max = 5) int candidates) {
+        GradientHints g = (GradientHints) hintingStudent();
+        SaliencyWithHints both = g.saliencyWithHints(texts, positions, candidates);
+        assertEquals(hintingStudent().saliency(texts), both.saliency(), "the maps of saliency(texts)");
+        assertEquals(g.gradientHints(texts, positions, candidates), both.hints(), "the hints of gradientHints");
     }
 
     @Property(tries = 3)

@@ -76,6 +76,36 @@ public interface CausalLm extends AutoCloseable {
     float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t);
 
     /**
+     * {@link #inputSaliency}'s gradient itself with its norms, from the same single forward and backward: the norms
+     * are exactly those {@link #inputSaliency} returns, and rows of the gradient projected with
+     * {@link #embeddingAlignment(float[], int)} are exactly what {@link #gradientAlignment} returns, so that a caller
+     * wanting both pays one backward pass.
+     */
+    InputGradient inputGradient(long[] ids, long[] next, float[] coef, int b, int t);
+
+    /**
+     * {@code n} rows of an input-embedding gradient ({@code n * d} values, row-major, e.g. taken from
+     * {@link #inputGradient}) projected on every token embedding: row {@code i} holds {@code E[v] . g_i} for every
+     * vocabulary entry {@code v}.
+     *
+     * @return {@code n} rows of {@code vocabSize} values
+     */
+    float[][] embeddingAlignment(float[] rows, int n);
+
+    /**
+     * The gradient of {@link #inputSaliency}'s loss with respect to the input embeddings and its L2 norms.
+     *
+     * @param norms {@code b * t} norms, row-major
+     * @param gradient {@code b * t * d} values, row-major
+     */
+    record InputGradient(float[] norms, float[] gradient) {
+        /** The embedding width {@code d}. */
+        public int dim() {
+            return norms.length == 0 ? 0 : gradient.length / norms.length;
+        }
+    }
+
+    /**
      * The gradient of {@link #inputSaliency}'s loss at flat positions {@code at} ({@code row * t + column}) projected
      * on every token embedding: row {@code i} holds {@code E[v] . g(at[i])} for every vocabulary entry {@code v}
      * (HotFlip's first-order estimate of replacing a token).

@@ -459,14 +459,37 @@ public abstract class DecoderLm implements CausalLm {
 
     @Override
     public float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t) {
-        return withInputGradient(ids, next, coef, b, t, g -> g.square().sum(new int[] {2}).sqrt().toFloatArray());
+        return withInputGradient(ids, next, coef, b, t, DecoderLm::norms);
+    }
+
+    @Override
+    public InputGradient inputGradient(long[] ids, long[] next, float[] coef, int b, int t) {
+        return withInputGradient(ids, next, coef, b, t, g -> new InputGradient(norms(g), g.toFloatArray()));
+    }
+
+    /** The L2 norm over the last axis of a (b, t, d) gradient. */
+    private static float[] norms(NDArray g) {
+        return g.square().sum(new int[] {2}).sqrt().toFloatArray();
     }
 
     @Override
     public float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at) {
         float[] grad = withInputGradient(ids, next, coef, b, t, NDArray::toFloatArray);
-        return Training.embeddingAlignment(manager, grad, b, t, at,
-                () -> detached.get(embeddingName()).toType(DataType.FLOAT32, false));
+        return Training.embeddingAlignment(manager, grad, b, t, at, this::embeddingTable);
+    }
+
+    @Override
+    public float[][] embeddingAlignment(float[] rows, int n) {
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = i;
+        }
+        return Training.embeddingAlignment(manager, rows, 1, n, at, this::embeddingTable);
+    }
+
+    /** The (V, d) token-embedding table in FLOAT32 (a converted copy when stored in FLOAT16). */
+    private NDArray embeddingTable() {
+        return detached.get(embeddingName()).toType(DataType.FLOAT32, false);
     }
 
     /** Forward and backward to float32 leaf input embeddings; reads their (b, t, d) gradient. */
