@@ -169,24 +169,17 @@ final class Saliency {
         return out;
     }
 
-    private GradientBatch gradientBatch(List<Window> batch, List<BpeTokenizer.Encoding> enc, int[] predicted) {
-        int b = batch.size();
-        int t = TextWindows.longest(batch);
-        long[] ids = new long[b * t];
-        long[] next = new long[b * t];
-        float[] coef = new float[b * t];
-        int pad = state.eos();
-        for (int r = 0; r < b; r++) {
-            Window w = batch.get(r);
-            int[] all = enc.get(w.text()).ids();
-            for (int j = 0; j < t; j++) {
-                boolean target = j + 1 < w.length();
-                ids[r * t + j] = j < w.length() ? all[w.start() + j] : pad;
-                next[r * t + j] = target ? all[w.start() + j + 1] : pad;
-                coef[r * t + j] = target && predicted[w.text()] > 0 ? 1f / predicted[w.text()] : 0f;
+    /** The inputs of a batch and each position's loss coefficient: its text's share of the mean loss. */
+    private GradientBatch gradientBatch(List<Window> windows, List<BpeTokenizer.Encoding> enc, int[] predicted) {
+        TextWindows.Batch in = TextWindows.inputs(windows, enc, state.eos());
+        float[] coef = new float[in.b() * in.t()];
+        for (int r = 0; r < in.b(); r++) {
+            Window w = windows.get(r);
+            for (int j = 0; j + 1 < w.length(); j++) {
+                coef[r * in.t() + j] = predicted[w.text()] > 0 ? 1f / predicted[w.text()] : 0f;
             }
         }
-        return new GradientBatch(ids, next, coef, b, t);
+        return new GradientBatch(in.ids(), in.next(), coef, in.b(), in.t());
     }
 
     /**

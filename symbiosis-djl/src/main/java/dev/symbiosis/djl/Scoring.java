@@ -66,30 +66,21 @@ final class Scoring {
         return out;
     }
 
-    private void scoreBatch(List<Window> batch, List<BpeTokenizer.Encoding> enc, double[][] logp, double[][] ent) {
-        int b = batch.size();
-        int t = TextWindows.longest(batch);
-        long[] ids = new long[b * t];
-        long[] next = new long[b * t];
-        int pad = state.eos();
-        for (int r = 0; r < b; r++) {
-            Window w = batch.get(r);
-            int[] all = enc.get(w.text()).ids();
-            for (int j = 0; j < t; j++) {
-                ids[r * t + j] = j < w.length() ? all[w.start() + j] : pad;
-                next[r * t + j] = j + 1 < w.length() ? all[w.start() + j + 1] : pad;
-            }
-        }
+    private void scoreBatch(List<Window> windows, List<BpeTokenizer.Encoding> enc, double[][] logp,
+            double[][] ent) {
+        TextWindows.Batch batch = TextWindows.inputs(windows, enc, state.eos());
+        int b = batch.b();
+        int t = batch.t();
         CausalLm model = state.model();
         try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            NDArray in = Training.owned(scratch.create(ids, new Shape(b, t)));
-            NDArray tg = Training.owned(scratch.create(next, new Shape(b, t, 1)));
+            NDArray in = Training.owned(scratch.create(batch.ids(), new Shape(b, t)));
+            NDArray tg = Training.owned(scratch.create(batch.next(), new Shape(b, t, 1)));
             float[][] scores = Training.logProbsAndEntropies(model.forwardLogits(scratch, in, false, null), tg);
             float[] lp = scores[0];
             float[] h = scores[1];
             for (int r = 0; r < b; r++) {
-                Window w = batch.get(r);
+                Window w = windows.get(r);
                 for (int target = w.firstTarget(); target < w.end(); target++) {
                     int j = target - 1 - w.start();
                     logp[w.text()][target - 1] = Math.min(0.0, lp[r * t + j]);

@@ -1,5 +1,6 @@
 package dev.symbiosis.djl;
 
+import dev.symbiosis.djl.tokenizer.BpeTokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,12 +41,29 @@ final class TextWindows {
         return out;
     }
 
-    /** The longest window of a batch. */
-    static int longest(List<Window> batch) {
+    /**
+     * The inputs of a batch of windows: {@code b} rows of {@code t} (the longest window) ids and next ids, row-major,
+     * right-padded with {@code pad}.
+     */
+    record Batch(long[] ids, long[] next, int b, int t) {}
+
+    /** The ids and next ids of {@code windows} over the encoded texts {@code enc}, padded with {@code pad}. */
+    static Batch inputs(List<Window> windows, List<BpeTokenizer.Encoding> enc, int pad) {
+        int b = windows.size();
         int t = 0;
-        for (Window w : batch) {
+        for (Window w : windows) {
             t = Math.max(t, w.length());
         }
-        return t;
+        long[] ids = new long[b * t];
+        long[] next = new long[b * t];
+        for (int r = 0; r < b; r++) {
+            Window w = windows.get(r);
+            int[] all = enc.get(w.text()).ids();
+            for (int j = 0; j < t; j++) {
+                ids[r * t + j] = j < w.length() ? all[w.start() + j] : pad;
+                next[r * t + j] = j + 1 < w.length() ? all[w.start() + j + 1] : pad;
+            }
+        }
+        return new Batch(ids, next, b, t);
     }
 }

@@ -31,8 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,19 +45,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SharedDecoderTest {
 
     private static final int[] IDS = {3, 71, 200, 9, 256, 44, 12, 130, 99, 5, 17};
-    private static NDManager root;
+    /** The models of one test (closed after it). */
+    private final NDManager root = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void engine() {
-        root = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
+    SharedDecoderTest() {
         Training.noGrad();
     }
 
-    @AfterAll
-    static void close() {
+    @AfterEach
+    void freeModels() {
         root.close();
     }
 
@@ -71,7 +69,7 @@ class SharedDecoderTest {
         return RotaryCheckpoints.write(tmp.resolve("m" + family), c, RotaryCheckpoints.randomTensors(c, seed));
     }
 
-    private static CausalLm load(Path dir, LoraConfig lora, Map<String, Tensor> adapter) throws IOException {
+    private CausalLm load(Path dir, LoraConfig lora, Map<String, Tensor> adapter) throws IOException {
         ModelConfig c = ModelConfig.read(dir.resolve("config.json"));
         return CausalLms.load(root, Device.cpu(), c, dir, DataType.FLOAT32, lora == null, lora, adapter, "adapter",
                 7);

@@ -14,6 +14,7 @@ import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.testing.CharBigramModel;
 import dev.symbiosis.core.testing.TinyLoop;
 import dev.symbiosis.core.text.Document;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class MinerSaliencyReuseTest {
 
         @Override
         public TrainingReport train(List<TrainingText> texts) {
-            throw new UnsupportedOperationException();
+            return inner.train(texts);
         }
 
         @Override
@@ -71,13 +72,13 @@ class MinerSaliencyReuseTest {
         }
 
         @Override
-        public void save(Path dir) {
-            throw new UnsupportedOperationException();
+        public void save(Path dir) throws IOException {
+            inner.save(dir);
         }
 
         @Override
-        public void restore(Path dir) {
-            throw new UnsupportedOperationException();
+        public void restore(Path dir) throws IOException {
+            inner.restore(dir);
         }
     }
 

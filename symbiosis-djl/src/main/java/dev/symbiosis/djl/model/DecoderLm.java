@@ -1,5 +1,6 @@
 package dev.symbiosis.djl.model;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * The shared machinery of the decoder-only transformers ({@link Gpt2Model}, {@link GptNeoxModel}, {@link LlamaModel}):
@@ -44,6 +46,8 @@ import java.util.Random;
 public abstract class DecoderLm implements CausalLm {
 
     private final ModelConfig config;
+    private final List<String> parameterNames;
+    private final Function<String, long[]> shapes;
     private final NDManager manager;
     private final DataType dtype;
     private final boolean baseTrainable;
@@ -54,10 +58,12 @@ public abstract class DecoderLm implements CausalLm {
     private final Map<String, NDArray> loraDetached = new HashMap<>();
 
     /**
+     * @param parameterNames the family's canonical tensor names, in a fixed order
+     * @param shapes the expected shape of a canonical tensor
      * @param lora adapter configuration already resolved with {@link LoraConfig#forFamily}, or null
      */
-    protected DecoderLm(ModelConfig config, NDManager manager, DataType dtype, boolean baseTrainable,
-            LoraConfig lora) {
+    protected DecoderLm(ModelConfig config, List<String> parameterNames, Function<String, long[]> shapes,
+            NDManager manager, DataType dtype, boolean baseTrainable, LoraConfig lora) {
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
             throw new IllegalArgumentException("weights must be float32 or float16, got " + dtype);
         }
@@ -66,6 +72,8 @@ public abstract class DecoderLm implements CausalLm {
                     + "); train a LoRA adapter instead");
         }
         this.config = config;
+        this.parameterNames = List.copyOf(parameterNames);
+        this.shapes = shapes;
         this.manager = manager;
         this.dtype = dtype;
         this.baseTrainable = baseTrainable;
@@ -73,12 +81,6 @@ public abstract class DecoderLm implements CausalLm {
     }
 
     // ------------------------------------------------------------------ family hooks
-
-    /** Canonical tensor names in a fixed order. */
-    protected abstract List<String> parameterNames();
-
-    /** The expected shape of a canonical tensor. */
-    protected abstract long[] expectedShape(String name);
 
     /** Whether a tensor of a checkpoint is not a parameter (buffers, a tied head stored anyway). */
     protected abstract boolean ignored(String name);
@@ -126,6 +128,34 @@ public abstract class DecoderLm implements CausalLm {
 
     // ------------------------------------------------------------------ loading
 
+    /** A family's constructor: the model of a resolved adapter configuration on its own manager. */
+    @FunctionalInterface
+    protected interface Constructor<M extends DecoderLm> {
+        M make(NDManager manager, LoraConfig resolved);
+    }
+
+    /**
+     * Builds a family's model in a new sub-manager of {@code parent} on {@code device} and loads its weights and
+     * adapter; {@code lora}'s targets are resolved against the family's modules first. The sub-manager is closed
+     * if anything fails.
+     *
+     * @throws IOException naming the source and tensor when a tensor is missing, unexpected or mis-shaped
+     */
+    protected static <M extends DecoderLm> M create(NDManager parent, Device device, String modelType,
+            List<String> loraModules, LoraConfig lora, Constructor<M> constructor, WeightSource weights,
+            Map<String, Tensor> adapter, String adapterSource, long loraSeed) throws IOException {
+        LoraConfig resolved = lora == null ? null : lora.forFamily(modelType, loraModules);
+        NDManager m = parent.newSubManager(device);
+        try {
+            M model = constructor.make(m, resolved);
+            model.load(weights, adapter, adapterSource, loraSeed);
+            return model;
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     /**
      * Uploads the base weights from {@code source} and the adapter (fresh when {@code adapter} is null).
      *
@@ -133,7 +163,7 @@ public abstract class DecoderLm implements CausalLm {
      */
     protected final void load(WeightSource source, Map<String, Tensor> adapter, String adapterSource, long loraSeed)
             throws IOException {
-        List<String> names = parameterNames();
+        List<String> names = parameterNames;
         java.util.Set<String> known = new java.util.HashSet<>(names);
         Map<String, String> stored = new HashMap<>(); // canonical name -> name in the source
         for (String n : source.names()) {
@@ -156,10 +186,10 @@ public abstract class DecoderLm implements CausalLm {
             if (s == null) {
                 throw new IOException(source.describe() + ": missing tensor '" + n + "'");
             }
-            if (!Arrays.equals(source.shape(s), expectedShape(n))) {
+            if (!Arrays.equals(source.shape(s), shapes.apply(n))) {
                 throw new IOException(source.describe() + ": tensor '" + n + "' has shape "
                         + Arrays.toString(source.shape(s)) + ", config.json implies "
-                        + Arrays.toString(expectedShape(n)));
+                        + Arrays.toString(shapes.apply(n)));
             }
         }
         for (String n : names) {
@@ -178,7 +208,7 @@ public abstract class DecoderLm implements CausalLm {
 
     /** Input and output width of an adaptable module. */
     private long[] inOut(int layer, String module) {
-        long[] s = expectedShape(modulePath(layer, module) + ".weight");
+        long[] s = shapes.apply(modulePath(layer, module) + ".weight");
         return fanInFanOut() ? new long[] {s[0], s[1]} : new long[] {s[1], s[0]};
     }
 

@@ -42,7 +42,8 @@ public final class Gpt2Model extends DecoderLm {
     private final Gpt2Config config;
 
     private Gpt2Model(Gpt2Config config, NDManager manager, boolean baseTrainable, LoraConfig lora) {
-        super(config, manager, DataType.FLOAT32, baseTrainable, lora);
+        super(config, parameterNames(config), name -> expectedShape(config, name), manager, DataType.FLOAT32,
+                baseTrainable, lora);
         this.config = config;
     }
 
@@ -126,16 +127,9 @@ public final class Gpt2Model extends DecoderLm {
     public static Gpt2Model create(NDManager parent, Device device, Gpt2Config cfg, WeightSource weights,
             boolean baseTrainable, LoraConfig lora, Map<String, Tensor> adapter, String adapterSource, long loraSeed)
             throws IOException {
-        LoraConfig resolved = lora == null ? null : lora.forFamily("gpt2", LoraConfig.ALL_TARGETS);
-        NDManager m = parent.newSubManager(device);
-        try {
-            Gpt2Model model = new Gpt2Model(cfg, m, baseTrainable, resolved);
-            model.load(weights, adapter, adapterSource, loraSeed);
-            return model;
-        } catch (IOException | RuntimeException e) {
-            m.close();
-            throw e;
-        }
+        return create(parent, device, "gpt2", LoraConfig.ALL_TARGETS, lora,
+                (m, resolved) -> new Gpt2Model(cfg, m, baseTrainable, resolved), weights, adapter, adapterSource,
+                loraSeed);
     }
 
     /**
@@ -155,16 +149,6 @@ public final class Gpt2Model extends DecoderLm {
     }
 
     // ------------------------------------------------------------------ family hooks
-
-    @Override
-    protected List<String> parameterNames() {
-        return parameterNames(config);
-    }
-
-    @Override
-    protected long[] expectedShape(String name) {
-        return expectedShape(config, name);
-    }
 
     @Override
     protected boolean ignored(String name) {
