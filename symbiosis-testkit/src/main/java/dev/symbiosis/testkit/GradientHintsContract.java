@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.SaliencyWithHints;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenHint;
 import java.util.List;
@@ -45,6 +46,8 @@ import net.jqwik.api.constraints.Size;
  * <ul>
  *   <li>{@link #hintsAreTheMostSalientTokensWithVisibleCandidates}: hints ranked by position or by another
  *       quantity than the gradient norm; candidates that would tell the Generator nothing.</li>
+ *   <li>{@link #saliencyWithHintsIsTheTwoCallsInOne}: a combined pass whose maps or hints differ from those of
+ *       {@link Student#saliency} and {@link GradientHints#gradientHints}.</li>
  *   <li>{@link #askingForHintsChangesNothing}: a gradient pass that updates weights.</li>
  *   <li>{@link #badArgumentsAreRefused}: arguments outside the documented range accepted silently.</li>
  * </ul>
@@ -102,6 +105,21 @@ public interface GradientHintsContract extends Contract {
             }
         }
         assertEquals(hints, g.gradientHints(texts, positions, candidates), "deterministic");
+    }
+
+    /**
+     * {@link GradientHints#saliencyWithHints} returns exactly the maps of {@link Student#saliency} and the hints of
+     * {@link GradientHints#gradientHints} for the same arguments.
+     */
+    @Property(tries = 5)
+    @ScaledTries
+    default void saliencyWithHintsIsTheTwoCallsInOne(
+            @ForAll @Size(min = 1, max = 3) List<@From("hintTexts") String> texts,
+            @ForAll @IntRange(min = 1, max = 4) int positions, @ForAll @IntRange(min = 1, max = 5) int candidates) {
+        GradientHints g = asHinting(hintingStudent());
+        SaliencyWithHints both = g.saliencyWithHints(texts, positions, candidates);
+        assertEquals(hintingStudent().saliency(texts), both.saliency(), "the maps of saliency(texts)");
+        assertEquals(g.gradientHints(texts, positions, candidates), both.hints(), "the hints of gradientHints");
     }
 
     /**

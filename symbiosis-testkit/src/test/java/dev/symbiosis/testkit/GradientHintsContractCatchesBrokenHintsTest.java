@@ -1,5 +1,6 @@
 package dev.symbiosis.testkit;
 
+import dev.symbiosis.core.model.SaliencyWithHints;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TrainingText;
@@ -14,7 +15,7 @@ class GradientHintsContractCatchesBrokenHintsTest {
 
     @Test
     void correctHintsPassEveryProperty() {
-        ContractRun.of(Correct.class).assertAllPassed(3);
+        ContractRun.of(Correct.class).assertAllPassed(4);
     }
 
     @Test
@@ -44,6 +45,12 @@ class GradientHintsContractCatchesBrokenHintsTest {
     @Test
     void badArgumentsThatAreAcceptedAreCaught() {
         ContractRun.of(AcceptsZeroPositions.class).assertCaught("badArgumentsAreRefused", "IllegalArgumentException");
+    }
+
+    @Test
+    void aCombinedCallThatDiffersFromTheSeparateCallsIsCaught() {
+        ContractRun.of(CombinedDropsAHint.class).assertCaught("saliencyWithHintsIsTheTwoCallsInOne",
+                "the hints of gradientHints");
     }
 
     /** A contract on one model (see {@link ForwardingModel.Holder}). */
@@ -120,6 +127,22 @@ class GradientHintsContractCatchesBrokenHintsTest {
                         return texts.stream().map(t -> List.<TokenHint>of()).toList();
                     }
                     return super.gradientHints(texts, positions, candidates);
+                }
+            };
+        }
+    }
+
+    /** Its combined saliency-and-hints call leaves out each text's last hint. */
+    @BrokenOnPurpose
+    static class CombinedDropsAHint extends On {
+        @Override
+        ForwardingModel model() {
+            return new ForwardingModel() {
+                @Override
+                public SaliencyWithHints saliencyWithHints(List<String> texts, int positions, int candidates) {
+                    List<List<TokenHint>> fewer = gradientHints(texts, positions, candidates).stream()
+                            .map(hs -> hs.subList(0, Math.max(0, hs.size() - 1))).toList();
+                    return new SaliencyWithHints(saliency(texts), fewer);
                 }
             };
         }

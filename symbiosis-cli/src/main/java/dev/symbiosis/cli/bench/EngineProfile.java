@@ -87,16 +87,14 @@ final class EngineProfile {
             for (int it = -cfg.warmup(); it < n; it++) {
                 try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
                     scope.suppressNotUsedWarning();
-                    Gpt2Model.Pass pass = model.new Pass(scratch, true, null);
                     NDArray ids = Training.owned(scratch.create(inputs, new Shape(b, t)));
                     NDArray tg = Training.owned(scratch.create(targets, new Shape(b, t, 1)));
-                    NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
                     long t0 = System.nanoTime();
                     long t1;
                     long t2;
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray hidden = pass.hidden(pass.embed(ids), pos, pass.causalMask(t), null);
-                        NDArray loss = pass.logits(hidden).logSoftmax(-1).gather(tg, 2).mean().neg();
+                        NDArray loss = model.forwardLogits(scratch, ids, true, null).logSoftmax(-1).gather(tg, 2)
+                                .mean().neg();
                         loss.getFloat();
                         t1 = System.nanoTime();
                         gc.backward(loss);

@@ -5,12 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.djl.DjlLanguageModel;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.model.AdamW;
+import dev.symbiosis.djl.model.AttentionCache;
 import dev.symbiosis.djl.model.Gpt2Config;
 import dev.symbiosis.djl.model.Gpt2Model;
 import dev.symbiosis.djl.model.LoraConfig;
@@ -29,9 +29,9 @@ import java.util.SplittableRandom;
  * {@link Sampler}), on random token ids as the peer uses them.
  *
  * <p>Training steps call {@link Training#step} itself (forward, cross-entropy, backward, global gradient norm,
- * AdamW). Scoring, saliency and generation repeat, at the {@link Gpt2Model.Pass} level, the batch code of
- * {@code DjlLanguageModel} (its {@code scoreBatch}, {@code saliencyBatch}, {@code prefill}/{@code decodeStep} and
- * Java-side sampling), without the tokenizer, which the peer does not run either. The model is
+ * AdamW). Scoring, saliency and generation repeat, on the model's {@link dev.symbiosis.djl.model.CausalLm} calls,
+ * the batch code of {@code DjlLanguageModel} (its scoring and saliency batches, {@code prefill}/{@code decodeStep}
+ * with an {@link AttentionCache}, and Java-side sampling), without the tokenizer, which the peer does not run either. The model is
  * {@code Gpt2Config.of(vocab, max_pos, d, layers, heads, vocab - 1)} with GPT-2 initialisation: the architecture
  * of the peer (pre-LayerNorm, learned positions, tied head, 4x GELU MLP) except fused q/k/v and tanh GELU.
  */
@@ -64,7 +64,7 @@ public final class Gpt2Workloads implements EngineWorkloads {
 
     @Override
     public String description() {
-        return "dev.symbiosis.djl.model.Gpt2Model (fused qkv, tanh GELU, tied head), fp32, CPU";
+        return "dev.symbiosis.djl.model.Gpt2Model on DecoderLm (fused qkv, tanh GELU, tied head), fp32, CPU";
     }
 
     @Override
@@ -200,14 +200,12 @@ public final class Gpt2Workloads implements EngineWorkloads {
                 int rows = Math.min(rowsPerBatch, b - r0);
                 try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
                     scope.suppressNotUsedWarning();
-                    Gpt2Model.Pass pass = model.new Pass(scratch, false, null);
                     NDArray in = Training.owned(scratch.create(
                             Arrays.copyOfRange(ids, r0 * t, (r0 + rows) * t), new Shape(rows, t)));
                     NDArray tg = Training.owned(scratch.create(
                             Arrays.copyOfRange(next, r0 * t, (r0 + rows) * t), new Shape(rows, t, 1)));
-                    NDArray pos = scratch.arange(0L, (long) t, 1L, DataType.INT64).reshape(1, t);
-                    float[][] scores = Training.logProbsAndEntropies(
-                            pass.logits(pass.hidden(pass.embed(in), pos, pass.causalMask(t), null)), tg);
+                    float[][] scores = Training.logProbsAndEntropies(model.forwardLogits(scratch, in, false, null),
+                            tg);
                     float[] lp = scores[0];
                     float[] h = scores[1];
                     for (int r = 0; r < rows; r++) {
@@ -289,7 +287,7 @@ public final class Gpt2Workloads implements EngineWorkloads {
             len[i] = promptIds[i].length;
             rnd[i] = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
         }
-        try (Gpt2Model.KvCache cache = new Gpt2Model.KvCache(model.manager(), gpt.nLayer())) {
+        try (AttentionCache cache = model.newCache()) {
             float[][] logits = prefill(model, rows, len, useCache ? cache : null);
             for (int step = 0; step < newTokens; step++) {
                 for (int i = 0; i < b; i++) {
@@ -305,7 +303,7 @@ public final class Gpt2Workloads implements EngineWorkloads {
         return rows;
     }
 
-    private float[][] prefill(Gpt2Model model, int[][] rows, int[] len, Gpt2Model.KvCache cache) {
+    private float[][] prefill(Gpt2Model model, int[][] rows, int[] len, AttentionCache cache) {
         int b = rows.length;
         int t = 0;
         for (int i = 0; i < b; i++) {
@@ -324,7 +322,7 @@ public final class Gpt2Workloads implements EngineWorkloads {
         return model.lastLogits(ids, pos, pad, b, t, cache);
     }
 
-    private float[][] decodeStep(Gpt2Model model, int[][] rows, int[] len, Gpt2Model.KvCache cache) {
+    private float[][] decodeStep(Gpt2Model model, int[][] rows, int[] len, AttentionCache cache) {
         int b = rows.length;
         int tk = (int) cache.length() + 1;
         long[] ids = new long[b];

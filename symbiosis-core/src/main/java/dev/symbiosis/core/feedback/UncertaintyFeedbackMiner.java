@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.SaliencyWithHints;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TokenScores;
@@ -184,9 +185,17 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         for (int from = 0; from < chosen.size(); from += batchSize) {
             List<Candidate> batch = chosen.subList(from, Math.min(chosen.size(), from + batchSize));
             List<String> texts = batch.stream().map(c -> c.doc.text()).toList();
-            List<SaliencyMap> maps = saliency ? student.saliency(texts) : null;
-            List<List<TokenHint>> hints = hinter == null ? null
-                    : hinter.gradientHints(texts, hintPositions, hintCandidates);
+            List<SaliencyMap> maps;
+            List<List<TokenHint>> hints;
+            if (saliency && hinter != null) {
+                // one call: the Student can take the hints from the gradient it computes for the saliency
+                SaliencyWithHints both = hinter.saliencyWithHints(texts, hintPositions, hintCandidates);
+                maps = both.saliency();
+                hints = both.hints();
+            } else {
+                maps = saliency ? student.saliency(texts) : null;
+                hints = hinter == null ? null : hinter.gradientHints(texts, hintPositions, hintCandidates);
+            }
             if ((maps != null && maps.size() != texts.size()) || (hints != null && hints.size() != texts.size())) {
                 throw new IllegalStateException("student returned saliency or hints for a different number of "
                         + "texts than the " + texts.size() + " asked for");

@@ -7,7 +7,8 @@ import java.util.List;
  * its loss with respect to its input embeddings (see {@link TokenHint} for the formula).
  *
  * <p>A feedback miner asks for hints only when the Student implements this interface; the saliency norms of
- * {@link Student#saliency(List)} are the same quantity's magnitude.
+ * {@link Student#saliency(List)} are the same quantity's magnitude, and {@link #saliencyWithHints} returns both
+ * from one call.
  */
 public interface GradientHints {
 
@@ -24,4 +25,20 @@ public interface GradientHints {
      * @throws IllegalArgumentException if a text is empty or a count is < 1
      */
     List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates);
+
+    /**
+     * {@link Student#saliency} and {@link #gradientHints} of the same texts in one call, with the same results as the
+     * two calls: an implementation can then compute the gradient once and take both the norms and the hints from
+     * it (a feedback miner wants both for every hard example). The default makes the two calls.
+     *
+     * @throws UnsupportedOperationException by default, if this object is not a {@link Student}
+     * @throws IllegalArgumentException as {@link #gradientHints}
+     */
+    default SaliencyWithHints saliencyWithHints(List<String> texts, int positions, int candidates) {
+        if (!(this instanceof Student student)) {
+            throw new UnsupportedOperationException(getClass().getName() + " is not a Student: it has no saliency");
+        }
+        List<SaliencyMap> maps = student.saliency(texts);
+        return new SaliencyWithHints(maps, gradientHints(texts, positions, candidates));
+    }
 }

@@ -235,7 +235,7 @@ public final class ShardedSafeTensors implements AutoCloseable {
                 String dtype = info.path("dtype").asText("");
                 int width = Entry.width(dtype);
                 if (width < 0) {
-                    throw new IOException(where + " has unknown or unsupported dtype " + info.path("dtype")
+                    throw new IOException(where + " has unknown or unsupported dtype " + info.path("dtype").asText()
                             + " (weights: F32, F16, BF16, F64; BOOL and U8 mask buffers are skipped)");
                 }
                 SafeTensors.Extent x = SafeTensors.extent(where, info, dtype, width, dataLen);

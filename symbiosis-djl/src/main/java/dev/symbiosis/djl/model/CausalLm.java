@@ -12,7 +12,8 @@ import java.util.Random;
 
 /**
  * A causal language model's parameters and forward pass, whatever its family ({@link Gpt2Model},
- * {@link GptNeoxModel}, {@link LlamaModel}); {@link CausalLms} builds the one config.json names. Everything the
+ * {@link GptNeoxModel}, {@link LlamaModel}, all on {@link DecoderLm}); {@link CausalLms} builds the one config.json
+ * names. Everything the
  * engine needs for scoring, training (full or LoRA), KV-cache generation and input saliency goes through here.
  *
  * <p>Implementations are not thread-safe. Closing the model releases all its native memory.
@@ -75,6 +76,36 @@ public interface CausalLm extends AutoCloseable {
     float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t);
 
     /**
+     * {@link #inputSaliency}'s gradient itself with its norms, from the same single forward and backward: the norms
+     * are exactly those {@link #inputSaliency} returns, and rows of the gradient projected with
+     * {@link #embeddingAlignment(float[], int)} are exactly what {@link #gradientAlignment} returns, so that a caller
+     * wanting both pays one backward pass.
+     */
+    InputGradient inputGradient(long[] ids, long[] next, float[] coef, int b, int t);
+
+    /**
+     * {@code n} rows of an input-embedding gradient ({@code n * d} values, row-major, e.g. taken from
+     * {@link #inputGradient}) projected on every token embedding: row {@code i} holds {@code E[v] . g_i} for every
+     * vocabulary entry {@code v}.
+     *
+     * @return {@code n} rows of {@code vocabSize} values
+     */
+    float[][] embeddingAlignment(float[] rows, int n);
+
+    /**
+     * The gradient of {@link #inputSaliency}'s loss with respect to the input embeddings and its L2 norms.
+     *
+     * @param norms {@code b * t} norms, row-major
+     * @param gradient {@code b * t * d} values, row-major
+     */
+    record InputGradient(float[] norms, float[] gradient) {
+        /** The embedding width {@code d}. */
+        public int dim() {
+            return norms.length == 0 ? 0 : gradient.length / norms.length;
+        }
+    }
+
+    /**
      * The gradient of {@link #inputSaliency}'s loss at flat positions {@code at} ({@code row * t + column}) projected
      * on every token embedding: row {@code i} holds {@code E[v] . g(at[i])} for every vocabulary entry {@code v}
      * (HotFlip's first-order estimate of replacing a token).
@@ -82,6 +113,22 @@ public interface CausalLm extends AutoCloseable {
      * @return {@code at.length} rows of {@code vocabSize} values
      */
     float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at);
+
+    /**
+     * Whether module weights are stored {@code [in, out]} and applied as {@code x W} (GPT-2's {@code Conv1D}; PEFT's
+     * {@code fan_in_fan_out}); default false: {@code [out, in]}, applied as {@code x W^T} ({@code nn.Linear}).
+     */
+    default boolean fanInFanOut() {
+        return false;
+    }
+
+    /**
+     * Whether a checkpoint of an unchanged frozen base may hard-link the weight files the base was loaded from
+     * instead of writing it; default false (always written).
+     */
+    default boolean linksLoadedBase() {
+        return false;
+    }
 
     /** A fresh key/value cache for {@link #lastLogits}. */
     default AttentionCache newCache() {

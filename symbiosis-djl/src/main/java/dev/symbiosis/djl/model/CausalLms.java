@@ -36,7 +36,7 @@ public final class CausalLms {
      * Loads the weights of checkpoint directory {@code dir} ({@code model.safetensors} or the shards of
      * {@code model.safetensors.index.json}), read tensor by tensor.
      *
-     * @param dtype precision of the base weights (GPT-2 is always FLOAT32)
+     * @param dtype precision of the base weights (GPT-2's are always FLOAT32)
      * @param lora adapter configuration or null; its targets are resolved for the family
      * @param adapter adapter tensors under PEFT names, or null for a fresh adapter
      * @throws IOException naming the file and tensor at fault
@@ -57,9 +57,7 @@ public final class CausalLms {
             DataType dtype, boolean baseTrainable, LoraConfig lora, Map<String, Tensor> adapter, String adapterSource,
             long seed) throws IOException {
         if (config instanceof Gpt2Config g) {
-            LoraConfig resolved = lora == null ? null : lora.forFamily("gpt2", LoraConfig.ALL_TARGETS);
-            return Gpt2Lm.of(Gpt2Model.create(root, device, g, weights.toTensors(), weights.describe(), baseTrainable,
-                    resolved, adapter, adapterSource, seed));
+            return Gpt2Model.create(root, device, g, weights, baseTrainable, lora, adapter, adapterSource, seed);
         }
         if (config instanceof GptNeoxConfig n) {
             return GptNeoxModel.create(root, device, n, weights, dtype, baseTrainable, lora, adapter, adapterSource,

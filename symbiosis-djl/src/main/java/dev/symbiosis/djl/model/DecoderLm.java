@@ -1,5 +1,6 @@
 package dev.symbiosis.djl.model;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -23,12 +24,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
- * The shared machinery of the rotary-embedding decoders ({@link GptNeoxModel}, {@link LlamaModel}): parameters
- * under their Hugging Face names in {@code nn.Linear} layout ({@code [out, in]}, {@code y = x W^T + b}), a LoRA
- * adapter per targeted module (A {@code [r, in]} Kaiming-uniform, B {@code [out, r]} zero, PEFT names), rotary
- * attention with grouped-query heads and a key/value cache, and the weights' precision.
+ * The shared machinery of the decoder-only transformers ({@link Gpt2Model}, {@link GptNeoxModel}, {@link LlamaModel}):
+ * parameters under their Hugging Face names in {@code nn.Linear} layout ({@code [out, in]}, {@code y = x W^T + b}) or
+ * GPT-2's {@code Conv1D} layout ({@code [in, out]}, {@code y = x W + b}; {@link #fanInFanOut()}), a LoRA adapter per
+ * targeted module (A {@code [r, in]} Kaiming-uniform, B {@code [out, r]} zero, PEFT names), attention with rotary
+ * ({@link #rope()}) or learned ({@link #addPositions}) positions, grouped-query heads and a key/value cache, input
+ * saliency, and the weights' precision. A family supplies its tensor names and shapes, its block and its final norm.
  *
  * <p>Precision: base weights are stored in {@link #dtype()}, FLOAT32 or FLOAT16 (BF16 checkpoints are converted in
  * Java; DJL 0.36's PyTorch engine aborts on BF16), which halves their memory on a GPU; every computation (activations,
@@ -42,6 +46,8 @@ import java.util.Random;
 public abstract class DecoderLm implements CausalLm {
 
     private final ModelConfig config;
+    private final List<String> parameterNames;
+    private final Function<String, long[]> shapes;
     private final NDManager manager;
     private final DataType dtype;
     private final boolean baseTrainable;
@@ -52,10 +58,12 @@ public abstract class DecoderLm implements CausalLm {
     private final Map<String, NDArray> loraDetached = new HashMap<>();
 
     /**
+     * @param parameterNames the family's canonical tensor names, in a fixed order
+     * @param shapes the expected shape of a canonical tensor
      * @param lora adapter configuration already resolved with {@link LoraConfig#forFamily}, or null
      */
-    protected DecoderLm(ModelConfig config, NDManager manager, DataType dtype, boolean baseTrainable,
-            LoraConfig lora) {
+    protected DecoderLm(ModelConfig config, List<String> parameterNames, Function<String, long[]> shapes,
+            NDManager manager, DataType dtype, boolean baseTrainable, LoraConfig lora) {
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
             throw new IllegalArgumentException("weights must be float32 or float16, got " + dtype);
         }
@@ -64,6 +72,8 @@ public abstract class DecoderLm implements CausalLm {
                     + "); train a LoRA adapter instead");
         }
         this.config = config;
+        this.parameterNames = List.copyOf(parameterNames);
+        this.shapes = shapes;
         this.manager = manager;
         this.dtype = dtype;
         this.baseTrainable = baseTrainable;
@@ -71,12 +81,6 @@ public abstract class DecoderLm implements CausalLm {
     }
 
     // ------------------------------------------------------------------ family hooks
-
-    /** Canonical tensor names in a fixed order. */
-    protected abstract List<String> parameterNames();
-
-    /** The expected shape of a canonical tensor. */
-    protected abstract long[] expectedShape(String name);
 
     /** Whether a tensor of a checkpoint is not a parameter (buffers, a tied head stored anyway). */
     protected abstract boolean ignored(String name);
@@ -90,10 +94,27 @@ public abstract class DecoderLm implements CausalLm {
     /** Name of the LM head's weight (the embedding when tied). */
     protected abstract String headName();
 
-    /** The rotary embedding. */
+    /** The rotary embedding, or null for a family with learned positions ({@link #addPositions}). */
     protected abstract Rope rope();
 
-    /** Runs block {@code layer} on the residual stream {@code h} (B, T, d). */
+    /**
+     * The residual stream's input from the token embeddings (B, T, d) at {@code positions} ({@code posRows} rows of
+     * {@code t}): the embeddings themselves (default; rotary families add positions in attention), or plus a
+     * learned position embedding.
+     */
+    protected NDArray addPositions(Pass p, NDArray embeddings, long[] positions, long posRows, int t) {
+        return embeddings;
+    }
+
+    /**
+     * The canonical name of a checkpoint tensor (default: the name itself); e.g. GPT-2 accepts Hugging Face names
+     * with or without the {@code transformer.} prefix.
+     */
+    protected String canonicalName(String checkpointName) {
+        return checkpointName;
+    }
+
+    /** Runs block {@code layer} on the residual stream {@code h} (B, T, d); {@code cos}, {@code sin} null if unused. */
     protected abstract NDArray block(Pass p, NDArray h, int layer, NDArray mask, AttentionCache cache,
             NDArray cos, NDArray sin);
 
@@ -107,6 +128,34 @@ public abstract class DecoderLm implements CausalLm {
 
     // ------------------------------------------------------------------ loading
 
+    /** A family's constructor: the model of a resolved adapter configuration on its own manager. */
+    @FunctionalInterface
+    protected interface Constructor<M extends DecoderLm> {
+        M make(NDManager manager, LoraConfig resolved);
+    }
+
+    /**
+     * Builds a family's model in a new sub-manager of {@code parent} on {@code device} and loads its weights and
+     * adapter; {@code lora}'s targets are resolved against the family's modules first. The sub-manager is closed
+     * if anything fails.
+     *
+     * @throws IOException naming the source and tensor when a tensor is missing, unexpected or mis-shaped
+     */
+    protected static <M extends DecoderLm> M create(NDManager parent, Device device, String modelType,
+            List<String> loraModules, LoraConfig lora, Constructor<M> constructor, WeightSource weights,
+            Map<String, Tensor> adapter, String adapterSource, long loraSeed) throws IOException {
+        LoraConfig resolved = lora == null ? null : lora.forFamily(modelType, loraModules);
+        NDManager m = parent.newSubManager(device);
+        try {
+            M model = constructor.make(m, resolved);
+            model.load(weights, adapter, adapterSource, loraSeed);
+            return model;
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     /**
      * Uploads the base weights from {@code source} and the adapter (fresh when {@code adapter} is null).
      *
@@ -114,26 +163,37 @@ public abstract class DecoderLm implements CausalLm {
      */
     protected final void load(WeightSource source, Map<String, Tensor> adapter, String adapterSource, long loraSeed)
             throws IOException {
-        List<String> names = parameterNames();
+        List<String> names = parameterNames;
         java.util.Set<String> known = new java.util.HashSet<>(names);
+        Map<String, String> stored = new HashMap<>(); // canonical name -> name in the source
         for (String n : source.names()) {
-            if (!known.contains(n) && !ignored(n)) {
+            String c = canonicalName(n);
+            if (!known.contains(c)) {
+                if (ignored(n)) {
+                    continue;
+                }
                 throw new IOException(source.describe() + ": unexpected tensor '" + n + "' for a " + family()
                         + " model of " + config.numLayers() + " layers");
             }
+            String other = stored.put(c, n);
+            if (other != null) {
+                throw new IOException(source.describe() + ": tensor '" + c + "' appears twice (as '" + other
+                        + "' and '" + n + "')");
+            }
         }
         for (String n : names) {
-            if (!source.names().contains(n)) {
+            String s = stored.get(n);
+            if (s == null) {
                 throw new IOException(source.describe() + ": missing tensor '" + n + "'");
             }
-            if (!Arrays.equals(source.shape(n), expectedShape(n))) {
+            if (!Arrays.equals(source.shape(s), shapes.apply(n))) {
                 throw new IOException(source.describe() + ": tensor '" + n + "' has shape "
-                        + Arrays.toString(source.shape(n)) + ", config.json implies "
-                        + Arrays.toString(expectedShape(n)));
+                        + Arrays.toString(source.shape(s)) + ", config.json implies "
+                        + Arrays.toString(shapes.apply(n)));
             }
         }
         for (String n : names) {
-            NDArray p = source.upload(n, manager, dtype);
+            NDArray p = source.upload(stored.get(n), manager, dtype);
             p.attach(manager);
             if (baseTrainable) {
                 p.setRequiresGradient(true);
@@ -146,9 +206,10 @@ public abstract class DecoderLm implements CausalLm {
         }
     }
 
+    /** Input and output width of an adaptable module. */
     private long[] inOut(int layer, String module) {
-        long[] s = expectedShape(modulePath(layer, module) + ".weight");
-        return new long[] {s[1], s[0]};
+        long[] s = shapes.apply(modulePath(layer, module) + ".weight");
+        return fanInFanOut() ? new long[] {s[0], s[1]} : new long[] {s[1], s[0]};
     }
 
     /** PEFT name of a LoRA matrix, e.g. {@code base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight}. */
@@ -221,6 +282,12 @@ public abstract class DecoderLm implements CausalLm {
     @Override
     public NDManager manager() {
         return manager;
+    }
+
+    /** {@inheritDoc} Default true: the files hold the family's checkpoint as it was loaded. */
+    @Override
+    public boolean linksLoadedBase() {
+        return true;
     }
 
     /** The precision of the base weights. */
@@ -300,8 +367,9 @@ public abstract class DecoderLm implements CausalLm {
                 Tensor w = base.get(wn);
                 float[] a = loraParams.get(l + "." + m + ".A").toFloatArray();
                 float[] b = loraParams.get(l + "." + m + ".B").toFloatArray();
-                int out = (int) w.shape()[0];
-                int in = (int) w.shape()[1];
+                boolean conv = fanInFanOut();
+                int out = (int) w.shape()[conv ? 1 : 0];
+                int in = (int) w.shape()[conv ? 0 : 1];
                 int r = lora.rank();
                 float[] wd = w.data().clone();
                 for (int o = 0; o < out; o++) {
@@ -310,7 +378,7 @@ public abstract class DecoderLm implements CausalLm {
                         for (int k = 0; k < r; k++) {
                             s += (double) b[o * r + k] * a[k * in + i];
                         }
-                        wd[o * in + i] += (float) (scale * s);
+                        wd[conv ? i * out + o : o * in + i] += (float) (scale * s);
                     }
                 }
                 base.put(wn, new Tensor(w.shape(), wd));
@@ -331,6 +399,9 @@ public abstract class DecoderLm implements CausalLm {
                 for (String m : lora.targets()) {
                     NDArray delta = loraDetached.get(l + "." + m + ".B").matMul(loraDetached.get(l + "." + m + ".A"))
                             .mul(scale);
+                    if (fanInFanOut()) {
+                        delta = delta.transpose();
+                    }
                     // in place on the frozen weight: its detached view shares the storage
                     params.get(modulePath(l, m) + ".weight").addi(delta.toType(dtype, false));
                 }
@@ -418,14 +489,37 @@ public abstract class DecoderLm implements CausalLm {
 
     @Override
     public float[] inputSaliency(long[] ids, long[] next, float[] coef, int b, int t) {
-        return withInputGradient(ids, next, coef, b, t, g -> g.square().sum(new int[] {2}).sqrt().toFloatArray());
+        return withInputGradient(ids, next, coef, b, t, DecoderLm::norms);
+    }
+
+    @Override
+    public InputGradient inputGradient(long[] ids, long[] next, float[] coef, int b, int t) {
+        return withInputGradient(ids, next, coef, b, t, g -> new InputGradient(norms(g), g.toFloatArray()));
+    }
+
+    /** The L2 norm over the last axis of a (b, t, d) gradient. */
+    private static float[] norms(NDArray g) {
+        return g.square().sum(new int[] {2}).sqrt().toFloatArray();
     }
 
     @Override
     public float[][] gradientAlignment(long[] ids, long[] next, float[] coef, int b, int t, int[] at) {
         float[] grad = withInputGradient(ids, next, coef, b, t, NDArray::toFloatArray);
-        return Training.embeddingAlignment(manager, grad, b, t, at,
-                () -> detached.get(embeddingName()).toType(DataType.FLOAT32, false));
+        return Training.embeddingAlignment(manager, grad, b, t, at, this::embeddingTable);
+    }
+
+    @Override
+    public float[][] embeddingAlignment(float[] rows, int n) {
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = i;
+        }
+        return Training.embeddingAlignment(manager, rows, 1, n, at, this::embeddingTable);
+    }
+
+    /** The (V, d) token-embedding table in FLOAT32 (a converted copy when stored in FLOAT16). */
+    private NDArray embeddingTable() {
+        return detached.get(embeddingName()).toType(DataType.FLOAT32, false);
     }
 
     /** Forward and backward to float32 leaf input embeddings; reads their (b, t, d) gradient. */
@@ -510,14 +604,25 @@ public abstract class DecoderLm implements CausalLm {
             return e.getDataType() == DataType.FLOAT32 ? e : e.toType(DataType.FLOAT32, false);
         }
 
+        /** Rows {@code ids} ({@code rows} x {@code t}) of embedding table {@code name}: (rows, t, d), FLOAT32. */
+        public NDArray embedding(String name, long[] ids, long rows, int t) {
+            NDArray in = owned(scratch.create(ids, new Shape(rows, t)));
+            NDArray e = in.getNDArrayInternal().embedding(in, w(name), SparseFormat.DENSE).singletonOrThrow();
+            return e.getDataType() == DataType.FLOAT32 ? e : e.toType(DataType.FLOAT32, false);
+        }
+
         NDArray hidden(NDArray embeddings, long[] positions, long posRows, int t, NDArray mask,
                 AttentionCache cache) {
-            int rd = rope().rotaryDims();
-            float[][] cs = rope().cosSin(positions);
-            Shape shape = new Shape(posRows, 1, t, rd);
-            NDArray cos = owned(scratch.create(cs[0], shape));
-            NDArray sin = owned(scratch.create(cs[1], shape));
-            NDArray h = embeddings;
+            NDArray cos = null;
+            NDArray sin = null;
+            Rope rope = rope();
+            if (rope != null) {
+                float[][] cs = rope.cosSin(positions);
+                Shape shape = new Shape(posRows, 1, t, rope.rotaryDims());
+                cos = owned(scratch.create(cs[0], shape));
+                sin = owned(scratch.create(cs[1], shape));
+            }
+            NDArray h = addPositions(this, embeddings, positions, posRows, t);
             for (int l = 0; l < config.numLayers(); l++) {
                 // a scope per block frees its intermediates when it ends (autograd keeps what backward needs)
                 NDArray out;
@@ -550,7 +655,8 @@ public abstract class DecoderLm implements CausalLm {
          */
         public NDArray linear(NDArray x, int layer, String module, boolean bias) {
             String path = modulePath(layer, module);
-            NDArray y = x.matMul(wf(path + ".weight").transpose());
+            NDArray w = wf(path + ".weight");
+            NDArray y = x.matMul(fanInFanOut() ? w : w.transpose());
             if (bias) {
                 y = y.add(wf(path + ".bias"));
             }
@@ -612,9 +718,10 @@ public abstract class DecoderLm implements CausalLm {
         }
 
         /**
-         * Rotary attention: {@code q} (B, H, T, hd), {@code k} and {@code v} (B, KV, T, hd); RoPE on q and k, the
-         * cache extended, key/value heads repeated for their {@code H / KV} query heads (query head {@code h} reads
-         * key/value head {@code h / (H / KV)}).
+         * Attention: {@code q} (B, H, T, hd), {@code k} and {@code v} (B, KV, T, hd); RoPE on q and k (when
+         * {@code cos} and {@code sin} are given, i.e. the family is rotary), the cache extended, key/value heads
+         * repeated for their {@code H / KV} query heads (query head {@code h} reads key/value head
+         * {@code h / (H / KV)}).
          *
          * @return (B, T, H * hd)
          */
@@ -624,8 +731,10 @@ public abstract class DecoderLm implements CausalLm {
             long heads = q.getShape().get(1);
             long t = q.getShape().get(2);
             long hd = q.getShape().get(3);
-            q = rotate(q, cos, sin);
-            k = rotate(k, cos, sin);
+            if (cos != null) {
+                q = rotate(q, cos, sin);
+                k = rotate(k, cos, sin);
+            }
             if (cache != null) {
                 k = cache.append(layer, k, true);
                 v = cache.append(layer, v, false);

@@ -29,7 +29,8 @@ public final class GptNeoxModel extends DecoderLm {
 
     private GptNeoxModel(GptNeoxConfig config, NDManager manager, DataType dtype, boolean baseTrainable,
             LoraConfig lora) {
-        super(config, manager, dtype, baseTrainable, lora);
+        super(config, parameterNames(config), name -> expectedShape(config, name), manager, dtype, baseTrainable,
+                lora);
         this.config = config;
     }
 
@@ -44,16 +45,9 @@ public final class GptNeoxModel extends DecoderLm {
     public static GptNeoxModel create(NDManager parent, Device device, GptNeoxConfig config, WeightSource weights,
             DataType dtype, boolean baseTrainable, LoraConfig lora, Map<String, Tensor> adapter, String adapterSource,
             long loraSeed) throws IOException {
-        LoraConfig resolved = lora == null ? null : lora.forFamily("gpt_neox", LoraConfig.GPT_NEOX_TARGETS);
-        NDManager m = parent.newSubManager(device);
-        try {
-            GptNeoxModel model = new GptNeoxModel(config, m, dtype, baseTrainable, resolved);
-            model.load(weights, adapter, adapterSource, loraSeed);
-            return model;
-        } catch (IOException | RuntimeException e) {
-            m.close();
-            throw e;
-        }
+        return create(parent, device, "gpt_neox", LoraConfig.GPT_NEOX_TARGETS, lora,
+                (m, resolved) -> new GptNeoxModel(config, m, dtype, baseTrainable, resolved), weights, adapter,
+                adapterSource, loraSeed);
     }
 
     /** Canonical tensor names in a fixed order. */
@@ -118,16 +112,6 @@ public final class GptNeoxModel extends DecoderLm {
     @Override
     public GptNeoxConfig modelConfig() {
         return config;
-    }
-
-    @Override
-    protected List<String> parameterNames() {
-        return parameterNames(config);
-    }
-
-    @Override
-    protected long[] expectedShape(String name) {
-        return expectedShape(config, name);
     }
 
     @Override

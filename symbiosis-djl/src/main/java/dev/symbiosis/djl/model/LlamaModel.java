@@ -28,7 +28,8 @@ public final class LlamaModel extends DecoderLm {
 
     private LlamaModel(LlamaConfig config, NDManager manager, DataType dtype, boolean baseTrainable,
             LoraConfig lora) {
-        super(config, manager, dtype, baseTrainable, lora);
+        super(config, parameterNames(config), name -> expectedShape(config, name), manager, dtype, baseTrainable,
+                lora);
         this.config = config;
     }
 
@@ -43,16 +44,9 @@ public final class LlamaModel extends DecoderLm {
     public static LlamaModel create(NDManager parent, Device device, LlamaConfig config, WeightSource weights,
             DataType dtype, boolean baseTrainable, LoraConfig lora, Map<String, Tensor> adapter, String adapterSource,
             long loraSeed) throws IOException {
-        LoraConfig resolved = lora == null ? null : lora.forFamily("llama", LoraConfig.LLAMA_TARGETS);
-        NDManager m = parent.newSubManager(device);
-        try {
-            LlamaModel model = new LlamaModel(config, m, dtype, baseTrainable, resolved);
-            model.load(weights, adapter, adapterSource, loraSeed);
-            return model;
-        } catch (IOException | RuntimeException e) {
-            m.close();
-            throw e;
-        }
+        return create(parent, device, "llama", LoraConfig.LLAMA_TARGETS, lora,
+                (m, resolved) -> new LlamaModel(config, m, dtype, baseTrainable, resolved), weights, adapter,
+                adapterSource, loraSeed);
     }
 
     /** Canonical tensor names in a fixed order. */
@@ -109,16 +103,6 @@ public final class LlamaModel extends DecoderLm {
     @Override
     public LlamaConfig modelConfig() {
         return config;
-    }
-
-    @Override
-    protected List<String> parameterNames() {
-        return parameterNames(config);
-    }
-
-    @Override
-    protected long[] expectedShape(String name) {
-        return expectedShape(config, name);
     }
 
     @Override

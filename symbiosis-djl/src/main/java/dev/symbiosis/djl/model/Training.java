@@ -64,12 +64,6 @@ public final class Training {
      * @param dropout random source of LoRA dropout, or null
      * @throws IllegalStateException if the loss or the gradient norm is NaN or infinite; no update is then applied
      */
-    public static StepResult step(Gpt2Model model, AdamW opt, List<Sequence> batch, int padId, double lr,
-            double weightDecay, double clip, Random dropout) {
-        return step(Gpt2Lm.of(model), opt, batch, padId, lr, weightDecay, clip, dropout);
-    }
-
-    /** {@link #step(Gpt2Model, AdamW, List, int, double, double, double, Random)} for a model of any family. */
     public static StepResult step(CausalLm model, AdamW opt, List<Sequence> batch, int padId, double lr,
             double weightDecay, double clip, Random dropout) {
         if (padId < 0) {

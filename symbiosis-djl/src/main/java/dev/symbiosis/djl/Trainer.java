@@ -1,0 +1,194 @@
+package dev.symbiosis.djl;
+
+import dev.symbiosis.core.model.PromptCompletion;
+import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.djl.io.SafeTensors.Tensor;
+import dev.symbiosis.djl.model.AdamW;
+import dev.symbiosis.djl.model.CausalLm;
+import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.djl.model.Training;
+import dev.symbiosis.djl.model.Training.Sequence;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Training of a {@link DjlLanguageModel}: weighted texts ({@link #train}) and prompt/completion pairs with the prompt
+ * loss-masked ({@link #fineTune}), cut into context-size windows, bucketed by length, one fresh AdamW and schedule
+ * per call, the state before the call put back when the loss is not finite; and the LoRA merge.
+ *
+ * <p>Not thread-safe.
+ */
+final class Trainer {
+
+    private final ModelState state;
+
+    Trainer(ModelState state) {
+        this.state = state;
+    }
+
+    TrainingReport train(List<TrainingText> texts) {
+        state.checkOpen();
+        if (texts.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        List<Sequence> seqs = new ArrayList<>();
+        for (TrainingText t : texts) {
+            int[] ids = withEos(state.tokenizer.encode(t.text()).ids());
+            float[] w = new float[ids.length];
+            Arrays.fill(w, (float) t.weight());
+            seqs.addAll(windows(ids, w));
+        }
+        return fit(texts.size(), seqs);
+    }
+
+    TrainingReport fineTune(List<PromptCompletion> examples) {
+        state.checkOpen();
+        if (examples.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        int n = state.context;
+        List<Sequence> seqs = new ArrayList<>();
+        for (PromptCompletion ex : examples) {
+            int[] p = state.tokenizer.encode(state.chat.wrap(ex.prompt())).ids();
+            if (p.length == 0) {
+                p = new int[] {state.config.bosTokenId()};
+            }
+            int[] c = state.tokenizer.encode(ex.completion()).ids();
+            c = Arrays.copyOf(c, c.length + 1);
+            c[c.length - 1] = state.answerEnd >= 0 ? state.answerEnd : state.eos();
+            int keepPrompt = Math.min(p.length, Math.max(0, n - c.length));
+            int[] ids = new int[keepPrompt + c.length];
+            System.arraycopy(p, p.length - keepPrompt, ids, 0, keepPrompt);
+            System.arraycopy(c, 0, ids, keepPrompt, c.length);
+            float[] w = new float[ids.length];
+            Arrays.fill(w, keepPrompt, ids.length, (float) ex.weight());
+            if (keepPrompt == 0) {
+                w[0] = 0f;
+            }
+            seqs.addAll(windows(ids, w));
+        }
+        return fit(examples.size(), seqs);
+    }
+
+    /**
+     * Folds the LoRA adapter into the base weights and starts a fresh adapter of the same configuration (the model's
+     * function is unchanged). Does nothing without LoRA.
+     */
+    void mergeLora() {
+        state.checkOpen();
+        Training.noGrad();
+        CausalLm model = state.model();
+        if (model.lora() == null) {
+            return;
+        }
+        state.baseChanged();
+        if (model.mergeAdapterInPlace(state.trainer.seed())) {
+            return;
+        }
+        try {
+            state.replace(state.create(model.mergedTensors(), null, "merged"), null);
+        } catch (IOException e) {
+            throw new IllegalStateException("merge failed", e);
+        }
+    }
+
+    private int[] withEos(int[] ids) {
+        int[] out = Arrays.copyOf(ids, ids.length + 1);
+        out[ids.length] = state.eos();
+        return out;
+    }
+
+    /** Cuts a sequence into context-size windows overlapping by one token; drops windows without loss. */
+    private List<Sequence> windows(int[] ids, float[] w) {
+        int n = state.context;
+        List<Sequence> out = new ArrayList<>();
+        for (int s = 0; s < ids.length - 1; s += n - 1) {
+            int e = Math.min(s + n, ids.length);
+            int[] wi = Arrays.copyOfRange(ids, s, e);
+            float[] ww = Arrays.copyOfRange(w, s, e);
+            ww[0] = 0f;
+            Sequence seq = new Sequence(wi, ww);
+            if (seq.targets() > 0) {
+                out.add(seq);
+            }
+            if (e == ids.length) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private TrainingReport fit(int examples, List<Sequence> seqs) {
+        Training.noGrad();
+        if (seqs.isEmpty()) {
+            return new TrainingReport(examples, 0, 0, Double.NaN, Double.NaN);
+        }
+        TrainerConfig tc = state.trainer;
+        List<List<List<Sequence>>> epochs = new ArrayList<>();
+        int total = 0;
+        for (int e = 0; e < tc.epochs(); e++) {
+            List<List<Sequence>> bs = bucketed(seqs, tc.batchSize(), new Random(tc.seed() * 1_000_003L + e));
+            epochs.add(bs);
+            total += bs.size();
+        }
+        CausalLm model = state.model();
+        Map<String, Tensor> snapshotBase = model.lora() == null ? model.baseTensors() : null;
+        Map<String, Tensor> snapshotAdapter = model.lora() != null ? model.adapterTensors() : null;
+        Random dropout = new Random(tc.seed() ^ 0x5DEECE66DL);
+        int step = 0;
+        long tokens = 0;
+        double sum = 0;
+        double last = Double.NaN;
+        try (AdamW opt = new AdamW(model.manager(), model.trainableNames(), model.trainable())) {
+            for (List<List<Sequence>> epoch : epochs) {
+                for (List<Sequence> batch : epoch) {
+                    double lr = TrainerConfig.schedule(tc.learningRate(), tc.warmupSteps(), step, total);
+                    Training.StepResult r = Training.step(model, opt, batch, state.eos(), lr, tc.weightDecay(),
+                            tc.clip(), dropout);
+                    step++;
+                    tokens += r.tokens();
+                    sum += r.loss();
+                    last = r.loss();
+                }
+            }
+        } catch (IllegalStateException e) {
+            rollback(snapshotBase, snapshotAdapter);
+            throw new IllegalStateException(e.getMessage() + " at step " + step + " of " + total
+                    + "; the model was restored to its state before this call", e);
+        }
+        return new TrainingReport(examples, step, tokens, sum / step, last);
+    }
+
+    private void rollback(Map<String, Tensor> base, Map<String, Tensor> adapter) {
+        try {
+            CausalLm model = state.model();
+            if (adapter != null && model.restoreAdapterInPlace(adapter)) {
+                return;
+            }
+            state.replace(state.create(base != null ? base : model.baseTensors(), adapter, "snapshot"),
+                    state.baseFiles());
+        } catch (IOException e) {
+            throw new IllegalStateException("could not restore the snapshot", e);
+        }
+    }
+
+    /** Seeded shuffle, then length buckets of batchSize sequences, then a seeded batch order. */
+    private static List<List<Sequence>> bucketed(List<Sequence> seqs, int batchSize, Random rnd) {
+        List<Sequence> order = new ArrayList<>(seqs);
+        Collections.shuffle(order, rnd);
+        order.sort(Comparator.comparingInt(s -> s.ids().length));
+        List<List<Sequence>> batches = new ArrayList<>();
+        for (int i = 0; i < order.size(); i += batchSize) {
+            batches.add(order.subList(i, Math.min(i + batchSize, order.size())));
+        }
+        Collections.shuffle(batches, rnd);
+        return batches;
+    }
+}
