@@ -64,6 +64,14 @@ public final class SparkJobs {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
+    /**
+     * Prints the JVM flags that spark-submit adds to every Spark JVM (Spark's {@code JavaModuleOptions}): a JVM that
+     * starts a session itself, outside spark-submit, needs them.
+     */
+    public static void main(String[] args) {
+        System.out.println(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions());
+    }
+
     /** Whether the application runs in local mode (driver and executor are one JVM). */
     public static boolean isLocal(SparkSession spark) {
         return spark.sparkContext().master().toLowerCase(Locale.ROOT).startsWith("local");
