@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that a checkpoint written by this library is what Hugging Face's GPT2LMHeadModel reads.
 
-Usage: python3 tools/hf_interop_check.py MODEL_DIR [--jar examples/target/symbiosis.jar] [--text "..."]
+Usage: python3 tools/hf_interop_check.py MODEL_DIR [--jar symbiosis-cli/target/symbiosis.jar] [--text "..."]
 
 1. Parses model.safetensors with nothing but the format's definition (8-byte little-endian header length, JSON
    header, raw little-endian data) and checks what transformers requires of it: metadata {"format": "pt"}, GPT-2's
@@ -93,7 +93,7 @@ def gpt2_logits(cfg, w, ids):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model_dir")
-    ap.add_argument("--jar", default="examples/target/symbiosis.jar")
+    ap.add_argument("--jar", default="symbiosis-cli/target/symbiosis.jar")
     ap.add_argument("--text", default="The river rose in the spring, and the town moved its market up the hill.")
     ap.add_argument("--tolerance", type=float, default=1e-4)
     a = ap.parse_args()

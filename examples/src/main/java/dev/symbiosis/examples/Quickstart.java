@@ -14,7 +14,7 @@ import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Document;
 import dev.symbiosis.djl.DjlLanguageModel;
 import dev.symbiosis.djl.model.LoraConfig;
-import dev.symbiosis.examples.experiment.EmbeddedAssets;
+import dev.symbiosis.assets.EmbeddedAssets;
 import java.util.ArrayList;
 import java.util.List;
 

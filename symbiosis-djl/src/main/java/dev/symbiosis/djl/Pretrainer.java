@@ -245,7 +245,7 @@ public final class Pretrainer {
      * @throws IllegalStateException if the loss becomes NaN or infinite (the last checkpoint is kept)
      */
     public Result run() throws IOException {
-        Engine engine = Engine.getEngine("PyTorch");
+        Engine engine = TorchEngine.get();
         Training.noGrad();
         try (BpeTokenizer tok = BpeTokenizer.load(tokenizerFile)) {
             Gpt2Config cfg = Gpt2Config.of(tok.vocabSize(), ctx, dModel, nLayer, nHead, tok.eosId());

@@ -1,8 +1,8 @@
 package dev.symbiosis.djl;
 
-import dev.symbiosis.core.contract.GeneratorContract;
-import dev.symbiosis.core.contract.GradientHintsContract;
-import dev.symbiosis.core.contract.StudentContract;
+import dev.symbiosis.testkit.GeneratorContract;
+import dev.symbiosis.testkit.GradientHintsContract;
+import dev.symbiosis.testkit.StudentContract;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.djl.model.TrainerConfig;

@@ -1,7 +1,7 @@
 package dev.symbiosis.djl;
 
-import dev.symbiosis.core.contract.GeneratorContract;
-import dev.symbiosis.core.contract.StudentContract;
+import dev.symbiosis.testkit.GeneratorContract;
+import dev.symbiosis.testkit.StudentContract;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.djl.model.LoraConfig;

@@ -5,45 +5,68 @@ import java.util.Locale;
 import java.util.SortedMap;
 
 /**
- * A console progress bar with ETA for every long step, and one summary line per iteration. Writes to the given
- * stream (standard error by convention, so that standard output stays machine-readable). Not thread-safe.
+ * Console progress with ETA for every long step, and one summary line per iteration. Writes to the given stream
+ * (standard error by convention, so that standard output stays machine-readable), as a bar redrawn in place or as
+ * whole lines ({@link ProgressStyle}; by default {@link ProgressStyle#detect()}: lines when output is redirected).
+ * Thread-safe: concurrent strategies' events are written whole, one at a time.
  */
 public final class ConsoleProgress implements LoopListener {
 
     private static final int WIDTH = 24;
     private final PrintStream out;
+    private final ProgressStyle style;
     private String currentStep;
     private long stepStart;
     private long lastPrint;
+    private double lastFraction = -1;
 
+    /** Progress on {@code out} in the style of {@link ProgressStyle#detect()}. */
     public ConsoleProgress(PrintStream out) {
+        this(out, ProgressStyle.detect());
+    }
+
+    public ConsoleProgress(PrintStream out, ProgressStyle style) {
         this.out = out;
+        this.style = style;
     }
 
     @Override
-    public void strategyStarted(String strategy, int fromIteration, int iterations) {
+    public synchronized void strategyStarted(String strategy, int fromIteration, int iterations) {
         endLine();
         out.printf(Locale.ROOT, "== %s: iterations %d..%d%n", strategy, fromIteration, iterations);
     }
 
     @Override
-    public void stepProgress(String strategy, int iteration, String step, long done, long total) {
+    public synchronized void stepProgress(String strategy, int iteration, String step, long done, long total) {
         long now = System.nanoTime();
         String key = strategy + "/" + iteration + "/" + step;
         if (!key.equals(currentStep)) {
             endLine();
             currentStep = key;
             stepStart = now;
+            lastFraction = -1;
         }
         boolean finished = total > 0 && done >= total;
+        double frac = total <= 0 ? 0 : Math.min(1.0, (double) done / total);
+        double elapsed = (now - stepStart) / 1e9;
+        String eta = frac > 0 && !finished ? clock(elapsed / frac - elapsed) : "--:--";
+        if (style == ProgressStyle.LINES) {
+            if (ProgressStyle.lineDue(finished ? 1.0 : frac, lastFraction, now - lastPrint)) {
+                lastPrint = now;
+                lastFraction = frac;
+                out.printf(Locale.ROOT, "[%s %d] %s %3.0f%% %d/%d elapsed %s eta %s%n", strategy, iteration, step,
+                        frac * 100, done, total, clock(elapsed), eta);
+            }
+            if (finished) {
+                currentStep = null; // the line is complete: nothing to end
+            }
+            return;
+        }
         if (!finished && now - lastPrint < 200_000_000L) {
             return; // at most five redraws a second
         }
         lastPrint = now;
-        double frac = total <= 0 ? 0 : Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(frac * WIDTH);
-        double elapsed = (now - stepStart) / 1e9;
-        String eta = frac > 0 && !finished ? clock(elapsed / frac - elapsed) : "--:--";
         out.printf(Locale.ROOT, "\r[%s %d] %-28s [%s%s] %3.0f%% %d/%d elapsed %s eta %s", strategy, iteration,
                 step, "#".repeat(filled), ".".repeat(WIDTH - filled), frac * 100, done, total, clock(elapsed), eta);
         if (finished) {
@@ -52,7 +75,7 @@ public final class ConsoleProgress implements LoopListener {
     }
 
     @Override
-    public void iterationFinished(IterationRecord r, SortedMap<String, Double> seconds) {
+    public synchronized void iterationFinished(IterationRecord r, SortedMap<String, Double> seconds) {
         endLine();
         double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
         out.printf(Locale.ROOT, "-- %s iteration %d: %s = %.4f, trained on %d tokens, %.1f s%n", r.strategy(),
@@ -60,13 +83,13 @@ public final class ConsoleProgress implements LoopListener {
     }
 
     @Override
-    public void strategyFinished(String strategy, String reason) {
+    public synchronized void strategyFinished(String strategy, String reason) {
         endLine();
         out.printf(Locale.ROOT, "== %s: %s%n", strategy, reason);
     }
 
     private void endLine() {
-        if (currentStep != null) {
+        if (currentStep != null && style == ProgressStyle.BAR) {
             out.println();
             currentStep = null;
         }

@@ -1,4 +1,0 @@
-package dev.symbiosis.examples.data;
-
-/** One document of the bundle: {"id", "text", "source", "licence", "split"}. */
-public record BundleDocument(String id, String text, String source, String licence, String split) {}

@@ -1,0 +1,107 @@
+package dev.symbiosis.cli;
+
+import dev.symbiosis.experiment.ExperimentRunner;
+import dev.symbiosis.experiment.DefaultComponents;
+import dev.symbiosis.experiment.ExperimentConfig;
+import dev.symbiosis.core.measure.TextSetMeasure;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.djl.DjlLanguageModel;
+import dev.symbiosis.djl.model.LoraConfig;
+import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.metrics.MetricsPanel;
+import dev.symbiosis.metrics.lexical.LexicalPanel;
+import dev.symbiosis.metrics.semantic.MiniLmEncoder;
+import dev.symbiosis.metrics.syntax.SyntacticPanel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code symbiosis experiment}: Symbiosis against the baselines on the embedded default (or a JSON config), into
+ * one output folder with results.jsonl, timings.jsonl, the synthetic data, hard examples, per-item evaluation
+ * results, checkpoints and report.html (with {@code --seeds N > 1}: one such folder per run seed and the aggregate
+ * statistics). Running it again on the same folder resumes.
+ */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Run Symbiosis and the baselines and write a report. Re-running on the same --out resumes.")
+public final class ExperimentCommand implements Callable<Integer> {
+
+    @Option(names = "--preset", defaultValue = "default",
+            description = "smoke (about a minute), default (the README main job), full. Default: ${DEFAULT-VALUE}.")
+    String preset;
+
+    @Option(names = "--config", description = "A JSON experiment configuration (see --print-config for the format);"
+            + " replaces --preset.")
+    Path config;
+
+    @Option(names = "--out", description = "Output folder. Default: runs/<preset>.")
+    Path out;
+
+    @Option(names = "--seeds", description = "Run seeds (seed, seed+1, ...): every strategy runs once per seed, paired"
+            + " within a seed; with more than one, OUT/seed-<s>/ per seed and mean, 95%% intervals and paired tests in"
+            + " OUT/report.html and OUT/stats.json. Default: the configuration's seeds (1 in the smoke and default"
+            + " presets).")
+    Integer seeds;
+
+    @Option(names = "--only-seed", description = "Run only this run seed's folder (repeatable), without the "
+            + "aggregate: several processes can share the seeds of one --out, one seed each; a last run without it "
+            + "aggregates.")
+    List<Long> onlySeeds;
+
+    @Option(names = "--report-only", description = "Write the report and statistics from the run folders as they "
+            + "are (a run in progress or interrupted) without running anything.")
+    boolean reportOnly;
+
+    @Option(names = "--print-config", description = "Print the resolved configuration as JSON and exit.")
+    boolean printConfig;
+
+    @Override
+    public Integer call() throws IOException {
+        ExperimentConfig cfg = config != null ? ExperimentConfig.read(config) : ExperimentConfig.preset(preset);
+        if (seeds != null) {
+            if (seeds < 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--seeds must be >= 1, got " + seeds);
+            }
+            cfg = cfg.withSeeds(seeds);
+        }
+        if (printConfig) {
+            System.out.print(cfg.toJson());
+            return 0;
+        }
+        Path dir = out != null ? out : Path.of("runs", cfg.preset());
+        System.err.println("experiment '" + cfg.preset() + "' into " + dir.toAbsolutePath());
+        System.err.println("PyTorch intra-op threads: " + System.getProperty("ai.djl.pytorch.num_threads",
+                "PyTorch's default") + " (set with java -Dai.djl.pytorch.num_threads=N)");
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            ExperimentRunner runner = new ExperimentRunner(cfg, dir, DefaultComponents::loadModel,
+                    (c, referenceTexts, reference) -> DefaultComponents.measure(c, referenceTexts, reference, resources), System.err);
+            if (onlySeeds != null && !onlySeeds.isEmpty()) {
+                if (cfg.seeds() == 1) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--only-seed needs a run with more than one seed (--seeds)");
+                }
+                runner.onlySeeds(onlySeeds);
+            }
+            if (reportOnly) {
+                runner.reportOnly();
+            }
+            runner.run();
+        } finally {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    System.err.println("warning: closing " + r + ": " + e);
+                }
+            }
+        }
+        return 0;
+    }
+}

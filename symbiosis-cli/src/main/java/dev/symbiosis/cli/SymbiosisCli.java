@@ -1,0 +1,72 @@
+package dev.symbiosis.cli;
+
+import dev.symbiosis.cli.bench.BenchCommand;
+import dev.symbiosis.cli.data.PrepareDataCommand;
+import dev.symbiosis.cli.ExperimentCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code symbiosis} command line: one executable jar, one subcommand per entry point.
+ *
+ * <p>DJL is switched offline and its telemetry off before any DJL class loads: {@link #main} sets the system
+ * properties first thing, so that a plain {@code java -jar symbiosis.jar} never calls out.
+ */
+@Command(
+        name = "symbiosis",
+        mixinStandardHelpOptions = true,
+        versionProvider = SymbiosisCli.Version.class,
+        description = "Generative Data Symbiosis: co-evolving Generator and Student language models against model"
+                + " collapse.",
+        subcommands = {
+            ExperimentCommand.class,
+            MetricsCommand.class,
+            ScoreCommand.class,
+            GenerateCommand.class,
+            EvalGenerativeCommand.class,
+            TrainTokenizerCommand.class,
+            PretrainCommand.class,
+            PrepareDataCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class})
+public final class SymbiosisCli {
+
+    private SymbiosisCli() {}
+
+    public static void main(String[] args) {
+        configureOffline();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Sets DJL's offline, no-telemetry and thread properties unless the user set them explicitly. */
+    public static void configureOffline() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+        // One intra-op thread: on small models and shared 2-core machines, two PyTorch threads spin against each
+        // other and against the JVM (measured about 10x slower for the embedded models). Override with -D.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    /** The command line with every subcommand. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new SymbiosisCli());
+    }
+
+    /** Prints the version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SymbiosisCli.class.getPackage().getImplementationVersion();
+            return new String[] {"symbiosis " + (v == null ? "development build" : v)};
+        }
+    }
+}
