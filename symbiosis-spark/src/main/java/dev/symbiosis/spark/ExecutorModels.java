@@ -47,7 +47,36 @@ public final class ExecutorModels {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "symbiosis-executor-models"));
     }
 
+    /**
+     * Held around gradient work (saliency, training): DJL 0.36's PyTorch engine allows one gradient collector per
+     * process ("A PtGradientCollector is already collecting"), so tasks of one JVM take turns for it.
+     */
+    private static final java.util.concurrent.locks.ReentrantLock GRADIENTS =
+            new java.util.concurrent.locks.ReentrantLock(true);
+
     private ExecutorModels() {}
+
+    /**
+     * Runs {@code work} while no other task of this JVM does gradient work (saliency, training): DJL's PyTorch
+     * engine has one gradient collector per process.
+     */
+    public static <T> T withGradients(Supplier<T> work) {
+        GRADIENTS.lock();
+        try {
+            return work.get();
+        } finally {
+            GRADIENTS.unlock();
+        }
+    }
+
+    /** Takes the JVM's gradient lock (see {@link #withGradients}); release with {@link #releaseGradients}. */
+    static void lockGradients() {
+        GRADIENTS.lock();
+    }
+
+    static void releaseGradients() {
+        GRADIENTS.unlock();
+    }
 
     /** A borrowed model; {@link #close()} gives it back to the JVM's pool (it is not closed). */
     public static final class Lease implements AutoCloseable {

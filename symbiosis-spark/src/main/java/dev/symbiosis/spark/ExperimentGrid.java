@@ -51,8 +51,9 @@ import scala.Tuple3;
  * record file.
  *
  * <p>Models are loaded by each task ({@link DefaultComponents#loadModel}): a run trains its models, so they are not
- * shared through {@link ExecutorModels}. Give each task the cores its run should use ({@code spark.task.cpus}, the
- * PyTorch intra-op threads of the executor) and one task per executor on a GPU cluster.
+ * shared through {@link ExecutorModels}. A JVM runs one unit at a time (DJL 0.36's PyTorch engine allows one
+ * gradient collector per process; {@link ExecutorModels#withGradients}): give each executor one task slot
+ * ({@code spark.executor.cores = spark.task.cpus}, the cores of one run) and, on a GPU cluster, one GPU.
  *
  * <p>spark-submit: {@code --class dev.symbiosis.spark.ExperimentGrid symbiosis-spark.jar --config FILE.json |
  * --preset NAME [--seeds N] --out DIR [--lock-wait-seconds S]}.
@@ -150,6 +151,8 @@ public final class ExperimentGrid {
         ExperimentConfig c = ExperimentConfig.read(gridDir(dir).resolve("config.json"));
         Path lockFile = gridDir(dir).resolve("seed-" + seed + ".lock");
         long deadline = System.nanoTime() + lockWaitSeconds * 1_000_000_000L;
+        // a run trains: one at a time per JVM (DJL's PyTorch engine has one gradient collector per process)
+        ExecutorModels.lockGradients();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock = null;
             while (lock == null) {
@@ -206,6 +209,8 @@ public final class ExperimentGrid {
             } finally {
                 lock.release();
             }
+        } finally {
+            ExecutorModels.releaseGradients();
         }
     }
 

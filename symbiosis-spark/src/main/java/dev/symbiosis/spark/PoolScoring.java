@@ -15,6 +15,7 @@ import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.text.Document;
 import dev.symbiosis.core.text.Provenance;
 import dev.symbiosis.core.text.Span;
+import dev.symbiosis.djl.DjlLanguageModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -318,7 +319,9 @@ public final class PoolScoring {
             while (it.hasNext()) {
                 batch.add(it.next());
                 if (batch.size() == batchSize || !it.hasNext()) {
-                    List<SaliencyMap> maps = lease.model().saliency(batch.stream().map(Tuple::text).toList());
+                    List<String> texts = batch.stream().map(Tuple::text).toList();
+                    DjlLanguageModel model = lease.model();
+                    List<SaliencyMap> maps = ExecutorModels.withGradients(() -> model.saliency(texts));
                     for (int i = 0; i < batch.size(); i++) {
                         SaliencyMap m = maps.get(i);
                         ImmutableList<Span> spans = UncertaintyFeedbackMiner.topSpans(m, spanTokens, spansPerExample);

@@ -48,7 +48,7 @@ public final class PoolScoringBench {
 
     public static void main(String[] argv) throws Exception {
         Args a = Args.parse("bench", argv, Set.of("checkpoint", "input", "warmup", "modes", "mode", "work",
-                "top-k"));
+                "top-k", "concurrent!"));
         String mode = a.get("mode", null);
         if (mode != null) {
             SparkJobs.offlineDriver();
@@ -60,25 +60,45 @@ public final class PoolScoringBench {
         Path work = Path.of(a.get("work", System.getProperty("java.io.tmpdir") + "/symbiosis-bench"));
         Files.createDirectories(work);
         List<JsonNode> results = new ArrayList<>();
-        for (String m : a.get("modes", "single1,local1,single2,local2,standalone").split(",")) {
-            results.add(child(m.trim(), a, work));
-            System.out.println(results.get(results.size() - 1));
+        String[] modes = a.get("modes", "single1,local1,single2,local2,standalone").split(",");
+        if (a.flag("concurrent")) {
+            // all configurations at once: for a machine too loaded to run them one after the other in the time
+            // at hand; compare CPU seconds then, not wall time
+            List<java.util.concurrent.Future<JsonNode>> running = new ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(modes.length);
+            for (String m : modes) {
+                running.add(pool.submit(() -> child(m.trim(), a, work)));
+            }
+            for (java.util.concurrent.Future<JsonNode> f : running) {
+                results.add(f.get());
+                System.out.println(results.get(results.size() - 1));
+            }
+            pool.shutdown();
+        } else {
+            for (String m : modes) {
+                results.add(child(m.trim(), a, work));
+                System.out.println(results.get(results.size() - 1));
+            }
         }
         System.out.println();
-        System.out.println("| configuration | cores | tokens | start-up s | steady-state s | tokens/s | vs single,"
-                + " same cores |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| configuration | cores | tokens | start-up s | steady-state s | tokens/s |"
+                + " steady-state CPU s | tokens per CPU s | wall vs single | CPU vs single |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (JsonNode r : results) {
             double base = Double.NaN;
+            double baseCpu = Double.NaN;
             for (JsonNode s : results) {
                 if (s.get("mode").asText().startsWith("single") && s.get("cores").asInt() == r.get("cores").asInt()) {
                     base = s.get("steady_seconds").asDouble();
+                    baseCpu = s.get("steady_cpu_seconds").asDouble();
                 }
             }
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.0f | %.2fx |%n", r.get("mode").asText(),
-                    r.get("cores").asInt(), r.get("tokens").asLong(), r.get("startup_seconds").asDouble(),
-                    r.get("steady_seconds").asDouble(), r.get("tokens").asLong() / r.get("steady_seconds").asDouble(),
-                    r.get("steady_seconds").asDouble() / base);
+            double cpu = r.get("steady_cpu_seconds").asDouble();
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.0f | %.1f | %.0f | %.2fx | %.2fx |%n",
+                    r.get("mode").asText(), r.get("cores").asInt(), r.get("tokens").asLong(),
+                    r.get("startup_seconds").asDouble(), r.get("steady_seconds").asDouble(),
+                    r.get("tokens").asLong() / r.get("steady_seconds").asDouble(), cpu, r.get("tokens").asLong() / cpu,
+                    r.get("steady_seconds").asDouble() / base, cpu / baseCpu);
         }
     }
 
@@ -140,9 +160,11 @@ public final class PoolScoringBench {
                 miner.mine(student, warm, 0);
                 double startup = (System.nanoTime() - t1) / 1e9;
                 student.tokens = 0;
+                double cpu0 = cpuSeconds();
                 long t2 = System.nanoTime();
                 Feedback f = miner.mine(student, pool, 0);
                 double steady = (System.nanoTime() - t2) / 1e9;
+                r.put("steady_cpu_seconds", cpuSeconds() - cpu0);
                 r.put("read_seconds", read);
                 r.put("startup_seconds", startup);
                 r.put("steady_seconds", steady);
@@ -180,9 +202,11 @@ public final class PoolScoringBench {
                 // executors start and load their model on the warm-up pass; it uses every task slot
                 PoolScoring.run(spark, new PoolScoring.Options(checkpoint, warmup).topK(topK).partitions(cores * 2));
                 double warmSeconds = (System.nanoTime() - t2) / 1e9;
+                double cpu0 = cpuSeconds();
                 long t3 = System.nanoTime();
                 PoolScoring.Result res = PoolScoring.run(spark, options);
                 double steady = (System.nanoTime() - t3) / 1e9;
+                r.put("steady_cpu_seconds", cpuSeconds() - cpu0);
                 r.put(cluster != null ? "cluster_seconds" : "setup_seconds", clusterSeconds);
                 r.put("session_seconds", sessionSeconds);
                 r.put("warmup_seconds", warmSeconds);
@@ -203,6 +227,21 @@ public final class PoolScoringBench {
             }
         }
         return r;
+    }
+
+    /**
+     * CPU seconds used so far by this JVM and every process it started (master, worker, executors of a standalone
+     * cluster): the work of a configuration whatever else the machine runs.
+     */
+    static double cpuSeconds() {
+        double s = 0;
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(ProcessHandle.current());
+        ProcessHandle.current().descendants().forEach(all::add);
+        for (ProcessHandle h : all) {
+            s += h.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        }
+        return s;
     }
 
     private static List<Document> documents(String input) throws IOException {
