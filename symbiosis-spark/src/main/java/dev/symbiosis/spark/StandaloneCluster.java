@@ -48,7 +48,7 @@ public final class StandaloneCluster implements AutoCloseable {
      * @param workerCores cores the worker offers
      * @param workerMemory memory the worker offers, e.g. {@code "2g"}
      * @param dir a folder for SPARK_HOME, logs and the worker's work dir
-     * @throws IOException if a JVM cannot be started or the worker does not register within 60 s
+     * @throws IOException if a JVM cannot be started or the worker does not register within 180 s (a loaded machine is slow)
      */
     public static StandaloneCluster start(String classPath, int workerCores, String workerMemory, Path dir)
             throws IOException {
@@ -68,7 +68,7 @@ public final class StandaloneCluster implements AutoCloseable {
         Path workerLog = dir.resolve("worker.log");
         Process worker;
         try {
-            waitFor(masterLog, "Starting Spark master at", master, 60);
+            waitFor(masterLog, "Starting Spark master at", master, 180);
             worker = launch(classPath, home, workerLog, "org.apache.spark.deploy.worker.Worker",
                     "--host", "127.0.0.1", "--cores", Integer.toString(workerCores), "--memory", workerMemory,
                     "--webui-port", Integer.toString(freePort()), "--work-dir", work.toString(),
@@ -79,7 +79,7 @@ public final class StandaloneCluster implements AutoCloseable {
         }
         StandaloneCluster c = new StandaloneCluster(classPath, home, port, master, worker, workerLog);
         try {
-            waitFor(workerLog, "Successfully registered with master", worker, 60);
+            waitFor(workerLog, "Successfully registered with master", worker, 180);
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
