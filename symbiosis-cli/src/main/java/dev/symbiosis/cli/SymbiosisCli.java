@@ -2,6 +2,7 @@ package dev.symbiosis.cli;
 
 import dev.symbiosis.cli.bench.BenchCommand;
 import dev.symbiosis.cli.data.PrepareDataCommand;
+import dev.symbiosis.cli.data.SplitValidationCommand;
 import dev.symbiosis.cli.ExperimentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,11 +23,13 @@ import picocli.CommandLine.Command;
             ExperimentCommand.class,
             MetricsCommand.class,
             ScoreCommand.class,
+            BpbCommand.class,
             GenerateCommand.class,
             EvalGenerativeCommand.class,
             TrainTokenizerCommand.class,
             PretrainCommand.class,
             PrepareDataCommand.class,
+            SplitValidationCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class SymbiosisCli {

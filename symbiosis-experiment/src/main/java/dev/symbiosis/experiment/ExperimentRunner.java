@@ -390,8 +390,11 @@ public final class ExperimentRunner {
         return EvalSuite.of(items);
     }
 
-    /** A seeded sample of {@code perDomain} documents of every domain (provenance source). */
-    static List<Document> heldOutByDomain(List<Document> docs, int perDomain, long seed) {
+    /**
+     * A seeded sample of {@code perDomain} documents of every domain (provenance source): the held-out documents
+     * of {@code bpb.macro}. Public so that tools outside the run (the {@code bpb} command) draw the same sample.
+     */
+    public static List<Document> heldOutByDomain(List<Document> docs, int perDomain, long seed) {
         Map<String, List<Document>> by = new TreeMap<>();
         for (Document d : docs) {
             by.computeIfAbsent(d.provenance().source(), k -> new ArrayList<>()).add(d);
