@@ -20,22 +20,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code eval-generative}: runs generate-and-check task files (the project's generative JSONL or GSM8K's) against a
- * GPT-2 checkpoint and prints one JSON line of figures: exact-match accuracy per task with its 95% Wilson interval,
+ * checkpoint (GPT-2, GPT-NeoX, Llama) and prints one JSON line of figures: exact-match accuracy per task with its 95% Wilson interval,
  * pass@k, and their macro average ({@link GenerativeResult#figures()}). Progress goes to standard error;
  * {@code --items-out} writes every item's completions, answers and verdicts as JSON lines.
  */
 @Command(name = "eval-generative", mixinStandardHelpOptions = true,
-        description = "Evaluate a GPT-2 checkpoint on generative task files (exact match, pass@k); prints one JSON line.")
+        description = "Evaluate a " + ModelOptions.FAMILIES + " checkpoint on generative task files (exact match, pass@k); prints one JSON line.")
 public final class EvalGenerativeCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "checkpoint directory (config.json, model.safetensors, tokenizer.json)")
-    Path model;
+    @Mixin
+    ModelOptions model;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "task files (.jsonl, .jsonl.gz)")
     List<Path> files;
@@ -96,7 +96,7 @@ public final class EvalGenerativeCommand implements Callable<Integer> {
             System.err.println("eval-generative: " + e.getMessage());
             return 2;
         }
-        try (DjlLanguageModel lm = DjlLanguageModel.load(model)) {
+        try (DjlLanguageModel lm = DjlLanguageModel.load(model.source())) {
             GenerativeResult r = evaluator.evaluate(lm, items,
                     (done, total) -> System.err.printf("eval-generative: %d/%d items%n", done, total));
             ObjectMapper mapper = new ObjectMapper();
@@ -108,7 +108,7 @@ public final class EvalGenerativeCommand implements Callable<Integer> {
                 Files.write(itemsOut, lines, StandardCharsets.UTF_8);
             }
             out.println(mapper.writeValueAsString(r.figures()));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("eval-generative: " + e.getMessage());
             return 1;
         }

@@ -1,25 +1,13 @@
 package dev.symbiosis.cli;
 
-import dev.symbiosis.experiment.ExperimentRunner;
-import dev.symbiosis.experiment.DefaultComponents;
 import dev.symbiosis.experiment.ExperimentConfig;
-import dev.symbiosis.core.measure.TextSetMeasure;
-import dev.symbiosis.core.model.LanguageModel;
-import dev.symbiosis.djl.DjlLanguageModel;
-import dev.symbiosis.djl.model.LoraConfig;
-import dev.symbiosis.djl.model.TrainerConfig;
-import dev.symbiosis.metrics.MetricsPanel;
-import dev.symbiosis.metrics.lexical.LexicalPanel;
-import dev.symbiosis.metrics.semantic.MiniLmEncoder;
-import dev.symbiosis.metrics.syntax.SyntacticPanel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
+import dev.symbiosis.experiment.ExperimentRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * {@code symbiosis experiment}: Symbiosis against the baselines on the embedded default (or a JSON config), into
@@ -78,29 +66,19 @@ public final class ExperimentCommand implements Callable<Integer> {
         System.err.println("experiment '" + cfg.preset() + "' into " + dir.toAbsolutePath());
         System.err.println("PyTorch intra-op threads: " + System.getProperty("ai.djl.pytorch.num_threads",
                 "PyTorch's default") + " (set with java -Dai.djl.pytorch.num_threads=N)");
-        List<AutoCloseable> resources = new ArrayList<>();
+        ExperimentRunner.Builder runner = ExperimentRunner.builder(cfg).optOutput(dir).optLog(System.err);
+        if (onlySeeds != null && !onlySeeds.isEmpty()) {
+            if (cfg.seeds() == 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--only-seed needs a run with more than one seed (--seeds)");
+            }
+            runner.optOnlySeeds(onlySeeds);
+        }
+        runner.optReportOnly(reportOnly);
         try {
-            ExperimentRunner runner = new ExperimentRunner(cfg, dir, DefaultComponents::loadModel,
-                    (c, referenceTexts, reference) -> DefaultComponents.measure(c, referenceTexts, reference, resources), System.err);
-            if (onlySeeds != null && !onlySeeds.isEmpty()) {
-                if (cfg.seeds() == 1) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                            "--only-seed needs a run with more than one seed (--seeds)");
-                }
-                runner.onlySeeds(onlySeeds);
-            }
-            if (reportOnly) {
-                runner.reportOnly();
-            }
-            runner.run();
-        } finally {
-            for (AutoCloseable r : resources) {
-                try {
-                    r.close();
-                } catch (Exception e) {
-                    System.err.println("warning: closing " + r + ": " + e);
-                }
-            }
+            runner.build().run();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
         return 0;
     }

@@ -9,25 +9,24 @@ import dev.symbiosis.djl.DjlLanguageModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code generate}: samples continuations of a prompt from a GPT-2 checkpoint (KV cache, seeded: the same seed and
+ * {@code generate}: samples continuations of a prompt from a checkpoint (GPT-2, GPT-NeoX, Llama) (KV cache, seeded: the same seed and
  * checkpoint give the same text on CPU). Prints prompt + completion, one sample per paragraph, or with
  * {@code --json} one JSON object per line {@code {"prompt", "completion", "new_tokens", "seed"}}.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Sample continuations of a prompt from a GPT-2 checkpoint.")
+        description = "Sample continuations of a prompt from a " + ModelOptions.FAMILIES + " checkpoint.")
 public final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "checkpoint directory (config.json, model.safetensors, tokenizer.json)")
-    Path model;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--prompt", defaultValue = "", description = "text to continue (default: empty, unconditional)")
     String prompt;
@@ -77,7 +76,7 @@ public final class GenerateCommand implements Callable<Integer> {
             System.err.println("generate: " + e.getMessage());
             return 2;
         }
-        try (DjlLanguageModel lm = DjlLanguageModel.load(model)) {
+        try (DjlLanguageModel lm = DjlLanguageModel.load(model.source())) {
             ObjectMapper mapper = new ObjectMapper();
             Prompt p = new Prompt(prompt, Provenance.of("cli"));
             for (int i = 0; i < samples; i++) {
@@ -94,7 +93,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     out.println(s.fullText());
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("generate: " + e.getMessage());
             return 1;
         }

@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
  * distributions and the surprisal under the reference's POS trigram model. Every set is sub-sampled to {@code --sample-size} texts with
  * {@code --seed} first (see {@link MetricsPanel}).
  *
- * <p><b>Fidelity figures</b> ({@code fidelity.*}) are given when {@code --reference-model} names a GPT-2
+ * <p><b>Fidelity figures</b> ({@code fidelity.*}) are given when {@code --reference-model} names a
  * checkpoint folder (as written by {@code pretrain}): corpus perplexity and bits per byte of the measured texts under
  * it.
  *
@@ -79,10 +79,10 @@ public final class MetricsCommand implements Callable<Integer> {
                     + " fitted on them, and the POS n-gram JSD and trigram surprisal are taken against them.")
     Path reference;
 
-    @Option(names = "--reference-model", paramLabel = "DIR",
-            description = "A GPT-2 checkpoint folder (config.json, model.safetensors, tokenizer.json): adds the"
-                    + " fidelity figures, perplexity and bits per byte of the texts under it.")
-    Path referenceModel;
+    @Option(names = "--reference-model", paramLabel = "DIR|ID",
+            description = "A " + ModelOptions.FAMILIES + " checkpoint folder, or a Hugging Face id in the local hub"
+                    + " cache: adds the fidelity figures, perplexity and bits per byte of the texts under it.")
+    String referenceModel;
 
     @Option(names = "--pretokenized",
             description = "Texts are already tokenized: words are white-space separated and taken verbatim.")
@@ -167,7 +167,7 @@ public final class MetricsCommand implements Callable<Integer> {
                 builder.referenceTexts(readTexts(reference, paragraphs));
             }
             if (referenceModel != null) {
-                scorer = DjlLanguageModel.load(referenceModel);
+                scorer = DjlLanguageModel.load(dev.symbiosis.djl.ModelSource.parse(referenceModel));
                 builder.referenceScorer(scorer);
             }
             long t0 = System.nanoTime();

@@ -8,26 +8,26 @@ import dev.symbiosis.djl.DjlLanguageModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code score}: per-token log-likelihoods of a text under a GPT-2 checkpoint. With {@code --json} prints one JSON
+ * {@code score}: per-token log-likelihoods of a text under a checkpoint (GPT-2, GPT-NeoX, Llama). With {@code --json} prints one JSON
  * object {@code {"ids": [...], "token_logprobs": [...]}} where {@code token_logprobs[i] = log p(ids[i+1] |
  * ids[0..i])} in nats (no BOS is prepended), so that the numbers can be compared with Hugging Face transformers;
  * otherwise a table of tokens with log-probability and entropy and a summary line.
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = "Score a text with a GPT-2 checkpoint: per-token log-probabilities (nats) and entropies.")
+        description = "Score a text with a " + ModelOptions.FAMILIES + " checkpoint: per-token log-probabilities (nats)"
+                + " and entropies.")
 public final class ScoreCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "checkpoint directory (config.json, model.safetensors, tokenizer.json)")
-    Path model;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--text", required = true, description = "the text to score (not empty)")
     String text;
@@ -44,9 +44,9 @@ public final class ScoreCommand implements Callable<Integer> {
             return 2;
         }
         TokenScores s;
-        try (DjlLanguageModel lm = DjlLanguageModel.load(model)) {
+        try (DjlLanguageModel lm = DjlLanguageModel.load(model.source())) {
             s = lm.score(List.of(text)).get(0);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("score: " + e.getMessage());
             return 1;
         }

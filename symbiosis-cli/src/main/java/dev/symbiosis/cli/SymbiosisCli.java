@@ -2,7 +2,9 @@ package dev.symbiosis.cli;
 
 import dev.symbiosis.cli.bench.BenchCommand;
 import dev.symbiosis.cli.data.PrepareDataCommand;
+import dev.symbiosis.cli.data.SplitValidationCommand;
 import dev.symbiosis.cli.ExperimentCommand;
+import dev.symbiosis.cli.corpus.PrepareCorpusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,11 +24,15 @@ import picocli.CommandLine.Command;
             ExperimentCommand.class,
             MetricsCommand.class,
             ScoreCommand.class,
+            BpbCommand.class,
             GenerateCommand.class,
             EvalGenerativeCommand.class,
             TrainTokenizerCommand.class,
             PretrainCommand.class,
+            MergeCommand.class,
             PrepareDataCommand.class,
+            PrepareCorpusCommand.class,
+            SplitValidationCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class SymbiosisCli {

@@ -7,10 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.primitives.ImmutableDoubleArray;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.symbiosis.core.model.LanguageModel;
@@ -26,7 +22,7 @@ import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Provenance;
-import dev.symbiosis.djl.io.AtomicFile;
+import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.djl.io.SafeTensors;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.io.ShardedSafeTensors;
@@ -41,6 +37,8 @@ import dev.symbiosis.djl.model.Gpt2Model;
 import dev.symbiosis.djl.model.ModelConfig;
 import dev.symbiosis.djl.model.WeightSource;
 import dev.symbiosis.djl.model.LoraConfig;
+import dev.symbiosis.djl.model.GenerationConfig;
+import dev.symbiosis.djl.model.PeftAdapterConfig;
 import dev.symbiosis.djl.model.Sampler;
 import dev.symbiosis.djl.model.TrainerConfig;
 import dev.symbiosis.djl.model.Training;
@@ -96,11 +94,10 @@ import java.util.SplittableRandom;
  */
 public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** The files a checkpoint of this class consists of. */
     private static final java.util.Set<String> CHECKPOINT_FILES = java.util.Set.of("config.json",
             "model.safetensors", "tokenizer.json", "adapter_model.safetensors", "adapter_config.json",
-            ShardedSafeTensors.INDEX, "tokenizer_config.json");
+            ShardedSafeTensors.INDEX, "tokenizer_config.json", "generation_config.json", "special_tokens_map.json");
 
     private final String name;
     private final ModelConfig config;
@@ -112,6 +109,8 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     /** The id appended to fine-tuning completions: the chat format's end of turn, else end-of-text. */
     private final int answerEnd;
     private final byte[] tokenizerConfigJson;
+    /** config.json as read, generation config, special tokens, where the base came from: see CheckpointMetadata. */
+    private final CheckpointMetadata meta;
     private final DataType dtype;
     /**
      * The weight files the frozen base was loaded from while it is unchanged (LoRA, no merge), so a checkpoint
@@ -134,8 +133,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     private DjlLanguageModel(Builder b, ModelConfig config, BpeTokenizer tokenizer, byte[] tokenizerJson,
             NDManager root, CausalLm model, LoraConfig lora, ChatFormat chat, byte[] tokenizerConfigJson,
-            DataType dtype, List<Path> baseFiles) {
+            DataType dtype, List<Path> baseFiles, CheckpointMetadata meta) {
         this.tokenizerJson = tokenizerJson;
+        this.meta = meta;
         this.name = b.name;
         this.config = config;
         this.context = b.contextLength > 0 ? Math.min(b.contextLength, config.contextLength())
@@ -145,6 +145,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         this.dtype = dtype;
         this.baseFiles = baseFiles;
         java.util.Set<Integer> stops = new java.util.LinkedHashSet<>(config.stopTokenIds());
+        if (meta.generation() != null) {
+            stops.addAll(meta.generation().eosTokenIds()); // transformers' generate stops at these
+        }
         stops.add(tokenizer.eosId() >= 0 ? tokenizer.eosId() : config.eosTokenId()); // what eos() appends
         int end = -1;
         for (String token : chat.endOfTurn()) {
@@ -172,7 +175,31 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     /** A builder for the checkpoint in {@code checkpointDir}. */
     public static Builder builder(Path checkpointDir) {
-        return new Builder(checkpointDir);
+        return new Builder(ModelSource.of(Objects.requireNonNull(checkpointDir, "checkpointDir")));
+    }
+
+    /**
+     * A builder for a checkpoint folder or a Hugging Face model id resolved in the local hub cache (see
+     * {@link ModelSource}; downloading only when the source allows it).
+     */
+    public static Builder builder(ModelSource source) {
+        return new Builder(Objects.requireNonNull(source, "source"));
+    }
+
+    /** Loads a checkpoint folder or hub model id with every default of {@link Builder}. */
+    public static DjlLanguageModel load(ModelSource source) throws IOException {
+        return builder(source).build();
+    }
+
+    /**
+     * Loads the checkpoint of {@code source} (with its LoRA adapter) on the CPU and writes it to {@code out} with
+     * the adapter folded into the base weights: a plain checkpoint of the family that transformers loads without
+     * PEFT. A checkpoint without an adapter is written as it is.
+     */
+    public static void merge(ModelSource source, Path out) throws IOException {
+        try (DjlLanguageModel m = builder(source).optDevice(Device.cpu()).optDtype(DataType.FLOAT32).build()) {
+            m.saveMerged(out);
+        }
     }
 
     /** Default of {@link Builder#optMaxBatchTokens}: rows times padded length of one scoring or saliency batch. */
@@ -180,7 +207,9 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     /** Options of a {@link DjlLanguageModel}. Not thread-safe. */
     public static final class Builder {
-        private final Path dir;
+        private final ModelSource source;
+        private Path dir;
+        private String baseModelName;
         private LoraConfig lora;
         private TrainerConfig trainer = TrainerConfig.defaults();
         private Device device;
@@ -191,8 +220,18 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         private int contextLength;
         private int generationRows;
 
-        private Builder(Path dir) {
-            this.dir = Objects.requireNonNull(dir, "checkpointDir");
+        private Builder(ModelSource source) {
+            this.source = source;
+        }
+
+        /**
+         * The base model's hub id or folder written as {@code base_model_name_or_path} into the
+         * adapter_config.json of saved LoRA checkpoints; default: the base's own record (the loaded checkpoint's
+         * adapter_config.json), else the hub id it was opened by, else its folder.
+         */
+        public Builder optBaseModelName(String value) {
+            this.baseModelName = value;
+            return this;
         }
 
         /**
@@ -294,10 +333,13 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             Engine engine = Engine.getEngine("PyTorch");
             Device dev = device != null ? device : engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
             Training.noGrad();
+            ModelSource.Resolved resolved = source.resolve();
+            dir = resolved.dir();
             ModelConfig cfg = ModelConfig.read(dir.resolve("config.json"));
+            CheckpointMetadata meta = CheckpointMetadata.read(dir, baseModelName, resolved.hubBase());
             if (name == null) {
                 Path fn = dir.toAbsolutePath().getFileName();
-                name = "djl-" + cfg.modelType() + ":" + (fn == null ? "model" : fn);
+                name = "djl-" + cfg.modelType() + ":" + (source.isHub() ? source.repoId() : fn == null ? "model" : fn);
             }
             DataType weights = dtype != null ? dtype : CausalLms.defaultDtype(dev);
             ChatFormat format = chatFormat != null ? chatFormat : ChatFormat.detect(dir.resolve("tokenizer_config.json"));
@@ -317,13 +359,13 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
                     throw new IOException(dir.resolve("tokenizer.json") + ": tokenizer has " + tok.vocabSize()
                             + " ids but config.json vocab_size is " + cfg.vocabSize());
                 }
-                LoraConfig effective = readAdapterConfig(dir);
+                LoraConfig effective = readAdapterConfig(dir, cfg);
                 if (effective == null) {
                     effective = lora;
                 }
                 CausalLm m = loadModel(root, dev, cfg, dir, effective, trainer.seed(), weights);
                 return new DjlLanguageModel(this, cfg, tok, tokBytes, root, m, m.lora(), format, tokCfgBytes,
-                        weights, frozenBaseFiles(m, dir));
+                        weights, frozenBaseFiles(m, dir), meta);
             } catch (IOException | RuntimeException e) {
                 root.close();
                 tok.close();
@@ -332,28 +374,10 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         }
     }
 
-    private static LoraConfig readAdapterConfig(Path dir) throws IOException {
-        Path f = dir.resolve("adapter_config.json");
-        if (!Files.exists(f)) {
-            return null;
-        }
-        JsonNode n;
-        try {
-            n = MAPPER.readTree(Files.readAllBytes(f));
-        } catch (IOException e) {
-            throw new IOException(f + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!n.path("r").canConvertToInt() || !n.path("lora_alpha").isNumber()) {
-            throw new IOException(f + ": fields r and lora_alpha must be numbers");
-        }
-        List<String> targets = new ArrayList<>();
-        n.path("target_modules").forEach(t -> targets.add(t.asText()));
-        try {
-            return new LoraConfig(n.get("r").asInt(), n.get("lora_alpha").asDouble(),
-                    n.path("lora_dropout").asDouble(0.0), targets.isEmpty() ? LoraConfig.ALL_TARGETS : targets);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(f + ": " + e.getMessage(), e);
-        }
+    /** The checkpoint's adapter (PEFT's adapter_config.json, read by {@link PeftAdapterConfig}), or null. */
+    private static LoraConfig readAdapterConfig(Path dir, ModelConfig cfg) throws IOException {
+        Path f = dir.resolve(PeftAdapterConfig.FILE);
+        return Files.exists(f) ? PeftAdapterConfig.read(f, cfg) : null;
     }
 
     private static CausalLm loadModel(NDManager root, Device dev, ModelConfig cfg, Path dir, LoraConfig lora,
@@ -393,6 +417,14 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             out.add(f.toAbsolutePath());
         }
         return out;
+    }
+
+    /**
+     * The checkpoint's generation_config.json (its end-of-text ids also stop {@link #generate}; its
+     * {@link GenerationConfig#sampling default decoding} is for callers to apply), or null when it has none.
+     */
+    public GenerationConfig generationConfig() {
+        return meta.generation();
     }
 
     /** The architecture. */
@@ -1160,12 +1192,12 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     public void save(Path dir) throws IOException {
         checkOpen();
         Training.noGrad();
-        Path staging = AtomicFile.stagingDir(dir);
+        Path staging = AtomicFiles.stagingDir(dir);
         try {
-            writeCheckpoint(staging, false, model.lora() != null);
-            AtomicFile.replaceDir(staging, dir, ownedFiles(dir));
+            writeCheckpoint(staging, dir, false, model.lora() != null);
+            AtomicFiles.replaceDir(staging, dir, ownedFiles(dir));
         } finally {
-            AtomicFile.deleteRecursively(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 
@@ -1187,33 +1219,21 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
      * hard-linked when unchanged since loading, else streamed) and the adapter when {@code withAdapter} into
      * {@code dir} (must exist).
      */
-    private void writeCheckpoint(Path dir, boolean merged, boolean withAdapter) throws IOException {
-        config.write(dir.resolve("config.json"));
+    private void writeCheckpoint(Path dir, Path finalDir, boolean merged, boolean withAdapter) throws IOException {
         if (merged) {
             SafeTensors.write(dir.resolve("model.safetensors"), model.mergedTensors(), Map.of("format", "pt"));
         } else if (baseFiles == null || !linkBase(dir)) {
             model.writeBase(dir.resolve("model.safetensors"));
         }
         SafeTensors.writeBytes(dir.resolve("tokenizer.json"), tokenizerJson);
-        if (tokenizerConfigJson != null) {
-            SafeTensors.writeBytes(dir.resolve("tokenizer_config.json"), tokenizerConfigJson);
-        }
+        meta.write(dir, config, tokenizer, context, tokenizerConfigJson);
         if (withAdapter) {
             SafeTensors.write(dir.resolve("adapter_model.safetensors"), model.adapterTensors(),
                     Map.of("format", "pt"));
-            LoraConfig l = model.lora();
-            ObjectNode o = MAPPER.createObjectNode();
-            o.put("peft_type", "LORA");
-            o.put("task_type", "CAUSAL_LM");
-            o.put("r", l.rank());
-            o.put("lora_alpha", l.alpha());
-            o.put("lora_dropout", l.dropout());
-            l.targets().forEach(o.putArray("target_modules")::add);
-            o.put("fan_in_fan_out", model instanceof Gpt2Lm); // GPT-2's Conv1D stores weights transposed
-            o.put("bias", "none");
-            o.put("inference_mode", false);
-            o.putNull("base_model_name_or_path");
-            SafeTensors.writeBytes(dir.resolve("adapter_config.json"), MAPPER.writeValueAsBytes(o));
+            PeftAdapterConfig.Base base = meta.baseFor(finalDir);
+            // GPT-2's Conv1D stores weights transposed
+            PeftAdapterConfig.write(dir.resolve(PeftAdapterConfig.FILE), model.lora(), model instanceof Gpt2Lm,
+                    base.nameOrPath(), base.revision());
         }
     }
 
@@ -1226,7 +1246,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         try {
             for (Path f : baseFiles) {
                 Path target = dir.resolve(f.getFileName().toString());
-                Files.createLink(target, f);
+                Files.createLink(target, f.toRealPath()); // hub snapshot files are symbolic links into blobs/
                 made.add(target);
             }
             return true;
@@ -1249,12 +1269,12 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     public void saveMerged(Path dir) throws IOException {
         checkOpen();
         Training.noGrad();
-        Path staging = AtomicFile.stagingDir(dir);
+        Path staging = AtomicFiles.stagingDir(dir);
         try {
-            writeCheckpoint(staging, true, false);
-            AtomicFile.replaceDir(staging, dir, ownedFiles(dir));
+            writeCheckpoint(staging, dir, true, false);
+            AtomicFiles.replaceDir(staging, dir, ownedFiles(dir));
         } finally {
-            AtomicFile.deleteRecursively(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 
@@ -1269,6 +1289,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             return;
         }
         baseFiles = null; // the base changes
+        meta.markBaseChanged();
         if (model.mergeAdapterInPlace(trainer.seed())) {
             return;
         }
@@ -1292,7 +1313,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
             throw new IOException(dir.resolve("config.json") + ": architecture " + saved
                     + " differs from the loaded model's " + config);
         }
-        LoraConfig adapterCfg = readAdapterConfig(dir);
+        LoraConfig adapterCfg = readAdapterConfig(dir, config);
         if (loraConfig != null && adapterCfg == null) {
             throw new IOException(dir.resolve("adapter_config.json") + ": missing; this model trains a LoRA adapter");
         }
@@ -1301,7 +1322,8 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
                     + " LoRA");
         }
         if (adapterCfg != null && (adapterCfg.rank() != loraConfig.rank()
-                || !adapterCfg.targets().equals(loraConfig.targets()) || adapterCfg.alpha() != loraConfig.alpha())) {
+                || !adapterCfg.targets().equals(loraConfig.targets()) || adapterCfg.alpha() != loraConfig.alpha()
+                || adapterCfg.rsLora() != loraConfig.rsLora())) {
             throw new IOException(dir.resolve("adapter_config.json") + ": adapter " + adapterCfg
                     + " differs from the model's " + loraConfig);
         }
@@ -1325,15 +1347,16 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
      * copy of {@code tokenizerJson}.
      */
     public static void initialize(Path dir, Gpt2Config config, Path tokenizerJson, long seed) throws IOException {
-        Path staging = AtomicFile.stagingDir(dir);
+        Path staging = AtomicFiles.stagingDir(dir);
         try {
             config.write(staging.resolve("config.json"));
             SafeTensors.write(staging.resolve("model.safetensors"), Gpt2Model.initialTensors(config, seed),
                     Map.of("format", "pt"));
             Files.copy(tokenizerJson, staging.resolve("tokenizer.json"));
-            AtomicFile.replaceDir(staging, dir, CHECKPOINT_FILES);
+            CheckpointMetadata.writeTokenizerFiles(staging, config, tokenizerJson);
+            AtomicFiles.replaceDir(staging, dir, CHECKPOINT_FILES);
         } finally {
-            AtomicFile.deleteRecursively(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 }

@@ -1,18 +1,25 @@
 package dev.symbiosis.djl;
 
-import dev.symbiosis.testkit.GeneratorContract;
-import dev.symbiosis.testkit.GradientHintsContract;
-import dev.symbiosis.testkit.StudentContract;
+import dev.symbiosis.core.feedback.FeedbackMiner;
+import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.testkit.FeedbackMinerContract;
+import dev.symbiosis.testkit.GeneratorContract;
+import dev.symbiosis.testkit.GradientHintsContract;
+import dev.symbiosis.testkit.StudentContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
-/** Core's Student, Generator and GradientHints contracts on a tiny full-fine-tuning model. */
-class DjlContractTest implements StudentContract, GeneratorContract, GradientHintsContract {
+/**
+ * The testkit's Student, Generator and GradientHints contracts on a tiny full-fine-tuning model, and the miner
+ * contract of {@link UncertaintyFeedbackMiner} (with gradient hints) on it as the Student.
+ */
+class DjlContractTest implements StudentContract, GeneratorContract, GradientHintsContract, FeedbackMinerContract {
 
     private static DjlLanguageModel model;
 
@@ -43,5 +50,15 @@ class DjlContractTest implements StudentContract, GeneratorContract, GradientHin
     @Override
     public Student hintingStudent() {
         return shared();
+    }
+
+    @Override
+    public FeedbackMiner miner() {
+        return UncertaintyFeedbackMiner.builder().optTopK(3).optWindowChars(60).optGradientHints(2, 2).build();
+    }
+
+    @Override
+    public OptionalInt maxHardExamples() {
+        return OptionalInt.of(3);
     }
 }

@@ -1,18 +1,22 @@
 package dev.symbiosis.djl;
 
-import dev.symbiosis.testkit.GeneratorContract;
-import dev.symbiosis.testkit.StudentContract;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.djl.model.LoraConfig;
 import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.testkit.GeneratorContract;
+import dev.symbiosis.testkit.GradientHintsContract;
+import dev.symbiosis.testkit.StudentContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Core's Student and Generator contracts on a tiny model trained through a LoRA adapter. */
-class DjlLoraContractTest implements StudentContract, GeneratorContract {
+/**
+ * The testkit's Student, Generator and GradientHints contracts on a tiny model trained through a LoRA adapter (the
+ * hints' gradient then passes through the adapter).
+ */
+class DjlLoraContractTest implements StudentContract, GeneratorContract, GradientHintsContract {
 
     private static DjlLanguageModel model;
 
@@ -37,6 +41,11 @@ class DjlLoraContractTest implements StudentContract, GeneratorContract {
 
     @Override
     public Generator generator() {
+        return shared();
+    }
+
+    @Override
+    public Student hintingStudent() {
         return shared();
     }
 }

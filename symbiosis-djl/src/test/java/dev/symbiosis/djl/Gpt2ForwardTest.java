@@ -8,10 +8,13 @@ import dev.symbiosis.core.model.SaliencyMap;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.djl.io.SafeTensors;
 import dev.symbiosis.djl.model.Gpt2Config;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The DJL forward pass, scores and saliency against an independent plain-Java GPT-2. */
 class Gpt2ForwardTest {
@@ -19,10 +22,23 @@ class Gpt2ForwardTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void logitsEqualAnIndependentJavaForward() throws Exception {
-        Gpt2Config cfg = TinyModels.config(16, 24, 2, 3);
+    /**
+     * Variant 0: ids in config.json. 1: no eos/bos in config.json, generation_config.json gives them. 2: no ids
+     * anywhere and a GPT-2-sized vocabulary, so transformers' GPT2Config defaults (bos = eos = 50256) apply.
+     */
+    @ParameterizedTest(name = "variant {0}")
+    @ValueSource(ints = {0, 1, 2})
+    void logitsEqualAnIndependentJavaForward(int variant) throws Exception {
+        Gpt2Config cfg = variant == 2 ? new Gpt2Config(50257, 16, 24, 2, 3, 1e-5, 50256, 50256)
+                : TinyModels.config(16, 24, 2, 3);
         Path dir = TinyModels.randomCheckpoint(tmp, cfg, 7);
+        if (variant > 0) {
+            RotaryCheckpoints.removeSpecialIds(dir.resolve("config.json"));
+        }
+        if (variant == 1) {
+            Files.writeString(dir.resolve("generation_config.json"), "{\"bos_token_id\": 256, \"eos_token_id\": 256}");
+        }
+        assertEquals(cfg, dev.symbiosis.djl.model.ModelConfig.read(dir.resolve("config.json")));
         ReferenceGpt2 ref = new ReferenceGpt2(cfg, SafeTensors.read(dir.resolve("model.safetensors")).tensors());
         int[] ids = {104, 101, 108, 108, 111, 32, 256, 3, 250, 77, 12};
         try (DjlLanguageModel m = DjlLanguageModel.load(dir)) {

@@ -68,6 +68,13 @@ class PretrainerTest {
         JsonNode line = new ObjectMapper().readTree(log.get(79));
         assertEquals(80, line.get("step").asInt());
         assertTrue(line.get("lr").asDouble() > 0 && Double.isFinite(line.get("loss").asDouble()));
+        // transformers' AutoTokenizer needs tokenizer_config.json: the context and a declared pad token
+        JsonNode tc = new ObjectMapper().readTree(out.resolve("tokenizer_config.json").toFile());
+        assertEquals(new ObjectMapper().readTree(out.resolve("config.json").toFile()).get("n_positions").asInt(),
+                tc.get("model_max_length").asInt());
+        assertEquals("<|pad|>", tc.get("pad_token").asText()); // BpeTrainer adds a pad token
+        assertEquals("<|endoftext|>", new ObjectMapper().readTree(out.resolve("special_tokens_map.json").toFile())
+                .get("eos_token").asText());
 
         try (DjlLanguageModel lm = DjlLanguageModel.load(out)) {
             TokenScores s = lm.score(List.of("the cat sat on the mat.")).get(0);
@@ -121,5 +128,35 @@ class PretrainerTest {
         IOException e = assertThrows(IOException.class, () -> tiny(out, 10).optDModel(16).run());
         assertTrue(e.getMessage().contains(Pretrainer.STATE_FILE) && e.getMessage().contains("n_embd"),
                 e.getMessage());
+    }
+
+    @Test
+    void domainsKeepOnlyTheirDocumentsAndAreCheckedOnResume(@TempDir Path dir) throws IOException {
+        Path jsonl = dir.resolve("two-domains.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            sb.append("{\"id\": \"a-").append(i).append("\", \"source\": \"a\", \"text\": \"the cat sat on the mat.\"}\n");
+            sb.append("{\"id\": \"b-").append(i).append("\", \"source\": \"b\", \"text\": \"a bird walked to the house and the door.\"}\n");
+        }
+        Files.writeString(jsonl, sb.toString(), StandardCharsets.UTF_8);
+        java.util.function.BiFunction<Path, java.util.Set<String>, Pretrainer> run = (out, domains) ->
+                Pretrainer.builder(List.of(jsonl), tokenizer, out).optDModel(16).optLayers(1).optHeads(2)
+                        .optContext(16).optSteps(1).optBatch(2).optSeed(3).optDomains(domains);
+        long all = run.apply(dir.resolve("all"), java.util.Set.of()).run().corpusTokens();
+        long onlyA = run.apply(dir.resolve("a"), java.util.Set.of("a")).run().corpusTokens();
+        long onlyB = run.apply(dir.resolve("b"), java.util.Set.of("b")).run().corpusTokens();
+        assertEquals(all, onlyA + onlyB, "the two domains partition the stream");
+        assertTrue(onlyA > 0 && onlyB > onlyA, "b's sentences are longer: " + onlyA + " vs " + onlyB);
+
+        IOException missing = assertThrows(IOException.class,
+                () -> run.apply(dir.resolve("c"), java.util.Set.of("a", "c")).run());
+        assertTrue(missing.getMessage().contains("[c]") && missing.getMessage().contains("[a, b]"),
+                missing.getMessage());
+        IOException other = assertThrows(IOException.class,
+                () -> run.apply(dir.resolve("a"), java.util.Set.of("b")).run());
+        assertTrue(other.getMessage().contains("domains"), other.getMessage());
+        IOException unfiltered = assertThrows(IOException.class,
+                () -> run.apply(dir.resolve("a"), java.util.Set.of()).run());
+        assertTrue(unfiltered.getMessage().contains("every document"), unfiltered.getMessage());
     }
 }

@@ -129,6 +129,33 @@ class RotaryArchitecturesTest {
         }
     }
 
+    /**
+     * The same parity on config.json files without eos_token_id / bos_token_id (as many Llama and GPT-NeoX
+     * checkpoints are): the ids are transformers' class defaults (GPTNeoXConfig bos 0 / eos 2, LlamaConfig bos 1 /
+     * eos 2), or generation_config.json's when it gives them.
+     */
+    @ParameterizedTest(name = "config {0}")
+    @ValueSource(ints = {0, 1, 2, 3})
+    void logitsMatchTheReferenceOnConfigsWithoutEosOrBos(int which) throws IOException {
+        ModelConfig c = configs().get(which);
+        Map<String, Tensor> w = RotaryCheckpoints.randomTensors(c, 11 + which);
+        Path dir = RotaryCheckpoints.write(tmp.resolve("m"), c, w);
+        RotaryCheckpoints.removeSpecialIds(dir.resolve("config.json"));
+        ModelConfig read = ModelConfig.read(dir.resolve("config.json"));
+        assertEquals(List.of(2), read.stopTokenIds());
+        assertEquals(c instanceof LlamaConfig ? 1 : 0, read.bosTokenId());
+        try (CausalLm m = load(dir, DataType.FLOAT32, null, null)) {
+            assertClose(reference(c, w, IDS), logits(m, IDS), 1e-4, c.modelType() + " without eos/bos");
+        }
+        Files.writeString(dir.resolve("generation_config.json"), "{\"bos_token_id\": 5, \"eos_token_id\": [7, 9]}");
+        ModelConfig fromGeneration = ModelConfig.read(dir.resolve("config.json"));
+        assertEquals(List.of(7, 9), fromGeneration.stopTokenIds());
+        assertEquals(5, fromGeneration.bosTokenId());
+        try (CausalLm m = load(dir, DataType.FLOAT32, null, null)) {
+            assertClose(reference(c, w, IDS), logits(m, IDS), 1e-4, c.modelType() + " ids from generation_config");
+        }
+    }
+
     @ParameterizedTest(name = "config {0}")
     @ValueSource(ints = {0, 2})
     void keyValueCacheGivesTheFullForwardsLogits(int which) throws IOException {

@@ -110,6 +110,15 @@ final class RotaryCheckpoints {
         return dir;
     }
 
+    /** Removes eos_token_id and bos_token_id from a config.json, as many published Llama / GPT-NeoX files lack them. */
+    static void removeSpecialIds(Path configJson) throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode o = (ObjectNode) m.readTree(configJson.toFile());
+        o.remove("eos_token_id");
+        o.remove("bos_token_id");
+        Files.write(configJson, m.writeValueAsBytes(o));
+    }
+
     static String shardName(int s, int shards) {
         return String.format("model-%05d-of-%05d.safetensors", s + 1, shards);
     }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SortedMap;
 
 /** The experiment's standard parts: DJL language models and the metrics panel, as the command line wires them. */
 public final class DefaultComponents {
@@ -20,15 +21,31 @@ public final class DefaultComponents {
     private DefaultComponents() {}
 
     /**
-     * A DJL model with the configuration's trainer (LoRA unless loraRank is 0) and engine settings (0 keeps the
-     * engine's default).
+     * The standard measurement ({@link #measure}); the runner closes the MiniLM encoder it opens.
+     */
+    public static final ExperimentRunner.MeasureFactory MEASURE = new StandardMeasure();
+
+    /** {@link #MEASURE}: a named class, so that run folders record a stable type. */
+    private static final class StandardMeasure implements ExperimentRunner.MeasureFactory {
+        @Override
+        public TextSetMeasure create(ExperimentConfig config, List<String> referenceTexts, LanguageModel reference) {
+            return measure(config, referenceTexts, reference);
+        }
+    }
+
+    /**
+     * A DJL model with the configuration's trainer (LoRA on every GPT-2 target unless loraRank is 0; warm-up,
+     * weight decay, clip and LoRA dropout as configured) and engine settings (0 keeps the engine's default).
+     *
+     * @throws UncheckedIOException naming the checkpoint if it cannot be loaded
      */
     public static LanguageModel loadModel(Path checkpoint, ExperimentConfig.Trainer t, long seed) {
         try {
             DjlLanguageModel.Builder b = DjlLanguageModel.builder(checkpoint)
-                    .optLora(t.loraRank() == 0 ? null : new LoraConfig(t.loraRank(), t.loraAlpha(), 0.0,
+                    .optLora(t.loraRank() == 0 ? null : new LoraConfig(t.loraRank(), t.loraAlpha(), t.loraDropout(),
                             LoraConfig.ALL_TARGETS))
-                    .optTrainer(new TrainerConfig(t.learningRate(), 2, 0.01, t.batchSize(), t.epochs(), 1.0, seed))
+                    .optTrainer(new TrainerConfig(t.learningRate(), t.warmupSteps(), t.weightDecay(), t.batchSize(),
+                            t.epochs(), t.gradientClip(), seed))
                     .optName(checkpoint.getFileName().toString());
             if (t.contextLength() > 0) {
                 b.optContextLength(t.contextLength());
@@ -46,12 +63,16 @@ public final class DefaultComponents {
     }
 
     /**
-     * The diversity/fidelity panel: lexical and syntactic (POS n-grams, JSD and surprisal against held-out fidelity
-     * text) always, MiniLM semantic figures on request, fidelity under the reference model.
+     * The diversity/fidelity panel: lexical and syntactic (POS n-grams, JSD and surprisal against the first
+     * {@code measureReferenceTexts} held-out fidelity texts) always, MiniLM semantic figures when
+     * {@code semanticMetrics}, fidelity under the reference model; {@code measureSample} texts measured, seeded by
+     * the master seed. The result is {@link AutoCloseable} (it holds the MiniLM encoder when it has one).
+     *
+     * @throws UncheckedIOException if the MiniLM encoder cannot be opened
      */
-    public static TextSetMeasure measure(ExperimentConfig c, List<String> referenceTexts, LanguageModel reference,
-            List<AutoCloseable> resources) {
-        List<String> heldOutText = referenceTexts.subList(0, Math.min(128, referenceTexts.size()));
+    public static TextSetMeasure measure(ExperimentConfig c, List<String> referenceTexts, LanguageModel reference) {
+        List<String> heldOutText = referenceTexts.subList(0, Math.min(c.measureReferenceTexts(),
+                referenceTexts.size()));
         MetricsPanel.Builder b = MetricsPanel.builder()
                 .lexical(LexicalPanel.create())
                 .syntactic(SyntacticPanel.create().withReference(heldOutText))
@@ -60,15 +81,37 @@ public final class DefaultComponents {
         if (reference != null) {
             b.referenceScorer(reference);
         }
+        MiniLmEncoder encoder = null;
         if (c.semanticMetrics()) {
             try {
-                MiniLmEncoder encoder = MiniLmEncoder.create();
-                resources.add(encoder);
+                encoder = MiniLmEncoder.create();
                 b.encoder(encoder).referenceTexts(heldOutText);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return b.build();
+        return new ClosingMeasure(b.build(), encoder);
+    }
+
+    /** A measure that closes the encoder it uses. */
+    private record ClosingMeasure(TextSetMeasure measure, MiniLmEncoder encoder) implements TextSetMeasure,
+            AutoCloseable {
+
+        @Override
+        public SortedMap<String, Double> measure(List<String> texts) {
+            return measure.measure(texts);
+        }
+
+        @Override
+        public SortedMap<String, Object> settings() {
+            return measure.settings();
+        }
+
+        @Override
+        public void close() {
+            if (encoder != null) {
+                encoder.close();
+            }
+        }
     }
 }

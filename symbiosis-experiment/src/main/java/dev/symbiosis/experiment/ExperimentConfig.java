@@ -1,31 +1,44 @@
 package dev.symbiosis.experiment;
 
-import dev.symbiosis.core.curriculum.TemplateCurriculum;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.symbiosis.core.curriculum.TemplateCurriculum;
+import dev.symbiosis.core.dedup.MinHash;
+import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
 import dev.symbiosis.core.loop.LoopConfig;
 import dev.symbiosis.core.model.SamplingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything an experiment run is made of, as one JSON document: the loop's sizes, the strategies, the models and
- * the data (null paths mean the embedded default), the evaluation and measurement sizes, and the trainers.
+ * the data (null paths mean the embedded default), the evaluation and measurement sizes, the trainers, the
+ * feedback miner and the curriculum. Every setting that can change a record is a field, so the run folder's
+ * {@code run-config.json} describes the run completely and a resumed run notices any change.
  *
  * <p>Unknown keys and impossible sizes are refused with an error naming the file and the field. A preset
- * ({@link #preset(String)}) gives complete configurations; a user's file starts from the preset it names (default
- * {@code "default"}) only in the sense that the file must spell out what it changes: every field is required to
- * keep runs self-describing (the run folder stores the resolved configuration).
+ * ({@link #preset(String)}) gives complete configurations. A user's file must spell out the fields of the first
+ * format (up to {@code prompting.nearDuplicateThreshold}); the fields added later ({@link #OPTIONAL_FIELDS}:
+ * {@code accumulateSample}, {@code measureReferenceTexts}, {@code evaluator}, {@code miner}, the curriculum options
+ * of {@code prompting} and the optimiser options of the trainers) may be left out and then take the default
+ * preset's values, which reproduce what the harness did before they were configurable.
  *
- * @param preset name of the preset this configuration came from (informational)
+ * @param preset name of the preset this configuration came from (informational; names the default output folder)
  * @param iterations T
  * @param seed master seed: the first run seed, and the seed of the evaluation sample (held-out documents and
  *     multiple-choice items), which every run seed shares so that seeds are paired on the same items
@@ -37,11 +50,12 @@ import java.util.stream.Collectors;
  * @param generationBatch prompts per generation call
  * @param sampling sampler of Steps A and D (seed derived per step)
  * @param poolSample pool windows mined per iteration
- * @param hardExamples hard examples kept per iteration
+ * @param hardExamples hard examples kept per iteration (the miner's top-k)
  * @param teachingShare share of Step A prompts re-using last iteration's teaching prompts
  * @param patience early-stopping patience (0: off)
  * @param minDelta early-stopping minimum improvement
- * @param strategies strategy names, run in this order
+ * @param strategies strategy names, run in this order; each must be known to the runner's
+ *     {@link StrategyRegistry} (the standard one knows the method, its ablations and the baselines)
  * @param models checkpoint folders
  * @param data corpora and tasks
  * @param evalItemsPerTask multiple-choice items per task (seeded sample; 0 = all)
@@ -50,8 +64,12 @@ import java.util.stream.Collectors;
  * @param semanticMetrics whether to compute the sentence-embedding metrics (MiniLM)
  * @param student the Student's trainer
  * @param generator the Generator's trainer (Step D)
- * @param prompting how the Generator is prompted (curriculum style) and whether near-duplicate synthetic samples
- *     are dropped
+ * @param prompting the curriculum: how the Generator is prompted and whether near-duplicate synthetic samples are
+ *     dropped
+ * @param accumulateSample real seed documents drawn (seeded by the master seed) for {@code recursive-accumulate}
+ * @param measureReferenceTexts held-out fidelity texts the syntactic and semantic figures compare against
+ * @param evaluator the held-out evaluator's sizes
+ * @param miner Step C's options (the top-k is {@code hardExamples})
  */
 public record ExperimentConfig(
         String preset,
@@ -75,13 +93,16 @@ public record ExperimentConfig(
         boolean semanticMetrics,
         Trainer student,
         Trainer generator,
-        Prompting prompting) {
+        Prompting prompting,
+        int accumulateSample,
+        int measureReferenceTexts,
+        Evaluator evaluator,
+        Miner miner) {
 
-    /** Strategy names the experiment knows. */
-    public static final Set<String> STRATEGIES = Set.of("symbiosis", "symbiosis-frozen-generator",
-            "symbiosis-no-saliency", "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints",
-            "recursive-replace", "recursive-replace-from-initial", "recursive-accumulate", "static-synthetic",
-            "real-mixing", "real-upper-bound");
+    /** Copies the strategy list. */
+    public ExperimentConfig {
+        strategies = strategies == null ? null : List.copyOf(strategies);
+    }
 
     /** Sampler settings. */
     public record Sampling(double temperature, int topK, double topP, double repetitionPenalty, int maxNewTokens) {
@@ -91,13 +112,22 @@ public record ExperimentConfig(
     }
 
     /** Checkpoint folders; {@code null} means the embedded model. */
-    public record Models(String generator, String student, String reference) {}
+    public record Models(@Nullable String generator, @Nullable String student, @Nullable String reference) {
+
+        /** The embedded models. */
+        public static final Models EMBEDDED = new Models(null, null, null);
+    }
 
     /**
      * Data files (JSONL with a "text" field, or .txt); {@code null} means the embedded split. {@code tasks} is a
      * folder of task JSONL files.
      */
-    public record Data(String seed, String pool, String stream, String fidelity, String evalText, String tasks) {}
+    public record Data(@Nullable String seed, @Nullable String pool, @Nullable String stream,
+            @Nullable String fidelity, @Nullable String evalText, @Nullable String tasks) {
+
+        /** The embedded data. */
+        public static final Data EMBEDDED = new Data(null, null, null, null, null, null);
+    }
 
     /**
      * A model's fine-tuning settings.
@@ -111,38 +141,154 @@ public record ExperimentConfig(
      *     context (cap it for long-context checkpoints, e.g. 2048 for Llama 3)
      * @param generationRows prompts decoded together; 0 = the engine's default ({@code maxBatchTokens / context})
      * @param maxBatchTokens rows times padded length per forward pass; 0 = the engine's default (4096)
+     * @param warmupSteps linear learning-rate warm-up steps (default 2)
+     * @param weightDecay AdamW weight decay (default 0.01)
+     * @param gradientClip global gradient-norm clip; 0 = none (default 1.0)
+     * @param loraDropout dropout on the LoRA path (default 0.0)
      */
     public record Trainer(double learningRate, int batchSize, int epochs, int loraRank, double loraAlpha,
-            int contextLength, int generationRows, int maxBatchTokens) {
+            int contextLength, int generationRows, int maxBatchTokens, int warmupSteps, double weightDecay,
+            double gradientClip, double loraDropout) {
 
-        /** Settings with the engine's defaults for context, generation rows and batch tokens. */
+        /** Default warm-up steps. */
+        public static final int DEFAULT_WARMUP_STEPS = 2;
+        /** Default weight decay. */
+        public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+        /** Default gradient clip. */
+        public static final double DEFAULT_GRADIENT_CLIP = 1.0;
+
+        /** Settings with the engine's defaults for context, rows and batch tokens and the default optimiser. */
         public Trainer(double learningRate, int batchSize, int epochs, int loraRank, double loraAlpha) {
             this(learningRate, batchSize, epochs, loraRank, loraAlpha, 0, 0, 0);
+        }
+
+        /** Settings with the default optimiser (warm-up, weight decay, clip) and no LoRA dropout. */
+        public Trainer(double learningRate, int batchSize, int epochs, int loraRank, double loraAlpha,
+                int contextLength, int generationRows, int maxBatchTokens) {
+            this(learningRate, batchSize, epochs, loraRank, loraAlpha, contextLength, generationRows, maxBatchTokens,
+                    DEFAULT_WARMUP_STEPS, DEFAULT_WEIGHT_DECAY, DEFAULT_GRADIENT_CLIP, 0.0);
         }
     }
 
     /**
-     * How the Generator is prompted.
+     * How the Generator is prompted: the {@link TemplateCurriculum}'s options.
      *
      * @param style {@code "prefix"}: sentence openings, for base models such as the embedded ones; {@code
      *     "instruction"}: the proposal's instruction templates, for instruction-tuned Generators (the engine wraps
      *     them in the model's chat format)
      * @param nearDuplicateThreshold MinHash Jaccard similarity at or above which a synthetic sample is dropped as a
      *     near duplicate of one accepted before; null = no near-duplicate control
+     * @param topics Step A topics; null = {@link TemplateCurriculum#DEFAULT_TOPICS}
+     * @param topicTemplates Step A templates with {@code {topic}}; null = the style's default
+     * @param teachingTemplate Step D template of instruction style with {@code {text}}; null = the proposal's
+     * @param contextChars characters of context before the salient span in a teaching prompt (default 160)
+     * @param promptsPerExample teaching prompts per hard example (default 1)
+     * @param shingleWords words per shingle of the near-duplicate control (default 3)
+     * @param minHashes MinHash functions of the near-duplicate control (default 128)
      */
-    public record Prompting(String style, Double nearDuplicateThreshold) {
+    public record Prompting(String style, @Nullable Double nearDuplicateThreshold, @Nullable List<String> topics,
+            @Nullable List<String> topicTemplates, @Nullable String teachingTemplate, int contextChars,
+            int promptsPerExample, int shingleWords, int minHashes) {
+
+        /** Fills the defaults of null lists and templates (so the stored configuration names them). */
+        public Prompting {
+            topics = topics == null ? TemplateCurriculum.DEFAULT_TOPICS : List.copyOf(topics);
+            topicTemplates = topicTemplates == null
+                    ? "instruction".equals(style) ? List.of(TemplateCurriculum.PROPOSAL_TOPIC_TEMPLATE)
+                            : TemplateCurriculum.DEFAULT_PREFIX_TEMPLATES
+                    : List.copyOf(topicTemplates);
+            teachingTemplate = teachingTemplate == null ? TemplateCurriculum.PROPOSAL_TEACHING_TEMPLATE
+                    : teachingTemplate;
+        }
+
+        /** A style with the default curriculum options. */
+        public Prompting(String style, @Nullable Double nearDuplicateThreshold) {
+            this(style, nearDuplicateThreshold, null, null, null, 160, 1, MinHash.DEFAULT_SHINGLE_WORDS,
+                    MinHash.DEFAULT_HASHES);
+        }
 
         /** The embedded default: sentence openings, no near-duplicate control. */
         public static final Prompting PREFIX = new Prompting("prefix", null);
     }
 
+    /**
+     * The held-out evaluator's sizes.
+     *
+     * @param batchSize texts per scoring or generation call (default 16)
+     * @param generativeItemsPerTask items of every embedded generative task (default 24; 0 = none)
+     * @param generativeMaxNewTokens new tokens per generative completion (default 8)
+     */
+    public record Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens) {
+
+        /** The defaults. */
+        public static final Evaluator DEFAULTS = new Evaluator(16, HeldOutEvaluator.GENERATIVE_ITEMS_PER_TASK,
+                HeldOutEvaluator.GENERATIVE_MAX_NEW_TOKENS);
+    }
+
+    /**
+     * Step C's options ({@link UncertaintyFeedbackMiner}); the number of hard examples is {@code hardExamples}.
+     *
+     * @param signal {@code "ENTROPY"} (default) or {@code "LOW_LOG_LIKELIHOOD"}
+     * @param fraction keep this share of the windows instead of {@code hardExamples}; 0 = top-k (default)
+     * @param saliency gradient saliency and salient spans (default true)
+     * @param spanTokens width of a salient span in tokens (default 8)
+     * @param spansPerExample salient spans per hard example (default 2)
+     * @param windowChars window length for long pool documents; 0 = whole documents (default 480)
+     * @param batchSize texts per scoring or saliency call (default 16)
+     * @param gradientHintPositions HotFlip hint tokens per hard example; 0 = none (default; the
+     *     {@code symbiosis-hotflip-hints} ablation sets its own)
+     * @param gradientHintCandidates substitutions per hint token (default 0, with no hints)
+     */
+    public record Miner(String signal, double fraction, boolean saliency, int spanTokens, int spansPerExample,
+            int windowChars, int batchSize, int gradientHintPositions, int gradientHintCandidates) {
+
+        /** The defaults. */
+        public static final Miner DEFAULTS = new Miner("ENTROPY", 0, true, 8, 2, 480, 16, 0, 0);
+    }
+
+    /**
+     * The fields that a configuration file may leave out (they then take the default preset's values), as dotted
+     * paths; a path ending in {@code .*} covers every field of that object.
+     */
+    public static final List<String> OPTIONAL_FIELDS = List.of("accumulateSample", "measureReferenceTexts",
+            "evaluator.*", "miner.*", "prompting.topics", "prompting.topicTemplates", "prompting.teachingTemplate",
+            "prompting.contextChars", "prompting.promptsPerExample", "prompting.shingleWords", "prompting.minHashes",
+            "student.warmupSteps", "student.weightDecay", "student.gradientClip", "student.loraDropout",
+            "generator.warmupSteps", "generator.weightDecay", "generator.gradientClip", "generator.loraDropout");
+
     /** The Curriculum of {@link #prompting()}. */
     public TemplateCurriculum curriculum() {
-        TemplateCurriculum.Builder b = TemplateCurriculum.builder().optStyle(
-                prompting.style().equals("instruction") ? TemplateCurriculum.Style.INSTRUCTION
-                        : TemplateCurriculum.Style.PREFIX);
+        TemplateCurriculum.Builder b = TemplateCurriculum.builder()
+                .optStyle(prompting.style().equals("instruction") ? TemplateCurriculum.Style.INSTRUCTION
+                        : TemplateCurriculum.Style.PREFIX)
+                .optTopics(prompting.topics())
+                .optTopicTemplates(prompting.topicTemplates())
+                .optTeachingTemplate(prompting.teachingTemplate())
+                .optContextChars(prompting.contextChars())
+                .optPromptsPerExample(prompting.promptsPerExample())
+                .optShingleWords(prompting.shingleWords())
+                .optMinHashes(prompting.minHashes());
         if (prompting.nearDuplicateThreshold() != null) {
             b.optNearDuplicateThreshold(prompting.nearDuplicateThreshold());
+        }
+        return b.build();
+    }
+
+    /** The feedback miner of {@link #miner()} and {@link #hardExamples()}. */
+    public UncertaintyFeedbackMiner feedbackMiner() {
+        UncertaintyFeedbackMiner.Builder b = UncertaintyFeedbackMiner.builder()
+                .optSignal(UncertaintyFeedbackMiner.Signal.valueOf(miner.signal()))
+                .optTopK(hardExamples)
+                .optSaliency(miner.saliency())
+                .optSpanTokens(miner.spanTokens())
+                .optSpansPerExample(miner.spansPerExample())
+                .optWindowChars(miner.windowChars())
+                .optBatchSize(miner.batchSize());
+        if (miner.fraction() > 0) {
+            b.optFraction(miner.fraction());
+        }
+        if (miner.gradientHintPositions() > 0) {
+            b.optGradientHints(miner.gradientHintPositions(), miner.gradientHintCandidates());
         }
         return b.build();
     }
@@ -168,7 +314,7 @@ public record ExperimentConfig(
 
     /** The run seeds: {@code seed, seed + 1, ..., seed + seeds - 1}. */
     public List<Long> runSeeds() {
-        List<Long> out = new java.util.ArrayList<>();
+        List<Long> out = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             out.add(seed + i);
         }
@@ -177,9 +323,22 @@ public record ExperimentConfig(
 
     /** A copy with {@code n} run seeds (the {@code --seeds} flag). */
     public ExperimentConfig withSeeds(int n) {
-        return new ExperimentConfig(preset, iterations, seed, n, tokenBudget, generationBatch, sampling, poolSample,
-                hardExamples, teachingShare, patience, minDelta, strategies, models, data, evalItemsPerTask,
-                heldOutDocsPerDomain, measureSample, semanticMetrics, student, generator, prompting).validate();
+        return toBuilder().optSeeds(n).build();
+    }
+
+    /** A copy that runs these strategies, in this order. */
+    public ExperimentConfig withStrategies(List<String> names) {
+        return toBuilder().optStrategies(names).build();
+    }
+
+    /** A builder holding this configuration's values, to derive a variant. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A builder starting from a preset ({@link #preset(String)}). */
+    public static Builder builder(String preset) {
+        return new Builder(preset(preset));
     }
 
     /** Reads and validates a configuration file. */
@@ -187,8 +346,12 @@ public record ExperimentConfig(
         ExperimentConfig c;
         try {
             byte[] bytes = Files.readAllBytes(file);
-            checkKeys(file, STRICT.readTree(bytes), ExperimentConfig.class, "");
-            c = STRICT.readValue(bytes, ExperimentConfig.class);
+            JsonNode tree = STRICT.readTree(bytes);
+            checkKeys(file, tree, ExperimentConfig.class, "");
+            if (tree instanceof ObjectNode o) {
+                fillOptional(o, (ObjectNode) STRICT.readTree(preset("default").toJson()), "");
+            }
+            c = STRICT.treeToValue(tree, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IOException(file + ": unknown key '" + e.getPropertyName() + "' at " + path(e)
                     + "; known keys: " + e.getKnownPropertyIds(), e);
@@ -206,20 +369,44 @@ public record ExperimentConfig(
         return c;
     }
 
+    /** Copies the default of every {@link #OPTIONAL_FIELDS optional field} the file leaves out. */
+    private static void fillOptional(ObjectNode node, ObjectNode defaults, String path) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = defaults.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            JsonNode given = node.get(e.getKey());
+            if (given == null && isOptional(p)) {
+                // a template list left out follows the style given in the file, not the default preset's
+                node.set(e.getKey(), p.equals("prompting.topicTemplates") ? node.nullNode() : e.getValue().deepCopy());
+            } else if (given instanceof ObjectNode g && e.getValue() instanceof ObjectNode d) {
+                fillOptional(g, d, p);
+            }
+        }
+    }
+
+    private static boolean isOptional(String path) {
+        for (String f : OPTIONAL_FIELDS) {
+            String object = f.endsWith(".*") ? f.substring(0, f.length() - 2) : null;
+            if (f.equals(path) || object != null && (path.equals(object) || path.startsWith(object + "."))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Refuses keys that are not components of the record (recursively into nested records), before binding, so
      * that a misspelt key is reported as such rather than as the missing key it was meant to be.
      */
-    private static void checkKeys(Path file, com.fasterxml.jackson.databind.JsonNode node, Class<?> type,
-            String path) throws IOException {
+    private static void checkKeys(Path file, JsonNode node, Class<?> type, String path) throws IOException {
         if (node == null || !node.isObject() || !type.isRecord()) {
             return;
         }
-        java.util.Map<String, Class<?>> components = new java.util.LinkedHashMap<>();
+        Map<String, Class<?>> components = new LinkedHashMap<>();
         for (java.lang.reflect.RecordComponent rc : type.getRecordComponents()) {
             components.put(rc.getName(), rc.getType());
         }
-        for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!components.containsKey(key)) {
                 throw new IOException(file + ": unknown key '" + (path.isEmpty() ? "" : path + ".") + key
@@ -237,7 +424,7 @@ public record ExperimentConfig(
         return p.isEmpty() ? "the top level" : "'" + p + "'";
     }
 
-    /** The configuration as JSON (stable key order): what the run folder stores and compares on resume. */
+    /** The configuration as JSON (stable key order, every field): what {@link #read} reads back. */
     public String toJson() {
         try {
             return STRICT.writeValueAsString(this) + "\n";
@@ -246,7 +433,18 @@ public record ExperimentConfig(
         }
     }
 
-    /** Checks every field; the message names the field. */
+    /** The configuration as a JSON tree (a fresh copy). */
+    JsonNode toTree() {
+        return STRICT.valueToTree(this);
+    }
+
+    /**
+     * Checks every field; the message names the field. Strategy names are checked for their form only: whether
+     * a name is known is the {@link StrategyRegistry}'s question.
+     *
+     * @return this configuration
+     * @throws IllegalArgumentException naming the first invalid field
+     */
     public ExperimentConfig validate() {
         // the preset names the default output folder runs/<preset>: it must not leave runs/
         require(preset != null && preset.matches("[A-Za-z0-9][A-Za-z0-9._-]*"), "preset must be a simple name "
@@ -260,8 +458,8 @@ public record ExperimentConfig(
                 + poolSample + ")");
         require(strategies != null && !strategies.isEmpty(), "strategies must name at least one strategy");
         for (String s : strategies) {
-            require(s != null && STRATEGIES.contains(s), "unknown strategy '" + s + "' in strategies; known: "
-                    + STRATEGIES.stream().sorted().toList());
+            require(s != null && StrategyRegistry.isValidName(s), "strategies: '" + s + "' is not a strategy name"
+                    + " (lowercase letters, digits and dashes)");
         }
         require(strategies.stream().distinct().count() == strategies.size(), "strategies lists a name twice");
         require(models != null, "models must be given (null paths select the embedded models)");
@@ -269,6 +467,8 @@ public record ExperimentConfig(
         require(evalItemsPerTask >= 0, "evalItemsPerTask must be >= 0, got " + evalItemsPerTask);
         require(heldOutDocsPerDomain >= 1, "heldOutDocsPerDomain must be >= 1, got " + heldOutDocsPerDomain);
         require(measureSample >= 2, "measureSample must be >= 2, got " + measureSample);
+        require(accumulateSample >= 1, "accumulateSample must be >= 1, got " + accumulateSample);
+        require(measureReferenceTexts >= 1, "measureReferenceTexts must be >= 1, got " + measureReferenceTexts);
         checkTrainer("student", student);
         checkTrainer("generator", generator);
         require(prompting != null,
@@ -278,6 +478,29 @@ public record ExperimentConfig(
         Double nd = prompting.nearDuplicateThreshold();
         require(nd == null || (nd > 0 && nd <= 1),
                 "prompting.nearDuplicateThreshold must be in (0, 1] or null, got " + nd);
+        try {
+            curriculum();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("prompting: " + e.getMessage(), e);
+        }
+        require(evaluator != null, "evaluator must be given");
+        require(evaluator.batchSize() >= 1, "evaluator.batchSize must be >= 1, got " + evaluator.batchSize());
+        require(evaluator.generativeItemsPerTask() >= 0, "evaluator.generativeItemsPerTask must be >= 0, got "
+                + evaluator.generativeItemsPerTask());
+        require(evaluator.generativeMaxNewTokens() >= 1, "evaluator.generativeMaxNewTokens must be >= 1, got "
+                + evaluator.generativeMaxNewTokens());
+        require(miner != null, "miner must be given");
+        require(Set.of("ENTROPY", "LOW_LOG_LIKELIHOOD").contains(miner.signal()),
+                "miner.signal must be \"ENTROPY\" or \"LOW_LOG_LIKELIHOOD\", got " + miner.signal());
+        require(miner.fraction() >= 0 && miner.fraction() <= 1, "miner.fraction must be in [0, 1] (0: top-k), got "
+                + miner.fraction());
+        require((miner.gradientHintPositions() == 0) == (miner.gradientHintCandidates() == 0),
+                "miner.gradientHintPositions and miner.gradientHintCandidates must both be 0 (no hints) or both >= 1");
+        try {
+            feedbackMiner();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("miner: " + e.getMessage(), e);
+        }
         return this;
     }
 
@@ -293,6 +516,12 @@ public record ExperimentConfig(
                 + " >= 2, got " + t.contextLength);
         require(t.generationRows >= 0, name + ".generationRows must be >= 0, got " + t.generationRows);
         require(t.maxBatchTokens >= 0, name + ".maxBatchTokens must be >= 0, got " + t.maxBatchTokens);
+        require(t.warmupSteps >= 0, name + ".warmupSteps must be >= 0, got " + t.warmupSteps);
+        require(t.weightDecay >= 0 && t.weightDecay < 1, name + ".weightDecay must be in [0, 1), got "
+                + t.weightDecay);
+        require(t.gradientClip >= 0, name + ".gradientClip must be >= 0 (0: none), got " + t.gradientClip);
+        require(t.loraDropout >= 0 && t.loraDropout < 1, name + ".loraDropout must be in [0, 1), got "
+                + t.loraDropout);
     }
 
     private static void require(boolean ok, String message) {
@@ -305,32 +534,261 @@ public record ExperimentConfig(
     public static final List<String> MAIN_STRATEGIES = List.of("symbiosis", "recursive-replace", "static-synthetic",
             "real-mixing", "real-upper-bound");
 
+    /** Real seed documents of {@code recursive-accumulate} in every preset. */
+    public static final int DEFAULT_ACCUMULATE_SAMPLE = 400;
+
+    /** Held-out fidelity texts the measurement compares against in every preset. */
+    public static final int DEFAULT_MEASURE_REFERENCE_TEXTS = 128;
+
     /**
      * A named preset: {@code smoke} (about a minute, for CI; one seed), {@code default} (the README's main job, at
      * most 20 minutes on 2 CPU cores; one seed) or {@code full} (more iterations and data, three seeds).
+     *
+     * @throws IllegalArgumentException for another name, naming the known ones
      */
     public static ExperimentConfig preset(String name) {
-        Models embeddedModels = new Models(null, null, null);
-        Data embeddedData = new Data(null, null, null, null, null, null);
         // LoRA (rank 8) learns at 1e-3; every iteration makes a few passes over its budget so that one iteration
         // moves the Student measurably (smoke: one pass, it only has to run).
         Trainer student = new Trainer(1e-3, 8, 3, 8, 16);
         Trainer generator = new Trainer(1e-3, 8, 2, 8, 16);
         return switch (name) {
             case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
-                    0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 16, 4, 16, false,
-                    new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16), Prompting.PREFIX);
+                    0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 16, 4, 16, false,
+                    new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16), Prompting.PREFIX,
+                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS, Miner.DEFAULTS);
             case "default" -> new ExperimentConfig("default", 5, 42, 1, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
-                    16, 0.5, 0, 0.0, MAIN_STRATEGIES, embeddedModels, embeddedData, 60, 8, 64, true, student,
-                    generator, Prompting.PREFIX);
+                    16, 0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 60, 8, 64, true, student,
+                    generator, Prompting.PREFIX, DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS,
+                    Evaluator.DEFAULTS, Miner.DEFAULTS);
             case "full" -> new ExperimentConfig("full", 10, 42, 3, 16384, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
                     32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "symbiosis-no-saliency",
                             "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints",
                             "recursive-replace", "recursive-accumulate", "static-synthetic", "real-mixing",
                             "real-upper-bound"),
-                    embeddedModels, embeddedData, 0, 16, 128, true, student, generator, Prompting.PREFIX);
+                    Models.EMBEDDED, Data.EMBEDDED, 0, 16, 128, true, student, generator, Prompting.PREFIX,
+                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS, Miner.DEFAULTS);
             default -> throw new IllegalArgumentException("unknown preset '" + name
                     + "'; known: smoke, default, full");
         };
+    }
+
+    /**
+     * Options of a configuration, starting from a preset or an existing configuration; {@link #build()} validates.
+     * Every option's default is the starting configuration's value. Not thread-safe.
+     */
+    public static final class Builder {
+        private String preset;
+        private int iterations;
+        private long seed;
+        private int seeds;
+        private int tokenBudget;
+        private int generationBatch;
+        private Sampling sampling;
+        private int poolSample;
+        private int hardExamples;
+        private double teachingShare;
+        private int patience;
+        private double minDelta;
+        private List<String> strategies;
+        private Models models;
+        private Data data;
+        private int evalItemsPerTask;
+        private int heldOutDocsPerDomain;
+        private int measureSample;
+        private boolean semanticMetrics;
+        private Trainer student;
+        private Trainer generator;
+        private Prompting prompting;
+        private int accumulateSample;
+        private int measureReferenceTexts;
+        private Evaluator evaluator;
+        private Miner miner;
+
+        private Builder(ExperimentConfig c) {
+            preset = c.preset;
+            iterations = c.iterations;
+            seed = c.seed;
+            seeds = c.seeds;
+            tokenBudget = c.tokenBudget;
+            generationBatch = c.generationBatch;
+            sampling = c.sampling;
+            poolSample = c.poolSample;
+            hardExamples = c.hardExamples;
+            teachingShare = c.teachingShare;
+            patience = c.patience;
+            minDelta = c.minDelta;
+            strategies = c.strategies;
+            models = c.models;
+            data = c.data;
+            evalItemsPerTask = c.evalItemsPerTask;
+            heldOutDocsPerDomain = c.heldOutDocsPerDomain;
+            measureSample = c.measureSample;
+            semanticMetrics = c.semanticMetrics;
+            student = c.student;
+            generator = c.generator;
+            prompting = c.prompting;
+            accumulateSample = c.accumulateSample;
+            measureReferenceTexts = c.measureReferenceTexts;
+            evaluator = c.evaluator;
+            miner = c.miner;
+        }
+
+        /** The name recorded as the preset (and of the default output folder). */
+        public Builder optPreset(String v) {
+            preset = v;
+            return this;
+        }
+
+        /** Iterations T. */
+        public Builder optIterations(int v) {
+            iterations = v;
+            return this;
+        }
+
+        /** Master seed. */
+        public Builder optSeed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** Number of run seeds. */
+        public Builder optSeeds(int v) {
+            seeds = v;
+            return this;
+        }
+
+        /** Student training tokens per iteration. */
+        public Builder optTokenBudget(int v) {
+            tokenBudget = v;
+            return this;
+        }
+
+        /** Prompts per generation call. */
+        public Builder optGenerationBatch(int v) {
+            generationBatch = v;
+            return this;
+        }
+
+        /** Sampler of Steps A and D. */
+        public Builder optSampling(Sampling v) {
+            sampling = v;
+            return this;
+        }
+
+        /** Pool windows mined per iteration. */
+        public Builder optPoolSample(int v) {
+            poolSample = v;
+            return this;
+        }
+
+        /** Hard examples kept per iteration. */
+        public Builder optHardExamples(int v) {
+            hardExamples = v;
+            return this;
+        }
+
+        /** Share of Step A prompts re-using the last teaching prompts. */
+        public Builder optTeachingShare(double v) {
+            teachingShare = v;
+            return this;
+        }
+
+        /** Early stopping: patience (0 = off) and minimum improvement. */
+        public Builder optEarlyStopping(int patience, double minDelta) {
+            this.patience = patience;
+            this.minDelta = minDelta;
+            return this;
+        }
+
+        /** Strategy names, in run order. */
+        public Builder optStrategies(List<String> v) {
+            strategies = List.copyOf(v);
+            return this;
+        }
+
+        /** Checkpoint folders. */
+        public Builder optModels(Models v) {
+            models = v;
+            return this;
+        }
+
+        /** Data files. */
+        public Builder optData(Data v) {
+            data = v;
+            return this;
+        }
+
+        /** Multiple-choice items per task (0 = all). */
+        public Builder optEvalItemsPerTask(int v) {
+            evalItemsPerTask = v;
+            return this;
+        }
+
+        /** Held-out documents per domain. */
+        public Builder optHeldOutDocsPerDomain(int v) {
+            heldOutDocsPerDomain = v;
+            return this;
+        }
+
+        /** Texts measured per iteration and whether the semantic metrics run. */
+        public Builder optMeasure(int sample, boolean semantic) {
+            measureSample = sample;
+            semanticMetrics = semantic;
+            return this;
+        }
+
+        /** The Student's trainer. */
+        public Builder optStudent(Trainer v) {
+            student = v;
+            return this;
+        }
+
+        /** The Generator's trainer. */
+        public Builder optGenerator(Trainer v) {
+            generator = v;
+            return this;
+        }
+
+        /** The curriculum's options. */
+        public Builder optPrompting(Prompting v) {
+            prompting = v;
+            return this;
+        }
+
+        /** Real seed documents of {@code recursive-accumulate}. */
+        public Builder optAccumulateSample(int v) {
+            accumulateSample = v;
+            return this;
+        }
+
+        /** Held-out fidelity texts of the measurement. */
+        public Builder optMeasureReferenceTexts(int v) {
+            measureReferenceTexts = v;
+            return this;
+        }
+
+        /** The held-out evaluator's sizes. */
+        public Builder optEvaluator(Evaluator v) {
+            evaluator = v;
+            return this;
+        }
+
+        /** Step C's options. */
+        public Builder optMiner(Miner v) {
+            miner = v;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException naming the first invalid field
+         */
+        public ExperimentConfig build() {
+            return new ExperimentConfig(preset, iterations, seed, seeds, tokenBudget, generationBatch, sampling,
+                    poolSample, hardExamples, teachingShare, patience, minDelta, strategies, models, data,
+                    evalItemsPerTask, heldOutDocsPerDomain, measureSample, semanticMetrics, student, generator,
+                    prompting, accumulateSample, measureReferenceTexts, evaluator, miner).validate();
+        }
     }
 }

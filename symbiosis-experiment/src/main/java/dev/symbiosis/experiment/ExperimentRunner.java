@@ -1,222 +1,449 @@
 package dev.symbiosis.experiment;
 
-import dev.symbiosis.assets.EmbeddedAssets;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.symbiosis.core.corpus.Corpora;
-import dev.symbiosis.core.corpus.CorpusReader;
+import dev.symbiosis.assets.EmbeddedAssets;
+import dev.symbiosis.core.Describable;
+import dev.symbiosis.core.Numerics;
+import dev.symbiosis.core.curriculum.Curriculum;
 import dev.symbiosis.core.eval.EvalResult;
 import dev.symbiosis.core.eval.EvalSuite;
-import dev.symbiosis.core.eval.EvalSuiteReader;
-import dev.symbiosis.core.eval.MultipleChoiceItem;
 import dev.symbiosis.core.eval.TaskResult;
-import dev.symbiosis.core.feedback.UncertaintyFeedbackMiner;
+import dev.symbiosis.core.feedback.FeedbackMiner;
 import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.core.loop.ConsoleProgress;
 import dev.symbiosis.core.loop.IterationRecord;
 import dev.symbiosis.core.loop.Json;
 import dev.symbiosis.core.loop.RunStore;
 import dev.symbiosis.core.loop.Strategy;
+import dev.symbiosis.core.loop.StudentEvaluator;
 import dev.symbiosis.core.loop.SymbiosisLoop;
 import dev.symbiosis.core.measure.TextSetMeasure;
 import dev.symbiosis.core.model.LanguageModel;
-import dev.symbiosis.core.strategy.RealMixing;
-import dev.symbiosis.core.strategy.RealUpperBound;
-import dev.symbiosis.core.strategy.RecursiveCollapse;
-import dev.symbiosis.core.strategy.StaticSynthetic;
-import dev.symbiosis.core.strategy.SymbiosisStrategy;
 import dev.symbiosis.core.text.Document;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Runs the experiment of an {@link ExperimentConfig} into an output folder: resolves the models and data (the
- * embedded default for null paths), fixes the headline tasks with Generator 0, runs every strategy through one
- * {@link SymbiosisLoop}, and writes the report. Running it again on the same folder resumes.
+ * Runs an experiment into an output folder: every strategy of an {@link ExperimentConfig} once per run seed
+ * through one {@link SymbiosisLoop}, the held-out evaluation with per-item results, the statistics over the seeds
+ * and the report. Running it again on the same folder resumes; a folder started with other settings is refused
+ * with the differing fields named.
+ *
+ * <p>Everything the harness wires by default can be replaced through the {@link #builder builder}: strategies (by
+ * name from a {@link StrategyRegistry}, or as factories), the Generator, Student and reference models, the
+ * evaluator, the feedback miner, the curriculum, the measurement, and every data set (from files, the embedded
+ * default, or in-memory lists). Each replaced component is described in the run folder's {@code run-config.json}
+ * by its class and {@link Describable#settings() settings}, next to the configuration, the numerics version
+ * ({@link Numerics#VERSION}) and the fingerprints of the data.
+ *
+ * <p>Not thread-safe: one runner, one {@link #run()} at a time.
  */
 public final class ExperimentRunner {
 
     /** Loads a language model from a checkpoint folder with a trainer configuration. */
     @FunctionalInterface
     public interface ModelLoader {
+
+        /**
+         * @param checkpoint the checkpoint folder
+         * @param trainer fine-tuning and engine settings
+         * @param seed seed of the model's randomness (LoRA initialisation, dropout, sampling)
+         */
         LanguageModel load(Path checkpoint, ExperimentConfig.Trainer trainer, long seed);
     }
 
-    /** Builds the measurement of each iteration's texts (may return null for none). */
+    /** Opens a fresh model of one role (Generator 0, Student 0 or the reference) for a run seed. */
     @FunctionalInterface
-    public interface MeasureFactory {
+    public interface ModelSource extends Describable {
+
+        /** A fresh model; the caller closes it. */
+        LanguageModel open(long runSeed);
+    }
+
+    /** Builds the measurement of each iteration's texts. */
+    @FunctionalInterface
+    public interface MeasureFactory extends Describable {
+
+        /**
+         * @param config the configuration
+         * @param referenceTexts the held-out fidelity texts
+         * @param reference the reference model (fidelity scorer)
+         * @return the measure; closed by the runner at the end if it is {@link AutoCloseable}
+         */
         TextSetMeasure create(ExperimentConfig config, List<String> referenceTexts, LanguageModel reference);
     }
 
+    /** Builds the held-out evaluator of a run seed. */
+    @FunctionalInterface
+    public interface EvaluatorFactory extends Describable {
+
+        /**
+         * @param config the configuration
+         * @param suite the multiple-choice items (the configuration's seeded sample)
+         * @param heldOut the held-out documents (the seeded sample per domain)
+         * @param headlineTasks the tasks Generator 0 beats chance on
+         */
+        StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
+                Set<String> headlineTasks);
+    }
+
+    /** The standard evaluator: {@link HeldOutEvaluator} with the configuration's {@code evaluator} sizes. */
+    public static final EvaluatorFactory HELD_OUT = new HeldOutFactory();
+
+    /** {@link #HELD_OUT}: a named class, so that run folders record a stable type. */
+    private static final class HeldOutFactory implements EvaluatorFactory {
+        @Override
+        public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
+                Set<String> headlineTasks) {
+            return HeldOutEvaluator.builder(suite, heldOut)
+                    .optHeadlineTasks(headlineTasks)
+                    .optBatchSize(config.evaluator().batchSize())
+                    .optGenerativeItems(HeldOutEvaluator.embeddedGenerativeTasks(
+                            config.evaluator().generativeItemsPerTask()))
+                    .optGenerativeMaxNewTokens(config.evaluator().generativeMaxNewTokens())
+                    .build();
+        }
+    }
+
+    /** File in a run folder naming the headline tasks. */
+    public static final String HEADLINE_TASKS_FILE = "headline-tasks.json";
+
     private final ExperimentConfig config;
     private final Path out;
-    private final ModelLoader loader;
-    private final MeasureFactory measures;
     private final PrintStream log;
-    private Set<Long> onlySeeds;
-    private boolean reportOnly;
+    private final StrategyRegistry registry;
+    private final ModelLoader loader;
+    private final @Nullable ModelSource generator;
+    private final @Nullable ModelSource student;
+    private final @Nullable ModelSource reference;
+    private final EvaluatorFactory evaluatorFactory;
+    private final @Nullable FeedbackMiner miner;
+    private final @Nullable Curriculum curriculum;
+    private final @Nullable MeasureFactory measures;
+    private final Map<String, List<Document>> givenData;
+    private final @Nullable EvalSuite givenTasks;
+    private final @Nullable Set<Long> onlySeeds;
+    private final boolean reportOnly;
 
-    public ExperimentRunner(ExperimentConfig config, Path out, ModelLoader loader, MeasureFactory measures,
-            PrintStream log) {
-        this.config = config.validate();
-        this.out = out;
-        this.loader = loader;
-        this.measures = measures;
-        this.log = log;
+    private ExperimentRunner(Builder b) {
+        this.config = b.config;
+        this.out = b.out != null ? b.out : Path.of("runs", config.preset());
+        this.log = b.log;
+        this.registry = b.registry;
+        this.loader = b.loader;
+        this.generator = b.generator;
+        this.student = b.student;
+        this.reference = b.reference;
+        this.evaluatorFactory = b.evaluatorFactory;
+        this.miner = b.miner;
+        this.curriculum = b.curriculum;
+        this.measures = b.measures;
+        this.givenData = Map.copyOf(b.givenData);
+        this.givenTasks = b.givenTasks;
+        this.onlySeeds = b.onlySeeds;
+        this.reportOnly = b.reportOnly;
     }
 
     /**
-     * Runs only the given run seeds of a multi-seed experiment (their seed folders), without the aggregate: lets
-     * several processes or machines share the seeds of one output folder, one seed each; a last run without this
-     * option then finds every seed complete and writes the aggregate. Default: every seed.
+     * A builder of a runner of {@code config}.
      *
-     * @throws IllegalArgumentException if a seed is not one of the configuration's run seeds
+     * @param config the experiment; its strategy names must be known to the registry at {@link Builder#build()}
      */
-    public ExperimentRunner onlySeeds(java.util.Collection<Long> seeds) {
-        for (long s : seeds) {
-            if (!config.runSeeds().contains(s)) {
-                throw new IllegalArgumentException("run seed " + s + " is not one of the configuration's run seeds "
-                        + config.runSeeds());
-            }
-        }
-        this.onlySeeds = Set.copyOf(seeds);
-        return this;
+    public static Builder builder(ExperimentConfig config) {
+        return new Builder(config);
     }
 
-    /**
-     * Writes the aggregate from the run folders as they are (a run in progress or an interrupted one), without
-     * running or loading any model: figures average over the seeds that have them, and a paired test is left out
-     * where a seed lacks one of the two strategies' per-item results. Default: off.
-     */
-    public ExperimentRunner reportOnly() {
-        this.reportOnly = true;
-        return this;
+    /** The configuration run (with the strategies added through the builder). */
+    public ExperimentConfig config() {
+        return config;
+    }
+
+    /** The output folder. */
+    public Path output() {
+        return out;
+    }
+
+    /** The data of one run: read once, shared by every run seed. */
+    private record Inputs(List<Document> pool, List<Document> stream, List<Document> heldOut,
+            List<String> referenceTexts, EvalSuite suite, StrategyContextData seedDocuments,
+            SortedMap<String, Object> dataFingerprints) {}
+
+    /** The real seed documents, read on first use. */
+    private final class StrategyContextData {
+        private List<Document> docs;
+
+        synchronized List<Document> get() {
+            if (docs == null) {
+                try {
+                    docs = data("seed", config.data().seed());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return docs;
+        }
+
+        synchronized boolean loaded() {
+            return docs != null;
+        }
     }
 
     /**
      * Runs (or resumes) the experiment: every strategy once per run seed, then the report and the statistics.
      * With one seed the output folder is the run folder; with several, each run seed {@code s} has its own run
      * folder {@code seed-<s>/} (its own run-config.json check, records, checkpoints and report) and the output
-     * folder gets the aggregate (report.html, stats.json, stats.csv), recomputed from the seed folders on every
-     * run, so an interrupted multi-seed run resumes where it stopped.
+     * folder gets the aggregate (report.html, stats.json, stats-figures.csv, stats-paired.csv), recomputed from
+     * the seed folders on every run, so an interrupted multi-seed run resumes where it stopped.
      *
-     * @return every record of every run seed, seed after seed
+     * @return the records of every run seed, the statistics and the report
+     * @throws IOException if a run folder holds other settings (naming the fields), or on bad data (naming the
+     *     file)
      */
-    public List<IterationRecord> run() throws IOException {
+    public ExperimentResult run() throws IOException {
         List<Long> seeds = config.runSeeds();
         boolean multi = seeds.size() > 1;
-        if (multi && Files.exists(out.resolve("run-config.json"))) {
-            throw new IOException(out + " holds a one-seed run (" + out.resolve("run-config.json") + "); a run with "
+        if (multi && Files.exists(out.resolve(RunFingerprint.FILE))) {
+            throw new IOException(out + " holds a one-seed run (" + out.resolve(RunFingerprint.FILE) + "); a run with "
                     + seeds.size() + " seeds needs another output folder");
         }
-        EmbeddedAssets assets = EmbeddedAssets.open();
-        Path generator = modelPath(config.models().generator(), assets, "generator-0");
-        Path student = modelPath(config.models().student(), assets, "student-0");
-        Path referencePath = modelPath(config.models().reference(), assets, "reference");
-
-        List<Document> pool = read(dataPath(config.data().pool(), assets, "pool"));
-        List<Document> stream = read(dataPath(config.data().stream(), assets, "stream"));
-        List<Document> evalDocs = read(dataPath(config.data().evalText(), assets, "eval"));
-        List<Document> fidelity = read(dataPath(config.data().fidelity(), assets, "fidelity"));
-        // the evaluation sample depends on the master seed only: every run seed is evaluated on the same items
-        List<Document> heldOut = heldOutByDomain(evalDocs, config.heldOutDocsPerDomain(), config.seed());
-        EvalSuite suite = sample(readTasks(config.data().tasks() == null ? assets.tasks()
-                : Path.of(config.data().tasks())), config.evalItemsPerTask(), config.seed());
-        log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d docs%n",
-                pool.size(), stream.size(), suite.size(), suite.taskNames().size(), heldOut.size());
-        List<Document> seedDocs = config.strategies().contains("recursive-accumulate")
-                ? read(dataPath(config.data().seed(), assets, "seed")) : List.of();
-
-        List<String> referenceTexts = new ArrayList<>();
-        for (Document d : fidelity) {
-            referenceTexts.add(d.text());
-        }
-        List<IterationRecord> all = new ArrayList<>();
+        Inputs in = inputs();
         List<SeedStatistics.SeedRun> runs = new ArrayList<>();
         Set<String> headlineTasks = Set.of();
         if (reportOnly) {
             for (long runSeed : seeds) {
-                Path dir = multi ? out.resolve(seedFolder(runSeed)) : out;
+                Path dir = runFolder(runSeed);
                 if (!Files.exists(dir.resolve("results.jsonl"))) {
                     log.println("report only: " + dir + " has no records yet");
                     continue;
                 }
-                List<IterationRecord> records = readRecords(dir, multi ? seedConfigJson(runSeed)
-                        : config.toJson());
-                runs.add(new SeedStatistics.SeedRun(runSeed, dir, records));
-                all.addAll(records);
+                RunFingerprint.check(dir, fingerprint(runSeed, in, strategies(runSeed, in)));
+                runs.add(new SeedStatistics.SeedRun(runSeed, dir, readRecords(dir)));
             }
             if (runs.isEmpty()) {
                 throw new IOException(out + ": no run seed has records yet");
             }
-            Path hf = runs.get(0).dir().resolve("headline-tasks.json");
+            Path hf = runs.get(0).dir().resolve(HEADLINE_TASKS_FILE);
             if (Files.exists(hf)) {
-                List<String> names = new ArrayList<>();
-                Json.MAPPER.readTree(hf.toFile()).path("tasks").forEach(n -> names.add(n.asText()));
-                headlineTasks = new TreeSet<>(names);
+                headlineTasks = readHeadlineTasks(hf);
             }
-            return aggregate(runs, all, headlineTasks, suite, seeds, multi);
+            return aggregate(runs, headlineTasks, in.suite(), seeds);
         }
-        try (LanguageModel reference = measures != null
-                ? loader.load(referencePath, config.student(), config.seed()) : null) {
-            TextSetMeasure measure = measures == null ? null : measures.create(config, referenceTexts, reference);
+        LazyMeasure measure = measures == null ? null : new LazyMeasure(measures, in.referenceTexts());
+        try {
             for (int i = 0; i < seeds.size(); i++) {
-                final long runSeed = seeds.get(i);
+                long runSeed = seeds.get(i);
                 if (onlySeeds != null && !onlySeeds.contains(runSeed)) {
                     continue;
                 }
-                Path dir = multi ? out.resolve(seedFolder(runSeed)) : out;
                 if (multi) {
-                    log.printf("run seed %d (%d of %d) into %s%n", runSeed, i + 1, seeds.size(), dir);
+                    log.printf("run seed %d (%d of %d) into %s%n", runSeed, i + 1, seeds.size(), runFolder(runSeed));
                 }
-                RunStore store = new RunStore(dir, multi ? seedConfigJson(runSeed) : config.toJson());
-                writeProvenance(dir, runSeed);
-                headlineTasks = headlineTasks(store, suite, heldOut, generator, runSeed);
-                ItemRecordingEvaluator evaluator = new ItemRecordingEvaluator(
-                        new HeldOutEvaluator(suite, heldOut, headlineTasks, 16), heldOut, store);
-                SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(runSeed),
-                                () -> loader.load(generator, config.generator(), runSeed),
-                                () -> loader.load(student, config.student(), runSeed), evaluator, store)
-                        .optPool(pool)
-                        .optCurriculum(config.curriculum())
-                        .optRealStream(stream)
-                        .optMiner(UncertaintyFeedbackMiner.builder().optTopK(config.hardExamples()).build())
-                        .optMeasure(measure)
-                        .addListener(evaluator)
-                        .addListener(new ConsoleProgress(log))
-                        .build();
-                List<Strategy> strategies = new ArrayList<>();
-                for (String name : config.strategies()) {
-                    strategies.add(strategy(name, seedDocs));
-                }
-                List<IterationRecord> records = loop.run(strategies);
-                if (multi) {
-                    Report.write(dir, records, "Generative Data Symbiosis: " + config.preset() + " run, run seed "
-                            + runSeed, preamble(headlineTasks, suite, "run seed " + runSeed));
-                }
-                runs.add(new SeedStatistics.SeedRun(runSeed, dir, records));
-                all.addAll(records);
+                SeedStatistics.SeedRun run = runSeed(runSeed, in, measure);
+                runs.add(run);
+                headlineTasks = readHeadlineTasks(run.dir().resolve(HEADLINE_TASKS_FILE));
+            }
+        } finally {
+            if (measure != null) {
+                measure.close();
             }
         }
         if (runs.size() < seeds.size()) {
             log.println("ran run seeds " + onlySeeds + " only; run again without --only-seed to write the aggregate");
-            return all;
+            return new ExperimentResult(runs, null, null, headlineTasks);
         }
-        return aggregate(runs, all, headlineTasks, suite, seeds, multi);
+        return aggregate(runs, headlineTasks, in.suite(), seeds);
     }
 
-    private List<IterationRecord> aggregate(List<SeedStatistics.SeedRun> runs, List<IterationRecord> all,
-            Set<String> headlineTasks, EvalSuite suite, List<Long> seeds, boolean multi) throws IOException {
+    /**
+     * Runs (or resumes) every strategy of one run seed in its run folder: the unit that several processes (or,
+     * later, threads) can share out by seed.
+     *
+     * @param measure the measurement shared by every seed, or null for none
+     */
+    private SeedStatistics.SeedRun runSeed(long runSeed, Inputs in, @Nullable TextSetMeasure measure)
+            throws IOException {
+        Path dir = runFolder(runSeed);
+        List<Strategy> strategies = strategies(runSeed, in);
+        String fingerprint = fingerprint(runSeed, in, strategies);
+        RunFingerprint.check(dir, fingerprint);
+        RunStore store = new RunStore(dir, fingerprint);
+        RunProvenance.current(runSeed).write(dir);
+        Set<String> headlineTasks = headlineTasks(store, in, runSeed);
+        StudentEvaluator evaluator = new ItemRecordingEvaluator(
+                evaluatorFactory.create(config, in.suite(), in.heldOut(), headlineTasks), store);
+        ModelSource g = generatorSource();
+        ModelSource s = studentSource();
+        SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(runSeed), () -> g.open(runSeed),
+                        () -> s.open(runSeed), evaluator, store)
+                .optPool(in.pool())
+                .optCurriculum(curriculum())
+                .optRealStream(in.stream())
+                .optMiner(miner())
+                .optMeasure(measure)
+                .addListener(new ConsoleProgress(log))
+                .build();
+        List<IterationRecord> records = loop.run(strategies);
+        if (config.seeds() > 1) {
+            Report.write(dir, records, "Generative Data Symbiosis: " + config.preset() + " run, run seed " + runSeed,
+                    preamble(headlineTasks, in.suite(), "run seed " + runSeed));
+        }
+        return new SeedStatistics.SeedRun(runSeed, dir, records);
+    }
+
+    private Path runFolder(long runSeed) {
+        return config.seeds() > 1 ? out.resolve(seedFolder(runSeed)) : out;
+    }
+
+    /** Name of the run folder of one run seed inside a multi-seed output folder. */
+    public static String seedFolder(long runSeed) {
+        return "seed-" + runSeed;
+    }
+
+    private List<Strategy> strategies(long runSeed, Inputs in) {
+        StrategyContext ctx = new StrategyContext(config, runSeed, in.seedDocuments()::get);
+        List<Strategy> out = new ArrayList<>();
+        for (String name : config.strategies()) {
+            out.add(registry.create(name, ctx));
+        }
+        return out;
+    }
+
+    private Curriculum curriculum() {
+        return curriculum != null ? curriculum : config.curriculum();
+    }
+
+    private FeedbackMiner miner() {
+        return miner != null ? miner : config.feedbackMiner();
+    }
+
+    private ModelSource generatorSource() throws IOException {
+        return generator != null ? generator : checkpoint(config.models().generator(), "generator-0",
+                config.generator());
+    }
+
+    private ModelSource studentSource() throws IOException {
+        return student != null ? student : checkpoint(config.models().student(), "student-0", config.student());
+    }
+
+    private ModelSource referenceSource() throws IOException {
+        // the reference scores with the Student's engine settings and the master seed, whatever the run seed
+        return reference != null ? reference : checkpoint(config.models().reference(), "reference",
+                config.student());
+    }
+
+    private ModelSource checkpoint(@Nullable String given, String embedded, ExperimentConfig.Trainer trainer)
+            throws IOException {
+        Path path = given == null ? EmbeddedAssets.open().model(embedded) : Path.of(given);
+        return seed -> loader.load(path, trainer, seed);
+    }
+
+    /**
+     * What a run folder's {@code run-config.json} holds: the configuration (with one seed: a seed folder resumes
+     * when the run is extended to more seeds), the run seed, the numerics version and every component's
+     * description (class and settings), including the fingerprints of the data.
+     */
+    private String fingerprint(long runSeed, Inputs in, List<Strategy> strategies) throws IOException {
+        ObjectNode o = Json.object();
+        ObjectNode components = o.putObject("components");
+        components.set("curriculum", describe(curriculum()));
+        SortedMap<String, Object> data = new java.util.TreeMap<>(in.dataFingerprints());
+        if (in.seedDocuments().loaded()) {
+            data.put("seed", documents(in.seedDocuments().get()));
+        }
+        components.set("data", Json.tree(data));
+        components.set("evaluator", describe(evaluatorFactory));
+        if (generator != null) {
+            components.set("generator", describe(generator));
+        }
+        if (measures != null) {
+            components.set("measure", describe(measures));
+            if (reference != null) {
+                components.set("reference", describe(reference));
+            }
+        }
+        components.set("miner", describe(miner()));
+        ObjectNode strategyNodes = components.putObject("strategies");
+        for (Strategy s : strategies) {
+            strategyNodes.set(s.name(), describe(s));
+        }
+        if (student != null) {
+            components.set("student", describe(student));
+        }
+        o.set("experiment", config.withSeeds(1).toTree());
+        o.put("numericsVersion", Numerics.VERSION);
+        o.put("runSeed", runSeed);
+        return Json.prettyWriter().writeValueAsString(o) + "\n";
+    }
+
+    /** A component's class (a lambda's enclosing class) and settings. */
+    private static JsonNode describe(Object component) {
+        ObjectNode o = Json.object();
+        String type = component.getClass().getName();
+        int lambda = type.indexOf("$$Lambda"); // a lambda's class name ends in a per-process counter and address
+        o.put("type", lambda < 0 ? type : type.substring(0, lambda + "$$Lambda".length()));
+        if (component instanceof Describable d) {
+            o.set("settings", Json.tree(d.settings()));
+        }
+        return o;
+    }
+
+    private static Map<String, Object> documents(List<Document> docs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("documents", docs.size());
+        m.put("sha256", ExperimentData.fingerprint(docs));
+        return m;
+    }
+
+    private Inputs inputs() throws IOException {
+        List<Document> pool = data("pool", config.data().pool());
+        List<Document> stream = data("stream", config.data().stream());
+        List<Document> evalDocs = data("eval", config.data().evalText());
+        List<Document> fidelity = data("fidelity", config.data().fidelity());
+        // the evaluation sample depends on the master seed only: every run seed is evaluated on the same items
+        List<Document> heldOut = ExperimentData.heldOutByDomain(evalDocs, config.heldOutDocsPerDomain(),
+                config.seed());
+        EvalSuite tasks = givenTasks != null ? givenTasks : ExperimentData.readTasks(
+                config.data().tasks() == null ? EmbeddedAssets.open().tasks() : Path.of(config.data().tasks()));
+        EvalSuite suite = ExperimentData.sampleTasks(tasks, config.evalItemsPerTask(), config.seed());
+        log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d docs%n",
+                pool.size(), stream.size(), suite.size(), suite.taskNames().size(), heldOut.size());
+        List<String> referenceTexts = fidelity.stream().map(Document::text).toList();
+        SortedMap<String, Object> fingerprints = new java.util.TreeMap<>();
+        fingerprints.put("pool", documents(pool));
+        fingerprints.put("stream", documents(stream));
+        fingerprints.put("evalText", documents(evalDocs));
+        fingerprints.put("fidelity", documents(fidelity));
+        fingerprints.put("tasks", Map.of("items", tasks.size(), "sha256", ExperimentData.fingerprint(tasks)));
+        return new Inputs(pool, stream, heldOut, referenceTexts, suite, new StrategyContextData(), fingerprints);
+    }
+
+    /** A data set: given to the builder, else the configuration's file, else the embedded split. */
+    private List<Document> data(String split, @Nullable String path) throws IOException {
+        List<Document> given = givenData.get(split);
+        if (given != null) {
+            return given;
+        }
+        return ExperimentData.read(path == null ? EmbeddedAssets.open().split(split) : Path.of(path));
+    }
+
+    private ExperimentResult aggregate(List<SeedStatistics.SeedRun> runs, Set<String> headlineTasks,
+            EvalSuite suite, List<Long> seeds) throws IOException {
+        boolean multi = seeds.size() > 1;
         log.println("statistics over " + runs.size() + " run seed(s)");
         SeedStatistics stats = SeedStatistics.compute(runs, config.strategies(), config.iterations(), log);
         stats.write(out);
@@ -226,18 +453,14 @@ public final class ExperimentRunner {
                         + (runs.size() < seeds.size() ? " (report of the seeds that have records, of " + seeds + ")"
                         : "") : "seed " + config.seed()));
         log.println("report: " + report);
-        return all;
+        return new ExperimentResult(runs, stats, report, headlineTasks);
     }
 
     /**
      * The records of a run folder, read without opening it as a {@link RunStore} (which would tidy the folder
      * under a process that may still be writing it).
      */
-    private static List<IterationRecord> readRecords(Path dir, String configJson) throws IOException {
-        Path cfg = dir.resolve("run-config.json");
-        if (!Files.exists(cfg) || !Files.readString(cfg, StandardCharsets.UTF_8).equals(configJson)) {
-            throw new IOException(dir + " holds a run of another configuration (see " + cfg + ")");
-        }
+    private static List<IterationRecord> readRecords(Path dir) throws IOException {
         List<IterationRecord> out = new ArrayList<>();
         List<String> lines = Files.readAllLines(dir.resolve("results.jsonl"), StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
@@ -245,7 +468,7 @@ public final class ExperimentRunner {
                 continue;
             }
             try {
-                out.add(Json.MAPPER.readValue(lines.get(i), IterationRecord.class));
+                out.add(Json.reader().forType(IterationRecord.class).readValue(lines.get(i)));
             } catch (IOException e) {
                 throw new IOException(dir.resolve("results.jsonl") + ":" + (i + 1) + ": not an iteration record: "
                         + e.getMessage(), e);
@@ -254,53 +477,28 @@ public final class ExperimentRunner {
         return out;
     }
 
-    /** Name of the run folder of one run seed inside a multi-seed output folder. */
-    static String seedFolder(long runSeed) {
-        return "seed-" + runSeed;
-    }
-
-    /**
-     * What a seed folder's run-config.json holds: the experiment's configuration with one seed, plus the folder's
-     * run seed (so extending a run to more seeds resumes the seed folders it already has).
-     */
-    private String seedConfigJson(long runSeed) throws IOException {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.set("experiment", Json.MAPPER.readTree(config.withSeeds(1).toJson()));
-        o.put("runSeed", runSeed);
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
-    }
-
-    private Strategy strategy(String name, List<Document> seed) {
-        return switch (name) {
-            case "symbiosis" -> SymbiosisStrategy.create();
-            case "symbiosis-frozen-generator" -> SymbiosisStrategy.frozenGenerator();
-            case "symbiosis-no-saliency", "symbiosis-random-pool", "symbiosis-hard-to-student",
-                    "symbiosis-hotflip-hints" -> dev.symbiosis.core.strategy.Strategies.symbiosis(name);
-            case "recursive-replace" -> RecursiveCollapse.replace();
-            case "recursive-replace-from-initial" -> RecursiveCollapse.replaceFromInitialWeights();
-            case "recursive-accumulate" -> RecursiveCollapse.accumulate(subsample(seed, 400, config.seed()));
-            case "static-synthetic" -> new StaticSynthetic(config.iterations());
-            case "real-mixing" -> RealMixing.golden();
-            case "real-upper-bound" -> new RealUpperBound();
-            default -> throw new IllegalArgumentException("unknown strategy " + name);
-        };
+    private static Set<String> readHeadlineTasks(Path file) throws IOException {
+        Set<String> names = new TreeSet<>();
+        if (Files.exists(file)) {
+            Json.reader().readTree(Files.readAllBytes(file)).path("tasks")
+                    .forEach(n -> names.add(n.asText()));
+        }
+        return names;
     }
 
     /** Tasks on which Generator 0 beats chance (Wilson lower bound above chance), decided once per run folder. */
-    private Set<String> headlineTasks(RunStore store, EvalSuite suite, List<Document> heldOut,
-            Path generator, long runSeed) throws IOException {
-        Path file = store.dir().resolve("headline-tasks.json");
+    private Set<String> headlineTasks(RunStore store, Inputs in, long runSeed) throws IOException {
+        Path file = store.dir().resolve(HEADLINE_TASKS_FILE);
         if (Files.exists(file)) {
-            List<String> names = new ArrayList<>();
-            Json.MAPPER.readTree(file.toFile()).path("tasks").forEach(n -> names.add(n.asText()));
-            return new TreeSet<>(names);
+            return readHeadlineTasks(file);
         }
         log.println("choosing headline tasks: evaluating Generator 0 on the suite");
         EvalResult r;
-        try (LanguageModel g0 = loader.load(generator, config.generator(), runSeed)) {
-            r = new HeldOutEvaluator(suite, heldOut, Set.of(), 16).multipleChoice(g0, (d, t) -> { });
+        try (LanguageModel g0 = generatorSource().open(runSeed)) {
+            r = HeldOutEvaluator.builder(in.suite(), in.heldOut()).optBatchSize(config.evaluator().batchSize())
+                    .optGenerativeItems(List.of()).build().multipleChoice(g0, (d, t) -> { });
         }
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         Set<String> chosen = new TreeSet<>();
         ObjectNode per = o.putObject("generator0");
         for (TaskResult t : r.tasks()) {
@@ -312,7 +510,7 @@ public final class ExperimentRunner {
         var arr = o.putArray("tasks");
         chosen.forEach(arr::add);
         o.put("rule", "Generator 0's 95% Wilson lower bound of accuracy is above chance");
-        AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+        AtomicFiles.write(file, Json.prettyWriter().writeValueAsBytes(o));
         log.println("headline tasks: " + chosen);
         return chosen;
     }
@@ -329,83 +527,241 @@ public final class ExperimentRunner {
                 + "beats chance): " + headlineTasks + ".</p>";
     }
 
-    private void writeProvenance(Path dir, long runSeed) throws IOException {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        String v = ExperimentRunner.class.getPackage().getImplementationVersion();
-        o.put("symbiosis_version", v == null ? "development build" : v);
-        o.put("java_version", System.getProperty("java.version"));
-        o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        o.put("git_commit", gitCommit());
-        o.put("seed", runSeed);
-        AtomicFiles.write(dir.resolve("provenance.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(o));
-    }
+    /**
+     * The measurement, made with the reference model on first use: a run that only resumes complete strategies
+     * loads no model. Closes what it opened. Thread-safe.
+     */
+    private final class LazyMeasure implements TextSetMeasure, AutoCloseable {
+        private final MeasureFactory factory;
+        private final List<String> referenceTexts;
+        private @Nullable LanguageModel reference;
+        private @Nullable TextSetMeasure measure;
 
-    private static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return p.waitFor() == 0 ? s : "unknown";
-        } catch (IOException | InterruptedException e) {
-            return "unknown";
+        LazyMeasure(MeasureFactory factory, List<String> referenceTexts) {
+            this.factory = factory;
+            this.referenceTexts = referenceTexts;
+        }
+
+        @Override
+        public synchronized SortedMap<String, Double> measure(List<String> texts) {
+            if (measure == null) {
+                try {
+                    reference = referenceSource().open(config.seed());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                measure = factory.create(config, referenceTexts, reference);
+            }
+            return measure.measure(texts);
+        }
+
+        @Override
+        public synchronized void close() {
+            for (Object r : new Object[] {measure, reference}) {
+                if (r instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        log.println("warning: closing " + r + ": " + e);
+                    }
+                }
+            }
+            measure = null;
+            reference = null;
         }
     }
 
-    private static Path modelPath(String given, EmbeddedAssets assets, String embedded) throws IOException {
-        return given == null ? assets.model(embedded) : Path.of(given);
-    }
+    /**
+     * Options of {@link ExperimentRunner}; every option's default is named on it. Not thread-safe.
+     */
+    public static final class Builder {
+        private ExperimentConfig config;
+        private @Nullable Path out;
+        private PrintStream log = System.err;
+        private StrategyRegistry registry = StrategyRegistry.standard();
+        private ModelLoader loader = DefaultComponents::loadModel;
+        private @Nullable ModelSource generator;
+        private @Nullable ModelSource student;
+        private @Nullable ModelSource reference;
+        private EvaluatorFactory evaluatorFactory = HELD_OUT;
+        private @Nullable FeedbackMiner miner;
+        private @Nullable Curriculum curriculum;
+        private @Nullable MeasureFactory measures = DefaultComponents.MEASURE;
+        private final Map<String, List<Document>> givenData = new LinkedHashMap<>();
+        private @Nullable EvalSuite givenTasks;
+        private @Nullable Set<Long> onlySeeds;
+        private boolean reportOnly;
 
-    private static Path dataPath(String given, EmbeddedAssets assets, String split) throws IOException {
-        return given == null ? assets.split(split) : Path.of(given);
-    }
+        private Builder(ExperimentConfig config) {
+            this.config = Objects.requireNonNull(config, "config").validate();
+        }
 
-    static List<Document> read(Path file) throws IOException {
-        try (CorpusReader r = Corpora.open(file)) {
-            return r.readAll();
+        /** The output folder. Default {@code runs/<preset>}. */
+        public Builder optOutput(Path value) {
+            this.out = Objects.requireNonNull(value, "output");
+            return this;
         }
-    }
 
-    private static EvalSuite readTasks(Path folder) throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (var s = Files.list(folder)) {
-            s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().forEach(files::add);
+        /** Where progress and warnings go. Default {@code System.err}. */
+        public Builder optLog(PrintStream value) {
+            this.log = Objects.requireNonNull(value, "log");
+            return this;
         }
-        if (files.isEmpty()) {
-            throw new IOException(folder + ": no task .jsonl files");
-        }
-        return EvalSuiteReader.read(files.toArray(Path[]::new));
-    }
 
-    /** A seeded sample of {@code perTask} items of every task (all when 0 or when the task is smaller). */
-    static EvalSuite sample(EvalSuite suite, int perTask, long seed) {
-        if (perTask == 0) {
-            return suite;
+        /** The registry the configuration's strategy names are resolved in. Default {@link StrategyRegistry#standard()}. */
+        public Builder optRegistry(StrategyRegistry value) {
+            this.registry = Objects.requireNonNull(value, "registry");
+            return this;
         }
-        List<MultipleChoiceItem> items = new ArrayList<>();
-        for (String task : suite.taskNames()) {
-            List<MultipleChoiceItem> all = new ArrayList<>(suite.task(task).orElseThrow().items());
-            Collections.shuffle(all, new Random(seed ^ task.hashCode()));
-            items.addAll(all.subList(0, Math.min(perTask, all.size())));
-        }
-        return EvalSuite.of(items);
-    }
 
-    /** A seeded sample of {@code perDomain} documents of every domain (provenance source). */
-    static List<Document> heldOutByDomain(List<Document> docs, int perDomain, long seed) {
-        Map<String, List<Document>> by = new TreeMap<>();
-        for (Document d : docs) {
-            by.computeIfAbsent(d.provenance().source(), k -> new ArrayList<>()).add(d);
+        /**
+         * Adds a strategy of one's own: registers {@code factory} under {@code name} in this builder's registry and
+         * appends the name to the configuration's strategies (the run order). The factory is called once per run
+         * seed and must return a fresh strategy named {@code name}.
+         */
+        public Builder addStrategy(String name, StrategyRegistry.StrategyFactory factory) {
+            registry.register(name, factory);
+            if (!config.strategies().contains(name)) {
+                List<String> names = new ArrayList<>(config.strategies());
+                names.add(name);
+                config = config.withStrategies(names);
+            }
+            return this;
         }
-        List<Document> out = new ArrayList<>();
-        for (List<Document> domain : by.values()) {
-            out.addAll(subsample(domain, perDomain, seed));
-        }
-        return out;
-    }
 
-    static List<Document> subsample(List<Document> docs, int n, long seed) {
-        List<Document> copy = new ArrayList<>(docs);
-        Collections.shuffle(copy, new Random(seed));
-        return List.copyOf(copy.subList(0, Math.min(n, copy.size())));
+        /**
+         * How checkpoint folders of the configuration's {@code models} are loaded. Default
+         * {@link DefaultComponents#loadModel} (DJL, LoRA per the trainer settings).
+         */
+        public Builder optModelLoader(ModelLoader value) {
+            this.loader = Objects.requireNonNull(value, "loader");
+            return this;
+        }
+
+        /** Generator 0, opened fresh per strategy and run seed. Default the configuration's checkpoint. */
+        public Builder optGenerator(ModelSource value) {
+            this.generator = Objects.requireNonNull(value, "generator");
+            return this;
+        }
+
+        /** Student 0, opened fresh per strategy and run seed. Default the configuration's checkpoint. */
+        public Builder optStudent(ModelSource value) {
+            this.student = Objects.requireNonNull(value, "student");
+            return this;
+        }
+
+        /** The reference model of the fidelity figures (opened once). Default the configuration's checkpoint. */
+        public Builder optReference(ModelSource value) {
+            this.reference = Objects.requireNonNull(value, "reference");
+            return this;
+        }
+
+        /** The held-out evaluator. Default {@link #HELD_OUT}. Per-item results it returns are filed and tested. */
+        public Builder optEvaluator(EvaluatorFactory value) {
+            this.evaluatorFactory = Objects.requireNonNull(value, "evaluator");
+            return this;
+        }
+
+        /**
+         * Step C's miner. Default the configuration's ({@link ExperimentConfig#feedbackMiner()}). The Symbiosis
+         * ablations derive their variants from it, so they need an {@code UncertaintyFeedbackMiner}.
+         */
+        public Builder optMiner(FeedbackMiner value) {
+            this.miner = Objects.requireNonNull(value, "miner");
+            return this;
+        }
+
+        /** The curriculum of Steps A and D. Default the configuration's ({@link ExperimentConfig#curriculum()}). */
+        public Builder optCurriculum(Curriculum value) {
+            this.curriculum = Objects.requireNonNull(value, "curriculum");
+            return this;
+        }
+
+        /** The measurement of each iteration's texts. Default {@link DefaultComponents#MEASURE}. */
+        public Builder optMeasure(MeasureFactory value) {
+            this.measures = Objects.requireNonNull(value, "measure");
+            return this;
+        }
+
+        /** No measurement of the iterations' texts (and no reference model). Default: measured. */
+        public Builder optNoMeasure() {
+            this.measures = null;
+            return this;
+        }
+
+        /** The unlabeled pool of Step C. Default the configuration's {@code data.pool} (or the embedded split). */
+        public Builder optPool(List<Document> value) {
+            givenData.put("pool", List.copyOf(value));
+            return this;
+        }
+
+        /** The real-data stream of the real-data baselines. Default {@code data.stream}. */
+        public Builder optRealStream(List<Document> value) {
+            givenData.put("stream", List.copyOf(value));
+            return this;
+        }
+
+        /** The real seed documents of {@code recursive-accumulate}. Default {@code data.seed}. */
+        public Builder optSeedDocuments(List<Document> value) {
+            givenData.put("seed", List.copyOf(value));
+            return this;
+        }
+
+        /** The held-out documents sampled for bits per byte. Default {@code data.evalText}. */
+        public Builder optHeldOutText(List<Document> value) {
+            givenData.put("eval", List.copyOf(value));
+            return this;
+        }
+
+        /** The held-out fidelity texts of the measurement. Default {@code data.fidelity}. */
+        public Builder optFidelityText(List<Document> value) {
+            givenData.put("fidelity", List.copyOf(value));
+            return this;
+        }
+
+        /** The multiple-choice tasks (sampled per {@code evalItemsPerTask}). Default {@code data.tasks}. */
+        public Builder optTasks(EvalSuite value) {
+            this.givenTasks = Objects.requireNonNull(value, "tasks");
+            return this;
+        }
+
+        /**
+         * Runs only the given run seeds of a multi-seed experiment (their seed folders), without the aggregate: lets
+         * several processes or machines share the seeds of one output folder, one seed each; a last run without this
+         * option then finds every seed complete and writes the aggregate. Default: every seed.
+         */
+        public Builder optOnlySeeds(Collection<Long> seeds) {
+            this.onlySeeds = Set.copyOf(seeds);
+            return this;
+        }
+
+        /**
+         * Writes the aggregate from the run folders as they are (a run in progress or an interrupted one), without
+         * running or loading any model: figures average over the seeds that have them, and a paired test is left
+         * out where a seed lacks one of the two strategies' per-item results. Default: off.
+         */
+        public Builder optReportOnly(boolean value) {
+            this.reportOnly = value;
+            return this;
+        }
+
+        /**
+         * The runner.
+         *
+         * @throws IllegalArgumentException if a strategy name is not in the registry, or an only-seed is not one of
+         *     the configuration's run seeds
+         */
+        public ExperimentRunner build() {
+            registry.checkKnown(config.strategies());
+            if (onlySeeds != null) {
+                for (long s : onlySeeds) {
+                    if (!config.runSeeds().contains(s)) {
+                        throw new IllegalArgumentException("run seed " + s + " is not one of the configuration's run "
+                                + "seeds " + config.runSeeds());
+                    }
+                }
+            }
+            return new ExperimentRunner(this);
+        }
     }
 }

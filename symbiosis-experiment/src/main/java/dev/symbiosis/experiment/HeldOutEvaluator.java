@@ -1,6 +1,8 @@
 package dev.symbiosis.experiment;
 
 import com.google.common.collect.ImmutableSortedMap;
+import dev.symbiosis.core.Describable;
+import dev.symbiosis.core.eval.EvalProgress;
 import dev.symbiosis.core.eval.EvalResult;
 import dev.symbiosis.core.eval.EvalSuite;
 import dev.symbiosis.core.eval.EvalSuiteReader;
@@ -8,15 +10,21 @@ import dev.symbiosis.core.eval.GenerativeEvaluator;
 import dev.symbiosis.core.eval.GenerativeItem;
 import dev.symbiosis.core.eval.GenerativeResult;
 import dev.symbiosis.core.eval.GenerativeTaskReader;
+import dev.symbiosis.core.eval.ItemResult;
 import dev.symbiosis.core.eval.MultipleChoiceEvaluator;
 import dev.symbiosis.core.eval.PerplexityEvaluator;
 import dev.symbiosis.core.eval.PerplexityResult;
+import dev.symbiosis.core.eval.SourcePerplexity;
 import dev.symbiosis.core.loop.Evaluation;
+import dev.symbiosis.core.loop.EvaluationContext;
+import dev.symbiosis.core.loop.Figure;
+import dev.symbiosis.core.loop.ItemScore;
 import dev.symbiosis.core.loop.ProgressSink;
 import dev.symbiosis.core.loop.StudentEvaluator;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TextScorer;
+import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.text.Document;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +32,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The experiment's D_eval: held-out bits per byte per domain (the headline at tiny scale, lower is better), the
@@ -42,15 +54,44 @@ import java.util.TreeMap;
  * mc.headline_acc}, and, when the Student is also a {@link Generator} (as the DJL models are) and there are
  * generative items, {@code gen.em.<task>} and the rest of {@link GenerativeResult#figures()} prefixed with {@code
  * gen.}.
+ *
+ * <p>Per-item results ({@link Evaluation#items()}): every held-out document and multiple-choice item, the input of
+ * the paired tests of {@link SeedStatistics}. Immutable and thread-safe.
  */
 public final class HeldOutEvaluator implements StudentEvaluator {
 
+    /** The headline figure: held-out bits per byte, macro-averaged over domains. */
+    public static final Figure BPB_MACRO = Figure.lowerIsBetter("bpb.macro");
+    /** Macro accuracy over the headline tasks (those Generator 0 beats chance on). */
+    public static final Figure MC_HEADLINE_ACC = Figure.higherIsBetter("mc.headline_acc");
+    /** Macro accuracy over every multiple-choice task. */
+    public static final Figure MC_ACC_MACRO = Figure.higherIsBetter("mc.acc.macro");
+    /** The figures whose per-item results support paired tests ({@link SeedStatistics}), in report order. */
+    public static final List<Figure> PAIRED_FIGURES = List.of(BPB_MACRO, MC_HEADLINE_ACC, MC_ACC_MACRO);
     /** Name of the headline figure. */
-    public static final String HEADLINE = "bpb.macro";
+    public static final String HEADLINE = BPB_MACRO.name();
+
+    /** {@link ItemScore#kind()} of a held-out document: values {@code nll}, {@code bytes}, {@code bpb}. */
+    public static final String KIND_DOCUMENT = "bpb";
+    /** {@link ItemScore#kind()} of a multiple-choice item: values {@code correct}, {@code correct_norm} (0 or 1). */
+    public static final String KIND_CHOICE = "mc";
+    /** A document's negative log-likelihood in nats. */
+    public static final String VALUE_NLL = "nll";
+    /** A document's predicted bytes. */
+    public static final String VALUE_BYTES = "bytes";
+    /** A document's bits per byte. */
+    public static final String VALUE_BPB = "bpb";
+    /** 1 if the item was answered right (raw log-likelihood), else 0. */
+    public static final String VALUE_CORRECT = "correct";
+    /** 1 if the item was answered right by length-normalised log-likelihood, else 0. */
+    public static final String VALUE_CORRECT_NORM = "correct_norm";
+
     /** Items taken from the start of each embedded generative task file (the files are shuffled when built). */
     public static final int GENERATIVE_ITEMS_PER_TASK = 24;
     /** New tokens per generative completion: enough for a number or a capital, cheap for the smoke preset. */
     public static final int GENERATIVE_MAX_NEW_TOKENS = 8;
+    /** Texts per scoring or generation call by default. */
+    public static final int DEFAULT_BATCH_SIZE = 16;
 
     private static final String GENERATIVE_RESOURCES = "/dev/symbiosis/assets/tasks/generative/";
 
@@ -59,71 +100,105 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     private final Set<String> headlineTasks;
     private final int batchSize;
     private final List<GenerativeItem> generative;
+    private final int generativeMaxNewTokens;
+
+    private HeldOutEvaluator(Builder b) {
+        this.suite = b.suite;
+        this.heldOut = b.heldOut;
+        this.headlineTasks = b.headlineTasks;
+        this.batchSize = b.batchSize;
+        this.generative = b.generative != null ? b.generative : embeddedGenerativeTasks(GENERATIVE_ITEMS_PER_TASK);
+        this.generativeMaxNewTokens = b.generativeMaxNewTokens;
+    }
 
     /**
-     * An evaluator with the first {@value #GENERATIVE_ITEMS_PER_TASK} items of every embedded generative task.
+     * A builder.
      *
      * @param suite multiple-choice items
-     * @param heldOut held-out documents (never trained on), grouped into domains by provenance source
-     * @param headlineTasks tasks that count in {@code mc.headline_acc}
+     * @param heldOut held-out documents (never trained on), grouped into domains by provenance source; copied
      */
-    public HeldOutEvaluator(EvalSuite suite, List<Document> heldOut, Set<String> headlineTasks, int batchSize) {
-        this(suite, heldOut, headlineTasks, batchSize, embeddedGenerativeTasks(GENERATIVE_ITEMS_PER_TASK));
+    public static Builder builder(EvalSuite suite, List<Document> heldOut) {
+        return new Builder(suite, heldOut);
+    }
+
+    /** The sizes and item counts (the items themselves are part of the data the run records). */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("batchSize", batchSize, "generativeItems", generative.size(),
+                "generativeMaxNewTokens", generativeMaxNewTokens, "heldOutDocuments", heldOut.size(),
+                "multipleChoiceItems", suite.size(), "headlineTasks", List.copyOf(new TreeSet<>(headlineTasks)));
     }
 
     /**
-     * @param generative generate-and-check items (may be empty: no {@code gen.} figures)
+     * Evaluates, and returns with the figures one {@link ItemScore} per held-out document ({@link #KIND_DOCUMENT})
+     * and per multiple-choice item ({@link #KIND_CHOICE}). The per-item values come from the very scores of the
+     * evaluation (kept for the duration of one call), so they add no model work and agree with the figures.
+     * Thread-safe: keeps no state between calls.
      */
-    public HeldOutEvaluator(EvalSuite suite, List<Document> heldOut, Set<String> headlineTasks, int batchSize,
-            List<GenerativeItem> generative) {
-        this.suite = suite;
-        this.heldOut = List.copyOf(heldOut);
-        this.headlineTasks = Set.copyOf(headlineTasks);
-        this.batchSize = batchSize;
-        this.generative = List.copyOf(generative);
-    }
-
     @Override
-    public Evaluation evaluate(Student student, ProgressSink progress) {
+    public Evaluation evaluate(Student student, EvaluationContext context) {
+        ProgressSink progress = context.progress();
         Generator generator = student instanceof Generator g && !generative.isEmpty() ? g : null;
         long total = heldOut.size() + suite.size() + (generator == null ? 0 : generative.size());
+        ScoreCache scores = new ScoreCache(student);
         SortedMap<String, Double> figures = new TreeMap<>();
         PerplexityResult ppl = PerplexityEvaluator.create().withBatchSize(batchSize)
-                .evaluate(student, heldOut, (d, t) -> progress.progress(d, total));
+                .evaluate(scores, heldOut, (d, t) -> progress.progress(d, total));
         figures.putAll(ppl.figures());
-        EvalResult mc = multipleChoice(student, (d, t) -> progress.progress(heldOut.size() + d, total));
+        EvalResult mc = multipleChoice(scores, (d, t) -> progress.progress(heldOut.size() + d, total));
         mc.figures().forEach((k, v) -> figures.put("mc." + k, v));
-        figures.put("mc.headline_acc", headlineTasks.isEmpty() ? Double.NaN : mc.macroAccuracy(headlineTasks));
+        figures.put(MC_HEADLINE_ACC.name(), headlineTasks.isEmpty() ? Double.NaN : mc.macroAccuracy(headlineTasks));
         if (generator != null) {
             long before = heldOut.size() + suite.size();
             generative(generator, (d, t) -> progress.progress(before + d, total))
                     .figures().forEach((k, v) -> figures.put("gen." + k, v));
         }
-        return new Evaluation(HEADLINE, false, ImmutableSortedMap.copyOfSorted(figures));
+        List<ItemScore> items = new ArrayList<>();
+        PerplexityEvaluator one = PerplexityEvaluator.create().withBatchSize(1);
+        for (Document d : heldOut) {
+            SourcePerplexity p = one.evaluate(scores::cached, List.of(d)).overall();
+            Map<String, Number> v = new LinkedHashMap<>();
+            v.put(VALUE_NLL, p.nll());
+            v.put(VALUE_BYTES, p.bytes());
+            v.put(VALUE_BPB, p.bitsPerByte());
+            items.add(new ItemScore(KIND_DOCUMENT, d.provenance().source(), d.id(), v));
+        }
+        for (ItemResult r : mc.items()) {
+            Map<String, Number> v = new LinkedHashMap<>();
+            v.put(VALUE_CORRECT, r.correct() ? 1 : 0);
+            v.put(VALUE_CORRECT_NORM, r.correctNorm() ? 1 : 0);
+            items.add(new ItemScore(KIND_CHOICE, r.task(), r.id(), v));
+        }
+        return new Evaluation(BPB_MACRO, ImmutableSortedMap.copyOfSorted(figures), items);
     }
 
     /** The multiple-choice result of any scorer (used to choose the headline tasks with Generator 0). */
-    public EvalResult multipleChoice(TextScorer scorer, dev.symbiosis.core.eval.EvalProgress progress) {
+    public EvalResult multipleChoice(TextScorer scorer, EvalProgress progress) {
         return MultipleChoiceEvaluator.create().withBatchSize(batchSize).evaluate(scorer, suite, progress);
     }
 
     /**
-     * The generative result of any generator: one greedy completion of {@value #GENERATIVE_MAX_NEW_TOKENS} tokens
-     * per item, checked by exact match.
+     * The generative result of any generator: one greedy completion of {@link Builder#optGenerativeMaxNewTokens}
+     * tokens per item, checked by exact match.
      *
      * @throws IllegalStateException if this evaluator has no generative items
      */
-    public GenerativeResult generative(Generator generator, dev.symbiosis.core.eval.EvalProgress progress) {
+    public GenerativeResult generative(Generator generator, EvalProgress progress) {
         if (generative.isEmpty()) {
             throw new IllegalStateException("this evaluator has no generative items");
         }
-        return GenerativeEvaluator.create().withBatchSize(batchSize).withMaxNewTokens(GENERATIVE_MAX_NEW_TOKENS)
+        return GenerativeEvaluator.create().withBatchSize(batchSize).withMaxNewTokens(generativeMaxNewTokens)
                 .evaluate(generator, generative, progress);
     }
 
     /** The generative items evaluated. */
     public List<GenerativeItem> generativeItems() {
         return generative;
+    }
+
+    /** The tasks that count in {@code mc.headline_acc}. */
+    public Set<String> headlineTasks() {
+        return headlineTasks;
     }
 
     /**
@@ -159,5 +234,86 @@ public final class HeldOutEvaluator implements StudentEvaluator {
             throw new java.nio.file.NoSuchFileException("class-path resource " + GENERATIVE_RESOURCES + name);
         }
         return in;
+    }
+
+    /** The Student's scores of one evaluation, kept by text so that the per-item passes re-use them. */
+    private static final class ScoreCache implements TextScorer {
+        private final TextScorer scorer;
+        private final Map<String, TokenScores> scores = new HashMap<>();
+
+        ScoreCache(TextScorer scorer) {
+            this.scorer = scorer;
+        }
+
+        @Override
+        public List<TokenScores> score(List<String> texts) {
+            List<TokenScores> out = scorer.score(texts);
+            for (int i = 0; i < texts.size() && i < out.size(); i++) {
+                scores.put(texts.get(i), out.get(i));
+            }
+            return out;
+        }
+
+        /** The evaluation's scores of {@code texts}, scoring only texts it did not score. */
+        List<TokenScores> cached(List<String> texts) {
+            List<String> missing = texts.stream().filter(t -> !scores.containsKey(t)).distinct().toList();
+            if (!missing.isEmpty()) {
+                score(missing);
+            }
+            return texts.stream().map(scores::get).toList();
+        }
+    }
+
+    /** Options of {@link HeldOutEvaluator}. Not thread-safe. */
+    public static final class Builder {
+        private final EvalSuite suite;
+        private final List<Document> heldOut;
+        private Set<String> headlineTasks = Set.of();
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private @Nullable List<GenerativeItem> generative;
+        private int generativeMaxNewTokens = GENERATIVE_MAX_NEW_TOKENS;
+
+        private Builder(EvalSuite suite, List<Document> heldOut) {
+            this.suite = Objects.requireNonNull(suite, "suite");
+            this.heldOut = List.copyOf(heldOut);
+        }
+
+        /** Tasks that count in {@code mc.headline_acc}. Default none (the figure is then NaN). */
+        public Builder optHeadlineTasks(Set<String> value) {
+            this.headlineTasks = Set.copyOf(value);
+            return this;
+        }
+
+        /** Texts per scoring or generation call. Default {@value HeldOutEvaluator#DEFAULT_BATCH_SIZE}. */
+        public Builder optBatchSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1, got " + value);
+            }
+            this.batchSize = value;
+            return this;
+        }
+
+        /**
+         * Generate-and-check items (empty: no {@code gen.} figures). Default the first
+         * {@value HeldOutEvaluator#GENERATIVE_ITEMS_PER_TASK} items of every embedded generative task.
+         */
+        public Builder optGenerativeItems(List<GenerativeItem> value) {
+            this.generative = List.copyOf(value);
+            return this;
+        }
+
+        /** New tokens per generative completion. Default {@value HeldOutEvaluator#GENERATIVE_MAX_NEW_TOKENS}. */
+        public Builder optGenerativeMaxNewTokens(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("generativeMaxNewTokens must be >= 1, got " + value);
+            }
+            this.generativeMaxNewTokens = value;
+            return this;
+        }
+
+        /** The evaluator. */
+        public HeldOutEvaluator build() {
+            return new HeldOutEvaluator(this);
+        }
     }
 }

@@ -1,188 +1,135 @@
 package dev.symbiosis.experiment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.symbiosis.core.eval.EvalProgress;
-import dev.symbiosis.core.eval.ItemResult;
-import dev.symbiosis.core.eval.PerplexityEvaluator;
-import dev.symbiosis.core.eval.SourcePerplexity;
 import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.core.loop.Evaluation;
+import dev.symbiosis.core.loop.EvaluationContext;
+import dev.symbiosis.core.loop.ItemScore;
 import dev.symbiosis.core.loop.Json;
-import dev.symbiosis.core.loop.LoopListener;
-import dev.symbiosis.core.loop.ProgressSink;
 import dev.symbiosis.core.loop.RunStore;
 import dev.symbiosis.core.loop.StudentEvaluator;
-import dev.symbiosis.core.model.Generator;
-import dev.symbiosis.core.model.Prompt;
-import dev.symbiosis.core.model.PromptCompletion;
-import dev.symbiosis.core.model.SaliencyMap;
-import dev.symbiosis.core.model.Sample;
-import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.model.Student;
-import dev.symbiosis.core.model.TokenScores;
-import dev.symbiosis.core.model.TrainingReport;
-import dev.symbiosis.core.model.TrainingText;
-import dev.symbiosis.core.text.Document;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
 
 /**
- * The {@link HeldOutEvaluator} plus the per-item results that paired tests need: after each evaluation it writes
- * {@code <strategy>/iter-<t>/items.jsonl} into the run folder, one line per held-out document ({@code "kind":
- * "bpb"}: domain, id, negative log-likelihood in nats, predicted bytes, bits per byte) and per multiple-choice item
- * ({@code "kind": "mc"}: task, id, correct, correct_norm).
+ * Files the per-item results of another evaluator: after each evaluation it writes the evaluation's
+ * {@link Evaluation#items()} to {@code <strategy>/iter-<t>/items.jsonl} of the run folder, one JSON object per
+ * item ({@code kind}, {@code group}, {@code id}, then the item's values in their order), and returns the
+ * evaluation unchanged. A re-run iteration (resumption) rewrites its file; an evaluation without items writes
+ * none.
  *
- * <p>The per-item figures come from the very scores of the evaluation (the Student's {@code score} results are kept
- * for the duration of one evaluation and the per-item passes read them back), so they add no model work and agree
- * with the figures of {@code results.jsonl}. A re-run iteration (resumption) rewrites its file.
- *
- * <p>The strategy and iteration of an evaluation are learnt from the loop's progress events, so this object must
- * also be registered as a {@link LoopListener} of the loop. Not thread-safe (one loop).
+ * <p>Thread-safe if the delegate is: the strategy and iteration come with each call.
  */
-final class ItemRecordingEvaluator implements StudentEvaluator, LoopListener {
+public final class ItemRecordingEvaluator implements StudentEvaluator {
 
     /** File name of the per-item results in an iteration folder. */
-    static final String FILE = "items.jsonl";
+    public static final String FILE = "items.jsonl";
 
-    private final HeldOutEvaluator delegate;
-    private final List<Document> heldOut;
+    private final StudentEvaluator delegate;
     private final RunStore store;
-    private String strategy;
-    private int iteration = -1;
 
-    ItemRecordingEvaluator(HeldOutEvaluator delegate, List<Document> heldOut, RunStore store) {
-        this.delegate = delegate;
-        this.heldOut = List.copyOf(heldOut);
-        this.store = store;
+    /**
+     * @param delegate the evaluator whose items are filed
+     * @param store the run folder
+     */
+    public ItemRecordingEvaluator(StudentEvaluator delegate, RunStore store) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The delegate's settings. */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return delegate.settings();
     }
 
     @Override
-    public void stepProgress(String strategy, int iteration, String step, long done, long total) {
-        if (step.startsWith("evaluate")) {
-            this.strategy = strategy;
-            this.iteration = iteration;
-        }
-    }
-
-    @Override
-    public Evaluation evaluate(Student student, ProgressSink progress) {
-        strategy = null;
-        // keep the Student's capabilities visible: an evaluator may also generate with it
-        RecordingStudent recording = student instanceof Generator g ? new RecordingGeneratorStudent(student, g)
-                : new RecordingStudent(student);
-        Evaluation e = delegate.evaluate(recording, progress);
-        if (strategy == null) {
-            throw new IllegalStateException("the evaluation reported no progress, so its strategy and iteration are"
-                    + " unknown; register the ItemRecordingEvaluator as a loop listener");
-        }
-        List<String> lines = new ArrayList<>();
-        PerplexityEvaluator one = PerplexityEvaluator.create().withBatchSize(1);
-        for (Document d : heldOut) {
-            SourcePerplexity p = one.evaluate(recording::cachedScore, List.of(d)).overall();
-            ObjectNode o = Json.MAPPER.createObjectNode();
-            o.put("kind", "bpb");
-            o.put("group", d.provenance().source());
-            o.put("id", d.id());
-            o.put("nll", p.nll());
-            o.put("bytes", p.bytes());
-            o.put("bpb", p.bitsPerByte());
-            lines.add(json(o));
-        }
-        for (ItemResult r : delegate.multipleChoice(recording::cachedScore, EvalProgress.NONE).items()) {
-            ObjectNode o = Json.MAPPER.createObjectNode();
-            o.put("kind", "mc");
-            o.put("group", r.task());
-            o.put("id", r.id());
-            o.put("correct", r.correct() ? 1 : 0);
-            o.put("correct_norm", r.correctNorm() ? 1 : 0);
-            lines.add(json(o));
-        }
-        try {
-            AtomicFiles.writeLines(store.iterationDir(strategy, iteration).resolve(FILE), lines);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+    public Evaluation evaluate(Student student, EvaluationContext context) {
+        Evaluation e = delegate.evaluate(student, context);
+        if (!e.items().isEmpty()) {
+            List<String> lines = new ArrayList<>();
+            for (ItemScore item : e.items()) {
+                lines.add(json(item));
+            }
+            try {
+                AtomicFiles.writeLines(store.iterationDir(context.strategy(), context.iteration()).resolve(FILE),
+                        lines);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
         return e;
     }
 
-    private static String json(ObjectNode o) {
-        try {
-            return Json.MAPPER.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Passes everything to the Student and keeps the scores of each text for the per-item passes. */
-    private static class RecordingStudent implements Student {
-        private final Student student;
-        private final Map<String, TokenScores> scores = new HashMap<>();
-
-        RecordingStudent(Student student) {
-            this.student = student;
-        }
-
-        @Override
-        public List<TokenScores> score(List<String> texts) {
-            List<TokenScores> out = student.score(texts);
-            for (int i = 0; i < texts.size() && i < out.size(); i++) {
-                scores.put(texts.get(i), out.get(i));
-            }
+    /** The per-item results of one iteration's file, or an empty list when the iteration has none. */
+    public static List<ItemScore> read(Path iterationDir) throws IOException {
+        Path f = iterationDir.resolve(FILE);
+        List<ItemScore> out = new ArrayList<>();
+        if (!Files.exists(f)) {
             return out;
         }
-
-        /** The evaluation's scores of {@code texts}, scoring only texts it did not score. */
-        List<TokenScores> cachedScore(List<String> texts) {
-            List<String> missing = texts.stream().filter(t -> !scores.containsKey(t)).distinct().toList();
-            if (!missing.isEmpty()) {
-                score(missing);
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        for (int n = 0; n < lines.size(); n++) {
+            if (lines.get(n).isBlank()) {
+                continue;
             }
-            return texts.stream().map(scores::get).toList();
+            com.fasterxml.jackson.databind.JsonNode o;
+            try {
+                o = Json.reader().readTree(lines.get(n));
+            } catch (IOException e) {
+                throw new IOException(f + ":" + (n + 1) + ": malformed JSON: " + e.getMessage(), e);
+            }
+            String kind = o.path("kind").asText(null);
+            String group = o.path("group").asText(null);
+            String id = o.path("id").asText(null);
+            if (kind == null || group == null || id == null) {
+                throw new IOException(f + ":" + (n + 1) + ": an item needs 'kind', 'group' and 'id'");
+            }
+            Map<String, Number> values = new LinkedHashMap<>();
+            for (var it = o.fields(); it.hasNext(); ) {
+                var field = it.next();
+                if (!Set.of("kind", "group", "id").contains(field.getKey())) {
+                    if (!field.getValue().isNumber() && !field.getValue().isTextual()) {
+                        throw new IOException(f + ":" + (n + 1) + ": value '" + field.getKey() + "' is not a number");
+                    }
+                    values.put(field.getKey(), field.getValue().isNumber() ? field.getValue().numberValue()
+                            : Double.valueOf(field.getValue().asDouble(Double.NaN)));
+                }
+            }
+            out.add(new ItemScore(kind, group, id, values));
         }
-
-        @Override
-        public TrainingReport train(List<TrainingText> texts) {
-            return student.train(texts);
-        }
-
-        @Override
-        public List<SaliencyMap> saliency(List<String> texts) {
-            return student.saliency(texts);
-        }
-
-        @Override
-        public void save(Path dir) throws IOException {
-            student.save(dir);
-        }
-
-        @Override
-        public void restore(Path dir) throws IOException {
-            student.restore(dir);
-        }
+        return out;
     }
 
-    /** A {@link RecordingStudent} of a Student that is also a Generator. */
-    private static final class RecordingGeneratorStudent extends RecordingStudent implements Generator {
-        private final Generator generator;
-
-        RecordingGeneratorStudent(Student student, Generator generator) {
-            super(student);
-            this.generator = generator;
-        }
-
-        @Override
-        public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
-            return generator.generate(prompts, sampling);
-        }
-
-        @Override
-        public TrainingReport fineTune(List<PromptCompletion> examples) {
-            return generator.fineTune(examples);
+    private static String json(ItemScore item) {
+        ObjectNode o = Json.object();
+        o.put("kind", item.kind());
+        o.put("group", item.group());
+        o.put("id", item.id());
+        item.values().forEach((k, v) -> {
+            if (v instanceof Integer i) {
+                o.put(k, i);
+            } else if (v instanceof Long l) {
+                o.put(k, l);
+            } else {
+                o.put(k, v.doubleValue());
+            }
+        });
+        try {
+            return Json.writer().writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -30,7 +30,7 @@ public final class Report {
     private Report() {}
 
     /** One plotted figure: where its values come from. */
-    private record Figure(String group, String name, Function<IterationRecord, Double> value) {}
+    private record Plotted(String group, String name, Function<IterationRecord, Double> value) {}
 
     /**
      * Writes the report into {@code dir} ({@code report.html}, {@code plots/*.png}).
@@ -46,7 +46,7 @@ public final class Report {
         for (IterationRecord r : records) {
             byStrategy.computeIfAbsent(r.strategy(), k -> new ArrayList<>()).add(r);
         }
-        List<Figure> figures = figures(records);
+        List<Plotted> figures = figures(records);
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
@@ -60,7 +60,7 @@ public final class Report {
             html.append("<th>").append(esc(s)).append("</th>");
         }
         html.append("</tr>\n");
-        for (Figure f : figures) {
+        for (Plotted f : figures) {
             html.append("<tr><td style=\"text-align:left\">").append(esc(f.group + " " + f.name)).append("</td>");
             for (List<IterationRecord> rs : byStrategy.values()) {
                 IterationRecord last = rs.get(rs.size() - 1);
@@ -72,7 +72,7 @@ public final class Report {
         html.append("</table>\n");
 
         String group = null;
-        for (Figure f : figures) {
+        for (Plotted f : figures) {
             if (!f.group.equals(group)) {
                 if (group != null) {
                     html.append("</div>\n");
@@ -115,26 +115,26 @@ public final class Report {
         return out;
     }
 
-    private static List<Figure> figures(List<IterationRecord> records) {
+    private static List<Plotted> figures(List<IterationRecord> records) {
         SortedSet<String> eval = new TreeSet<>();
         SortedSet<String> synth = new TreeSet<>();
         for (IterationRecord r : records) {
             eval.addAll(r.evaluation().keySet());
             synth.addAll(r.synthetic().keySet());
         }
-        List<Figure> out = new ArrayList<>();
+        List<Plotted> out = new ArrayList<>();
         for (String k : eval) {
-            out.add(new Figure("evaluation", k, r -> r.evaluation().get(k)));
+            out.add(new Plotted("evaluation", k, r -> r.evaluation().get(k)));
         }
-        out.add(new Figure("training", "student_loss", r -> r.studentTraining().steps() == 0 ? null
+        out.add(new Plotted("training", "student_loss", r -> r.studentTraining().steps() == 0 ? null
                 : r.studentTraining().meanLoss()));
-        out.add(new Figure("training", "real_share", r -> r.iteration() == 0 ? null : r.realShare()));
-        out.add(new Figure("feedback", "hard_mean_entropy", r -> r.feedback() == null ? null
+        out.add(new Plotted("training", "real_share", r -> r.iteration() == 0 ? null : r.realShare()));
+        out.add(new Plotted("feedback", "hard_mean_entropy", r -> r.feedback() == null ? null
                 : r.feedback().hardMeanEntropy()));
-        out.add(new Figure("feedback", "pool_mean_entropy", r -> r.feedback() == null ? null
+        out.add(new Plotted("feedback", "pool_mean_entropy", r -> r.feedback() == null ? null
                 : r.feedback().poolMeanEntropy()));
         for (String k : synth) {
-            out.add(new Figure("data", k, r -> r.synthetic().get(k)));
+            out.add(new Plotted("data", k, r -> r.synthetic().get(k)));
         }
         return out;
     }
@@ -154,28 +154,28 @@ public final class Report {
      *
      * @return the path of report.html
      */
-    static Path writeAggregate(Path dir, SeedStatistics stats, String title, String preamble) throws IOException {
+    public static Path writeAggregate(Path dir, SeedStatistics stats, String title, String preamble) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Path plots = dir.resolve("plots");
         Files.createDirectories(plots);
-        int seeds = stats.seeds.size();
-        int last = stats.iterations;
+        int seeds = stats.seeds().size();
+        int last = stats.iterations();
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>").append(STYLE).append("</head><body>\n");
         html.append("<h1>").append(esc(title)).append("</h1>\n").append(preamble).append('\n');
-        html.append("<p>Run seeds ").append(esc(stats.seeds.toString())).append(seeds > 1
+        html.append("<p>Run seeds ").append(esc(stats.seeds().toString())).append(seeds > 1
                 ? ": every figure is the mean over the seeds with its 95% Student-t interval in brackets."
                 : ": one seed, so figures have no interval over seeds; the paired tests resample evaluation items.")
                 .append(" Statistics: <code>stats.json</code>, <code>stats-figures.csv</code>, "
                         + "<code>stats-paired.csv</code>.</p>\n");
-        for (String w : stats.warnings) {
+        for (String w : stats.warnings()) {
             html.append("<p><b>Warning:</b> ").append(esc(w)).append("</p>\n");
         }
 
         // final iteration table
         html.append("<h2>Final iteration (").append(last).append(")</h2>\n<table><tr><th>figure</th>");
-        for (String s : stats.strategies) {
+        for (String s : stats.strategies()) {
             html.append("<th>").append(esc(s)).append("</th>");
         }
         html.append("</tr>\n");
@@ -184,8 +184,8 @@ public final class Report {
                 continue;
             }
             html.append("<tr><td class=\"l\">").append(esc(gf[0] + " " + gf[1])).append("</td>");
-            for (String s : stats.strategies) {
-                SeedStatistics.FigureSummary f = stats.summary(gf[0], gf[1], s, last);
+            for (String s : stats.strategies()) {
+                SeedStatistics.FigureSummary f = stats.summary(gf[0], gf[1], s, last).orElse(null);
                 html.append("<td>").append(f == null ? "" : meanCell(f)).append("</td>");
             }
             html.append("</tr>\n");
@@ -202,8 +202,8 @@ public final class Report {
                 + "bootstrap p adjusted over all pairs of the figure; d<sub>z</sub>: mean over standard deviation "
                 + "of the per-item differences. Green: the interval excludes 0 (the named strategy is better). "
                 + "bpb: lower is better; accuracy: higher is better.</p>\n");
-        for (String figure : SeedStatistics.PAIRED_FIGURES) {
-            List<SeedStatistics.PairedComparison> rows = stats.paired.stream()
+        for (String figure : SeedStatistics.PAIRED_FIGURES.stream().map(dev.symbiosis.core.loop.Figure::name).toList()) {
+            List<SeedStatistics.PairedComparison> rows = stats.paired().stream()
                     .filter(c -> c.figure().equals(figure) && c.last()).toList();
             if (rows.isEmpty()) {
                 continue;
@@ -214,9 +214,9 @@ public final class Report {
         }
 
         // ablations
-        List<String> ablations = stats.strategies.stream().filter(s -> s.startsWith("symbiosis-")).toList();
+        List<String> ablations = stats.strategies().stream().filter(s -> s.startsWith("symbiosis-")).toList();
         html.append("<h2>Ablations: which component carries the effect</h2>\n");
-        if (!stats.strategies.contains("symbiosis") || ablations.isEmpty()) {
+        if (!stats.strategies().contains("symbiosis") || ablations.isEmpty()) {
             html.append("<p>This run has no ablation of Symbiosis (strategies named <code>symbiosis-...</code>) next"
                     + " to <code>symbiosis</code>.</p>\n");
         } else {
@@ -224,13 +224,13 @@ public final class Report {
                     + " at the final iteration: for bpb a positive difference (accuracy: negative) means the "
                     + "ablation is worse, so the component it removes helps; an interval holding 0 means this run "
                     + "cannot tell the component's effect from noise.</p>\n");
-            for (String figure : SeedStatistics.PAIRED_FIGURES) {
+            for (String figure : SeedStatistics.PAIRED_FIGURES.stream().map(dev.symbiosis.core.loop.Figure::name).toList()) {
                 List<SeedStatistics.PairedComparison> rows = new ArrayList<>();
                 for (String a : ablations) {
-                    stats.paired.stream().filter(c -> c.figure().equals(figure) && c.last()
+                    stats.paired().stream().filter(c -> c.figure().equals(figure) && c.last()
                             && (c.a().equals(a) && c.b().equals("symbiosis")
                             || c.a().equals("symbiosis") && c.b().equals(a)))
-                            .findFirst().map(c -> c.a().equals(a) ? c : flip(c)).ifPresent(rows::add);
+                            .findFirst().map(c -> c.a().equals(a) ? c : c.flipped()).ifPresent(rows::add);
                 }
                 if (!rows.isEmpty()) {
                     html.append("<h3>").append(esc(figure)).append("</h3>\n");
@@ -241,13 +241,13 @@ public final class Report {
 
         // per iteration
         html.append("<h2>Paired tests per iteration</h2>\n");
-        for (String figure : SeedStatistics.PAIRED_FIGURES) {
-            List<SeedStatistics.PairedComparison> rows = stats.paired.stream()
+        for (String figure : SeedStatistics.PAIRED_FIGURES.stream().map(dev.symbiosis.core.loop.Figure::name).toList()) {
+            List<SeedStatistics.PairedComparison> rows = stats.paired().stream()
                     .filter(c -> c.figure().equals(figure)).toList();
             if (rows.isEmpty()) {
                 continue;
             }
-            html.append("<details").append(figure.equals(SeedStatistics.PAIRED_FIGURES.get(0)) ? " open" : "")
+            html.append("<details").append(figure.equals(SeedStatistics.PAIRED_FIGURES.get(0).name()) ? " open" : "")
                     .append("><summary>").append(esc(figure)).append("</summary>\n");
             pairedTable(html, rows, true);
             html.append("</details>\n");
@@ -298,9 +298,9 @@ public final class Report {
      * (rows: the keys with the largest shares; columns: strategies; at iteration 1 and at the last iteration).
      */
     private static void analyticsTables(StringBuilder html, SeedStatistics stats, String group) {
-        int last = stats.iterations;
+        int last = stats.iterations();
         SortedSet<String> maps = new TreeSet<>();
-        for (SeedStatistics.FigureSummary f : stats.figures) {
+        for (SeedStatistics.FigureSummary f : stats.figures()) {
             if (f.group().equals(group) && f.figure().contains(".")) {
                 maps.add(f.figure().substring(0, f.figure().indexOf('.')));
             }
@@ -308,13 +308,13 @@ public final class Report {
         for (String map : maps) {
             SortedSet<String> keys = new TreeSet<>();
             Set<String> strategies = new java.util.LinkedHashSet<>();
-            for (SeedStatistics.FigureSummary f : stats.figures) {
+            for (SeedStatistics.FigureSummary f : stats.figures()) {
                 if (f.group().equals(group) && f.figure().startsWith(map + ".")) {
                     keys.add(f.figure().substring(map.length() + 1));
                     strategies.add(f.strategy());
                 }
             }
-            List<String> ordered = stats.strategies.stream().filter(strategies::contains).toList();
+            List<String> ordered = stats.strategies().stream().filter(strategies::contains).toList();
             if (map.equals("hardSetLoss")) {
                 html.append("<h3>Loss on earlier hard sets (hardSetLoss): did the teaching fix them?</h3>\n<p>Rows: "
                         + "the iteration whose hard examples are scored; \"mined\": their loss when they were mined "
@@ -330,11 +330,11 @@ public final class Report {
                     for (String k : keys.stream().sorted(java.util.Comparator.comparingInt(Integer::parseInt))
                             .toList()) {
                         int from = Integer.parseInt(k);
-                        SeedStatistics.FigureSummary mined = stats.summary("feedback", "hardMeanLogProb", s, from);
+                        SeedStatistics.FigureSummary mined = stats.summary("feedback", "hardMeanLogProb", s, from).orElse(null);
                         html.append("<tr><td>t=").append(k).append("</td><td>")
                                 .append(mined == null ? "" : format(-mined.mean())).append("</td>");
                         for (int t = 2; t <= last; t++) {
-                            SeedStatistics.FigureSummary f = stats.summary(group, map + "." + k, s, t);
+                            SeedStatistics.FigureSummary f = stats.summary(group, map + "." + k, s, t).orElse(null);
                             html.append("<td>").append(f == null ? "" : format(f.mean())).append("</td>");
                         }
                         html.append("</tr>\n");
@@ -347,7 +347,7 @@ public final class Report {
             List<String> top = keys.stream().sorted(java.util.Comparator.comparingDouble((String k) -> {
                 double sum = 0;
                 for (String s : ordered) {
-                    SeedStatistics.FigureSummary f = stats.summary(group, map + "." + k, s, last);
+                    SeedStatistics.FigureSummary f = stats.summary(group, map + "." + k, s, last).orElse(null);
                     sum += f == null ? 0 : f.mean();
                 }
                 return -sum;
@@ -362,8 +362,8 @@ public final class Report {
             for (String k : top) {
                 html.append("<tr><td class=\"l\">").append(esc(k)).append("</td>");
                 for (String s : ordered) {
-                    SeedStatistics.FigureSummary first = stats.summary(group, map + "." + k, s, 1);
-                    SeedStatistics.FigureSummary end = stats.summary(group, map + "." + k, s, last);
+                    SeedStatistics.FigureSummary first = stats.summary(group, map + "." + k, s, 1).orElse(null);
+                    SeedStatistics.FigureSummary end = stats.summary(group, map + "." + k, s, last).orElse(null);
                     html.append("<td>").append(first == null ? "-" : String.format(Locale.ROOT, "%.3f", first.mean()))
                             .append(" -&gt; ").append(end == null ? "-" : String.format(Locale.ROOT, "%.3f",
                                     end.mean())).append("</td>");
@@ -395,7 +395,7 @@ public final class Report {
             int iy = order.contains(gy) ? order.indexOf(gy) : order.size();
             return ix != iy ? Integer.compare(ix, iy) : x.compareTo(y);
         });
-        for (SeedStatistics.FigureSummary f : stats.figures) {
+        for (SeedStatistics.FigureSummary f : stats.figures()) {
             keys.add(f.group() + "/" + f.figure());
         }
         List<String[]> out = new ArrayList<>();
@@ -406,19 +406,13 @@ public final class Report {
         return out;
     }
 
-    private static SeedStatistics.PairedComparison flip(SeedStatistics.PairedComparison c) {
-        return new SeedStatistics.PairedComparison(c.figure(), c.b(), c.a(), c.iteration(), c.last(), c.seeds(),
-                c.items(), -c.meanDifference(), -c.upper95(), -c.lower95(), c.standardError(), c.pBootstrap(),
-                c.pPermutation(), c.pHolm(), -c.dz(), -c.gz());
-    }
-
     private static void pairedTable(StringBuilder html, List<SeedStatistics.PairedComparison> rows,
             boolean withIteration) {
         html.append("<table><tr>").append(withIteration ? "<th>iteration</th>" : "")
                 .append("<th>a</th><th>b</th><th>a &minus; b</th><th>95% interval</th><th>p (bootstrap)</th>"
                         + "<th>p (perm.)</th><th>p (Holm)</th><th>d<sub>z</sub></th><th>better</th></tr>\n");
         for (SeedStatistics.PairedComparison c : rows) {
-            String better = c.better();
+            String better = c.better().orElse(null);
             html.append("<tr").append(better == null ? "" : " class=\"win\"").append(">")
                     .append(withIteration ? "<td>" + c.iteration() + "</td>" : "")
                     .append("<td class=\"l\">").append(esc(c.a())).append("</td><td class=\"l\">")
@@ -469,8 +463,8 @@ public final class Report {
         XYChart chart = chart(figure);
         boolean any = false;
         int k = 0;
-        for (String s : stats.strategies) {
-            List<SeedStatistics.FigureSummary> points = stats.figures.stream()
+        for (String s : stats.strategies()) {
+            List<SeedStatistics.FigureSummary> points = stats.figures().stream()
                     .filter(f -> f.group().equals(group) && f.figure().equals(figure) && f.strategy().equals(s))
                     .sorted(java.util.Comparator.comparingInt(SeedStatistics.FigureSummary::iteration)).toList();
             k++;
@@ -484,7 +478,7 @@ public final class Report {
             for (int i = 0; i < points.size(); i++) {
                 SeedStatistics.FigureSummary f = points.get(i);
                 // a small offset per strategy keeps the error bars apart
-                xs[i] = f.iteration() + 0.04 * (k - (stats.strategies.size() + 1) / 2.0);
+                xs[i] = f.iteration() + 0.04 * (k - (stats.strategies().size() + 1) / 2.0);
                 ys[i] = f.mean();
                 err[i] = Double.isNaN(f.upper95()) ? 0 : (f.upper95() - f.lower95()) / 2;
                 bars |= err[i] > 0;

@@ -1,9 +1,12 @@
 package dev.symbiosis.experiment;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.core.loop.AtomicFiles;
+import dev.symbiosis.core.loop.Figure;
+import dev.symbiosis.core.loop.ItemScore;
 import dev.symbiosis.core.loop.IterationRecord;
 import dev.symbiosis.core.loop.Json;
 import dev.symbiosis.core.stats.EffectSize;
@@ -18,11 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -52,54 +57,100 @@ import java.util.regex.Pattern;
  * the same items; every seed uses the same items too (the evaluation sample depends on the master seed only), so
  * the differences are paired on both.
  *
- * <p>Deterministic: the bootstrap and permutation seeds are fixed. Not thread-safe.
+ * <p>Deterministic: the bootstrap and permutation seeds are fixed. Immutable once computed; the lists it returns
+ * are unmodifiable.
  */
-final class SeedStatistics {
+public final class SeedStatistics {
 
     /** Resamples of the paired bootstrap. */
-    static final int BOOTSTRAP_RESAMPLES = 10_000;
+    public static final int BOOTSTRAP_RESAMPLES = 10_000;
 
-    /** Evaluation figures with per-item paired tests. */
-    static final List<String> PAIRED_FIGURES = List.of("bpb.macro", "mc.headline_acc", "mc.acc.macro");
-
-    /** Figures where a smaller value is better. */
-    static boolean lowerIsBetter(String figure) {
-        return figure.startsWith("bpb") || figure.startsWith("ppl") || figure.startsWith("nats_per_token");
-    }
+    /** Evaluation figures with per-item paired tests: {@link HeldOutEvaluator#PAIRED_FIGURES}. */
+    public static final List<Figure> PAIRED_FIGURES = HeldOutEvaluator.PAIRED_FIGURES;
 
     /** Per-task bookkeeping figures the summaries leave out (bounds, counts, chance levels, token counts). */
     private static final Pattern NOT_A_FIGURE = Pattern.compile(
             "mc\\.(n|chance)\\..*|mc\\.chance\\.macro|.*\\.(lower95|upper95)|tokens\\..*");
 
-    /** One run seed: its folder and records. */
-    record SeedRun(long seed, Path dir, List<IterationRecord> records) {}
-
-    /** Mean and 95% interval over the run seeds of one figure of one strategy at one iteration. */
-    record FigureSummary(String group, String figure, String strategy, int iteration, int seeds, double mean,
-            double sd, double lower95, double upper95) {}
-
-    /** The paired comparison {@code a - b} of one figure at one iteration. */
-    record PairedComparison(String figure, String a, String b, int iteration, boolean last, int seeds, int items,
-            double meanDifference, double lower95, double upper95, double standardError, double pBootstrap,
-            double pPermutation, double pHolm, double dz, double gz) {
-
-        /** The strategy the interval says is better ({@code null} when the interval holds 0). */
-        String better() {
-            if (!(lower95 > 0 || upper95 < 0)) {
-                return null;
-            }
-            boolean aSmaller = upper95 < 0;
-            return aSmaller == lowerIsBetter(figure) ? a : b;
+    /**
+     * One run seed: its folder and records.
+     *
+     * @param seed the run seed
+     * @param dir its run folder
+     * @param records its records in file order (copied)
+     */
+    public record SeedRun(long seed, Path dir, List<IterationRecord> records) {
+        public SeedRun {
+            records = List.copyOf(records);
         }
     }
 
-    final List<Long> seeds;
-    final List<String> strategies;
-    final int iterations;
-    final Set<String> headlineTasks;
-    final List<FigureSummary> figures = new ArrayList<>();
-    final List<PairedComparison> paired = new ArrayList<>();
-    final List<String> warnings = new ArrayList<>();
+    /**
+     * Mean and 95% interval over the run seeds of one figure of one strategy at one iteration.
+     *
+     * @param group {@code evaluation}, {@code data}, {@code training}, {@code feedback}, {@code analytics} or
+     *     {@code record}
+     * @param figure the figure's name within the group
+     * @param strategy the strategy
+     * @param iteration the iteration
+     * @param seeds run seeds with a finite value
+     * @param mean mean over those seeds
+     * @param sd standard deviation over them (NaN with one seed)
+     * @param lower95 lower end of the 95% Student-t interval (NaN with one seed)
+     * @param upper95 upper end (NaN with one seed)
+     */
+    public record FigureSummary(String group, String figure, String strategy, int iteration, int seeds, double mean,
+            double sd, double lower95, double upper95) {}
+
+    /**
+     * The paired comparison {@code a - b} of one figure at one iteration.
+     *
+     * @param figure the figure's name (one of {@link #PAIRED_FIGURES})
+     * @param a the first strategy
+     * @param b the second strategy
+     * @param iteration the iteration
+     * @param last whether it is the final iteration
+     * @param seeds run seeds compared
+     * @param items evaluation items per seed
+     * @param meanDifference mean of {@code a - b} over seeds and items: the difference of the figures
+     * @param lower95 lower end of the bootstrap's 95% percentile interval
+     * @param upper95 upper end
+     * @param standardError the bootstrap's standard error
+     * @param pBootstrap two-sided bootstrap p-value
+     * @param pPermutation sign-flip permutation p-value on the per-item differences averaged over seeds
+     * @param pHolm the bootstrap p adjusted by Holm over the pairs of the figure and iteration
+     * @param dz mean over standard deviation of the per-item differences
+     * @param gz Hedges' small-sample correction of {@code dz}
+     * @param direction which way the figure improves (not written to stats.json: the figure's name fixes it)
+     */
+    @JsonIgnoreProperties({"direction"})
+    public record PairedComparison(String figure, String a, String b, int iteration, boolean last, int seeds,
+            int items, double meanDifference, double lower95, double upper95, double standardError,
+            double pBootstrap, double pPermutation, double pHolm, double dz, double gz, Figure.Direction direction) {
+
+        /** The strategy the interval says is better, or empty when the interval holds 0. */
+        public Optional<String> better() {
+            if (!(lower95 > 0 || upper95 < 0)) {
+                return Optional.empty();
+            }
+            boolean aSmaller = upper95 < 0;
+            return Optional.of(aSmaller == (direction == Figure.Direction.LOWER_IS_BETTER) ? a : b);
+        }
+
+        /** The same comparison as {@code b - a}. */
+        public PairedComparison flipped() {
+            return new PairedComparison(figure, b, a, iteration, last, seeds, items, -meanDifference, -upper95,
+                    -lower95, standardError, pBootstrap, pPermutation, pHolm, -dz, -gz, direction);
+        }
+    }
+
+    private final List<Long> seeds;
+    private final List<String> strategies;
+    private final int iterations;
+    private final Set<String> headlineTasks;
+    private final List<FigureSummary> figures = new ArrayList<>();
+    private final List<PairedComparison> paired = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     private SeedStatistics(List<Long> seeds, List<String> strategies, int iterations, Set<String> headlineTasks) {
         this.seeds = seeds;
@@ -108,15 +159,72 @@ final class SeedStatistics {
         this.headlineTasks = headlineTasks;
     }
 
+    /** The run seeds aggregated, in order. */
+    public List<Long> seeds() {
+        return List.copyOf(seeds);
+    }
+
+    /** The strategies, in report order. */
+    public List<String> strategies() {
+        return strategies;
+    }
+
+    /** T, the final iteration. */
+    public int iterations() {
+        return iterations;
+    }
+
+    /** The tasks counted in {@code mc.headline_acc}. */
+    public Set<String> headlineTasks() {
+        return Collections.unmodifiableSet(headlineTasks);
+    }
+
+    /** Every figure's mean and interval, by group, figure, strategy and iteration. */
+    public List<FigureSummary> figures() {
+        return Collections.unmodifiableList(figures);
+    }
+
+    /** Every paired comparison, by figure, iteration and pair. */
+    public List<PairedComparison> paired() {
+        return Collections.unmodifiableList(paired);
+    }
+
+    /** Warnings (e.g. per-item files that disagree with the records); empty when all is consistent. */
+    public List<String> warnings() {
+        return Collections.unmodifiableList(warnings);
+    }
+
     /**
-     * Computes the statistics.
+     * The paired comparison {@code a - b} of a figure at an iteration (computed as {@code b - a} when {@code b}
+     * comes first in the report order, then flipped).
      *
-     * @param runs the run seeds, in order
+     * @return empty when either strategy lacks per-item results there, or the figure has no items
+     */
+    public Optional<PairedComparison> paired(Figure figure, String a, String b, int iteration) {
+        for (PairedComparison c : paired) {
+            if (c.figure().equals(figure.name()) && c.iteration() == iteration) {
+                if (c.a().equals(a) && c.b().equals(b)) {
+                    return Optional.of(c);
+                }
+                if (c.a().equals(b) && c.b().equals(a)) {
+                    return Optional.of(c.flipped());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Computes the statistics from the records and the per-item files of the run folders.
+     *
+     * @param runs the run seeds, in order (at least one)
      * @param strategies strategy names in report order
      * @param iterations T
      * @param log receives warnings (e.g. per-item files that disagree with the records)
+     * @throws IllegalArgumentException if {@code runs} is empty
+     * @throws IOException naming the file of a malformed per-item line
      */
-    static SeedStatistics compute(List<SeedRun> runs, List<String> strategies, int iterations, PrintStream log)
+    public static SeedStatistics compute(List<SeedRun> runs, List<String> strategies, int iterations, PrintStream log)
             throws IOException {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no run seeds to aggregate");
@@ -204,7 +312,7 @@ final class SeedStatistics {
             }
             putFinite(out, "training/real_share", r.realShare());
         }
-        ObjectNode tree = Json.MAPPER.valueToTree(r);
+        ObjectNode tree = Json.tree(r);
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();
@@ -241,15 +349,15 @@ final class SeedStatistics {
         }
     }
 
-    /** The summary of one figure, or null. */
-    FigureSummary summary(String group, String figure, String strategy, int iteration) {
+    /** The summary of one figure of one strategy at one iteration, if any seed has a finite value. */
+    public Optional<FigureSummary> summary(String group, String figure, String strategy, int iteration) {
         for (FigureSummary f : figures) {
             if (f.group.equals(group) && f.figure.equals(figure) && f.strategy.equals(strategy)
                     && f.iteration == iteration) {
-                return f;
+                return Optional.of(f);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     // ---- paired comparisons ----
@@ -257,8 +365,8 @@ final class SeedStatistics {
     private void compare(List<SeedRun> runs, PrintStream log) throws IOException {
         // figure -> strategy -> iteration -> per seed: item -> contribution
         Map<String, Map<String, Map<Integer, List<SortedMap<String, Double>>>>> items = new LinkedHashMap<>();
-        for (String figure : PAIRED_FIGURES) {
-            items.put(figure, new LinkedHashMap<>());
+        for (Figure figure : PAIRED_FIGURES) {
+            items.put(figure.name(), new LinkedHashMap<>());
         }
         for (String s : strategies) {
             for (int t = 0; t <= iterations; t++) {
@@ -266,18 +374,20 @@ final class SeedStatistics {
                 boolean complete = true;
                 Map<String, List<SortedMap<String, Double>>> perFigure = new LinkedHashMap<>();
                 for (SeedRun run : runs) {
-                    Path f = run.dir().resolve(s).resolve("iter-" + t).resolve(ItemRecordingEvaluator.FILE);
+                    Path iterDir = run.dir().resolve(s).resolve("iter-" + t);
+                    Path f = iterDir.resolve(ItemRecordingEvaluator.FILE);
                     IterationRecord rec = run.records().stream()
                             .filter(r -> r.strategy().equals(s) && r.iteration() == it).findFirst().orElse(null);
                     if (rec == null || !Files.exists(f)) {
                         complete = false;
                         break;
                     }
-                    Map<String, SortedMap<String, Double>> c = contributions(f, headlineTasks);
-                    for (String figure : PAIRED_FIGURES) {
-                        SortedMap<String, Double> byItem = c.get(figure);
-                        check(f, figure, byItem, rec.evaluation().get(figure));
-                        perFigure.computeIfAbsent(figure, k -> new ArrayList<>()).add(byItem);
+                    Map<String, SortedMap<String, Double>> c = contributions(f,
+                            ItemRecordingEvaluator.read(iterDir), headlineTasks);
+                    for (Figure figure : PAIRED_FIGURES) {
+                        SortedMap<String, Double> byItem = c.get(figure.name());
+                        check(f, figure.name(), byItem, rec.evaluation().get(figure.name()));
+                        perFigure.computeIfAbsent(figure.name(), k -> new ArrayList<>()).add(byItem);
                     }
                 }
                 if (complete) {
@@ -289,7 +399,8 @@ final class SeedStatistics {
         // 10,000 resamples: the smallest bootstrap p (2 / 10,001) stays below 0.05 after Holm over 45 pairs
         PairedBootstrap bootstrap = PairedBootstrap.create().withResamples(BOOTSTRAP_RESAMPLES);
         PairedPermutationTest permutation = PairedPermutationTest.create();
-        for (String figure : PAIRED_FIGURES) {
+        for (Figure pairedFigure : PAIRED_FIGURES) {
+            String figure = pairedFigure.name();
             Map<String, Map<Integer, List<SortedMap<String, Double>>>> byStrategy = items.get(figure);
             for (int t = 1; t <= iterations; t++) {
                 List<PairedComparison> family = new ArrayList<>();
@@ -314,7 +425,8 @@ final class SeedStatistics {
                                 boot.meanDifference(), boot.interval().lower(), boot.interval().upper(),
                                 boot.standardError(), boot.pValue(),
                                 permutation.testDifferences(itemMeans).pValue(), Double.NaN,
-                                EffectSize.pairedDz(itemMeans), EffectSize.hedgesGz(itemMeans)));
+                                EffectSize.pairedDz(itemMeans), EffectSize.hedgesGz(itemMeans),
+                                pairedFigure.direction()));
                     }
                 }
                 double[] holm = HolmAdjustment.of(family.stream().mapToDouble(PairedComparison::pBootstrap)
@@ -323,7 +435,7 @@ final class SeedStatistics {
                     PairedComparison c = family.get(k);
                     paired.add(new PairedComparison(c.figure, c.a, c.b, c.iteration, c.last, c.seeds, c.items,
                             c.meanDifference, c.lower95, c.upper95, c.standardError, c.pBootstrap, c.pPermutation,
-                            holm[k], c.dz, c.gz));
+                            holm[k], c.dz, c.gz, c.direction));
                 }
             }
         }
@@ -361,34 +473,22 @@ final class SeedStatistics {
     /**
      * Every item's contribution to each of {@link #PAIRED_FIGURES} (empty maps for a figure without items, e.g.
      * no headline task).
+     *
+     * @param file the items' file, for error messages
      */
-    static Map<String, SortedMap<String, Double>> contributions(Path file, Set<String> headlineTasks)
-            throws IOException {
+    static Map<String, SortedMap<String, Double>> contributions(Path file, List<ItemScore> items,
+            Set<String> headlineTasks) throws IOException {
         Map<String, Map<String, double[]>> docs = new TreeMap<>(); // domain -> id -> {nll, bytes}
         Map<String, Map<String, Double>> mc = new TreeMap<>(); // task -> id -> correct
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int n = 0; n < lines.size(); n++) {
-            if (lines.get(n).isBlank()) {
-                continue;
-            }
-            JsonNode o;
-            try {
-                o = Json.MAPPER.readTree(lines.get(n));
-            } catch (IOException e) {
-                throw new IOException(file + ":" + (n + 1) + ": malformed JSON: " + e.getMessage(), e);
-            }
-            String kind = o.path("kind").asText("");
-            String group = o.path("group").asText(null);
-            String id = o.path("id").asText(null);
-            if (group == null || id == null) {
-                throw new IOException(file + ":" + (n + 1) + ": an item needs 'group' and 'id'");
-            }
-            switch (kind) {
-                case "bpb" -> docs.computeIfAbsent(group, k -> new TreeMap<>())
-                        .put(id, new double[] {o.path("nll").asDouble(), o.path("bytes").asDouble()});
-                case "mc" -> mc.computeIfAbsent(group, k -> new TreeMap<>()).put(id, o.path("correct").asDouble());
-                default -> throw new IOException(file + ":" + (n + 1) + ": unknown item kind '" + kind
-                        + "' (bpb or mc)");
+        for (ItemScore item : items) {
+            switch (item.kind()) {
+                case HeldOutEvaluator.KIND_DOCUMENT -> docs.computeIfAbsent(item.group(), k -> new TreeMap<>())
+                        .put(item.id(), new double[] {item.value(HeldOutEvaluator.VALUE_NLL),
+                            item.value(HeldOutEvaluator.VALUE_BYTES)});
+                case HeldOutEvaluator.KIND_CHOICE -> mc.computeIfAbsent(item.group(), k -> new TreeMap<>())
+                        .put(item.id(), item.value(HeldOutEvaluator.VALUE_CORRECT));
+                default -> throw new IOException(file + ": unknown item kind '" + item.kind() + "' ("
+                        + HeldOutEvaluator.KIND_DOCUMENT + " or " + HeldOutEvaluator.KIND_CHOICE + ")");
             }
         }
         Map<String, SortedMap<String, Double>> out = new LinkedHashMap<>();
@@ -408,9 +508,9 @@ final class SeedStatistics {
                 e.getValue().forEach((id, x) -> bpb.put(e.getKey() + "/" + id, x[0] * w));
             }
         }
-        out.put("bpb.macro", bpb);
-        out.put("mc.headline_acc", accuracy(mc, headlineTasks));
-        out.put("mc.acc.macro", accuracy(mc, mc.keySet()));
+        out.put(HeldOutEvaluator.BPB_MACRO.name(), bpb);
+        out.put(HeldOutEvaluator.MC_HEADLINE_ACC.name(), accuracy(mc, headlineTasks));
+        out.put(HeldOutEvaluator.MC_ACC_MACRO.name(), accuracy(mc, mc.keySet()));
         return out;
     }
 
@@ -430,7 +530,8 @@ final class SeedStatistics {
         Path f = dir.resolve("headline-tasks.json");
         Set<String> out = new TreeSet<>();
         if (Files.exists(f)) {
-            Json.MAPPER.readTree(f.toFile()).path("tasks").forEach(n -> out.add(n.asText()));
+            Json.reader().readTree(Files.readAllBytes(f)).path("tasks")
+                    .forEach(n -> out.add(n.asText()));
         }
         return out;
     }
@@ -438,8 +539,8 @@ final class SeedStatistics {
     // ---- files ----
 
     /** Writes {@code stats.json}, {@code stats-figures.csv} and {@code stats-paired.csv} into {@code dir}. */
-    void write(Path dir) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+    public void write(Path dir) throws IOException {
+        ObjectNode root = Json.object();
         ArrayNode s = root.putArray("seeds");
         seeds.forEach(s::add);
         ArrayNode st = root.putArray("strategies");
@@ -452,11 +553,11 @@ final class SeedStatistics {
                 + "over run seeds and items (crossed), sign-flip permutation p-value and d_z on per-item "
                 + "differences averaged over seeds, Holm adjustment of the bootstrap p over the pairs of one "
                 + "figure and iteration");
-        root.set("figures", Json.MAPPER.valueToTree(figures));
-        root.set("paired", Json.MAPPER.valueToTree(paired));
+        root.set("figures", Json.tree(figures));
+        root.set("paired", Json.tree(paired));
         ArrayNode w = root.putArray("warnings");
         warnings.forEach(w::add);
-        AtomicFiles.write(dir.resolve("stats.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
+        AtomicFiles.write(dir.resolve("stats.json"), Json.prettyWriter()
                 .writeValueAsBytes(root));
 
         List<String> f = new ArrayList<>();

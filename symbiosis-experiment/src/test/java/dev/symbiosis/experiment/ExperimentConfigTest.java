@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,9 @@ class ExperimentConfigTest {
 
     @Test
     void theShippedOwnCorpusExampleIsValid() throws IOException {
-        ExperimentConfig c = ExperimentConfig.read(Path.of("configs/own-corpus.json"));
+        // written before the settings of OPTIONAL_FIELDS existed: it reads, with their defaults
+        ExperimentConfig c = ExperimentConfig.read(Path.of("..", "examples", "configs", "own-corpus.json"));
+        assertEquals(ExperimentConfig.Miner.DEFAULTS, c.miner());
         assertEquals("checkpoints/my-student", c.models().student());
         assertEquals("data/tasks", c.data().tasks());
     }
@@ -48,12 +51,58 @@ class ExperimentConfigTest {
                 nested.getMessage());
         IOException impossible = readError(dir, good.replace("\"tokenBudget\" : 1024", "\"tokenBudget\" : 0"));
         assertTrue(impossible.getMessage().contains("tokenBudget"), impossible.getMessage());
-        IOException strategy = readError(dir, good.replace("\"real-mixing\"", "\"real-mixin\""));
-        assertTrue(strategy.getMessage().contains("real-mixin"), strategy.getMessage());
+        IOException strategy = readError(dir, good.replace("\"real-mixing\"", "\"Real Mixing\""));
+        assertTrue(strategy.getMessage().contains("Real Mixing"), strategy.getMessage());
+        // a well-formed name is the registry's question: refused when the runner is built, naming the known ones
+        Path misspelt = dir.resolve("misspelt.json");
+        Files.writeString(misspelt, good.replace("\"real-mixing\"", "\"real-mixin\""));
+        IllegalArgumentException unknown2 = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRunner.builder(ExperimentConfig.read(misspelt)).build());
+        assertTrue(unknown2.getMessage().contains("real-mixin") && unknown2.getMessage().contains("real-mixing"),
+                unknown2.getMessage());
         IOException syntax = readError(dir, "{\n  \"iterations\": ,\n}");
         assertTrue(syntax.getMessage().contains("line 2"), syntax.getMessage());
         IOException missing = readError(dir, "{\"iterations\": 3}");
         assertTrue(missing.getMessage().contains("bad.json"), missing.getMessage());
+    }
+
+    @Test
+    void settingsAddedLaterMayBeLeftOutAndTakeTheValuesTheHarnessAlwaysUsed(@TempDir Path dir) throws IOException {
+        ExperimentConfig smoke = ExperimentConfig.preset("smoke");
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                dev.symbiosis.core.loop.Json.parse(smoke.toJson());
+        for (String f : List.of("accumulateSample", "measureReferenceTexts", "evaluator", "miner")) {
+            tree.remove(f);
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("student")).remove(List.of("warmupSteps",
+                "weightDecay", "gradientClip", "loraDropout"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("prompting")).remove(List.of("topics",
+                "topicTemplates", "contextChars"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("prompting")).put("style", "instruction");
+        Path f = dir.resolve("old.json");
+        Files.writeString(f, tree.toString());
+        ExperimentConfig c = ExperimentConfig.read(f);
+        assertEquals(400, c.accumulateSample());
+        assertEquals(ExperimentConfig.Evaluator.DEFAULTS, c.evaluator());
+        assertEquals(ExperimentConfig.Miner.DEFAULTS, c.miner());
+        assertEquals(2, c.student().warmupSteps());
+        assertEquals(0.01, c.student().weightDecay(), 0.0);
+        assertEquals(1.0, c.student().gradientClip(), 0.0);
+        assertEquals(160, c.prompting().contextChars());
+        // the style's own templates, not the default preset's
+        assertEquals(List.of(dev.symbiosis.core.curriculum.TemplateCurriculum.PROPOSAL_TOPIC_TEMPLATE),
+                c.prompting().topicTemplates());
+        assertTrue(c.toJson().contains("\"weightDecay\" : 0.01"), "the stored configuration names the defaults");
+        // the configuration's miner is the one the harness always built, and describes itself
+        assertEquals(dev.symbiosis.core.feedback.UncertaintyFeedbackMiner.builder().optTopK(4).build().settings(),
+                smoke.feedbackMiner().settings());
+        assertEquals(dev.symbiosis.core.curriculum.TemplateCurriculum.create().settings(),
+                smoke.curriculum().settings());
+        // a field of the first format is still required
+        tree.remove("poolSample");
+        Files.writeString(f, tree.toString());
+        IOException e = assertThrows(IOException.class, () -> ExperimentConfig.read(f));
+        assertTrue(e.getMessage().contains("poolSample"), e.getMessage());
     }
 
     @Test

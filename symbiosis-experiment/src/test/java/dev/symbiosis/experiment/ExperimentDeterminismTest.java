@@ -28,17 +28,12 @@ class ExperimentDeterminismTest {
 
     private static ExperimentConfig config() {
         ExperimentConfig s = ExperimentConfig.preset("smoke");
-        return new ExperimentConfig("determinism", s.iterations(), s.seed(), 1, s.tokenBudget(),
-                s.generationBatch(), s.sampling(), s.poolSample(), s.hardExamples(), s.teachingShare(), s.patience(),
-                s.minDelta(),
-                List.of("symbiosis", "recursive-replace"), s.models(), s.data(), 8, 2, s.measureSample(), false,
-                s.student(), s.generator(), s.prompting());
+        return s.toBuilder().optPreset("determinism").optStrategies(List.of("symbiosis", "recursive-replace"))
+                .optEvalItemsPerTask(8).optHeldOutDocsPerDomain(2).optMeasure(s.measureSample(), false).build();
     }
 
     private static String run(Path out, ExperimentRunner.ModelLoader loader) throws IOException {
-        new ExperimentRunner(config(), out, loader,
-                (c, ref, model) -> DefaultComponents.measure(c, ref, model, new java.util.ArrayList<>()),
-                System.err).run();
+        ExperimentRunner.builder(config()).optOutput(out).optModelLoader(loader).build().run();
         return Files.readString(out.resolve("results.jsonl"));
     }
 

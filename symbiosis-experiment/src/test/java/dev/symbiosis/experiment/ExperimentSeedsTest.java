@@ -26,15 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ExperimentSeedsTest {
 
     private static ExperimentConfig config() {
-        ExperimentConfig s = ExperimentConfig.preset("smoke");
-        return new ExperimentConfig("seeds", 1, s.seed(), 2, 512, s.generationBatch(), s.sampling(),
-                s.poolSample(), s.hardExamples(), s.teachingShare(), 0, 0.0,
-                List.of("symbiosis", "recursive-replace"), s.models(), s.data(), 4, 2, s.measureSample(), false,
-                s.student(), s.generator(), s.prompting());
+        return ExperimentConfig.builder("smoke").optPreset("seeds").optIterations(1).optSeeds(2).optTokenBudget(512)
+                .optEarlyStopping(0, 0.0).optStrategies(List.of("symbiosis", "recursive-replace"))
+                .optEvalItemsPerTask(4).optHeldOutDocsPerDomain(2).optMeasure(16, false).build();
     }
 
     private static List<IterationRecord> run(Path out, ExperimentRunner.ModelLoader loader) throws IOException {
-        return new ExperimentRunner(config(), out, loader, null, System.err).run();
+        return ExperimentRunner.builder(config()).optOutput(out).optModelLoader(loader).optNoMeasure().build().run()
+                .records();
     }
 
     private static double figure(List<IterationRecord> records, String strategy, int t, String name) {
@@ -48,10 +47,10 @@ class ExperimentSeedsTest {
         assertEquals(2 * 2 * 2, all.size(), "2 seeds x 2 strategies x (iteration 0 and 1)");
         Path s42 = out.resolve("seed-42");
         Path s43 = out.resolve("seed-43");
-        JsonNode cfg = Json.MAPPER.readTree(s43.resolve("run-config.json").toFile());
+        JsonNode cfg = Json.reader().readTree(Files.readAllBytes(s43.resolve("run-config.json")));
         assertEquals(43, cfg.get("runSeed").asLong());
         assertEquals(1, cfg.get("experiment").get("seeds").asInt());
-        assertEquals(42, Json.MAPPER.readTree(s43.resolve("provenance.json").toFile()).get("seed").asLong() - 1);
+        assertEquals(42, Json.reader().readTree(Files.readAllBytes(s43.resolve("provenance.json"))).get("seed").asLong() - 1);
 
         // pairing: Student 0 on the same items in both strategies and both seeds gives identical per-item files
         String items0 = Files.readString(s42.resolve("symbiosis/iter-0/items.jsonl"));
@@ -65,7 +64,7 @@ class ExperimentSeedsTest {
         // aggregation by hand from the seed folders' records
         List<IterationRecord> r42 = all.subList(0, 4);
         List<IterationRecord> r43 = all.subList(4, 8);
-        JsonNode stats = Json.MAPPER.readTree(out.resolve("stats.json").toFile());
+        JsonNode stats = Json.reader().readTree(Files.readAllBytes(out.resolve("stats.json")));
         double expectedMean = (figure(r42, "symbiosis", 1, "bpb.macro") + figure(r43, "symbiosis", 1, "bpb.macro"))
                 / 2;
         JsonNode summary = find(stats.get("figures"), "figure", "bpb.macro", "strategy", "symbiosis", 1);
@@ -97,16 +96,16 @@ class ExperimentSeedsTest {
         AtomicFiles.writeLines(s43.resolve("results.jsonl"), lines.subList(0, lines.size() - 1));
         Files.delete(out.resolve("stats.json"));
         // seed 43 alone (as a second process would run it): no aggregate yet
-        new ExperimentRunner(config(), out, (p, t, seed) -> {
+        ExperimentRunner.builder(config()).optOutput(out).optNoMeasure().optModelLoader((p, t, seed) -> {
             if (seed != 43) {
                 throw new AssertionError("--only-seed 43 must not load models of seed " + seed);
             }
             return DefaultComponents.loadModel(p, t, seed);
-        }, null, System.err).onlySeeds(List.of(43L)).run();
+        }).optOnlySeeds(List.of(43L)).build().run();
         assertEquals(results43, Files.readString(s43.resolve("results.jsonl")));
         assertFalse(Files.exists(out.resolve("stats.json")));
-        assertThrows(IllegalArgumentException.class, () -> new ExperimentRunner(config(), out,
-                DefaultComponents::loadModel, null, System.err).onlySeeds(List.of(7L)));
+        assertThrows(IllegalArgumentException.class, () -> ExperimentRunner.builder(config()).optOutput(out)
+                .optOnlySeeds(List.of(7L)).build());
         // every seed complete: the aggregate comes back identical without loading any model
         run(out, (p, t, seed) -> {
             throw new AssertionError("a complete run must not load models again");
@@ -114,9 +113,9 @@ class ExperimentSeedsTest {
         assertEquals(statsBefore, Files.readString(out.resolve("stats.json")));
         // the report alone, from the folders as they are, gives the same statistics
         Files.delete(out.resolve("stats.json"));
-        new ExperimentRunner(config(), out, (p, t, seed) -> {
+        ExperimentRunner.builder(config()).optOutput(out).optNoMeasure().optModelLoader((p, t, seed) -> {
             throw new AssertionError("--report-only must not load models");
-        }, null, System.err).reportOnly().run();
+        }).optReportOnly(true).build().run();
         assertEquals(statsBefore, Files.readString(out.resolve("stats.json")));
 
         // a one-seed run folder is not reused for a multi-seed run

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.loop.IterationRecord;
-import dev.symbiosis.core.loop.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +25,8 @@ class ExperimentSmokeTest {
     @Test
     void theSmokePresetRunsEveryStrategyAndWritesTheReport(@TempDir Path out) throws IOException {
         ExperimentConfig cfg = ExperimentConfig.preset("smoke");
-        List<IterationRecord> records = new ExperimentRunner(cfg, out, DefaultComponents::loadModel,
-                (c, ref, model) -> DefaultComponents.measure(c, ref, model, new java.util.ArrayList<>()),
-                System.err).run();
+        ExperimentResult result = ExperimentRunner.builder(cfg).optOutput(out).build().run();
+        List<IterationRecord> records = result.records();
 
         Set<String> strategies = records.stream().map(IterationRecord::strategy).collect(Collectors.toSet());
         assertEquals(Set.copyOf(cfg.strategies()), strategies);
@@ -52,17 +50,35 @@ class ExperimentSmokeTest {
         assertTrue(Files.exists(out.resolve("headline-tasks.json")));
         assertTrue(Files.size(out.resolve("symbiosis/iter-1/synthetic.jsonl")) > 0);
 
-        // a second run resumes: nothing is redone, the records are the same
+        // typed results: the statistics of the one seed, read through the public API
+        SeedStatistics stats = result.statistics().orElseThrow();
+        assertEquals(List.of(42L), stats.seeds());
+        SeedStatistics.PairedComparison c = stats.paired(HeldOutEvaluator.BPB_MACRO, "symbiosis",
+                "real-upper-bound", cfg.iterations()).orElseThrow();
+        double a = records.stream().filter(r -> r.strategy().equals("symbiosis") && r.iteration() == 2)
+                .findFirst().orElseThrow().headlineValue();
+        double b = records.stream().filter(r -> r.strategy().equals("real-upper-bound") && r.iteration() == 2)
+                .findFirst().orElseThrow().headlineValue();
+        assertEquals(a - b, c.meanDifference(), 1e-9);
+        assertEquals(-c.meanDifference(), stats.paired(HeldOutEvaluator.BPB_MACRO, "real-upper-bound",
+                "symbiosis", cfg.iterations()).orElseThrow().meanDifference(), 0.0);
+        assertEquals(RunProvenance.current(42).version(), RunProvenance.read(out).version());
+
+        // a second run resumes: nothing is redone (no model is loaded), the records are the same
         String before = Files.readString(out.resolve("results.jsonl"));
-        new ExperimentRunner(cfg, out, (p, t, s) -> {
+        ExperimentRunner.builder(cfg).optOutput(out).optModelLoader((p, t, s) -> {
             throw new AssertionError("a complete run must not load models for training again: " + p);
-        }, null, System.err).run();
+        }).build().run();
         assertEquals(before, Files.readString(out.resolve("results.jsonl")));
 
-        // a folder of another configuration is refused
-        ExperimentConfig other = ExperimentConfig.preset("default");
-        IOException e = assertThrows(IOException.class, () -> new RunStore(out, other.toJson()));
-        assertTrue(e.getMessage().contains("another configuration"));
+        // a folder of other settings is refused, naming the fields that differ
+        ExperimentConfig other = cfg.toBuilder().optMiner(new ExperimentConfig.Miner("ENTROPY", 0, true, 8, 2, 240,
+                16, 0, 0)).build();
+        IOException e = assertThrows(IOException.class,
+                () -> ExperimentRunner.builder(other).optOutput(out).build().run());
+        assertTrue(e.getMessage().contains("experiment.miner.windowChars: 480 -> 240")
+                && e.getMessage().contains("components.miner.settings.windowChars"), e.getMessage());
+        assertEquals(before, Files.readString(out.resolve("results.jsonl")));
         assertFalse(Files.exists(out.resolve("results.jsonl.tmp")));
     }
 }

@@ -60,7 +60,7 @@ class HeldOutEvaluatorGenerativeTest {
 
     @Test
     void embeddedTasksAreEvaluatedGreedilyWithShortCompletions() {
-        HeldOutEvaluator ev = new HeldOutEvaluator(SUITE, List.of(), java.util.Set.of(), 16);
+        HeldOutEvaluator ev = HeldOutEvaluator.builder(SUITE, List.of()).build();
         assertEquals(2 * HeldOutEvaluator.GENERATIVE_ITEMS_PER_TASK, ev.generativeItems().size());
         Map<String, String> right = new java.util.HashMap<>();
         ev.generativeItems().forEach(it -> right.put(it.prompt(), it.references().get(0)));
@@ -79,8 +79,8 @@ class HeldOutEvaluatorGenerativeTest {
 
     @Test
     void withoutGenerativeItemsThereIsNoGenerativeEvaluation() {
-        HeldOutEvaluator ev = new HeldOutEvaluator(SUITE, List.of(), java.util.Set.of(), 16,
-                List.<GenerativeItem>of());
+        HeldOutEvaluator ev = HeldOutEvaluator.builder(SUITE, List.of())
+                .optGenerativeItems(List.<GenerativeItem>of()).build();
         assertThrows(IllegalStateException.class,
                 () -> ev.generative(answering(p -> "", new ArrayList<>()), EvalProgress.NONE));
     }

@@ -1,7 +1,6 @@
 package dev.symbiosis.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +34,8 @@ class SeedStatisticsTest {
                 "{\"kind\":\"mc\",\"group\":\"t1\",\"id\":\"1\",\"correct\":1,\"correct_norm\":0}",
                 "{\"kind\":\"mc\",\"group\":\"t1\",\"id\":\"2\",\"correct\":0,\"correct_norm\":0}",
                 "{\"kind\":\"mc\",\"group\":\"t2\",\"id\":\"3\",\"correct\":1,\"correct_norm\":1}") + "\n");
-        Map<String, SortedMap<String, Double>> c = SeedStatistics.contributions(f, Set.of("t2"));
+        Map<String, SortedMap<String, Double>> c = SeedStatistics.contributions(f,
+                ItemRecordingEvaluator.read(dir), Set.of("t2"));
         // bpb.macro = mean(news 40 / ln2 / 32, wiki 5 / ln2 / 2)
         double macro = (40 / LN2 / 32 + 5 / LN2 / 2) / 2;
         assertEquals(macro, mean(c.get("bpb.macro")), 1e-12);
@@ -46,8 +46,13 @@ class SeedStatisticsTest {
         assertEquals(1, c.get("mc.headline_acc").size());
 
         Files.writeString(f, "{\"kind\":\"ppl\",\"group\":\"x\",\"id\":\"1\"}\n");
-        IOException e = assertThrows(IOException.class, () -> SeedStatistics.contributions(f, Set.of()));
-        assertTrue(e.getMessage().contains("items.jsonl:1") && e.getMessage().contains("ppl"), e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> SeedStatistics.contributions(f,
+                ItemRecordingEvaluator.read(dir), Set.of()));
+        assertTrue(e.getMessage().contains("items.jsonl") && e.getMessage().contains("ppl"), e.getMessage());
+        Files.writeString(f, "{\"kind\":\"mc\",\"id\":\"1\"}\n");
+        IOException missing = assertThrows(IOException.class, () -> ItemRecordingEvaluator.read(dir));
+        assertTrue(missing.getMessage().contains("items.jsonl:1") && missing.getMessage().contains("group"),
+                missing.getMessage());
     }
 
     @Test
@@ -90,18 +95,20 @@ class SeedStatisticsTest {
         }
         SeedStatistics st = SeedStatistics.compute(runs, List.of("a", "b"), 1, new PrintStream(
                 PrintStream.nullOutputStream()));
-        assertTrue(st.warnings.isEmpty(), st.warnings.toString());
-        SeedStatistics.FigureSummary ttr = st.summary("data", "lexical.ttr", "a", 1);
+        assertTrue(st.warnings().isEmpty(), st.warnings().toString());
+        SeedStatistics.FigureSummary ttr = st.summary("data", "lexical.ttr", "a", 1).orElseThrow();
         assertEquals(0.6, ttr.mean(), 1e-12);
         assertEquals(0.1, ttr.sd(), 1e-12);
         assertEquals(3, ttr.seeds());
-        assertNull(st.summary("data", "lexical.ttr", "a", 0));
-        SeedStatistics.PairedComparison c = st.paired.stream().filter(p -> p.figure().equals("bpb.macro"))
-                .findFirst().orElseThrow();
+        assertTrue(st.summary("data", "lexical.ttr", "a", 0).isEmpty());
+        SeedStatistics.PairedComparison c = st.paired(HeldOutEvaluator.BPB_MACRO, "a", "b", 1).orElseThrow();
         // every document's nll grows by 1 nat on 10 bytes: the macro grows by 1 / ln 2 / 10
         assertEquals(-1 / LN2 / 10, c.meanDifference(), 1e-12);
         assertEquals(c.meanDifference(), c.lower95(), 1e-12); // constant differences: a degenerate interval
-        assertEquals("a", c.better());
+        assertEquals("a", c.better().orElseThrow()); // lower bits per byte is better
+        assertEquals("a", c.flipped().better().orElseThrow());
+        assertEquals(-c.meanDifference(), st.paired(HeldOutEvaluator.BPB_MACRO, "b", "a", 1).orElseThrow()
+                .meanDifference(), 0.0);
         assertEquals(3, c.seeds());
         assertEquals(4, c.items());
         assertEquals(2.0 / 16, c.pPermutation(), 1e-12); // exact sign-flip on 4 equal differences

@@ -120,7 +120,7 @@ public final class ExperimentGrid {
         // statistics and report on the driver, from the run folders (no model is loaded)
         Path log = gridDir(dir).resolve("report.log");
         try (PrintStream p = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
-            new ExperimentRunner(c, dir, DefaultComponents::loadModel, null, p).reportOnly().run();
+            ExperimentRunner.builder(c).optOutput(dir).optLog(p).optNoMeasure().optReportOnly(true).build().run();
         }
         return new Result(seeds, skipped, ran, (System.nanoTime() - t0) / 1e9);
     }
@@ -187,22 +187,11 @@ public final class ExperimentGrid {
                 ExecutorModels.configureThreads();
                 long t0 = System.nanoTime();
                 Path log = gridDir(dir).resolve("seed-" + seed + ".log");
-                List<AutoCloseable> resources = new ArrayList<>();
                 int records;
                 try (OutputStream os = Files.newOutputStream(log, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND); PrintStream p = new PrintStream(os, true, StandardCharsets.UTF_8)) {
-                    ExperimentRunner.MeasureFactory measures = (cfg, refTexts, reference) ->
-                            DefaultComponents.measure(cfg, refTexts, reference, resources);
-                    records = new ExperimentRunner(c, dir, DefaultComponents::loadModel, measures, p)
-                            .onlySeeds(List.of(seed)).run().size();
-                } finally {
-                    for (AutoCloseable r : resources) {
-                        try {
-                            r.close();
-                        } catch (Exception e) {
-                            // closing after the run: the run's own outcome is what matters
-                        }
-                    }
+                    records = ExperimentRunner.builder(c).optOutput(dir).optLog(p).optOnlySeeds(List.of(seed)).build()
+                            .run().records().size();
                 }
                 writeAtomically(doneMarker(dir, seed), owner + " " + records + " records\n");
                 return new Tuple3<>(seed, (System.nanoTime() - t0) / 1e9, records);

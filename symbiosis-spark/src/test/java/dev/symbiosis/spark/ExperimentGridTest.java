@@ -38,10 +38,10 @@ class ExperimentGridTest {
 
     /** The smoke preset cut down further: two run seeds, one iteration, two cheap strategies. */
     private static ExperimentConfig tiny() {
-        ExperimentConfig s = ExperimentConfig.preset("smoke");
-        return new ExperimentConfig("smoke", 1, 42, 2, 256, 4, s.sampling(), 8, 2, s.teachingShare(), 0, 0.0,
-                List.of("real-upper-bound", "static-synthetic"), s.models(), s.data(), 4, 2, 8, false, s.student(),
-                s.generator(), s.prompting()).validate();
+return ExperimentConfig.builder("smoke").optIterations(1).optSeeds(2).optTokenBudget(256)
+                .optGenerationBatch(4).optPoolSample(8).optHardExamples(2)
+                .optStrategies(List.of("real-upper-bound", "static-synthetic")).optEvalItemsPerTask(4)
+                .optHeldOutDocsPerDomain(2).optMeasure(8, false).build();
     }
 
     private static long records(Path seedDir) throws IOException {

@@ -3,6 +3,7 @@ package dev.symbiosis.testkit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,43 +23,78 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Properties every {@link GradientHints} Student must have: the hinted tokens are the most salient ones of
- * {@link Student#saliency} (same norms, within a relative tolerance of 1e-3 for float engines), candidates are
- * visible text other than the token itself with non-increasing scores, and asking changes nothing.
+ * Properties every Student that implements {@link GradientHints} must have. Implement this interface in a test
+ * class of your implementation and return it from {@link #hintingStudent()}, usually next to
+ * {@link StudentContract}:
+ *
+ * <pre>{@code
+ * class MyStudentContractTest implements StudentContract, GradientHintsContract {
+ *     private static final MyStudent STUDENT = MyStudent.load(Path.of("src/test/resources/tiny-model"));
+ *
+ *     public Student student() {
+ *         return STUDENT;
+ *     }
+ *
+ *     public Student hintingStudent() {
+ *         return STUDENT;
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The properties (each method's Javadoc says what it asserts), and the mistake each one catches:
+ * <ul>
+ *   <li>{@link #hintsAreTheMostSalientTokensWithVisibleCandidates}: hints ranked by position or by another
+ *       quantity than the gradient norm; candidates that would tell the Generator nothing.</li>
+ *   <li>{@link #askingForHintsChangesNothing}: a gradient pass that updates weights.</li>
+ *   <li>{@link #badArgumentsAreRefused}: arguments outside the documented range accepted silently.</li>
+ * </ul>
+ *
+ * <p>{@link #hintingStudent()} should return the same instance each time. Override {@link #hintTexts()} when
+ * your model needs other texts; see {@link Contract#triesFactor()} for the number of tries.
  */
-public interface GradientHintsContract {
+public interface GradientHintsContract extends Contract {
 
-    /** A Student that implements {@link GradientHints}. */
+    /** The Student under test; it must implement {@link GradientHints}. */
     Student hintingStudent();
 
+    /** Texts to ask hints for. Default: 2 to 80 lower-case letters, spaces and full stops, not blank. */
     @Provide
     default Arbitrary<String> hintTexts() {
         return Arbitraries.strings().withChars("abcdefgh ijklmnop.").ofMinLength(2).ofMaxLength(80)
                 .filter(s -> !s.isBlank());
     }
 
+    /**
+     * For 1 to 3 texts, 1 to 4 positions and 1 to 5 candidates: one list per text with min(positions, tokens) hints,
+     * each token once, most salient first; each hint's saliency and span are those of its token in {@link
+     * Student#saliency} (within a relative 1e-3, for float engines); at most the asked number of candidates, none blank
+     * and none the token's own text; the same hints when asked again.
+     */
     @Property(tries = 10)
+    @ScaledTries
     default void hintsAreTheMostSalientTokensWithVisibleCandidates(
             @ForAll @Size(min = 1, max = 3) List<@From("hintTexts") String> texts,
             @ForAll @IntRange(min = 1, max = 4) int positions, @ForAll @IntRange(min = 1, max = 5) int candidates) {
-        GradientHints g = (GradientHints) hintingStudent();
+        GradientHints g = asHinting(hintingStudent());
         List<SaliencyMap> maps = hintingStudent().saliency(texts);
         List<List<TokenHint>> hints = g.gradientHints(texts, positions, candidates);
-        assertEquals(texts.size(), hints.size());
+        assertEquals(texts.size(), hints.size(), "one list of hints per text");
         for (int t = 0; t < texts.size(); t++) {
             String text = texts.get(t);
             SaliencyMap m = maps.get(t);
             List<TokenHint> hs = hints.get(t);
             assertEquals(Math.min(positions, m.size()), hs.size(), "one hint per salient token");
+            assertEquals(hs.size(), hs.stream().mapToInt(TokenHint::tokenIndex).distinct().count(),
+                    "each token is hinted once");
             double[] sorted = m.norms().stream().map(v -> -v).sorted().map(v -> -v).toArray();
             for (int k = 0; k < hs.size(); k++) {
                 TokenHint h = hs.get(k);
                 double expected = m.norms().get(h.tokenIndex());
                 assertEquals(expected, h.saliency(), 1e-3 * Math.max(1e-9, expected), "saliency = gradient norm");
                 assertEquals(sorted[k], h.saliency(), 1e-3 * Math.max(1e-9, sorted[k]), "most salient first");
-                assertEquals(m.starts().get(h.tokenIndex()), h.span().start());
-                assertEquals(m.ends().get(h.tokenIndex()), h.span().end());
-                assertTrue(h.candidates().size() <= candidates);
+                assertEquals(m.starts().get(h.tokenIndex()), h.span().start(), "the hint's span is its token's");
+                assertEquals(m.ends().get(h.tokenIndex()), h.span().end(), "the hint's span is its token's");
+                assertTrue(h.candidates().size() <= candidates, "more than " + candidates + " candidates");
                 for (String c : h.candidates()) {
                     assertFalse(c.isBlank(), "blank candidate");
                     assertNotEquals(h.tokenText(text), c, "the token itself is no candidate");
@@ -68,18 +104,32 @@ public interface GradientHintsContract {
         assertEquals(hints, g.gradientHints(texts, positions, candidates), "deterministic");
     }
 
+    /**
+     * The scores after asking for hints are exactly the scores before.
+     */
     @Property(tries = 3)
+    @ScaledTries
     default void askingForHintsChangesNothing(@ForAll("hintTexts") String text) {
         double[] before = hintingStudent().score(List.of(text)).get(0).logProbs().toArray();
-        ((GradientHints) hintingStudent()).gradientHints(List.of(text), 2, 3);
-        assertArrayEquals(before, hintingStudent().score(List.of(text)).get(0).logProbs().toArray(), 0.0);
+        asHinting(hintingStudent()).gradientHints(List.of(text), 2, 3);
+        assertArrayEquals(before, hintingStudent().score(List.of(text)).get(0).logProbs().toArray(), 0.0,
+                "asking for hints must not change the model");
     }
 
+    /**
+     * {@code positions < 1}, {@code candidates < 1} and an empty text throw {@link IllegalArgumentException}.
+     */
     @Property(tries = 1)
+    @ScaledTries
     default void badArgumentsAreRefused() {
-        GradientHints g = (GradientHints) hintingStudent();
+        GradientHints g = asHinting(hintingStudent());
         assertThrows(IllegalArgumentException.class, () -> g.gradientHints(List.of("ab"), 0, 1));
         assertThrows(IllegalArgumentException.class, () -> g.gradientHints(List.of("ab"), 1, 0));
         assertThrows(IllegalArgumentException.class, () -> g.gradientHints(List.of(""), 1, 1));
+    }
+
+    private static GradientHints asHinting(Student student) {
+        assertInstanceOf(GradientHints.class, student, "hintingStudent() must implement GradientHints");
+        return (GradientHints) student;
     }
 }

@@ -80,7 +80,7 @@ public final class MemoryBenchCommand implements Callable<Integer> {
                 texts.add(d.text().substring(0, Math.min(300, d.text().length())));
             }
         }
-        ObjectNode out = Json.MAPPER.createObjectNode();
+        ObjectNode out = Json.object();
         out.put("model", model != null ? model.toString() : "embedded student-0");
         out.put("lora", "rank 8, alpha 16 (as the experiment)");
         out.put("batch_size", batchSize);
@@ -142,7 +142,7 @@ public final class MemoryBenchCommand implements Callable<Integer> {
         out.put("rss_growth_after_warmup_mib", Math.round((end - warm) * 10) / 10.0);
         out.put("rss_range_after_warmup_mib", Math.round((max - min) * 10) / 10.0);
         out.put("peak_rss_mib", ProcessMemory.peakRssMib());
-        System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        System.out.println(Json.prettyWriter().writeValueAsString(out));
         return 0;
     }
 

@@ -55,7 +55,7 @@ public final class MetricsBenchCommand implements Callable<Integer> {
         System.err.println("bench metrics: semantic (MiniLM, hull volume)");
         SemanticBenchmark.Options o = SemanticBenchmark.Options.defaults();
         figures.putAll(SemanticBenchmark.run(System.err, o, !noEncoder).figures());
-        System.out.println(Json.MAPPER.writeValueAsString(figures));
+        System.out.println(Json.writer().writeValueAsString(figures));
         return 0;
     }
 }

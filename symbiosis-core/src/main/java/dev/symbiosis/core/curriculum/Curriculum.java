@@ -1,5 +1,6 @@
 package dev.symbiosis.core.curriculum;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.model.Prompt;
@@ -11,10 +12,12 @@ import java.util.Optional;
  * from the Student's hard examples for Step D.
  *
  * <p>Contract: deterministic for the same arguments; every prompt carries provenance with attribute
- * {@code "kind"} = {@code "topic"} or {@code "teaching"} and the iteration; teaching prompts are made only from the
- * given feedback (an empty feedback gives no teaching prompts).
+ * {@code "kind"} = {@code "topic"} or {@code "teaching"} and the iteration, and every teaching prompt the attribute
+ * {@code "hard_example"} = the id of the hard example it teaches; teaching prompts are made only from the given
+ * feedback (an empty feedback gives no teaching prompts). {@code dev.symbiosis.testkit.CurriculumContract} checks
+ * this.
  */
-public interface Curriculum {
+public interface Curriculum extends Describable {
 
     /**
      * Step A prompts.

@@ -1,6 +1,7 @@
 package dev.symbiosis.core.curriculum;
 
 import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.dedup.MinHash;
 import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.Feedback;
@@ -8,12 +9,14 @@ import dev.symbiosis.core.feedback.HardExample;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.text.Provenance;
+import dev.symbiosis.core.text.ProvenanceKeys;
 import dev.symbiosis.core.text.Span;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -121,6 +124,15 @@ public final class TemplateCurriculum implements Curriculum {
         return nearDuplicateThreshold;
     }
 
+    /** Every option, by its builder name (nearDuplicateThreshold 0: the control is off). */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("style", style.name(), "topics", topics, "topicTemplates", topicTemplates,
+                "teachingTemplate", teachingTemplate, "contextChars", contextChars, "promptsPerExample",
+                promptsPerExample, "nearDuplicateThreshold", nearDuplicateThreshold, "shingleWords", shingleWords,
+                "minHashes", minHashes);
+    }
+
     @Override
     public Optional<NearDuplicateFilter> nearDuplicateFilter(long seed) {
         if (nearDuplicateThreshold == 0) {
@@ -144,9 +156,9 @@ public final class TemplateCurriculum implements Curriculum {
             int pi = rnd.nextInt(topicTemplates.size());
             String text = capitalise(topicTemplates.get(pi).replace("{topic}", topics.get(ti)));
             Provenance p = Provenance.of("curriculum", iteration)
-                    .with("kind", "topic")
-                    .with("topic", topics.get(ti))
-                    .with("template", Integer.toString(pi));
+                    .with(ProvenanceKeys.KIND, ProvenanceKeys.TOPIC_KIND)
+                    .with(ProvenanceKeys.TOPIC, topics.get(ti))
+                    .with(ProvenanceKeys.TEMPLATE, Integer.toString(pi));
             out.add(new Prompt(text, p));
         }
         return out;
@@ -170,14 +182,15 @@ public final class TemplateCurriculum implements Curriculum {
                         ? hintLine(hints) + window.of(doc)
                         : teachingTemplate.replace("{text}", window.of(doc)) + hintSentence(hints);
                 Provenance p = Provenance.of("curriculum", iteration)
-                        .with("kind", "teaching")
-                        .with("hard_example", h.document().id())
-                        .with("source_of_example", h.document().provenance().source());
+                        .with(ProvenanceKeys.KIND, ProvenanceKeys.TEACHING)
+                        .with(ProvenanceKeys.HARD_EXAMPLE, h.document().id())
+                        .with(ProvenanceKeys.SOURCE_OF_EXAMPLE, h.document().provenance().source());
                 if (span != null) {
-                    p = p.with("salient_span", span.start() + ":" + span.end());
+                    p = p.with(ProvenanceKeys.SALIENT_SPAN, span.start() + ":" + span.end());
                 }
                 if (!hints.isEmpty()) {
-                    p = p.with("hints", hints.stream().map(x -> x.word() + ">" + String.join("|", x.contrasts()))
+                    p = p.with(ProvenanceKeys.HINTS, hints.stream()
+                            .map(x -> x.word() + ">" + String.join("|", x.contrasts()))
                             .collect(Collectors.joining(";")));
                 }
                 out.add(new Prompt(text, p));
@@ -258,14 +271,10 @@ public final class TemplateCurriculum implements Curriculum {
     }
 
     /**
-     * The text that ends with the salient span and starts at most {@code contextChars} characters before it, at a
-     * word boundary. Without a span: the first {@code contextChars} characters, cut at a word boundary.
+     * The span of the text that ends with the salient span and starts at most {@code contextChars} characters
+     * before it, at a word boundary, without surrounding whitespace. Without a span: the first
+     * {@code contextChars} characters, cut at a word boundary.
      */
-    static String prefixWindow(String text, Span span, int contextChars) {
-        return prefixWindowSpan(text, span, contextChars).of(text);
-    }
-
-    /** {@link #prefixWindow} as a span of {@code text}, without surrounding whitespace. */
     static Span prefixWindowSpan(String text, Span span, int contextChars) {
         int end = span == null ? Math.min(text.length(), contextChars) : span.end();
         int start = span == null ? 0 : Math.max(0, span.start() - contextChars);
@@ -292,12 +301,10 @@ public final class TemplateCurriculum implements Curriculum {
         return w.end() > w.start() ? w : stripped(text, 0, text.length());
     }
 
-    /** A window of the text around the span (or its start), for quoting inside an instruction. */
-    static String quoteWindow(String text, Span span, int contextChars) {
-        return quoteWindowSpan(text, span, contextChars).of(text);
-    }
-
-    /** {@link #quoteWindow} as a span of {@code text}, without surrounding whitespace. */
+    /**
+     * A window of the text around the span (or its start), for quoting inside an instruction, without surrounding
+     * whitespace.
+     */
     static Span quoteWindowSpan(String text, Span span, int contextChars) {
         if (span == null) {
             return prefixWindowSpan(text, null, 2 * contextChars);

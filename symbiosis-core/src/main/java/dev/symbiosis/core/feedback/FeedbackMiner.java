@@ -1,5 +1,6 @@
 package dev.symbiosis.core.feedback;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.text.Document;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * holds, hardest first, and the miner does not change the Student's state. The same Student state, pool and
  * iteration give the same feedback.
  */
-public interface FeedbackMiner {
+public interface FeedbackMiner extends Describable {
 
     /**
      * Mines the pool.

@@ -1,17 +1,20 @@
 package dev.symbiosis.core.feedback;
 
 import com.google.common.collect.ImmutableList;
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
 import dev.symbiosis.core.model.Student;
 import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.ProvenanceKeys;
 import dev.symbiosis.core.text.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 
 /**
@@ -112,6 +115,15 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         return hintPositions > 0;
     }
 
+    /** Every option, by its builder name (randomSelectionSeed null: ranked by hardness). */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("signal", signal.name(), "topK", topK, "fraction", fraction, "saliency",
+                saliency, "spanTokens", spanTokens, "spansPerExample", spansPerExample, "windowChars", windowChars,
+                "batchSize", batchSize, "randomSelectionSeed", randomSeed, "hintPositions", hintPositions,
+                "hintCandidates", hintCandidates);
+    }
+
     @Override
     public Feedback mine(Student student, List<Document> pool, int iteration) {
         Objects.requireNonNull(student, "student");
@@ -146,7 +158,7 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
                 sumH += h;
                 sumLp += lp;
                 double hardness = signal == Signal.ENTROPY ? h : -lp;
-                candidates.add(new Candidate(from + i, batch.get(i), h, lp, hardness));
+                candidates.add(new Candidate(batch.get(i), h, lp, hardness));
             }
         }
         int examined = candidates.size();
@@ -159,7 +171,7 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
             SplittableRandom rnd = new SplittableRandom(randomSeed);
             for (int i = 0; i < candidates.size(); i++) {
                 Candidate c = candidates.get(i);
-                candidates.set(i, new Candidate(c.index, c.doc, c.entropy, c.logProb, rnd.nextDouble()));
+                candidates.set(i, new Candidate(c.doc, c.entropy, c.logProb, rnd.nextDouble()));
             }
         }
         // Stable sort: equal hardness keeps pool order, so the result is deterministic.
@@ -273,14 +285,14 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
             String part = t.substring(start, end).strip();
             if (!part.isEmpty()) {
                 out.add(new Document(d.id() + "#" + start, part,
-                        d.provenance().with("window", start + ":" + end)));
+                        d.provenance().with(ProvenanceKeys.WINDOW, start + ":" + end)));
             }
             start = end;
         }
         return out;
     }
 
-    private record Candidate(int index, Document doc, double entropy, double logProb, double hardness) {}
+    private record Candidate(Document doc, double entropy, double logProb, double hardness) {}
 
     /** Options of {@link UncertaintyFeedbackMiner}; every option has a default. */
     public static final class Builder {

@@ -9,6 +9,7 @@ import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.ProvenanceKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -236,14 +237,15 @@ public final class IterationContext {
      */
     public static TrainingText toTrainingText(Sample s, double weight) {
         java.util.Map<String, String> promptAttributes = s.prompt().provenance().attributes();
-        boolean teaching = "teaching".equals(promptAttributes.get("kind"));
+        boolean teaching = ProvenanceKeys.TEACHING.equals(promptAttributes.get(ProvenanceKeys.KIND));
         String text = (teaching ? s.completion() : s.fullText()).strip();
         if (text.isEmpty()) {
             return null;
         }
-        dev.symbiosis.core.text.Provenance p = s.provenance().with("prompt_kind", teaching ? "teaching" : "topic")
+        dev.symbiosis.core.text.Provenance p = s.provenance().with(ProvenanceKeys.PROMPT_KIND,
+                teaching ? ProvenanceKeys.TEACHING : ProvenanceKeys.TOPIC_KIND)
                 .with(ORIGIN, SYNTHETIC);
-        for (String key : List.of("topic", "source_of_example")) {
+        for (String key : List.of(ProvenanceKeys.TOPIC, ProvenanceKeys.SOURCE_OF_EXAMPLE)) {
             String v = promptAttributes.get(key);
             if (v != null) {
                 p = p.with(key, v);

@@ -2,6 +2,8 @@ package dev.symbiosis.core.loop;
 
 import dev.symbiosis.core.model.TrainingReport;
 import java.util.SortedMap;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of {@code results.jsonl}: what one strategy did and measured in one iteration. Iteration 0 is the
@@ -31,30 +33,31 @@ import java.util.SortedMap;
  *     {@value IterationContext#NEAR_DUPLICATE_ROUNDS} rounds, to keep the token budget (JSON field
  *     {@code nearDuplicatesAdmitted}; a sign of collapse)
  */
+@NullMarked
 public record IterationRecord(
         String strategy,
         int iteration,
         String headline,
         SortedMap<String, Double> evaluation,
         SortedMap<String, Double> synthetic,
-        String measuredOrigin,
+        @Nullable String measuredOrigin,
         TrainingReport studentTraining,
-        TrainingReport generatorTraining,
-        FeedbackSummary feedback,
+        @Nullable TrainingReport generatorTraining,
+        @Nullable FeedbackSummary feedback,
         int trainingTexts,
         long trainingTokens,
         double realShare,
         boolean realStreamReused,
-        String stopped,
-        FeedbackAnalytics analytics,
+        @Nullable String stopped,
+        @Nullable FeedbackAnalytics analytics,
         int nearDuplicatesDropped,
         int nearDuplicatesAdmitted) {
 
     /** A record without analytics (the form before they existed). */
     public IterationRecord(String strategy, int iteration, String headline, SortedMap<String, Double> evaluation,
-            SortedMap<String, Double> synthetic, String measuredOrigin, TrainingReport studentTraining,
-            TrainingReport generatorTraining, FeedbackSummary feedback, int trainingTexts, long trainingTokens,
-            double realShare, boolean realStreamReused, String stopped) {
+            SortedMap<String, Double> synthetic, @Nullable String measuredOrigin, TrainingReport studentTraining,
+            @Nullable TrainingReport generatorTraining, @Nullable FeedbackSummary feedback, int trainingTexts,
+            long trainingTokens, double realShare, boolean realStreamReused, @Nullable String stopped) {
         this(strategy, iteration, headline, evaluation, synthetic, measuredOrigin, studentTraining,
                 generatorTraining, feedback, trainingTexts, trainingTokens, realShare, realStreamReused, stopped,
                 null, 0, 0);
@@ -109,9 +112,9 @@ public record IterationRecord(
      */
     public record FeedbackAnalytics(
             SortedMap<Integer, Double> hardSetLoss,
-            Double hardJaccard,
-            Double hardJaccardDocuments,
-            Double hardJaccardCommonPool,
+            @Nullable Double hardJaccard,
+            @Nullable Double hardJaccardDocuments,
+            @Nullable Double hardJaccardCommonPool,
             SortedMap<String, Double> hardDomains,
             SortedMap<String, Double> syntheticKinds,
             SortedMap<String, Double> syntheticTopics,

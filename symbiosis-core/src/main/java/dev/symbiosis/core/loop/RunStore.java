@@ -255,7 +255,7 @@ public final class RunStore {
         }
         TextsFile.readObjects(f, (o, line) -> {
             try {
-                out.add(Json.MAPPER.treeToValue(o, IterationRecord.class));
+                out.add(Json.value(o, IterationRecord.class));
             } catch (IOException | IllegalArgumentException e) {
                 throw new IOException(f + ":" + line + ": not an iteration record: " + e.getMessage(), e);
             }
@@ -267,7 +267,7 @@ public final class RunStore {
     public void writeRecords(List<IterationRecord> records) throws IOException {
         List<String> lines = new ArrayList<>();
         for (IterationRecord r : records) {
-            lines.add(Json.MAPPER.writeValueAsString(r));
+            lines.add(Json.writer().writeValueAsString(r));
         }
         AtomicFiles.writeLines(dir.resolve("results.jsonl"), lines);
     }
@@ -284,14 +284,14 @@ public final class RunStore {
         Path f = dir.resolve("timings.jsonl");
         List<String> lines = Files.exists(f) ? new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8))
                 : new ArrayList<>();
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("strategy", strategy);
         o.put("iteration", iteration);
         ObjectNode s = o.putObject("seconds");
         for (Map.Entry<String, Double> e : seconds.entrySet()) {
             s.put(e.getKey(), e.getValue());
         }
-        lines.add(Json.MAPPER.writeValueAsString(o));
+        lines.add(Json.writer().writeValueAsString(o));
         AtomicFiles.writeLines(f, lines);
     }
 }

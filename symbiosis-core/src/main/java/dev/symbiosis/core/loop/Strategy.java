@@ -1,5 +1,6 @@
 package dev.symbiosis.core.loop;
 
+import dev.symbiosis.core.Describable;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -10,7 +11,7 @@ import java.nio.file.Path;
  * <p>A strategy keeps its cross-iteration state in memory and persists it with {@link #saveState} /
  * {@link #restoreState} so that an interrupted run resumes exactly.
  */
-public interface Strategy {
+public interface Strategy extends Describable {
 
     /** Short name, used in records and as a folder name: lowercase letters, digits and dashes. */
     String name();

@@ -158,7 +158,8 @@ public final class SymbiosisLoop {
                 }
             }
             if (!hasInitial) {
-                Evaluation e = evaluator.evaluate(student, sink(name, 0, "evaluate student 0"));
+                Evaluation e = evaluator.evaluate(student, new EvaluationContext(name, 0,
+                        sink(name, 0, "evaluate student 0")));
                 IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(), e.figures(), new TreeMap<>(),
                         null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0, 0);
                 store.append(r0);
@@ -207,7 +208,7 @@ public final class SymbiosisLoop {
         seconds.put("analytics", secondsSince(t0));
 
         t0 = System.nanoTime();
-        Evaluation eval = evaluator.evaluate(student, sink(name, t, "evaluate"));
+        Evaluation eval = evaluator.evaluate(student, new EvaluationContext(name, t, sink(name, t, "evaluate")));
         seconds.put("evaluate", secondsSince(t0));
 
         t0 = System.nanoTime();
@@ -477,19 +478,19 @@ public final class SymbiosisLoop {
         Path dir = store.iterationDir(strategy, t);
         List<String> lines = new ArrayList<>();
         for (Sample s : data.synthetic()) {
-            ObjectNode o = Json.MAPPER.createObjectNode();
+            ObjectNode o = Json.object();
             o.put("prompt", s.prompt().text());
             o.put("completion", s.completion());
             o.put("new_tokens", s.newTokens());
             o.set("prompt_provenance", TextsFile.provenanceJson(s.prompt().provenance()));
             o.set("provenance", TextsFile.provenanceJson(s.provenance()));
-            lines.add(Json.MAPPER.writeValueAsString(o));
+            lines.add(Json.writer().writeValueAsString(o));
         }
         AtomicFiles.writeLines(dir.resolve("synthetic.jsonl"), lines);
         if (data.feedback() != null) {
             List<String> hard = new ArrayList<>();
             for (HardExample h : data.feedback().hardExamples()) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
+                ObjectNode o = Json.object();
                 o.put("id", h.document().id());
                 o.put("text", h.document().text());
                 o.put("mean_entropy", h.meanEntropy());
@@ -518,7 +519,7 @@ public final class SymbiosisLoop {
                     }
                 }
                 o.set("provenance", TextsFile.provenanceJson(h.document().provenance()));
-                hard.add(Json.MAPPER.writeValueAsString(o));
+                hard.add(Json.writer().writeValueAsString(o));
             }
             AtomicFiles.writeLines(dir.resolve(HARD_EXAMPLES_FILE), hard);
         }

@@ -27,7 +27,7 @@ public final class TextsFile {
 
     /** One JSON object for a provenance: {@code source}, {@code iteration}, {@code attributes}. */
     public static ObjectNode provenanceJson(Provenance p) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("source", p.source());
         o.put("iteration", p.iteration());
         ObjectNode a = o.putObject("attributes");
@@ -55,10 +55,10 @@ public final class TextsFile {
     public static void writePrompts(Path file, List<Prompt> prompts) throws IOException {
         List<String> lines = new ArrayList<>();
         for (Prompt p : prompts) {
-            ObjectNode o = Json.MAPPER.createObjectNode();
+            ObjectNode o = Json.object();
             o.put("text", p.text());
             o.set("provenance", provenanceJson(p.provenance()));
-            lines.add(Json.MAPPER.writeValueAsString(o));
+            lines.add(Json.writer().writeValueAsString(o));
         }
         AtomicFiles.writeLines(file, lines);
     }
@@ -73,11 +73,11 @@ public final class TextsFile {
     public static void writeTexts(Path file, List<TrainingText> texts) throws IOException {
         List<String> lines = new ArrayList<>();
         for (TrainingText t : texts) {
-            ObjectNode o = Json.MAPPER.createObjectNode();
+            ObjectNode o = Json.object();
             o.put("text", t.text());
             o.put("weight", t.weight());
             o.set("provenance", provenanceJson(t.provenance()));
-            lines.add(Json.MAPPER.writeValueAsString(o));
+            lines.add(Json.writer().writeValueAsString(o));
         }
         AtomicFiles.writeLines(file, lines);
     }

@@ -1,5 +1,6 @@
 package dev.symbiosis.core.measure;
 
+import dev.symbiosis.core.Describable;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -8,7 +9,7 @@ import java.util.SortedMap;
  * symbiosis-metrics; the loop records its output for every iteration's synthetic data.
  */
 @FunctionalInterface
-public interface TextSetMeasure {
+public interface TextSetMeasure extends Describable {
 
     /**
      * Measures the texts.

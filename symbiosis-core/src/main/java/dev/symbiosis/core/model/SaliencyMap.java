@@ -73,15 +73,4 @@ public record SaliencyMap(
         }
         return new Span(starts.get(bestStart), ends.get(bestStart + w - 1));
     }
-
-    /** Index of the most salient token (the first on ties). */
-    public int argmax() {
-        int best = 0;
-        for (int i = 1; i < size(); i++) {
-            if (norms.get(i) > norms.get(best)) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.symbiosis.core.strategy;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.loop.IterationContext;
 import dev.symbiosis.core.loop.IterationData;
 import dev.symbiosis.core.loop.RealStream;
@@ -7,6 +8,7 @@ import dev.symbiosis.core.loop.Strategy;
 import dev.symbiosis.core.model.TrainingText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * Real-data mixing (the state of the art the proposal compares with): every iteration the Student trains on fresh
@@ -44,6 +46,12 @@ public final class RealMixing implements Strategy {
     /** The default: golden-ratio share by tokens. */
     public static RealMixing golden() {
         return byTokens(GOLDEN_REAL_SHARE);
+    }
+
+    /** The real share and how it is applied. */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("realShare", realShare, "lossWeighted", lossWeighted);
     }
 
     @Override

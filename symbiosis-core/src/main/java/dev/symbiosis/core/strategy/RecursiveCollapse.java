@@ -1,5 +1,6 @@
 package dev.symbiosis.core.strategy;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.loop.IterationContext;
 import dev.symbiosis.core.loop.IterationData;
 import dev.symbiosis.core.loop.Strategy;
@@ -16,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.SortedMap;
 
 /**
  * The negative control (Shumailov et al. 2023): the Student of generation {@code t+1} trains on samples of the
@@ -69,6 +71,13 @@ public final class RecursiveCollapse implements Strategy {
     @Override
     public String name() {
         return "recursive-" + mode.name().toLowerCase() + (fromInitialWeights ? "-from-initial" : "");
+    }
+
+    /** The mode, the starting weights and the number of real seed documents. */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("mode", mode.name(), "fromInitialWeights", fromInitialWeights,
+                "seedDocuments", seedData.size());
     }
 
     @Override

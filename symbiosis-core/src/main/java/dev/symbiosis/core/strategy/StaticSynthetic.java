@@ -1,5 +1,6 @@
 package dev.symbiosis.core.strategy;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.loop.IterationContext;
 import dev.symbiosis.core.loop.IterationData;
 import dev.symbiosis.core.loop.Strategy;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.SortedMap;
 
 /**
  * Controls for co-evolution: one large synthetic set is generated once by Generator 0 (in the first iteration,
@@ -30,6 +32,12 @@ public final class StaticSynthetic implements Strategy {
             throw new IllegalArgumentException("sizeInBudgets must be >= 1, got " + sizeInBudgets);
         }
         this.sizeInBudgets = sizeInBudgets;
+    }
+
+    /** The size of the static set in budgets. */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("sizeInBudgets", sizeInBudgets);
     }
 
     @Override

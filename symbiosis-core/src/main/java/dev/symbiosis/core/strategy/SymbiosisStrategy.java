@@ -1,5 +1,6 @@
 package dev.symbiosis.core.strategy;
 
+import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.feedback.FeedbackMiner;
 import dev.symbiosis.core.feedback.HardExample;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 
 /**
@@ -141,6 +143,13 @@ public final class SymbiosisStrategy implements Strategy {
     @Override
     public String name() {
         return name;
+    }
+
+    /** The variant and, for gradient hints, their sizes. */
+    @Override
+    public SortedMap<String, Object> settings() {
+        return Describable.settingsOf("variant", variant.name(), "hintPositions", hintPositions, "hintCandidates",
+                hintCandidates);
     }
 
     @Override

@@ -61,14 +61,14 @@ class SymbiosisLoopTest {
     }
 
     /** Mean NLL per character of the held-out texts: lower is better. */
-    static final StudentEvaluator EVAL = (student, progress) -> {
+    static final StudentEvaluator EVAL = (student, context) -> {
         double nll = 0;
         int n = 0;
         for (TokenScores s : student.score(HELD_OUT)) {
             nll -= s.sumLogProb();
             n += s.predictedCount();
         }
-        progress.progress(1, 1);
+        context.progress().progress(1, 1);
         return new Evaluation("heldout.nll", false, ImmutableSortedMap.of("heldout.nll", nll / n));
     };
 

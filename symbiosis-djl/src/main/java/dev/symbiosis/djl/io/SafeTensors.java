@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.symbiosis.core.loop.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -285,7 +286,7 @@ public final class SafeTensors {
                 writeFully(ch, chunk);
                 ch.force(true);
             }
-            AtomicFile.move(tmp, file);
+            AtomicFiles.move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -322,7 +323,7 @@ public final class SafeTensors {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 out.write(bytes);
             }
-            AtomicFile.move(tmp, file);
+            AtomicFiles.move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }

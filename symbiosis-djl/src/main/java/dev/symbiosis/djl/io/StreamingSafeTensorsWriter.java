@@ -3,6 +3,7 @@ package dev.symbiosis.djl.io;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.symbiosis.core.loop.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -107,7 +108,7 @@ public final class StreamingSafeTensorsWriter {
                 }
                 ch.force(true);
             }
-            AtomicFile.move(tmp, file);
+            AtomicFiles.move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }

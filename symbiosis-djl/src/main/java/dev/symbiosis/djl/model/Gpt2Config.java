@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.djl.io.SafeTensors;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -84,64 +82,84 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
         return (long) vocabSize * d + (long) nPositions * d + nLayer * perLayer + 2 * d;
     }
 
+    /** The {@code activation_function} values computed here: all are GELU's tanh approximation. */
+    public static final java.util.List<String> ACTIVATIONS = java.util.List.of("gelu_new", "gelu_pytorch_tanh",
+            "gelu_fast");
+
     /**
-     * Reads a Hugging Face GPT-2 {@code config.json} ({@code n_ctx} is accepted for {@code n_positions}).
+     * Reads a Hugging Face GPT-2 {@code config.json} (and the {@code generation_config.json} beside it, if any), as
+     * transformers' {@code GPT2Config} does; see {@link #read(Path, JsonNode, GenerationConfig)}.
      *
      * @throws IOException naming the file and field when it is missing, not JSON, of another model type, or
-     *     holds invalid values
+     *     holds invalid or unsupported values
      */
     public static Gpt2Config read(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + ": config file not found", e);
-        } catch (IOException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IOException(file + ": not a JSON object");
-        }
+        JsonNode root = ModelConfig.readJson(file);
         String type = root.path("model_type").asText("gpt2");
         if (!type.equals("gpt2")) {
             throw new IOException(file + ": field model_type is \"" + type + "\", expected \"gpt2\"");
         }
-        int vocab = intField(file, root, "vocab_size", null);
-        int nPos = intField(file, root, "n_positions", "n_ctx");
-        int d = intField(file, root, "n_embd", null);
-        int layers = intField(file, root, "n_layer", null);
-        int heads = intField(file, root, "n_head", null);
-        double eps = 1e-5;
-        if (root.has("layer_norm_epsilon")) {
-            if (!root.get("layer_norm_epsilon").isNumber()) {
-                throw new IOException(file + ": field layer_norm_epsilon must be a number");
+        return read(file, root, GenerationConfig.readBeside(file));
+    }
+
+    /**
+     * Reads GPT-2 fields as transformers' {@code GPT2Config} does: absent fields take its defaults (vocab_size
+     * 50257, n_positions 1024, n_embd 768, n_layer 12, n_head 12, layer_norm_epsilon 1e-5, bos and eos 50256),
+     * the special ids may come from generation_config.json, and its aliases ({@code hidden_size},
+     * {@code max_position_embeddings}, {@code num_attention_heads}, {@code num_hidden_layers}, the legacy
+     * {@code n_ctx}) must agree with the GPT-2 names. Fields that change what the network computes and that this
+     * implementation does not compute are refused, naming the field: an untied head
+     * ({@code tie_word_embeddings false}), an activation other than GELU's tanh form ({@link #ACTIVATIONS}),
+     * {@code scale_attn_weights false}, {@code scale_attn_by_inverse_layer_idx true}, {@code add_cross_attention
+     * true} and an {@code n_inner} other than {@code 4 * n_embd}.
+     */
+    static Gpt2Config read(Path file, JsonNode root, GenerationConfig generation) throws IOException {
+        ConfigFields f = new ConfigFields(file, root, "gpt2", generation);
+        int vocab = f.intOr("vocab_size", 50257);
+        int nPos = f.agreeingInt(1024, "n_positions", "max_position_embeddings");
+        if (f.has("n_ctx")) {
+            int ctx = f.requiredInt("n_ctx");
+            if (ctx != nPos) {
+                throw f.invalid("field n_ctx (" + ctx + ") contradicts n_positions (" + nPos + "); transformers"
+                        + " ignores n_ctx and uses n_positions");
             }
-            eps = root.get("layer_norm_epsilon").asDouble();
         }
-        int eos = root.has("eos_token_id") ? intField(file, root, "eos_token_id", null) : vocab - 1;
-        int bos = root.has("bos_token_id") ? intField(file, root, "bos_token_id", null) : eos;
-        if (root.has("n_inner") && !root.get("n_inner").isNull() && root.get("n_inner").asInt() != 4 * d) {
-            throw new IOException(file + ": field n_inner " + root.get("n_inner") + " is not supported (only 4*n_embd)");
+        int d = f.agreeingInt(768, "n_embd", "hidden_size");
+        int layers = f.agreeingInt(12, "n_layer", "num_hidden_layers");
+        int heads = f.agreeingInt(12, "n_head", "num_attention_heads");
+        double eps = f.doubleOr("layer_norm_epsilon", 1e-5);
+        if (f.has("n_inner") && f.requiredInt("n_inner") != 4 * d) {
+            throw f.invalid("field n_inner " + f.node("n_inner") + " is not supported (only null or 4*n_embd = "
+                    + 4 * d + ")");
         }
+        String act = f.textOr("activation_function", "gelu_new");
+        if (!ACTIVATIONS.contains(act)) {
+            throw f.invalid("field activation_function is \"" + act + "\"; GPT-2 here computes only GELU's tanh"
+                    + " approximation " + ACTIVATIONS);
+        }
+        if (!f.boolOr("tie_word_embeddings", true)) {
+            throw f.invalid("field tie_word_embeddings is false: an untied GPT-2 LM head is not supported");
+        }
+        if (!f.optBoolean("scale_attn_weights", true)) {
+            throw f.invalid("field scale_attn_weights is false: unscaled attention is not supported");
+        }
+        if (f.optBoolean("scale_attn_by_inverse_layer_idx", false)) {
+            throw f.invalid("field scale_attn_by_inverse_layer_idx is true: not supported");
+        }
+        if (f.optBoolean("add_cross_attention", false)) {
+            throw f.invalid("field add_cross_attention is true: cross-attention is not supported");
+        }
+        java.util.List<Integer> eosIds = f.eosIds(50256);
+        if (eosIds.size() > 1) {
+            throw f.invalid("field eos_token_id lists " + eosIds + "; GPT-2 here has one end-of-text id");
+        }
+        int eos = eosIds.get(0);
+        int bos = f.bosId(50256, eos);
         try {
             return new Gpt2Config(vocab, nPos, d, layers, heads, eps, bos, eos);
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw f.invalid(e.getMessage());
         }
-    }
-
-    private static int intField(Path file, JsonNode root, String name, String alias) throws IOException {
-        JsonNode n = root.get(name);
-        if (n == null && alias != null) {
-            n = root.get(alias);
-        }
-        if (n == null) {
-            throw new IOException(file + ": missing field " + name);
-        }
-        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-            throw new IOException(file + ": field " + name + " must be an integer, got " + n);
-        }
-        return n.asInt();
     }
 
     /** Writes a Hugging Face compatible {@code config.json}, atomically. */

@@ -139,24 +139,43 @@ public record GptNeoxConfig(int vocabSize, int maxPositionEmbeddings, int hidden
         return (long) vocabSize * d * (tieWordEmbeddings ? 1 : 2) + numLayers * perLayer + 2 * d;
     }
 
-    static GptNeoxConfig read(Path file, JsonNode root) throws IOException {
-        ConfigFields f = new ConfigFields(file, root);
-        int vocab = f.requiredInt("vocab_size");
-        int hidden = f.requiredInt("hidden_size");
-        double base = f.node("rotary_emb_base") != null ? f.optDouble("rotary_emb_base", 10000)
-                : f.optDouble("rope_theta", 10000);
-        List<Integer> eos = f.ids("eos_token_id");
-        if (eos.isEmpty()) {
-            eos = List.of(vocab - 1);
+    /**
+     * Reads a GPT-NeoX config.json as transformers' {@code GPTNeoXConfig} does: absent fields take its defaults
+     * (vocab_size 50432, hidden_size 6144, num_hidden_layers 44, num_attention_heads 64, intermediate_size 24576,
+     * hidden_act gelu, max_position_embeddings 2048, layer_norm_eps 1e-5, rotary_pct 0.25, rotary_emb_base 10000,
+     * parallel residual, attention biases, untied head, bos 0, eos 2); the special ids may come from
+     * generation_config.json; the rotary fields may be given by their newer names ({@code partial_rotary_factor},
+     * {@code rope_theta}, {@code rope_parameters}), which must then agree. Rope scaling is refused.
+     */
+    static GptNeoxConfig read(Path file, JsonNode root, GenerationConfig generation) throws IOException {
+        ConfigFields f = new ConfigFields(file, root, "gpt_neox", generation);
+        int vocab = f.intOr("vocab_size", 50432);
+        int hidden = f.intOr("hidden_size", 6144);
+        double base = f.agreeingDouble(10000, "rotary_emb_base", "rope_theta", "rope_parameters.rope_theta");
+        double pct = f.agreeingDouble(0.25, "rotary_pct", "partial_rotary_factor",
+                "rope_parameters.partial_rotary_factor");
+        for (String field : new String[] {"rope_scaling", "rope_parameters"}) {
+            JsonNode s = f.node(field);
+            if (s == null) {
+                continue;
+            }
+            if (!s.isObject()) {
+                throw f.invalid("field " + field + " must be an object or null, got " + s);
+            }
+            String type = s.hasNonNull("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
+            if (!type.equals("default")) {
+                throw f.invalid("field " + field + " asks for \"" + type
+                        + "\" rope scaling, which is not supported for gpt_neox");
+            }
         }
+        List<Integer> eos = f.eosIds(2);
+        int bos = f.bosId(0, eos.get(0));
         try {
-            return new GptNeoxConfig(vocab, f.requiredInt("max_position_embeddings"), hidden,
-                    f.requiredInt("num_hidden_layers"), f.requiredInt("num_attention_heads"),
-                    f.optInt("intermediate_size", 4 * hidden), f.node("rotary_pct") != null
-                            ? f.optDouble("rotary_pct", 0.25) : f.optDouble("partial_rotary_factor", 0.25), base,
-                    f.optBoolean("use_parallel_residual", true), f.optDouble("layer_norm_eps", 1e-5),
-                    f.optText("hidden_act", "gelu"), f.optBoolean("attention_bias", true),
-                    f.optBoolean("tie_word_embeddings", false), f.optInt("bos_token_id", eos.get(0)), eos);
+            return new GptNeoxConfig(vocab, f.intOr("max_position_embeddings", 2048), hidden,
+                    f.intOr("num_hidden_layers", 44), f.intOr("num_attention_heads", 64),
+                    f.intOr("intermediate_size", 24576), pct, base, f.boolOr("use_parallel_residual", true),
+                    f.doubleOr("layer_norm_eps", 1e-5), f.textOr("hidden_act", "gelu"),
+                    f.boolOr("attention_bias", true), f.boolOr("tie_word_embeddings", false), bos, eos);
         } catch (IllegalArgumentException e) {
             throw f.invalid(e.getMessage());
         }

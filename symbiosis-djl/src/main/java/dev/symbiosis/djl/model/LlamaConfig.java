@@ -111,22 +111,29 @@ public record LlamaConfig(int vocabSize, int maxPositionEmbeddings, int hiddenSi
         return (long) vocabSize * d * (tieWordEmbeddings ? 1 : 2) + numLayers * (attn + mlp + 2 * d) + d;
     }
 
-    static LlamaConfig read(Path file, JsonNode root) throws IOException {
-        ConfigFields f = new ConfigFields(file, root);
-        int vocab = f.requiredInt("vocab_size");
-        int hidden = f.requiredInt("hidden_size");
-        int heads = f.requiredInt("num_attention_heads");
+    /**
+     * Reads a Llama config.json as transformers' {@code LlamaConfig} does: absent fields take its defaults
+     * (vocab_size 32000, hidden_size 4096, intermediate_size 11008, num_hidden_layers 32, num_attention_heads 32,
+     * num_key_value_heads = num_attention_heads, head_dim = hidden_size / num_attention_heads, hidden_act silu,
+     * max_position_embeddings 2048, rms_norm_eps 1e-6, rope_theta 10000, bos 1, eos 2, untied head, no biases);
+     * the special ids may come from generation_config.json; {@code rope_theta} and {@code rope_scaling} may also be
+     * given by the newer {@code rope_parameters}, and must then agree.
+     */
+    static LlamaConfig read(Path file, JsonNode root, GenerationConfig generation) throws IOException {
+        ConfigFields f = new ConfigFields(file, root, "llama", generation);
+        int vocab = f.intOr("vocab_size", 32000);
+        int hidden = f.intOr("hidden_size", 4096);
+        int heads = f.intOr("num_attention_heads", 32);
         if (heads < 1) {
             throw f.invalid("field num_attention_heads must be >= 1, got " + heads);
         }
         int head = f.optInt("head_dim", hidden / heads);
-        if (!f.optText("hidden_act", "silu").equals("silu")) {
-            throw f.invalid("field hidden_act is \"" + f.optText("hidden_act", "") + "\"; Llama supports only \"silu\"");
+        String act = f.textOr("hidden_act", "silu");
+        if (!act.equals("silu")) {
+            throw f.invalid("field hidden_act is \"" + act + "\"; Llama supports only \"silu\"");
         }
-        List<Integer> eos = f.ids("eos_token_id");
-        if (eos.isEmpty()) {
-            throw f.invalid("missing field eos_token_id");
-        }
+        List<Integer> eos = f.eosIds(2);
+        int bos = f.bosId(1, eos.get(0));
         Rope rope;
         try {
             rope = readRope(f, head);
@@ -134,26 +141,51 @@ public record LlamaConfig(int vocabSize, int maxPositionEmbeddings, int hiddenSi
             throw f.invalid("field rope_scaling: " + e.getMessage());
         }
         try {
-            return new LlamaConfig(vocab, f.requiredInt("max_position_embeddings"), hidden,
-                    f.requiredInt("num_hidden_layers"), heads, f.optInt("num_key_value_heads", heads), head,
-                    f.requiredInt("intermediate_size"), f.optDouble("rms_norm_eps", 1e-6), rope,
-                    f.optBoolean("attention_bias", false), f.optBoolean("mlp_bias", false),
-                    f.optBoolean("tie_word_embeddings", false), f.optInt("bos_token_id", 1), eos);
+            return new LlamaConfig(vocab, f.intOr("max_position_embeddings", 2048), hidden,
+                    f.intOr("num_hidden_layers", 32), heads, f.optInt("num_key_value_heads", heads), head,
+                    f.intOr("intermediate_size", 11008), f.doubleOr("rms_norm_eps", 1e-6), rope,
+                    f.boolOr("attention_bias", false), f.boolOr("mlp_bias", false),
+                    f.boolOr("tie_word_embeddings", false), bos, eos);
         } catch (IllegalArgumentException e) {
             throw f.invalid(e.getMessage());
         }
     }
 
+    /** The rotary embedding of {@code rope_theta} / {@code rope_scaling} / {@code rope_parameters}. */
     private static Rope readRope(ConfigFields f, int head) throws IOException {
-        double theta = f.optDouble("rope_theta", 10000);
-        JsonNode s = f.node("rope_scaling");
-        if (s == null) {
+        double theta = f.agreeingDouble(10000, "rope_theta", "rope_parameters.rope_theta");
+        double partial = f.agreeingDouble(1.0, "partial_rotary_factor", "rope_parameters.partial_rotary_factor");
+        if (partial != 1.0) {
+            throw f.invalid("field partial_rotary_factor is " + partial + "; Llama here rotates the whole head (1.0)");
+        }
+        JsonNode legacy = f.node("rope_scaling");
+        JsonNode params = f.node("rope_parameters");
+        for (String name : new String[] {"rope_scaling", "rope_parameters"}) {
+            JsonNode n = f.node(name);
+            if (n != null && !n.isObject()) {
+                throw f.invalid("field " + name + " must be an object or null, got " + n);
+            }
+        }
+        Rope fromLegacy = legacy == null ? null : scaling(f, "rope_scaling", legacy, head, theta);
+        Rope fromParams = params == null ? null : scaling(f, "rope_parameters", params, head, theta);
+        if (fromLegacy != null && fromParams != null && !fromLegacy.equals(fromParams)) {
+            throw f.invalid("fields rope_scaling (" + legacy + ") and rope_parameters (" + params
+                    + ") contradict each other");
+        }
+        return fromParams != null ? fromParams : fromLegacy != null ? fromLegacy : Rope.of(head, theta);
+    }
+
+    private static Rope scaling(ConfigFields f, String field, JsonNode s, int head, double theta) throws IOException {
+        String type = s.hasNonNull("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
+        if (type.equals("default")) {
             return Rope.of(head, theta);
         }
-        if (!s.isObject()) {
-            throw f.invalid("field rope_scaling must be an object or null, got " + s);
+        for (String member : new String[] {"factor", "low_freq_factor", "high_freq_factor",
+                "original_max_position_embeddings"}) {
+            if (s.hasNonNull(member) && !s.get(member).isNumber()) {
+                throw f.invalid("field " + field + "." + member + " must be a number, got " + s.get(member));
+            }
         }
-        String type = s.hasNonNull("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
         return new Rope(head, theta, type, s.path("factor").asDouble(1), s.path("low_freq_factor").asDouble(0),
                 s.path("high_freq_factor").asDouble(0), s.path("original_max_position_embeddings").asInt(0));
     }

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Low-rank adaptation of the GPT-2 projections, as in PEFT: {@code y = x W + b + (alpha / rank) * dropout(x) A^T B^T}
+ * Low-rank adaptation of the GPT-2 projections, as in PEFT: {@code y = x W + b + scaling * dropout(x) A^T B^T}
+ * with {@code scaling = alpha / rank}, or {@code alpha / sqrt(rank)} with rank-stabilised LoRA ({@code use_rslora}),
  * with {@code A} of shape {@code [rank, in]} (Kaiming-uniform, like PEFT) and {@code B} of shape
  * {@code [out, rank]} (zeros), the base weights frozen.
  *
@@ -16,8 +17,9 @@ import java.util.Set;
  * @param targets adapted modules: GPT-2's {@link #ALL_TARGETS}, GPT-NeoX's {@link #GPT_NEOX_TARGETS} or Llama's
  *     {@link #LLAMA_TARGETS} (a model accepts only its own family's; {@link #ALL_TARGETS} itself, or
  *     {@code "all-linear"} as in PEFT, means every adaptable module of whatever family the model is)
+ * @param rsLora rank-stabilised LoRA (PEFT's {@code use_rslora}): the update is scaled by {@code alpha / sqrt(rank)}
  */
-public record LoraConfig(int rank, double alpha, double dropout, List<String> targets) {
+public record LoraConfig(int rank, double alpha, double dropout, List<String> targets, boolean rsLora) {
 
     /** Every adaptable module: {@code attn.c_attn}, {@code attn.c_proj}, {@code mlp.c_fc}, {@code mlp.c_proj}. */
     public static final List<String> ALL_TARGETS = List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj");
@@ -49,6 +51,16 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
         }
     }
 
+    /** Plain LoRA ({@code alpha / rank} scaling). */
+    public LoraConfig(int rank, double alpha, double dropout, List<String> targets) {
+        this(rank, alpha, dropout, targets, false);
+    }
+
+    /** This configuration with rank-stabilised scaling on or off. */
+    public LoraConfig withRsLora(boolean value) {
+        return new LoraConfig(rank, alpha, dropout, targets, value);
+    }
+
     /** Rank 8, alpha 16, dropout 0.05, all four targets. */
     public static LoraConfig defaults() {
         return new LoraConfig(8, 16, 0.05, ALL_TARGETS);
@@ -59,9 +71,9 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
         return new LoraConfig(rank, alpha, 0.05, ALL_TARGETS);
     }
 
-    /** {@code alpha / rank}. */
+    /** {@code alpha / rank}, or {@code alpha / sqrt(rank)} with {@link #rsLora()} (PEFT's LoraLayer.update_layer). */
     public double scaling() {
-        return alpha / rank;
+        return rsLora ? alpha / Math.sqrt(rank) : alpha / rank;
     }
 
     /** Whether module {@code target} (e.g. {@code "mlp.c_fc"}) is adapted. */
@@ -94,7 +106,7 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
      */
     public LoraConfig forFamily(String modelType, List<String> familyModules) {
         if (targets.contains(ALL_LINEAR) || targets.equals(ALL_TARGETS)) {
-            return new LoraConfig(rank, alpha, dropout, familyModules);
+            return new LoraConfig(rank, alpha, dropout, familyModules, rsLora);
         }
         for (String t : targets) {
             if (!familyModules.contains(t)) {
@@ -103,6 +115,6 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
             }
         }
         List<String> ordered = familyModules.stream().filter(targets::contains).toList();
-        return new LoraConfig(rank, alpha, dropout, ordered);
+        return new LoraConfig(rank, alpha, dropout, ordered, rsLora);
     }
 }

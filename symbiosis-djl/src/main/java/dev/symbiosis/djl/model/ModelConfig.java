@@ -56,19 +56,27 @@ public interface ModelConfig {
     void write(Path file) throws IOException;
 
     /**
-     * Reads {@code config.json}, choosing the family from its {@code model_type} (a file without one is read as
-     * GPT-2, as the files this project writes before families existed).
+     * Reads {@code config.json} as transformers reads it, choosing the family from its {@code model_type} (a file
+     * without one is read as GPT-2, as the files this project wrote before families existed): a field that is
+     * absent takes the transformers default of that model type (docs/models.md has the table), the special token
+     * ids ({@code eos_token_id} may be an id or a list) fall back to the {@code generation_config.json} beside it,
+     * unknown fields are ignored, and contradictory or unsupported ones are refused, naming the field.
      *
      * @throws IOException naming the file and field when it is missing, not JSON, of an unsupported model type
      *     (the message lists the supported ones) or holds invalid values
      */
     static ModelConfig read(Path file) throws IOException {
         JsonNode root = readJson(file);
-        String type = root.path("model_type").asText("gpt2");
+        JsonNode typeNode = root.get("model_type");
+        if (typeNode != null && !typeNode.isTextual()) {
+            throw new IOException(file + ": field model_type must be a string, got " + typeNode);
+        }
+        String type = typeNode == null ? "gpt2" : typeNode.asText();
+        GenerationConfig generation = GenerationConfig.readBeside(file);
         return switch (type) {
-            case "gpt2" -> Gpt2Config.read(file);
-            case "gpt_neox" -> GptNeoxConfig.read(file, root);
-            case "llama" -> LlamaConfig.read(file, root);
+            case "gpt2" -> Gpt2Config.read(file, root, generation);
+            case "gpt_neox" -> GptNeoxConfig.read(file, root, generation);
+            case "llama" -> LlamaConfig.read(file, root, generation);
             default -> throw new IOException(file + ": field model_type is \"" + type
                     + "\", which is not supported; supported model types: " + SUPPORTED_MODEL_TYPES);
         };

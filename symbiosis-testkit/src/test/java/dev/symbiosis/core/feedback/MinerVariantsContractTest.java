@@ -2,6 +2,7 @@ package dev.symbiosis.core.feedback;
 
 import dev.symbiosis.testkit.FeedbackMinerContract;
 import dev.symbiosis.core.model.Student;
+import java.util.OptionalInt;
 
 /** The miner with random selection and gradient hints on still honours the miner contract. */
 class MinerVariantsContractTest implements FeedbackMinerContract {
@@ -14,5 +15,10 @@ class MinerVariantsContractTest implements FeedbackMinerContract {
     @Override
     public Student student() {
         return MinerOptionsTest.STUDENT;
+    }
+
+    @Override
+    public OptionalInt maxHardExamples() {
+        return OptionalInt.of(5); // MinerOptionsTest.base()'s top-k, also with random selection
     }
 }

@@ -1,0 +1,80 @@
+package dev.symbiosis.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.symbiosis.core.loop.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The check of a run folder's {@code run-config.json} against the run about to resume it: any difference is
+ * refused with the fields that differ named. Stateless.
+ */
+final class RunFingerprint {
+
+    /** File name in a run folder. */
+    static final String FILE = "run-config.json";
+    private static final int MAX_LISTED = 12;
+
+    private RunFingerprint() {}
+
+    /**
+     * Refuses to resume a run folder whose stored settings differ from {@code json}; does nothing for a folder
+     * without {@value #FILE}.
+     *
+     * @throws IOException naming the folder and every differing field (old and new value)
+     */
+    static void check(Path dir, String json) throws IOException {
+        Path f = dir.resolve(FILE);
+        if (!Files.exists(f)) {
+            return;
+        }
+        String old = Files.readString(f, StandardCharsets.UTF_8);
+        if (old.equals(json)) {
+            return;
+        }
+        List<String> diffs = new ArrayList<>();
+        JsonNode before;
+        try {
+            before = Json.reader().readTree(old);
+        } catch (IOException e) {
+            throw new IOException(f + " is not JSON (" + e.getMessage() + "); refusing to resume " + dir, e);
+        }
+        diff("", before, Json.reader().readTree(json), diffs);
+        if (diffs.isEmpty()) {
+            diffs.add("(the same settings written differently)");
+        }
+        String listed = String.join("; ", diffs.subList(0, Math.min(MAX_LISTED, diffs.size())))
+                + (diffs.size() > MAX_LISTED ? "; and " + (diffs.size() - MAX_LISTED) + " more" : "");
+        throw new IOException(dir + " holds a run of other settings (" + f + "): " + listed
+                + ". Refusing to resume it: choose another output folder, or run with the settings it was started "
+                + "with");
+    }
+
+    private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
+        if (a != null && b != null && a.isObject() && b.isObject()) {
+            TreeSet<String> keys = new TreeSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                diff(path.isEmpty() ? k : path + "." + k, a.get(k), b.get(k), out);
+            }
+            return;
+        }
+        if (a == null || b == null || !a.equals(b)) {
+            out.add((path.isEmpty() ? "(top level)" : path) + ": " + show(a) + " -> " + show(b));
+        }
+    }
+
+    private static String show(JsonNode n) {
+        if (n == null) {
+            return "(absent)";
+        }
+        String s = n.toString();
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.symbiosis.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.symbiosis.core.loop.IterationData;
+import dev.symbiosis.core.loop.Strategy;
+import dev.symbiosis.core.strategy.RealUpperBound;
+import dev.symbiosis.core.strategy.Strategies;
+import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.Provenance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Strategies by name: the standard ones, users' own, and the refusals that name what is known. */
+class StrategyRegistryTest {
+
+    private static StrategyContext context(AtomicInteger seedReads) {
+        List<Document> seed = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            seed.add(new Document("s" + i, "text " + i, Provenance.of("seed")));
+        }
+        return new StrategyContext(ExperimentConfig.preset("smoke").toBuilder().optAccumulateSample(3).build(), 42,
+                () -> {
+                    seedReads.incrementAndGet();
+                    return seed;
+                });
+    }
+
+    @Test
+    void theStandardRegistryMakesEveryNamedStrategyFreshAndReadsSeedDataOnlyForAccumulate() {
+        StrategyRegistry r = StrategyRegistry.standard();
+        assertEquals(Strategies.NAMES, List.copyOf(r.names()));
+        AtomicInteger reads = new AtomicInteger();
+        StrategyContext ctx = context(reads);
+        for (String name : Strategies.NAMES) {
+            if (!name.equals("recursive-accumulate")) {
+                Strategy s = r.create(name, ctx);
+                assertEquals(name, s.name());
+                assertTrue(s != r.create(name, ctx), "a fresh object per call (strategies keep state)");
+            }
+        }
+        assertEquals(0, reads.get());
+        Strategy accumulate = r.create("recursive-accumulate", ctx);
+        assertEquals(3, accumulate.settings().get("seedDocuments"));
+        r.create("recursive-accumulate", ctx);
+        assertEquals(1, reads.get(), "the seed documents are read once");
+        assertEquals(2, r.create("static-synthetic", ctx).settings().get("sizeInBudgets"));
+    }
+
+    @Test
+    void ownStrategiesAreRegisteredAndWrongNamesRefused() {
+        StrategyRegistry r = StrategyRegistry.standard().register("mine", c -> new Strategy() {
+            @Override
+            public String name() {
+                return "mine";
+            }
+
+            @Override
+            public IterationData prepare(dev.symbiosis.core.loop.IterationContext ctx) {
+                throw new UnsupportedOperationException();
+            }
+        });
+        StrategyContext ctx = context(new AtomicInteger());
+        assertEquals("mine", r.create("mine", ctx).name());
+        r.checkKnown(List.of("mine", "symbiosis"));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> r.checkKnown(List.of("theirs")));
+        assertTrue(unknown.getMessage().contains("theirs") && unknown.getMessage().contains("mine"));
+        r.register("impostor", c -> new RealUpperBound());
+        IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
+                () -> r.create("impostor", ctx));
+        assertTrue(named.getMessage().contains("real-upper-bound"), named.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.register("Not A Name", c -> new RealUpperBound()));
+    }
+}
