@@ -79,6 +79,7 @@ return ExperimentConfig.builder("smoke").optIterations(1).optSeeds(2).optTokenBu
             IOException e = assertThrows(IOException.class,
                     () -> ExperimentGrid.runUnit(out.toString(), 43L, 1));
             assertTrue(e.getMessage().contains("locked by another attempt"), e.getMessage());
+            assertTrue(held.isValid(), "the other attempt still holds its lock");
         }
         assertEquals(r43, records(out.resolve("seed-43")));
 
