@@ -30,9 +30,9 @@ import scala.Tuple3;
 
 /**
  * An experiment's runs as Spark tasks writing into one run folder on shared POSIX storage, built on the public
- * runner of {@code symbiosis-experiment}: a unit is one run seed ({@link ExperimentRunner#onlySeeds}: every
+ * runner of {@code symbiosis-experiment}: a unit is one run seed ({@link ExperimentRunner.Builder#optOnlySeeds}: every
  * strategy of that seed, in its folder {@code seed-<s>/}); the statistics and the report are written on the driver
- * ({@link ExperimentRunner#reportOnly}) once every unit has finished.
+ * ({@link ExperimentRunner.Builder#optReportOnly}) once every unit has finished.
  *
  * <p><b>Never a unit twice at once.</b> The job refuses to run with {@code spark.speculation} on, and each unit holds
  * an exclusive file lock ({@code _grid/seed-<s>.lock}, a POSIX advisory lock through {@link FileChannel#tryLock}) while

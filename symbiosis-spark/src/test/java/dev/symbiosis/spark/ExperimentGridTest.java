@@ -16,6 +16,7 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,9 @@ return ExperimentConfig.builder("smoke").optIterations(1).optSeeds(2).optTokenBu
                 .filter(l -> !l.isBlank()).count();
     }
 
+    /** Two real (cut-down) experiment runs and a resumption: minutes, so in the slow group (-Dgroups=slow). */
     @Test
+    @Tag("slow")
     void runSeedsRunAsTasksIntoOneFolderAndAnInterruptedGridResumes() throws Exception {
         Path out = tmp.resolve("grid");
         ExperimentGrid.Result first = ExperimentGrid.run(spark, tiny(), out.toString(), 60);
@@ -76,6 +79,7 @@ return ExperimentConfig.builder("smoke").optIterations(1).optSeeds(2).optTokenBu
             IOException e = assertThrows(IOException.class,
                     () -> ExperimentGrid.runUnit(out.toString(), 43L, 1));
             assertTrue(e.getMessage().contains("locked by another attempt"), e.getMessage());
+            assertTrue(held.isValid(), "the other attempt still holds its lock");
         }
         assertEquals(r43, records(out.resolve("seed-43")));
 
