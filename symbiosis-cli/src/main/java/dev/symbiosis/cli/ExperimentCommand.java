@@ -75,11 +75,13 @@ public final class ExperimentCommand implements Callable<Integer> {
             runner.optOnlySeeds(onlySeeds);
         }
         runner.optReportOnly(reportOnly);
+        ExperimentRunner built;
         try {
-            runner.build().run();
+            built = runner.build(); // refuses unknown strategy names and run seeds, naming the known ones
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        built.run();
         return 0;
     }
 }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,6 +66,11 @@ public final class PretrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--domains", split = ",", paramLabel = "NAME",
+            description = "train only on documents of these domains (the JSONL \"source\" field), comma-separated;"
+                    + " default: every document")
+    List<String> domains = List.of();
+
     @Option(names = "--checkpoint-every", defaultValue = "200",
             description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
@@ -93,7 +99,7 @@ public final class PretrainCommand implements Callable<Integer> {
         try {
             p = Pretrainer.builder(corpus, tokenizer, out).optDModel(dModel).optLayers(nLayer).optHeads(nHead)
                     .optContext(ctx).optSteps(steps).optBatch(batch).optLearningRate(lr).optWeightDecay(weightDecay)
-                    .optSeed(seed).optCheckpointEvery(checkpointEvery);
+                    .optSeed(seed).optCheckpointEvery(checkpointEvery).optDomains(Set.copyOf(domains));
             if (warmup >= 0) {
                 p.optWarmup(warmup);
             }

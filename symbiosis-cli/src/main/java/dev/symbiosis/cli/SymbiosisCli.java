@@ -2,6 +2,7 @@ package dev.symbiosis.cli;
 
 import dev.symbiosis.cli.bench.BenchCommand;
 import dev.symbiosis.cli.data.PrepareDataCommand;
+import dev.symbiosis.cli.data.SplitValidationCommand;
 import dev.symbiosis.cli.ExperimentCommand;
 import dev.symbiosis.cli.corpus.PrepareCorpusCommand;
 import picocli.CommandLine;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
             ExperimentCommand.class,
             MetricsCommand.class,
             ScoreCommand.class,
+            BpbCommand.class,
             GenerateCommand.class,
             EvalGenerativeCommand.class,
             TrainTokenizerCommand.class,
@@ -30,6 +32,7 @@ import picocli.CommandLine.Command;
             MergeCommand.class,
             PrepareDataCommand.class,
             PrepareCorpusCommand.class,
+            SplitValidationCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class SymbiosisCli {

@@ -28,7 +28,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Trains a GPT-2 model from scratch on a corpus, with a resumable checkpoint: the recipe behind the embedded
@@ -36,7 +39,9 @@ import java.util.SplittableRandom;
  *
  * <p>Data: every document of the corpus files (JSON Lines with a {@code "text"} field, plain text, or folders of
  * them; see {@link Corpora}) is encoded with the tokenizer and followed by the end-of-text token, and the documents
- * are concatenated into one token stream. Step {@code s} draws {@code batch} windows of {@code ctx + 1} tokens at
+ * are concatenated into one token stream. With {@link #optDomains} only the documents whose provenance source (the
+ * JSONL {@code "source"} field) is one of the named domains are used, so that a model can be pretrained on some of
+ * the bundle's domains. Step {@code s} draws {@code batch} windows of {@code ctx + 1} tokens at
  * offsets chosen by a random generator seeded from {@code (seed, s)} alone, so a resumed run sees exactly the batches
  * an uninterrupted run would have seen.
  *
@@ -107,6 +112,7 @@ public final class Pretrainer {
     private double weightDecay = 0.01;
     private double clip = 1.0;
     private long seed = 0;
+    private Set<String> domains = Set.of();
     private int checkpointEvery = 200;
     private Device device;
     private Listener listener = (s, t, l, r, tps) -> {};
@@ -209,6 +215,22 @@ public final class Pretrainer {
     /** Seed of the initialisation and the batches. Default 0. */
     public Pretrainer optSeed(long v) {
         this.seed = v;
+        return this;
+    }
+
+    /**
+     * Pretrains on the documents of these domains only (provenance source, i.e. the JSONL {@code "source"} field;
+     * the file name for plain text). Default: empty, every document. The run fails with an {@link IOException}
+     * if a named domain has no document in the corpus; the domains are part of the checkpoint's settings, so a
+     * checkpoint of other domains is not resumed.
+     */
+    public Pretrainer optDomains(Set<String> v) {
+        for (String d : v) {
+            if (d == null || d.isBlank()) {
+                throw new IllegalArgumentException("domain names must not be blank, got " + v);
+            }
+        }
+        this.domains = Set.copyOf(v);
         return this;
     }
 
@@ -319,10 +341,13 @@ public final class Pretrainer {
     private int[] encodeCorpus(BpeTokenizer tok) throws IOException {
         int[] buf = new int[1 << 16];
         int n = 0;
+        Map<String, Integer> seen = new TreeMap<>();
         for (Path p : corpus) {
             try (CorpusReader reader = Corpora.open(p)) {
                 for (Document d : reader) {
-                    if (d.text().isEmpty()) {
+                    String source = d.provenance().source();
+                    seen.merge(source, 1, Integer::sum);
+                    if (d.text().isEmpty() || !domains.isEmpty() && !domains.contains(source)) {
                         continue;
                     }
                     int[] ids = tok.encodeIds(d.text());
@@ -334,6 +359,12 @@ public final class Pretrainer {
                     buf[n++] = tok.eosId();
                 }
             }
+        }
+        Set<String> missing = new TreeSet<>(domains);
+        missing.removeAll(seen.keySet());
+        if (!missing.isEmpty()) {
+            throw new IOException(corpus + ": no document of domain(s) " + missing + "; the corpus has "
+                    + seen.keySet());
         }
         return Arrays.copyOf(buf, n);
     }
@@ -347,6 +378,9 @@ public final class Pretrainer {
         o.put("n_head", cfg.nHead());
         o.put("seed", seed);
         o.put("batch", batch);
+        if (!domains.isEmpty()) { // absent for an unfiltered run, so that older checkpoints still resume
+            o.put("domains", String.join(",", new TreeSet<>(domains)));
+        }
         return o;
     }
 
@@ -366,6 +400,10 @@ public final class Pretrainer {
                 throw new IOException(f + ": field " + e.getKey() + " is " + have + " but this run has "
                         + e.getValue() + "; use another --out directory or the original settings");
             }
+        }
+        if (n.has("domains") && !expected.has("domains")) {
+            throw new IOException(f + ": the checkpoint was pretrained on domains " + n.get("domains")
+                    + " but this run uses every document; use another --out directory or the original settings");
         }
         JsonNode step = n.get("step");
         if (step == null || !step.canConvertToInt() || step.asInt() < 0) {

@@ -129,4 +129,34 @@ class PretrainerTest {
         assertTrue(e.getMessage().contains(Pretrainer.STATE_FILE) && e.getMessage().contains("n_embd"),
                 e.getMessage());
     }
+
+    @Test
+    void domainsKeepOnlyTheirDocumentsAndAreCheckedOnResume(@TempDir Path dir) throws IOException {
+        Path jsonl = dir.resolve("two-domains.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            sb.append("{\"id\": \"a-").append(i).append("\", \"source\": \"a\", \"text\": \"the cat sat on the mat.\"}\n");
+            sb.append("{\"id\": \"b-").append(i).append("\", \"source\": \"b\", \"text\": \"a bird walked to the house and the door.\"}\n");
+        }
+        Files.writeString(jsonl, sb.toString(), StandardCharsets.UTF_8);
+        java.util.function.BiFunction<Path, java.util.Set<String>, Pretrainer> run = (out, domains) ->
+                Pretrainer.builder(List.of(jsonl), tokenizer, out).optDModel(16).optLayers(1).optHeads(2)
+                        .optContext(16).optSteps(1).optBatch(2).optSeed(3).optDomains(domains);
+        long all = run.apply(dir.resolve("all"), java.util.Set.of()).run().corpusTokens();
+        long onlyA = run.apply(dir.resolve("a"), java.util.Set.of("a")).run().corpusTokens();
+        long onlyB = run.apply(dir.resolve("b"), java.util.Set.of("b")).run().corpusTokens();
+        assertEquals(all, onlyA + onlyB, "the two domains partition the stream");
+        assertTrue(onlyA > 0 && onlyB > onlyA, "b's sentences are longer: " + onlyA + " vs " + onlyB);
+
+        IOException missing = assertThrows(IOException.class,
+                () -> run.apply(dir.resolve("c"), java.util.Set.of("a", "c")).run());
+        assertTrue(missing.getMessage().contains("[c]") && missing.getMessage().contains("[a, b]"),
+                missing.getMessage());
+        IOException other = assertThrows(IOException.class,
+                () -> run.apply(dir.resolve("a"), java.util.Set.of("b")).run());
+        assertTrue(other.getMessage().contains("domains"), other.getMessage());
+        IOException unfiltered = assertThrows(IOException.class,
+                () -> run.apply(dir.resolve("a"), java.util.Set.of()).run());
+        assertTrue(unfiltered.getMessage().contains("every document"), unfiltered.getMessage());
+    }
 }

@@ -101,6 +101,9 @@ public record ExperimentConfig(
 
     /** Copies the strategy list. */
     public ExperimentConfig {
+        if (strategies != null && strategies.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("strategies: a name is null (strategies " + strategies + ")");
+        }
         strategies = strategies == null ? null : List.copyOf(strategies);
     }
 
@@ -349,7 +352,9 @@ public record ExperimentConfig(
             JsonNode tree = STRICT.readTree(bytes);
             checkKeys(file, tree, ExperimentConfig.class, "");
             if (tree instanceof ObjectNode o) {
-                fillOptional(o, (ObjectNode) STRICT.readTree(preset("default").toJson()), "");
+                ObjectNode defaults = (ObjectNode) STRICT.readTree(preset("default").toJson());
+                refuseNullObjects(file, o, defaults, "");
+                fillOptional(o, defaults, "");
             }
             c = STRICT.treeToValue(tree, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
@@ -367,6 +372,26 @@ public record ExperimentConfig(
             throw new IOException(file + ": " + e.getMessage(), e);
         }
         return c;
+    }
+
+    /**
+     * Refuses an explicit null where the configuration holds an object (e.g. {@code "sampling": null}): leaving the
+     * key out takes its default, a null would otherwise reach the record half-built.
+     */
+    private static void refuseNullObjects(Path file, ObjectNode node, ObjectNode defaults, String path)
+            throws IOException {
+        for (Iterator<Map.Entry<String, JsonNode>> it = defaults.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            JsonNode given = node.get(e.getKey());
+            if (given != null && given.isNull() && e.getValue().isObject()) {
+                throw new IOException(file + ": '" + p + "' is null; give an object, or leave the key out to take"
+                        + " its default");
+            }
+            if (given instanceof ObjectNode g && e.getValue() instanceof ObjectNode d) {
+                refuseNullObjects(file, g, d, p);
+            }
+        }
     }
 
     /** Copies the default of every {@link #OPTIONAL_FIELDS optional field} the file leaves out. */

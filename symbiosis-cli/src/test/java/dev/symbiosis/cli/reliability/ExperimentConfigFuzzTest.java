@@ -132,8 +132,8 @@ class ExperimentConfigFuzzTest {
         c = (ObjectNode) MAPPER.readTree(smoke);
         c.putArray("strategies").add("symbiosis").addNull();
         Files.write(f, MAPPER.writeValueAsBytes(c));
-        assertTrue(assertThrows(IOException.class, () -> ExperimentConfig.read(f)).getMessage()
-                .contains("strategies"));
+        String message = assertThrows(IOException.class, () -> ExperimentConfig.read(f)).getMessage();
+        assertTrue(message.contains("strategies"), message);
     }
 
     @net.jqwik.api.Example

@@ -213,9 +213,10 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
 
     /**
      * The {@code count} non-overlapping windows of {@code width} tokens with the largest summed saliency, most
-     * salient first, as character spans.
+     * salient first, as character spans. Public for miners that score and explain windows elsewhere (the Spark
+     * module computes saliency on executors and must pick the same spans).
      */
-    static ImmutableList<Span> topSpans(SaliencyMap m, int width, int count) {
+    public static ImmutableList<Span> topSpans(SaliencyMap m, int width, int count) {
         int n = m.size();
         int w = Math.min(width, n);
         int windowsCount = n - w + 1;
@@ -264,9 +265,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
     /**
      * Cuts a document into windows of at most about {@code maxChars} characters, breaking at whitespace (a window
      * is cut mid-word only when a single word is longer than {@code maxChars}). {@code maxChars <= 0} keeps the
-     * document whole.
+     * document whole. Public so that a distributed miner cuts exactly the same windows.
      */
-    static List<Document> windows(Document d, int maxChars) {
+    public static List<Document> windows(Document d, int maxChars) {
         String t = d.text();
         if (maxChars <= 0 || t.length() <= maxChars) {
             return List.of(d);

@@ -1,6 +1,9 @@
 package dev.symbiosis.metrics.lexical;
 
 import java.util.Arrays;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Token counts by word id: the frequency table behind TTR and Yule's characteristics. Every id from 0 to
@@ -77,5 +80,30 @@ final class Frequencies {
         double v = types;
         double d = sumOfSquares() - v;
         return d == 0 ? Double.NaN : v * v / d;
+    }
+
+    void write(DataOutput out) throws IOException {
+        out.writeInt(types);
+        out.writeLong(tokens);
+        for (int i = 0; i < types; i++) {
+            out.writeInt(counts[i]);
+        }
+    }
+
+    void read(DataInput in) throws IOException {
+        types = in.readInt();
+        tokens = in.readLong();
+        counts = new int[Math.max(256, types)];
+        long sum = 0;
+        for (int i = 0; i < types; i++) {
+            counts[i] = in.readInt();
+            if (counts[i] < 1) {
+                throw new IOException("word " + i + " has count " + counts[i]);
+            }
+            sum += counts[i];
+        }
+        if (sum != tokens) {
+            throw new IOException("counts sum to " + sum + ", not " + tokens + " tokens");
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.symbiosis.metrics.lexical;
 
 import dev.symbiosis.core.measure.TextSetMeasure;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -116,6 +119,48 @@ public final class LexicalPanel implements TextSetMeasure {
         return a.figures();
     }
 
+    /** Tag of a serialized accumulator ("LXAC"). */
+    private static final int STATE_MAGIC = 0x4C584143;
+    private static final int STATE_VERSION = 1;
+
+    /**
+     * Reads an accumulator written by {@link Accumulator#writeTo}: its figures and everything later combined into
+     * it are those of the accumulator that was written.
+     *
+     * @throws IOException if the data is not an accumulator state, or was written by a panel with other settings
+     *     (named in the message)
+     */
+    public Accumulator readAccumulator(DataInput in) throws IOException {
+        if (in.readInt() != STATE_MAGIC) {
+            throw new IOException("not a lexical accumulator state");
+        }
+        int version = in.readInt();
+        if (version != STATE_VERSION) {
+            throw new IOException("lexical accumulator state version " + version + ", expected " + STATE_VERSION);
+        }
+        boolean pre = in.readBoolean();
+        int window = in.readInt();
+        double threshold = in.readDouble();
+        if (pre != tokenizer.isPreTokenized() || window != mattrWindow || Double.compare(threshold, mtldThreshold) != 0) {
+            throw new IOException("the state was written by a panel with tokenizer " + (pre ? "whitespace" : "unicode")
+                    + ", MATTR window " + window + ", MTLD threshold " + threshold + "; this panel has "
+                    + (tokenizer.isPreTokenized() ? "whitespace" : "unicode") + ", " + mattrWindow + ", "
+                    + mtldThreshold);
+        }
+        Accumulator a = accumulator();
+        a.texts = in.readLong();
+        a.vocabulary.read(in);
+        a.frequencies.read(in);
+        a.mattr.read(in);
+        a.mtld.read(in);
+        a.ngrams.read(in);
+        if (a.frequencies.types() != a.vocabulary.size()) {
+            throw new IOException("corrupt state: " + a.frequencies.types() + " counted types, "
+                    + a.vocabulary.size() + " words");
+        }
+        return a;
+    }
+
     /**
      * Streaming accumulator of all the panel's statistics. Not thread-safe.
      */
@@ -185,6 +230,26 @@ public final class LexicalPanel implements TextSetMeasure {
             ngrams.merge(other.ngrams, remap);
             texts += other.texts;
             return this;
+        }
+
+        /**
+         * Writes this accumulator's whole state (words, counts, MATTR window, MTLD sequence, n-gram sets) so that
+         * another process can {@linkplain LexicalPanel#readAccumulator read} it and go on combining: the form in
+         * which per-partition accumulators of a distributed job travel. About 4 bytes per token (the MTLD
+         * sequence) plus 8 per distinct n-gram.
+         */
+        public void writeTo(DataOutput out) throws IOException {
+            out.writeInt(STATE_MAGIC);
+            out.writeInt(STATE_VERSION);
+            out.writeBoolean(panel.tokenizer.isPreTokenized());
+            out.writeInt(panel.mattrWindow);
+            out.writeDouble(panel.mtldThreshold);
+            out.writeLong(texts);
+            vocabulary.write(out);
+            frequencies.write(out);
+            mattr.write(out);
+            mtld.write(out);
+            ngrams.write(out);
         }
 
         /** The number of texts accepted. */

@@ -1,6 +1,9 @@
 package dev.symbiosis.metrics.lexical;
 
 import java.util.Arrays;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * The state of a moving-average type-token ratio over a token sequence of ids: the number of distinct ids in the
@@ -111,5 +114,53 @@ final class MattrWindow {
             return (double) distinct / tokens;
         }
         return windowSum / ((double) window * (tokens - window + 1));
+    }
+
+    void write(DataOutput out) throws IOException {
+        out.writeInt(window);
+        out.writeLong(tokens);
+        out.writeLong(windowSum);
+        out.writeInt(ringPos);
+        out.writeInt(prefixLength);
+        for (int k = 0; k < prefixLength; k++) {
+            out.writeInt(prefix[k]);
+        }
+        int filled = (int) Math.min(tokens, window);
+        for (int k = 0; k < filled; k++) {
+            out.writeInt(ring[k]);
+        }
+    }
+
+    /** Reads a state written by {@link #write} into this empty window; the window counts are rebuilt. */
+    void read(DataInput in) throws IOException {
+        int w = in.readInt();
+        if (w != window) {
+            throw new IOException("MATTR window " + w + ", this panel uses " + window);
+        }
+        tokens = in.readLong();
+        windowSum = in.readLong();
+        ringPos = in.readInt();
+        prefixLength = in.readInt();
+        if (prefixLength < 0 || prefixLength > prefix.length || ringPos < 0 || ringPos >= window || tokens < 0) {
+            throw new IOException("corrupt MATTR state");
+        }
+        for (int k = 0; k < prefixLength; k++) {
+            prefix[k] = in.readInt();
+        }
+        int filled = (int) Math.min(tokens, window);
+        distinct = 0;
+        for (int k = 0; k < filled; k++) {
+            int id = in.readInt();
+            if (id < 0) {
+                throw new IOException("corrupt MATTR state: id " + id);
+            }
+            ring[k] = id;
+            if (id >= inWindow.length) {
+                inWindow = Arrays.copyOf(inWindow, Math.max(inWindow.length * 2, id + 1));
+            }
+            if (inWindow[id]++ == 0) {
+                distinct++;
+            }
+        }
     }
 }

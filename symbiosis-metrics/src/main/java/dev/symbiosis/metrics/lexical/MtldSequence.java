@@ -1,6 +1,9 @@
 package dev.symbiosis.metrics.lexical;
 
 import java.util.Arrays;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * The token-id sequence MTLD needs (its backward pass reads the sequence from the end), and the MTLD computation.
@@ -86,5 +89,29 @@ final class MtldSequence {
             factors += (1 - (double) types / tokens) / (1 - threshold);
         }
         return factors;
+    }
+
+    void write(DataOutput out) throws IOException {
+        out.writeInt(size);
+        for (int k = 0; k < size; k++) {
+            out.writeInt(ids[k]);
+        }
+    }
+
+    void read(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("negative MTLD sequence length " + n);
+        }
+        ids = new int[Math.max(1024, n)];
+        size = 0;
+        maxId = -1;
+        for (int k = 0; k < n; k++) {
+            int id = in.readInt();
+            if (id < 0) {
+                throw new IOException("corrupt MTLD sequence: id " + id);
+            }
+            add(id);
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.symbiosis.metrics.lexical;
 
 import java.util.Arrays;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Distinct and total word n-grams for {@code n = 1..maxN}, {@code maxN <= 4}, n-grams not crossing text
@@ -241,5 +244,76 @@ final class NGramCounter {
         if (n < 1 || n > maxN) {
             throw new IllegalArgumentException("n must be in [1, " + maxN + "], got " + n);
         }
+    }
+
+    /** Writes the counts, n-gram sets and carry state (after flushing the buffer). */
+    void write(DataOutput out) throws IOException {
+        flush();
+        out.writeInt(maxN);
+        for (int n = 1; n <= maxN; n++) {
+            out.writeLong(totals[n]);
+        }
+        out.writeInt(distinctWords);
+        for (int i = 0; i < seenWord.length; i++) {
+            if (seenWord[i]) {
+                out.writeInt(i);
+            }
+        }
+        out.writeInt(bigrams.size());
+        for (int g = 0; g < bigrams.size(); g++) {
+            out.writeLong(bigrams.key(g));
+        }
+        for (LongSet set : new LongSet[] {trigrams, fourgrams}) {
+            out.writeInt(set.size());
+            long[] keys = new long[set.size()];
+            int[] k = {0};
+            set.forEach(key -> keys[k[0]++] = key);
+            for (long key : keys) {
+                out.writeLong(key);
+            }
+        }
+        out.writeBoolean(atBoundary);
+        out.writeInt(carryWord);
+        out.writeInt(carryBigram1);
+        out.writeInt(carryBigram2);
+    }
+
+    /** Reads a state written by {@link #write} into this empty counter; bigram ids come out the same. */
+    void read(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n != maxN) {
+            throw new IOException("n-grams up to " + n + ", this panel counts up to " + maxN);
+        }
+        for (int k = 1; k <= maxN; k++) {
+            totals[k] = in.readLong();
+        }
+        distinctWords = in.readInt();
+        for (int k = 0; k < distinctWords; k++) {
+            int id = in.readInt();
+            if (id < 0) {
+                throw new IOException("corrupt n-gram state: word " + id);
+            }
+            if (id >= seenWord.length) {
+                seenWord = Arrays.copyOf(seenWord, Math.max(seenWord.length * 2, id + 1));
+            }
+            seenWord[id] = true;
+        }
+        int b = in.readInt();
+        for (int g = 0; g < b; g++) {
+            if (bigrams.intern(in.readLong()) != g) {
+                throw new IOException("bigram " + g + " is repeated");
+            }
+        }
+        for (LongSet set : new LongSet[] {trigrams, fourgrams}) {
+            int size = in.readInt();
+            set.reserve(size);
+            for (int k = 0; k < size; k++) {
+                set.add(in.readLong());
+            }
+        }
+        atBoundary = in.readBoolean();
+        carryWord = in.readInt();
+        carryBigram1 = in.readInt();
+        carryBigram2 = in.readInt();
     }
 }

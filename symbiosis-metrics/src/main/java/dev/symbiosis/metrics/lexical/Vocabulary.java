@@ -1,6 +1,9 @@
 package dev.symbiosis.metrics.lexical;
 
 import java.util.Arrays;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Interns words into dense ids {@code 0, 1, 2, ...} in order of first sight, without allocating a {@link String}
@@ -137,5 +140,37 @@ final class Vocabulary {
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
         return h;
+    }
+
+    /** Writes the words in id order (see {@link LexicalPanel.Accumulator#writeTo}). */
+    void write(DataOutput out) throws IOException {
+        out.writeInt(size);
+        for (int id = 0; id < size; id++) {
+            out.writeInt(length[id]);
+            for (int i = start[id], end = start[id] + length[id]; i < end; i++) {
+                out.writeChar(pool[i]);
+            }
+        }
+    }
+
+    /** Interns the words written by {@link #write} in order, so they get the same ids in an empty vocabulary. */
+    void read(DataInput in) throws IOException {
+        int n = in.readInt();
+        char[] buf = new char[16];
+        for (int k = 0; k < n; k++) {
+            int len = in.readInt();
+            if (len < 0) {
+                throw new IOException("negative word length " + len);
+            }
+            if (len > buf.length) {
+                buf = new char[Math.max(len, buf.length * 2)];
+            }
+            for (int i = 0; i < len; i++) {
+                buf[i] = in.readChar();
+            }
+            if (intern(buf, 0, len) != k) {
+                throw new IOException("word " + k + " is repeated");
+            }
+        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.symbiosis.metrics.syntax;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -102,5 +105,28 @@ public final class PosComplexity {
 
     private static double ratio(long a, long b) {
         return b == 0 ? Double.NaN : (double) a / b;
+    }
+
+    /** Writes the counts (read back with {@link #readFrom}). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(sentences);
+        out.writeLong(words);
+        out.writeLong(sconj);
+        out.writeLong(verbs);
+        out.writeLong(aux);
+    }
+
+    /** Counts written by {@link #writeTo}. */
+    public static PosComplexity readFrom(DataInput in) throws IOException {
+        PosComplexity c = create();
+        c.sentences = in.readLong();
+        c.words = in.readLong();
+        c.sconj = in.readLong();
+        c.verbs = in.readLong();
+        c.aux = in.readLong();
+        if (c.sentences < 0 || c.words < 0 || c.sconj < 0 || c.verbs < 0 || c.aux < 0) {
+            throw new IOException("negative POS complexity counts");
+        }
+        return c;
     }
 }

@@ -1,5 +1,8 @@
 package dev.symbiosis.metrics.syntax;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -158,5 +161,58 @@ public final class PosNGrams {
     @Override
     public String toString() {
         return "PosNGrams[sentences=" + sentences + ", unigrams=" + Arrays.toString(counts[1]) + "]";
+    }
+
+    /** Writes the counts (for accumulators that travel between processes; read back with {@link #readFrom}). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(MAX_N);
+        out.writeInt(Upos.COUNT);
+        out.writeLong(sentences);
+        for (int n = 1; n <= MAX_N; n++) {
+            out.writeLong(totals[n]);
+            long[] c = counts[n];
+            int nonZero = 0;
+            for (long v : c) {
+                if (v != 0) {
+                    nonZero++;
+                }
+            }
+            out.writeInt(nonZero);
+            for (int i = 0; i < c.length; i++) {
+                if (c[i] != 0) {
+                    out.writeInt(i);
+                    out.writeLong(c[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Counts written by {@link #writeTo}.
+     *
+     * @throws IOException if the data is not such counts (other orders or tag set, an index out of range)
+     */
+    public static PosNGrams readFrom(DataInput in) throws IOException {
+        int maxN = in.readInt();
+        int tags = in.readInt();
+        if (maxN != MAX_N || tags != Upos.COUNT) {
+            throw new IOException("POS n-gram counts of orders 1.." + maxN + " over " + tags + " tags; expected 1.."
+                    + MAX_N + " over " + Upos.COUNT);
+        }
+        PosNGrams g = create();
+        g.sentences = in.readLong();
+        for (int n = 1; n <= MAX_N; n++) {
+            g.totals[n] = in.readLong();
+            int nonZero = in.readInt();
+            long[] c = g.counts[n];
+            for (int k = 0; k < nonZero; k++) {
+                int i = in.readInt();
+                if (i < 0 || i >= c.length) {
+                    throw new IOException("POS " + n + "-gram index " + i + " out of range");
+                }
+                c[i] = in.readLong();
+            }
+        }
+        return g;
     }
 }

@@ -100,6 +100,18 @@ public final class SyntacticPanel implements TextSetMeasure {
             grams.acceptTags(tags);
             complexity.acceptTags(tags);
         }
+        SortedMap<String, Double> f = new TreeMap<>(figures(grams, complexity));
+        if (referenceModel != null) {
+            f.put(PREFIX + "pos_trigram_surprisal", referenceModel.meanSurprisalBits(sentences));
+        }
+        return Collections.unmodifiableSortedMap(f);
+    }
+
+    /**
+     * The figures of counts accumulated elsewhere (for example combined from the partitions of a distributed
+     * job): every figure of {@link #figures(List)} except {@code pos_trigram_surprisal}, which needs the sentences.
+     */
+    public SortedMap<String, Double> figures(PosNGrams grams, PosComplexity complexity) {
         SortedMap<String, Double> f = new TreeMap<>();
         f.put(PREFIX + "sentences", (double) complexity.sentences());
         f.put(PREFIX + "tokens", (double) complexity.words());
@@ -113,9 +125,6 @@ public final class SyntacticPanel implements TextSetMeasure {
             if (referenceNGrams != null) {
                 f.put(PREFIX + "pos_jsd_" + n, grams.jensenShannonBits(referenceNGrams, n));
             }
-        }
-        if (referenceModel != null) {
-            f.put(PREFIX + "pos_trigram_surprisal", referenceModel.meanSurprisalBits(sentences));
         }
         return Collections.unmodifiableSortedMap(f);
     }
