@@ -47,6 +47,7 @@ public final class IterationContext {
     private final FeedbackMiner miner;
     private final StepReporter reporter;
     private final NearDuplicateFilter nearDuplicates;
+    private final GenerationCache cache;
     private int nearDuplicatesDropped;
     private int nearDuplicatesAdmitted;
 
@@ -55,7 +56,7 @@ public final class IterationContext {
 
     IterationContext(int iteration, LoopConfig config, LanguageModel student, ModelSlot generator,
             Path initialStudent, RealStream realStream, List<Document> pool, Curriculum curriculum,
-            FeedbackMiner miner, StepReporter reporter, NearDuplicateFilter nearDuplicates) {
+            FeedbackMiner miner, StepReporter reporter, NearDuplicateFilter nearDuplicates, GenerationCache cache) {
         this.iteration = iteration;
         this.config = config;
         this.student = student;
@@ -67,6 +68,7 @@ public final class IterationContext {
         this.miner = miner;
         this.reporter = reporter;
         this.nearDuplicates = nearDuplicates;
+        this.cache = cache;
     }
 
     /** The iteration, {@code >= 1}. */
@@ -83,7 +85,12 @@ public final class IterationContext {
         return student;
     }
 
-    /** The strategy's Generator: Generator 0, or the strategy's evolving copy of it. Loaded on first use. */
+    /**
+     * The strategy's Generator: Generator 0, or the strategy's evolving copy of it. Loaded on first use. Its
+     * samples through {@link #generate} and {@link #synthesize} are cached by content while its state is known
+     * (Generator 0, or as restored from or saved to a checkpoint); fine-tuning, training or restoring it through
+     * this object makes them uncached until the loop's next checkpoint.
+     */
     public LanguageModel generator() {
         return generator.get();
     }
@@ -145,8 +152,16 @@ public final class IterationContext {
     }
 
     /**
-     * Samples one continuation per prompt in batches of {@link LoopConfig#generationBatch()}, each batch with its
-     * own seed derived from {@code step}.
+     * The seed of one generated row: a mix of the master seed, the iteration, the step and the row's index in it, so
+     * that a row's sample does not depend on the rows generated with it (see {@link Generator#generateSeeded}).
+     */
+    public long rowSeed(String step, int row) {
+        return seed(step + "/row " + row);
+    }
+
+    /**
+     * Samples one continuation per prompt in batches of {@link LoopConfig#generationBatch()}; prompt {@code i} is
+     * sampled with the row seed {@link #rowSeed rowSeed(step, i)}.
      */
     public List<Sample> generate(Generator g, List<Prompt> prompts, String step) {
         ProgressSink p = step(step);
@@ -154,10 +169,38 @@ public final class IterationContext {
         int batch = config.generationBatch();
         for (int from = 0; from < prompts.size(); from += batch) {
             List<Prompt> part = prompts.subList(from, Math.min(prompts.size(), from + batch));
-            out.addAll(g.generate(part, config.sampling().withSeed(seed(step + "#" + from))));
+            long[] seeds = new long[part.size()];
+            for (int i = 0; i < seeds.length; i++) {
+                seeds[i] = rowSeed(step, from + i);
+            }
+            out.addAll(sample(g, part, seeds));
             p.progress(Math.min(prompts.size(), from + batch), prompts.size());
         }
         return out;
+    }
+
+    /**
+     * One sample per prompt with its row seed: from the run's generation cache when the model is this strategy's
+     * Generator in a known state, else from the model.
+     */
+    private List<Sample> sample(Generator g, List<Prompt> prompts, long[] seeds) {
+        String state = cache == null || !generator.isView(g) ? null : generator.state();
+        if (state == null) {
+            return g.generateSeeded(prompts, config.sampling(), seeds);
+        }
+        List<String> keys = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            keys.add(GenerationCache.key(state, config.sampling(), seeds[i], prompts.get(i).text()));
+        }
+        return cache.samples(keys, prompts, missing -> {
+            long[] missingSeeds = new long[missing.size()];
+            List<Prompt> missingPrompts = new ArrayList<>(missing.size());
+            for (int k = 0; k < missing.size(); k++) {
+                missingSeeds[k] = seeds[missing.get(k)];
+                missingPrompts.add(prompts.get(missing.get(k)));
+            }
+            return g.generateSeeded(missingPrompts, config.sampling(), missingSeeds);
+        });
     }
 
     /** Synthetic texts generated to a token budget, with the samples they came from. */
@@ -168,7 +211,8 @@ public final class IterationContext {
      * collected. A sample of a topic prompt trains on prompt and completion (the prompt is a template's sentence
      * opening); a sample of a teaching prompt trains on its completion only, so no pool text reaches the Student.
      *
-     * <p>When the curriculum supplies a near-duplicate filter, a sample that is a near duplicate of one accepted
+     * <p>Prompt {@code j} of round {@code r} is sampled with the row seed {@link #rowSeed rowSeed(step + "#" + r,
+     * j)}. When the curriculum supplies a near-duplicate filter, a sample that is a near duplicate of one accepted
      * before (in this or an earlier iteration of the strategy) is dropped and counted
      * ({@link #nearDuplicatesDropped()}), and generation continues until the budget is full. A generator that has
      * collapsed may produce nothing else: after {@value #NEAR_DUPLICATE_ROUNDS} rounds in a row in which every
@@ -186,7 +230,11 @@ public final class IterationContext {
         boolean filtering = nearDuplicates != null;
         for (int round = 0; !budget.isFull(); round++) {
             List<Prompt> prompts = source.prompts(round, config.generationBatch());
-            List<Sample> got = g.generate(prompts, config.sampling().withSeed(seed(step + "#" + round)));
+            long[] seeds = new long[prompts.size()];
+            for (int j = 0; j < seeds.length; j++) {
+                seeds[j] = rowSeed(step + "#" + round, j);
+            }
+            List<Sample> got = sample(g, prompts, seeds);
             long before = budget.tokens();
             int droppedBefore = nearDuplicatesDropped;
             for (Sample s : got) {
@@ -254,19 +302,49 @@ public final class IterationContext {
         return new TrainingText(text, weight, p);
     }
 
-    /** Lazily loaded generator of a strategy. */
+    /**
+     * Lazily loaded generator of a strategy, with the content identity of its current state for the generation
+     * cache. Strategies get a view of the model ({@link #get()}) through which every change of its state is noticed;
+     * the loop restores and saves the model itself ({@link #model()}) and then names the state ({@link #setState}).
+     */
     static final class ModelSlot implements AutoCloseable {
         private final java.util.function.Supplier<LanguageModel> loader;
+        private final java.util.function.Function<LanguageModel, String> freshState;
         private LanguageModel model;
+        private LanguageModel view;
+        /** Loaded and unchanged since: the state is the loader's. */
+        private boolean fresh;
+        /** Content identity of the state when not fresh; null when unknown. */
+        private String state;
 
-        ModelSlot(java.util.function.Supplier<LanguageModel> loader) {
+        /**
+         * @param loader loads the model
+         * @param freshState the content identity of a freshly loaded model (may save it to find out)
+         */
+        ModelSlot(java.util.function.Supplier<LanguageModel> loader,
+                java.util.function.Function<LanguageModel, String> freshState) {
             this.loader = Objects.requireNonNull(loader);
+            this.freshState = Objects.requireNonNull(freshState);
         }
 
-        LanguageModel get() {
+        private void load() {
             if (model == null) {
                 model = loader.get();
+                view = new TrackedModel(model, this);
+                fresh = true;
+                state = null;
             }
+        }
+
+        /** The model as strategies see it. */
+        LanguageModel get() {
+            load();
+            return view;
+        }
+
+        /** The model itself, for the loop's restore and save (which then call {@link #setState}). */
+        LanguageModel model() {
+            load();
             return model;
         }
 
@@ -274,13 +352,101 @@ public final class IterationContext {
             return model != null;
         }
 
+        /** Whether {@code g} is this slot's loaded view. */
+        boolean isView(Object g) {
+            return view != null && g == view;
+        }
+
+        /** The content identity of the current state, or null when unknown (changed since it was last named). */
+        String state() {
+            return model == null ? null : fresh ? freshState.apply(model) : state;
+        }
+
+        /** Names the current state (just restored from or saved to files with that content identity). */
+        void setState(String contentId) {
+            fresh = false;
+            state = contentId;
+        }
+
+        /** The state changed in a way the loop cannot name. */
+        void changed() {
+            fresh = false;
+            state = null;
+        }
+
         @Override
         public void close() {
             if (model != null) {
                 model.close();
                 model = null;
+                view = null;
             }
         }
+    }
+
+    /** A view of a slot's model that tells the slot when the model's state changes. Not thread-safe. */
+    private static final class TrackedModel implements LanguageModel {
+        private final LanguageModel model;
+        private final ModelSlot slot;
+
+        TrackedModel(LanguageModel model, ModelSlot slot) {
+            this.model = model;
+            this.slot = slot;
+        }
+
+        @Override
+        public List<Sample> generate(List<Prompt> prompts, dev.symbiosis.core.model.SamplingConfig sampling) {
+            return model.generate(prompts, sampling);
+        }
+
+        @Override
+        public List<Sample> generateSeeded(List<Prompt> prompts, dev.symbiosis.core.model.SamplingConfig sampling,
+                long[] rowSeeds) {
+            return model.generateSeeded(prompts, sampling, rowSeeds);
+        }
+
+        @Override
+        public dev.symbiosis.core.model.TrainingReport fineTune(
+                List<dev.symbiosis.core.model.PromptCompletion> examples) {
+            slot.changed();
+            return model.fineTune(examples);
+        }
+
+        @Override
+        public dev.symbiosis.core.model.TrainingReport train(List<TrainingText> texts) {
+            slot.changed();
+            return model.train(texts);
+        }
+
+        @Override
+        public List<dev.symbiosis.core.model.TokenScores> score(List<String> texts) {
+            return model.score(texts);
+        }
+
+        @Override
+        public List<dev.symbiosis.core.model.SaliencyMap> saliency(List<String> texts) {
+            return model.saliency(texts);
+        }
+
+        @Override
+        public int countTokens(String text) {
+            return model.countTokens(text);
+        }
+
+        @Override
+        public void save(Path dir) throws IOException {
+            model.save(dir);
+        }
+
+        @Override
+        public void restore(Path dir) throws IOException {
+            slot.changed();
+            model.restore(dir);
+        }
+
+        /** Does nothing: the loop closes the model at the end of the strategy. */
+        @Override
+        public void close() {}
     }
 
     /** Opens progress sinks for named steps. */

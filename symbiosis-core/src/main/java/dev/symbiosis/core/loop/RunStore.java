@@ -32,7 +32,10 @@ import java.util.regex.Pattern;
  * {@code .<name>.staging-*} / {@code .<name>.old-*} folders, are this library's temporaries: a process killed
  * mid-write leaves them behind, and opening the run folder deletes them.
  *
- * <p>Not thread-safe: one loop (one process) owns a run folder.
+ * <p>Thread-safe for the strategies of one loop that run concurrently: the methods that read or write
+ * results.jsonl and timings.jsonl are synchronized, and {@link #insert} / {@link #insertTiming} keep the files in
+ * strategy order, so that a concurrent run leaves the files of a serial one. Each strategy writes only in its own
+ * folder. One loop (one process) owns a run folder.
  */
 public final class RunStore {
 
@@ -246,8 +249,40 @@ public final class RunStore {
         void write(Path dir) throws IOException;
     }
 
+    /**
+     * The content identity of one part of a checkpoint (e.g. {@code "generator"}): the SHA-256 of the manifest lines
+     * of its files, paths relative to the part, i.e. {@link #contentId(Path)} of the part's folder, read from the
+     * checkpoint's {@value #MANIFEST} (computed from the files for a checkpoint without one).
+     *
+     * @return the identity, or null when the checkpoint has no such part
+     */
+    public String contentId(String strategy, int iteration, String part) throws IOException {
+        Path ck = checkpointDir(strategy, iteration);
+        Path manifest = ck.resolve(MANIFEST);
+        if (!Files.exists(manifest)) {
+            return Files.isDirectory(ck.resolve(part)) ? contentId(ck.resolve(part)) : null;
+        }
+        StringBuilder sb = new StringBuilder();
+        String prefix = part + "/";
+        for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+            var m = MANIFEST_LINE.matcher(line);
+            if (m.matches() && m.group(2).startsWith(prefix)) {
+                sb.append(m.group(1)).append("  ").append(m.group(2).substring(prefix.length())).append('\n');
+            }
+        }
+        return sb.length() == 0 ? null : GenerationCache.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The content identity of the files of a folder: the SHA-256 of its manifest (sorted relative paths and their
+     * SHA-256, as in a checkpoint's {@value #MANIFEST}). Equal files give an equal identity wherever they are.
+     */
+    public static String contentId(Path folder) throws IOException {
+        return GenerationCache.sha256(manifest(folder).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Every record of results.jsonl, in file order. */
-    public List<IterationRecord> records() throws IOException {
+    public synchronized List<IterationRecord> records() throws IOException {
         Path f = dir.resolve("results.jsonl");
         List<IterationRecord> out = new ArrayList<>();
         if (!Files.exists(f)) {
@@ -264,7 +299,7 @@ public final class RunStore {
     }
 
     /** Replaces results.jsonl with {@code records}. */
-    public void writeRecords(List<IterationRecord> records) throws IOException {
+    public synchronized void writeRecords(List<IterationRecord> records) throws IOException {
         List<String> lines = new ArrayList<>();
         for (IterationRecord r : records) {
             lines.add(Json.writer().writeValueAsString(r));
@@ -273,17 +308,72 @@ public final class RunStore {
     }
 
     /** Appends one record (atomically: the whole file is rewritten). */
-    public void append(IterationRecord record) throws IOException {
+    public synchronized void append(IterationRecord record) throws IOException {
         List<IterationRecord> all = records();
         all.add(record);
         writeRecords(all);
     }
 
+    /**
+     * Inserts one record after the last record of its own strategy or of a strategy listed before it in
+     * {@code strategyOrder} (strategies not listed count as before every listed one), atomically. Inserting each
+     * strategy's records in iteration order gives the file a serial run of the strategies in that order writes,
+     * whatever the order in which concurrent strategies finish their iterations.
+     */
+    public synchronized void insert(IterationRecord record, List<String> strategyOrder) throws IOException {
+        List<IterationRecord> all = records();
+        all.add(insertionPoint(all.stream().map(IterationRecord::strategy).toList(), record.strategy(),
+                strategyOrder), record);
+        writeRecords(all);
+    }
+
+    /** Removes the records of {@code strategy} past {@code iteration}, atomically. */
+    public synchronized void dropRecordsAfter(String strategy, int iteration) throws IOException {
+        List<IterationRecord> all = records();
+        if (all.removeIf(r -> r.strategy().equals(strategy) && r.iteration() > iteration)) {
+            writeRecords(all);
+        }
+    }
+
+    /** Where {@link #insert} puts a line of {@code strategy} among lines of the strategies {@code existing}. */
+    private static int insertionPoint(List<String> existing, String strategy, List<String> strategyOrder) {
+        int rank = strategyOrder.indexOf(strategy);
+        int at = 0;
+        for (int i = 0; i < existing.size(); i++) {
+            if (strategyOrder.indexOf(existing.get(i)) <= rank) {
+                at = i + 1;
+            }
+        }
+        return at;
+    }
+
     /** Appends a line of wall-clock timings. */
-    public void appendTiming(String strategy, int iteration, SortedMap<String, Double> seconds) throws IOException {
+    public synchronized void appendTiming(String strategy, int iteration, SortedMap<String, Double> seconds)
+            throws IOException {
+        List<String> lines = timingLines();
+        lines.add(timingLine(strategy, iteration, seconds));
+        AtomicFiles.writeLines(dir.resolve("timings.jsonl"), lines);
+    }
+
+    /** Inserts a line of wall-clock timings in strategy order, as {@link #insert} does with records. */
+    public synchronized void insertTiming(String strategy, int iteration, SortedMap<String, Double> seconds,
+            List<String> strategyOrder) throws IOException {
+        List<String> lines = timingLines();
+        List<String> strategies = new ArrayList<>();
+        for (String l : lines) {
+            strategies.add(l.isBlank() ? "" : Json.parse(l).path("strategy").asText());
+        }
+        lines.add(insertionPoint(strategies, strategy, strategyOrder), timingLine(strategy, iteration, seconds));
+        AtomicFiles.writeLines(dir.resolve("timings.jsonl"), lines);
+    }
+
+    private List<String> timingLines() throws IOException {
         Path f = dir.resolve("timings.jsonl");
-        List<String> lines = Files.exists(f) ? new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8))
-                : new ArrayList<>();
+        return Files.exists(f) ? new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8)) : new ArrayList<>();
+    }
+
+    private static String timingLine(String strategy, int iteration, SortedMap<String, Double> seconds)
+            throws IOException {
         ObjectNode o = Json.object();
         o.put("strategy", strategy);
         o.put("iteration", iteration);
@@ -291,7 +381,6 @@ public final class RunStore {
         for (Map.Entry<String, Double> e : seconds.entrySet()) {
             s.put(e.getKey(), e.getValue());
         }
-        lines.add(Json.writer().writeValueAsString(o));
-        AtomicFiles.writeLines(f, lines);
+        return Json.writer().writeValueAsString(o);
     }
 }

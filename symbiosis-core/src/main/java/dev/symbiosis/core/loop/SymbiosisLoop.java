@@ -32,6 +32,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -50,8 +56,20 @@ import java.util.function.Supplier;
  * successive hard sets, composition of hard examples and synthetic data) and the number of samples the
  * curriculum's near-duplicate filter dropped; the filter's memory of accepted samples is part of the checkpoint.
  *
- * <p>Strategies run one after the other; each loads its own Student 0 and, when needed, its own Generator 0, and
- * closes them at the end. Not thread-safe.
+ * <p>Strategies run concurrently, {@link Builder#optParallelism} at a time (default: one per available
+ * processor), each on its own thread with its own Student 0, Generator 0 (loaded when needed), strategy state and
+ * random streams, closed at its end. The files are those of a serial run: records and timings are inserted in the
+ * order of the strategy list (then by iteration), each strategy writes only in its own folder, and since every
+ * random choice derives from the seeds and not from timing, the records are the same for every parallelism
+ * (given deterministic models). After a strategy fails, the others stop at the end of their current iteration
+ * (with its checkpoint) and no further strategy starts; the first failure is thrown.
+ *
+ * <p>Generator samples are cached by content in the run folder ({@link GenerationCache}, option
+ * {@link Builder#optGenerationCache}): strategies that ask the same Generator state the same prompt with the same
+ * row seed (e.g. the ablations' Step A of iteration 1 from Generator 0), and a resumed run, share one generation.
+ * Records are the same with and without the cache.
+ *
+ * <p>{@link #run} is not meant to be called by two threads at once on one loop.
  */
 public final class SymbiosisLoop {
 
@@ -66,6 +84,16 @@ public final class SymbiosisLoop {
     private final FeedbackMiner miner;
     private final TextSetMeasure measure;
     private final List<LoopListener> listeners;
+    private final int parallelism;
+    private final boolean generationCache;
+    /** Listeners get one event at a time. */
+    private final Object listenerLock = new Object();
+    /** The measure may hold a shared model (e.g. a reference scorer): one strategy measures at a time. */
+    private final Object measureLock = new Object();
+    private final Object sharedStateLock = new Object();
+    /** Content identity of Generator 0, found once (by saving one) when the cache first needs it. */
+    private String generator0State;
+    private GenerationCache cache;
 
     /** The near-duplicate filter's accepted signatures inside a checkpoint. */
     static final String NEAR_DUPLICATES_FILE = "near-duplicates.bin";
@@ -83,12 +111,15 @@ public final class SymbiosisLoop {
         this.miner = b.miner;
         this.measure = b.measure;
         this.listeners = List.copyOf(b.listeners);
+        this.parallelism = b.parallelism;
+        this.generationCache = b.generationCache;
     }
 
     /**
      * @param config sizes and seeds
-     * @param generator0 loads a fresh Generator 0 (called once per strategy that needs one)
-     * @param student0 loads a fresh Student 0 (called once per strategy)
+     * @param generator0 loads a fresh Generator 0 (called once per strategy that needs one, from the strategy's
+     *     thread: with a parallelism above one, from several threads at once)
+     * @param student0 loads a fresh Student 0 (called once per strategy, from the strategy's thread)
      * @param evaluator the held-out evaluation
      * @param store the run folder
      */
@@ -97,17 +128,105 @@ public final class SymbiosisLoop {
         return new Builder(config, generator0, student0, evaluator, store);
     }
 
-    /** Runs every strategy in order; returns all records of the run folder afterwards. */
+    /**
+     * Runs (or resumes) every strategy, {@link Builder#optParallelism} at a time, starting them in list order;
+     * returns all records of the run folder afterwards (in list order, then by iteration).
+     *
+     * @throws IllegalArgumentException if two strategies have the same name
+     * @throws IOException the first failure of a strategy (others are added as suppressed), after the running
+     *     strategies have stopped
+     */
     public List<IterationRecord> run(List<? extends Strategy> strategies) throws IOException {
-        for (Strategy s : strategies) {
-            run(s);
+        List<String> order = strategies.stream().map(Strategy::name).toList();
+        if (new HashSet<>(order).size() != order.size()) {
+            throw new IllegalArgumentException("strategy names must be distinct (each has its own folder): " + order);
+        }
+        int threads = Math.min(parallelism, strategies.size());
+        if (threads <= 1) {
+            for (Strategy s : strategies) {
+                run(s, order, null);
+            }
+            return store.records();
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger started = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "symbiosis-loop-" + started.incrementAndGet());
+            t.setDaemon(false);
+            return t;
+        });
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (Strategy s : strategies) {
+                running.add(pool.submit(() -> {
+                    if (stop.get()) {
+                        return null;
+                    }
+                    try {
+                        run(s, order, stop);
+                    } catch (IOException | RuntimeException | Error e) {
+                        stop.set(true);
+                        throw e;
+                    }
+                    return null;
+                }));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        Throwable failure = null;
+        boolean interrupted = false;
+        for (Future<?> f : running) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause();
+                    } else {
+                        failure.addSuppressed(e.getCause());
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    // stop the strategies at their next iteration and wait for their checkpoints
+                    interrupted = true;
+                    stop.set(true);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            if (failure == null) {
+                throw new java.io.InterruptedIOException("interrupted: the strategies stopped after their current "
+                        + "iteration; run again to resume");
+            }
+        }
+        if (failure instanceof IOException e) {
+            throw e;
+        } else if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
         }
         return store.records();
     }
 
-    /** Runs (or resumes) one strategy; returns its records. */
+    /** Runs (or resumes) one strategy on the calling thread; returns its records. */
     public List<IterationRecord> run(Strategy strategy) throws IOException {
+        return run(strategy, List.of(strategy.name()), null);
+    }
+
+    /**
+     * Runs (or resumes) one strategy.
+     *
+     * @param order the strategies of the run in list order (where its records go in results.jsonl)
+     * @param stop when set (another strategy failed), the strategy ends after its current iteration
+     */
+    private List<IterationRecord> run(Strategy strategy, List<String> order, AtomicBoolean stop)
+            throws IOException {
         String name = strategy.name();
+        GenerationCache generations = generationCache();
         Path sdir = store.strategyDir(name);
         List<IterationRecord> all = store.records();
         List<IterationRecord> mine = new ArrayList<>(all.stream().filter(r -> r.strategy().equals(name)).toList());
@@ -121,9 +240,8 @@ public final class SymbiosisLoop {
         boolean hasInitial = mine.stream().anyMatch(r -> r.iteration() == 0);
         if (mine.stream().anyMatch(r -> r.iteration() > done)) {
             // records without a checkpoint behind them are redone
-            all.removeIf(r -> r.strategy().equals(name) && r.iteration() > done);
             mine.removeIf(r -> r.iteration() > done);
-            store.writeRecords(all);
+            store.dropRecordsAfter(name, done);
         }
         if (mine.stream().anyMatch(r -> r.stopped() != null) || done >= config.iterations()) {
             notify(l -> l.strategyFinished(name, "resumed-complete"));
@@ -133,7 +251,8 @@ public final class SymbiosisLoop {
         NearDuplicateFilter nearDuplicates = curriculum.nearDuplicateFilter(config.seedFor(0, "near-duplicates"))
                 .orElse(null);
         try (LanguageModel student = student0.get();
-                IterationContext.ModelSlot generator = new IterationContext.ModelSlot(generator0)) {
+                IterationContext.ModelSlot generator = new IterationContext.ModelSlot(generator0,
+                        this::generator0State)) {
             Path initialStudent = sdir.resolve("initial-student");
             if (!Files.exists(initialStudent.resolve("COMPLETE"))) {
                 Path tmp = sdir.resolve("initial-student.tmp");
@@ -147,7 +266,8 @@ public final class SymbiosisLoop {
                 Path ck = store.checkpointDir(name, done);
                 student.restore(ck.resolve("student"));
                 if (strategy.evolvesGenerator() && Files.exists(ck.resolve("generator"))) {
-                    generator.get().restore(ck.resolve("generator"));
+                    generator.model().restore(ck.resolve("generator"));
+                    generator.setState(store.contentId(name, done, "generator"));
                 }
                 strategy.restoreState(ck.resolve("state"));
                 Path nd = ck.resolve(NEAR_DUPLICATES_FILE);
@@ -162,14 +282,17 @@ public final class SymbiosisLoop {
                         sink(name, 0, "evaluate student 0")));
                 IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(), e.figures(), new TreeMap<>(),
                         null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0, 0);
-                store.append(r0);
+                store.insert(r0, order);
                 mine.add(r0);
                 notify(l -> l.iterationFinished(r0, new TreeMap<>()));
             }
             RealStream stream = new RealStream(realStream, config.seedFor(0, "real stream"), student::countTokens);
             for (int t = done + 1; t <= config.iterations(); t++) {
+                if (stop != null && stop.get()) {
+                    return mine;
+                }
                 IterationRecord r = iteration(strategy, t, student, generator, initialStudent, stream, mine,
-                        nearDuplicates);
+                        nearDuplicates, order, generations);
                 mine.add(r);
                 if (r.stopped() != null) {
                     notify(l -> l.strategyFinished(name, "plateau"));
@@ -183,11 +306,12 @@ public final class SymbiosisLoop {
 
     private IterationRecord iteration(Strategy strategy, int t, LanguageModel student,
             IterationContext.ModelSlot generator, Path initialStudent, RealStream stream,
-            List<IterationRecord> previous, NearDuplicateFilter nearDuplicates) throws IOException {
+            List<IterationRecord> previous, NearDuplicateFilter nearDuplicates, List<String> order,
+            GenerationCache generations) throws IOException {
         String name = strategy.name();
         SortedMap<String, Double> seconds = new TreeMap<>();
         IterationContext ctx = new IterationContext(t, config, student, generator, initialStudent, stream, pool,
-                curriculum, miner, step -> sink(name, t, step), nearDuplicates);
+                curriculum, miner, step -> sink(name, t, step), nearDuplicates, generations);
 
         long t0 = System.nanoTime();
         IterationData data = strategy.prepare(ctx);
@@ -222,7 +346,9 @@ public final class SymbiosisLoop {
         SortedMap<String, Double> figures = new TreeMap<>();
         if (measure != null && !measured.isEmpty()) {
             sink(name, t, "measure texts").progress(0, 1);
-            figures.putAll(measure.measure(measured));
+            synchronized (measureLock) {
+                figures.putAll(measure.measure(measured));
+            }
             sink(name, t, "measure texts").progress(1, 1);
         }
         seconds.put("measure", secondsSince(t0));
@@ -240,10 +366,11 @@ public final class SymbiosisLoop {
         writeRelease(name, t, data);
 
         t0 = System.nanoTime();
+        boolean savesGenerator = strategy.evolvesGenerator() && generator.isLoaded();
         store.writeCheckpoint(name, t, dir -> {
             student.save(dir.resolve("student"));
-            if (strategy.evolvesGenerator() && generator.isLoaded()) {
-                generator.get().save(dir.resolve("generator"));
+            if (savesGenerator) {
+                generator.model().save(dir.resolve("generator"));
             }
             Files.createDirectories(dir.resolve("state"));
             strategy.saveState(dir.resolve("state"));
@@ -253,6 +380,9 @@ public final class SymbiosisLoop {
                 }
             }
         });
+        if (savesGenerator) {
+            generator.setState(store.contentId(name, t, "generator"));
+        }
         seconds.put("checkpoint", secondsSince(t0));
 
         String stopped = plateaued(previous, eval) ? "plateau" : null;
@@ -261,9 +391,9 @@ public final class SymbiosisLoop {
                 data.generatorTraining(), summary(data.feedback()), data.trainingTexts().size(), tokens,
                 tokens == 0 ? 0 : (double) realTokens / tokens, data.realStreamReused(), stopped, analytics,
                 ctx.nearDuplicatesDropped(), ctx.nearDuplicatesAdmitted());
-        store.append(r);
+        store.insert(r, order);
         store.pruneCheckpoints(name, t);
-        store.appendTiming(name, t, seconds);
+        store.insertTiming(name, t, seconds, order);
         notify(l -> l.iterationFinished(r, seconds));
         return r;
     }
@@ -530,8 +660,47 @@ public final class SymbiosisLoop {
     }
 
     private void notify(java.util.function.Consumer<LoopListener> event) {
-        for (LoopListener l : listeners) {
-            event.accept(l);
+        synchronized (listenerLock) {
+            for (LoopListener l : listeners) {
+                event.accept(l);
+            }
+        }
+    }
+
+    /** The run folder's generation cache, opened once; null when the option is off. */
+    private GenerationCache generationCache() throws IOException {
+        if (!generationCache) {
+            return null;
+        }
+        synchronized (sharedStateLock) {
+            if (cache == null) {
+                cache = GenerationCache.open(store.dir());
+            }
+            return cache;
+        }
+    }
+
+    /**
+     * The content identity of Generator 0: the first time, {@code fresh} (a freshly loaded Generator 0 of some
+     * strategy) is saved to a temporary folder of the run folder and hashed ({@link RunStore#contentId(Path)}).
+     */
+    private String generator0State(LanguageModel fresh) {
+        synchronized (sharedStateLock) {
+            if (generator0State == null) {
+                Path tmp = store.dir().resolve(".generator-0.staging-" + java.util.UUID.randomUUID());
+                try {
+                    try {
+                        fresh.save(tmp);
+                        generator0State = RunStore.contentId(tmp);
+                    } finally {
+                        AtomicFiles.deleteTree(tmp);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot save Generator 0 to " + tmp
+                            + " to find its content identity for the generation cache", e);
+                }
+            }
+            return generator0State;
         }
     }
 
@@ -552,6 +721,8 @@ public final class SymbiosisLoop {
         private FeedbackMiner miner = UncertaintyFeedbackMiner.create();
         private TextSetMeasure measure;
         private final List<LoopListener> listeners = new ArrayList<>();
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private boolean generationCache = true;
 
         private Builder(LoopConfig config, Supplier<LanguageModel> generator0, Supplier<LanguageModel> student0,
                 StudentEvaluator evaluator, RunStore store) {
@@ -589,6 +760,38 @@ public final class SymbiosisLoop {
         /** Measurement of each iteration's texts (diversity, fidelity). Default none. */
         public Builder optMeasure(TextSetMeasure value) {
             this.measure = value;
+            return this;
+        }
+
+        /**
+         * How many strategies run at the same time, each on its own thread with its own models. Default
+         * {@link Runtime#availableProcessors()}; 1 runs them one after the other on the calling thread. Every
+         * parallelism gives the same records, timings lines, strategy folders and resumption (see the class
+         * comment).
+         *
+         * <p>With more than one, the parts the strategies share are used from several threads: the model suppliers
+         * are called concurrently, the evaluator is called concurrently (each call with its strategy's own Student)
+         * and must be thread-safe, the measure is called by one strategy at a time, and listeners receive one event
+         * at a time (from the strategies' threads). Memory grows with the models of the running strategies. On
+         * DJL's PyTorch engine give each strategy one intra-op thread ({@code -Dai.djl.pytorch.num_threads=1}, as
+         * the command line does): PyTorch keeps that setting per process and applies it to every thread.
+         *
+         * @throws IllegalArgumentException if {@code value < 1}
+         */
+        public Builder optParallelism(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("parallelism must be >= 1, got " + value);
+            }
+            this.parallelism = value;
+            return this;
+        }
+
+        /**
+         * Whether Generator samples are cached by content in the run folder ({@link GenerationCache#FILE}), shared
+         * by the strategies and by a resumed run. Default true. The records are the same either way.
+         */
+        public Builder optGenerationCache(boolean value) {
+            this.generationCache = value;
             return this;
         }
 

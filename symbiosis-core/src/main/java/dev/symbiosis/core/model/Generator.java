@@ -22,6 +22,42 @@ public interface Generator extends Checkpointable {
     List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling);
 
     /**
+     * Samples one continuation per prompt, each row with its own seed: row {@code i} gets exactly the sample that
+     * {@code generate(List.of(prompts.get(i)), sampling.withSeed(rowSeeds[i]))} gives (the seed of
+     * {@code sampling} is not used), whichever other rows share the call. A row's sample therefore depends on its
+     * prompt, its seed and the model's state only, so that it can be cached by content.
+     *
+     * <p>The default makes one such call per row. Implementations whose decoding of a row does not depend on the
+     * other rows of a batch (its padding, its size) override it to decode the rows together.
+     *
+     * @param prompts the prompts; an empty list gives an empty result
+     * @param sampling the sampler settings (its seed is ignored)
+     * @param rowSeeds one seed per prompt (read, not kept)
+     * @return one sample per prompt, in order
+     * @throws IllegalArgumentException if {@code rowSeeds} and {@code prompts} differ in length
+     */
+    default List<Sample> generateSeeded(List<Prompt> prompts, SamplingConfig sampling, long[] rowSeeds) {
+        checkRowSeeds(prompts, rowSeeds);
+        List<Sample> out = new java.util.ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            out.addAll(generate(List.of(prompts.get(i)), sampling.withSeed(rowSeeds[i])));
+        }
+        return out;
+    }
+
+    /**
+     * Checks the arguments of {@link #generateSeeded}.
+     *
+     * @throws IllegalArgumentException if {@code rowSeeds} and {@code prompts} differ in length
+     */
+    static void checkRowSeeds(List<Prompt> prompts, long[] rowSeeds) {
+        if (rowSeeds.length != prompts.size()) {
+            throw new IllegalArgumentException("one row seed per prompt: " + prompts.size() + " prompts but "
+                    + rowSeeds.length + " row seeds");
+        }
+    }
+
+    /**
      * Fine-tunes on the pairs, with the loss on completion tokens only, weighted per pair.
      *
      * @param examples the pairs; an empty list changes nothing and returns {@link TrainingReport#empty()}

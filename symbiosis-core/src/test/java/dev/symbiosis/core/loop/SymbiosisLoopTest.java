@@ -79,10 +79,16 @@ class SymbiosisLoopTest {
     }
 
     private static SymbiosisLoop loop(Path dir, LoopConfig cfg, Supplier<LanguageModel> student) throws IOException {
+        return loop(dir, cfg, student, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static SymbiosisLoop loop(Path dir, LoopConfig cfg, Supplier<LanguageModel> student, int parallelism)
+            throws IOException {
         return SymbiosisLoop.builder(cfg, model("g0"), student, EVAL, new RunStore(dir, "{\"test\": 1}"))
                 .optPool(POOL).optRealStream(STREAM)
                 .optMiner(UncertaintyFeedbackMiner.builder().optTopK(4).optWindowChars(120).build())
                 .optMeasure(texts -> new TreeMap<>(Map.of("count", (double) texts.size())))
+                .optParallelism(parallelism)
                 .build();
     }
 
@@ -146,8 +152,9 @@ class SymbiosisLoopTest {
         loop(whole, config(3), model("s0")).run(s);
         for (int crashAt : new int[] {2, 3, 1}) {
             // calls are counted per student instance: each strategy loads its own, so this crashes the first
-            // strategy that reaches the crashAt-th training call
-            assertThrows(IllegalStateException.class, () -> loop(broken, config(3), crashingOnTrainCall(crashAt))
+            // strategy that reaches the crashAt-th training call (one strategy at a time: see ConcurrentLoopTest
+            // for interrupted concurrent runs)
+            assertThrows(IllegalStateException.class, () -> loop(broken, config(3), crashingOnTrainCall(crashAt), 1)
                     .run(List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace())));
         }
         loop(broken, config(3), model("s0")).run(List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace()));
