@@ -6,14 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.symbiosis.core.model.LanguageModel;
-import dev.symbiosis.core.model.Prompt;
-import dev.symbiosis.core.model.PromptCompletion;
-import dev.symbiosis.core.model.SaliencyMap;
-import dev.symbiosis.core.model.Sample;
-import dev.symbiosis.core.model.SamplingConfig;
-import dev.symbiosis.core.model.TokenScores;
-import dev.symbiosis.core.model.TrainingReport;
-import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.strategy.RealMixing;
 import dev.symbiosis.core.strategy.RealUpperBound;
 import dev.symbiosis.core.strategy.RecursiveCollapse;
@@ -47,15 +39,9 @@ class ConcurrentLoopTest {
                 RealMixing.golden(), new RealUpperBound());
     }
 
-    /** Generator 0 whose generated rows are counted. */
-    private static Supplier<LanguageModel> countedGenerator(AtomicInteger rows) {
-        Supplier<LanguageModel> g0 = TinyLoop.model("g0");
-        return () -> new CountingModel(g0.get(), rows, -1);
-    }
-
     private static SymbiosisLoop loop(Path dir, int parallelism, boolean cache, Supplier<LanguageModel> generator,
             Supplier<LanguageModel> student) throws IOException {
-        return SymbiosisLoop.builder(TinyLoop.config(3), generator, student, TinyLoop.EVAL,
+        return SymbiosisLoop.builder(TinyLoop.config(2), generator, student, TinyLoop.EVAL,
                         new RunStore(dir, "{\"test\": 1}"))
                 .optPool(TinyLoop.POOL).optRealStream(TinyLoop.STREAM)
                 .optMiner(dev.symbiosis.core.feedback.UncertaintyFeedbackMiner.builder().optTopK(4)
@@ -71,13 +57,13 @@ class ConcurrentLoopTest {
             @TempDir Path concurrent) throws IOException {
         AtomicInteger uncachedRows = new AtomicInteger();
         AtomicInteger cachedRows = new AtomicInteger();
-        loop(serial, 1, false, countedGenerator(uncachedRows), TinyLoop.model("s0")).run(strategies());
-        List<IterationRecord> records = loop(concurrent, 3, true, countedGenerator(cachedRows),
+        loop(serial, 1, false, TinyLoop.countingRows(uncachedRows), TinyLoop.model("s0")).run(strategies());
+        List<IterationRecord> records = loop(concurrent, 3, true, TinyLoop.countingRows(cachedRows),
                 TinyLoop.model("s0")).run(strategies());
 
         assertSameRunFolder(serial, concurrent);
-        assertEquals(7 * 4, records.size());
-        assertEquals(TinyLoop.config(3).iterations(), records.get(records.size() - 1).iteration());
+        assertEquals(7 * 3, records.size());
+        assertEquals(TinyLoop.config(2).iterations(), records.get(records.size() - 1).iteration());
         // the three symbiosis variants ask Generator 0 for the same Step A rows in iteration 1: one generation
         assertTrue(cachedRows.get() < uncachedRows.get(), cachedRows + " rows generated with the cache, "
                 + uncachedRows + " without");
@@ -98,7 +84,7 @@ class ConcurrentLoopTest {
         Path again = with.resolve("again");
         Files.createDirectories(again);
         Files.copy(with.resolve(GenerationCache.FILE), again.resolve(GenerationCache.FILE));
-        loop(again, 2, true, countedGenerator(rows), TinyLoop.model("s0")).run(
+        loop(again, 2, true, TinyLoop.countingRows(rows), TinyLoop.model("s0")).run(
                 List.of(SymbiosisStrategy.frozenGenerator()));
         assertEquals(0, rows.get(), "Generator 0's rows of the frozen-generator run are all in the cache");
     }
@@ -107,15 +93,14 @@ class ConcurrentLoopTest {
     void anInterruptedConcurrentRunResumesToTheFilesOfAnUninterruptedSerialOne(@TempDir Path whole,
             @TempDir Path broken) throws IOException {
         loop(whole, 1, false, TinyLoop.model("g0"), TinyLoop.model("s0")).run(strategies());
-        for (int crashAt : new int[] {3, 2}) {
+        for (int crashAt : new int[] {2, 1}) {
             // every strategy has its own Student, counting its own training calls: all crash at that call, and
             // those that finish first stop the others at the end of their iteration
-            Supplier<LanguageModel> s0 = TinyLoop.model("s0");
             assertThrows(IllegalStateException.class, () -> loop(broken, 3, true, TinyLoop.model("g0"),
-                    () -> new CountingModel(s0.get(), new AtomicInteger(), crashAt)).run(strategies()));
+                    TinyLoop.crashingOnTrainCall(crashAt)).run(strategies()));
         }
         AtomicInteger rows = new AtomicInteger();
-        loop(broken, 2, true, countedGenerator(rows), TinyLoop.model("s0")).run(strategies());
+        loop(broken, 2, true, TinyLoop.countingRows(rows), TinyLoop.model("s0")).run(strategies());
         assertSameRunFolder(whole, broken);
     }
 
@@ -163,63 +148,5 @@ class ConcurrentLoopTest {
             out.add(o.get("strategy").asText() + "/" + o.get("iteration").asInt());
         }
         return out;
-    }
-
-    /** Delegates to a model, counts the rows it generates and throws on the n-th training call (never if n < 1). */
-    static final class CountingModel implements LanguageModel {
-        private final LanguageModel m;
-        private final AtomicInteger rows;
-        private final int failAt;
-        private int trainCalls;
-
-        CountingModel(LanguageModel m, AtomicInteger rows, int failAt) {
-            this.m = m;
-            this.rows = rows;
-            this.failAt = failAt;
-        }
-
-        @Override
-        public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
-            rows.addAndGet(prompts.size());
-            return m.generate(prompts, sampling);
-        }
-
-        @Override
-        public TrainingReport train(List<TrainingText> texts) {
-            if (++trainCalls == failAt) {
-                throw new IllegalStateException("simulated crash");
-            }
-            return m.train(texts);
-        }
-
-        @Override
-        public TrainingReport fineTune(List<PromptCompletion> examples) {
-            return m.fineTune(examples);
-        }
-
-        @Override
-        public int countTokens(String text) {
-            return m.countTokens(text);
-        }
-
-        @Override
-        public List<TokenScores> score(List<String> texts) {
-            return m.score(texts);
-        }
-
-        @Override
-        public List<SaliencyMap> saliency(List<String> texts) {
-            return m.saliency(texts);
-        }
-
-        @Override
-        public void save(Path dir) throws IOException {
-            m.save(dir);
-        }
-
-        @Override
-        public void restore(Path dir) throws IOException {
-            m.restore(dir);
-        }
     }
 }

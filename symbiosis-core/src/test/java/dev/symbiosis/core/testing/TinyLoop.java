@@ -117,20 +117,34 @@ public final class TinyLoop {
         return () -> new CrashingHintingModel((CharBigramModel) model("s0").get(), n);
     }
 
+    /** Generator 0 ("g0") counting the rows it generates into {@code rows}. */
+    public static Supplier<LanguageModel> countingRows(java.util.concurrent.atomic.AtomicInteger rows) {
+        return () -> new CrashingModel((CharBigramModel) model("g0").get(), -1, rows);
+    }
+
     /** Student 0 behind a wrapper that does not implement {@link GradientHints}. */
     public static Supplier<LanguageModel> withoutGradientHints() {
         return () -> new CrashingModel((CharBigramModel) model("s0").get(), -1);
     }
 
-    /** Delegates to a bigram model and throws on the n-th call of train (never when n < 1). */
+    /**
+     * Delegates to a bigram model, throws on the n-th call of train (never when n < 1) and counts the rows it
+     * generates (when given a counter).
+     */
     static class CrashingModel implements LanguageModel {
         private final CharBigramModel m;
         private final int failAt;
+        private final java.util.concurrent.atomic.AtomicInteger rows;
         private int calls;
 
         CrashingModel(CharBigramModel m, int failAt) {
+            this(m, failAt, null);
+        }
+
+        CrashingModel(CharBigramModel m, int failAt, java.util.concurrent.atomic.AtomicInteger rows) {
             this.m = m;
             this.failAt = failAt;
+            this.rows = rows;
         }
 
         @Override
@@ -158,6 +172,9 @@ public final class TinyLoop {
 
         @Override
         public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
+            if (rows != null) {
+                rows.addAndGet(prompts.size());
+            }
             return m.generate(prompts, sampling);
         }
 
