@@ -1,24 +1,44 @@
 package dev.symbiosis.core.loop;
 
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SortedMap;
 
 /**
  * Console progress with ETA for every long step, and one summary line per iteration. Writes to the given stream
  * (standard error by convention, so that standard output stays machine-readable), as a bar redrawn in place or as
  * whole lines ({@link ProgressStyle}; by default {@link ProgressStyle#detect()}: lines when output is redirected).
- * Thread-safe: concurrent strategies' events are written whole, one at a time.
+ * Strategies that run concurrently keep their own step, elapsed time, ETA and line schedule; in the bar style they
+ * share the line (the last one to report draws it, each ends its step on a line of its own). Thread-safe:
+ * concurrent strategies' events are written whole, one at a time.
  */
 public final class ConsoleProgress implements LoopListener {
 
     private static final int WIDTH = 24;
     private final PrintStream out;
     private final ProgressStyle style;
-    private String currentStep;
-    private long stepStart;
-    private long lastPrint;
-    private double lastFraction = -1;
+    /** Each strategy's current step. */
+    private final Map<String, Step> steps = new HashMap<>();
+    /** The strategy whose bar is on the screen without its newline, or null. */
+    private String shown;
+    private long lastDraw;
+    /** Length of the bar on the screen: a shorter one drawn over it blanks the rest. */
+    private int shownLength;
+
+    /** One strategy's step: its key ({@code iteration/step}), start and when it last wrote a line. */
+    private static final class Step {
+        final String key;
+        final long start;
+        long lastPrint;
+        double lastFraction = -1;
+
+        Step(String key, long start) {
+            this.key = key;
+            this.start = start;
+        }
+    }
 
     /** Progress on {@code out} in the style of {@link ProgressStyle#detect()}. */
     public ConsoleProgress(PrintStream out) {
@@ -39,36 +59,39 @@ public final class ConsoleProgress implements LoopListener {
     @Override
     public synchronized void stepProgress(String strategy, int iteration, String step, long done, long total) {
         long now = System.nanoTime();
-        String key = strategy + "/" + iteration + "/" + step;
-        if (!key.equals(currentStep)) {
-            endLine();
-            currentStep = key;
-            stepStart = now;
-            lastFraction = -1;
+        String key = iteration + "/" + step;
+        Step st = steps.get(strategy);
+        if (st == null || !st.key.equals(key)) {
+            if (strategy.equals(shown)) {
+                endLine(); // this strategy's previous step keeps its last bar on its own line
+            }
+            st = new Step(key, now);
+            steps.put(strategy, st);
         }
         boolean finished = total > 0 && done >= total;
         double frac = total <= 0 ? 0 : Math.min(1.0, (double) done / total);
-        double elapsed = (now - stepStart) / 1e9;
+        double elapsed = (now - st.start) / 1e9;
         String eta = frac > 0 && !finished ? clock(elapsed / frac - elapsed) : "--:--";
         if (style == ProgressStyle.LINES) {
-            if (ProgressStyle.lineDue(finished ? 1.0 : frac, lastFraction, now - lastPrint)) {
-                lastPrint = now;
-                lastFraction = frac;
+            if (ProgressStyle.lineDue(finished ? 1.0 : frac, st.lastFraction, now - st.lastPrint)) {
+                st.lastPrint = now;
+                st.lastFraction = frac;
                 out.printf(Locale.ROOT, "[%s %d] %s %3.0f%% %d/%d elapsed %s eta %s%n", strategy, iteration, step,
                         frac * 100, done, total, clock(elapsed), eta);
             }
-            if (finished) {
-                currentStep = null; // the line is complete: nothing to end
-            }
             return;
         }
-        if (!finished && now - lastPrint < 200_000_000L) {
+        if (!finished && now - lastDraw < 200_000_000L) {
             return; // at most five redraws a second
         }
-        lastPrint = now;
+        lastDraw = now;
         int filled = (int) Math.round(frac * WIDTH);
-        out.printf(Locale.ROOT, "\r[%s %d] %-28s [%s%s] %3.0f%% %d/%d elapsed %s eta %s", strategy, iteration,
-                step, "#".repeat(filled), ".".repeat(WIDTH - filled), frac * 100, done, total, clock(elapsed), eta);
+        String line = String.format(Locale.ROOT, "[%s %d] %-28s [%s%s] %3.0f%% %d/%d elapsed %s eta %s", strategy,
+                iteration, step, "#".repeat(filled), ".".repeat(WIDTH - filled), frac * 100, done, total,
+                clock(elapsed), eta);
+        out.print("\r" + line + " ".repeat(Math.max(0, shownLength - line.length())));
+        shown = strategy;
+        shownLength = line.length();
         if (finished) {
             endLine();
         }
@@ -89,9 +112,10 @@ public final class ConsoleProgress implements LoopListener {
     }
 
     private void endLine() {
-        if (currentStep != null && style == ProgressStyle.BAR) {
+        if (shown != null) {
             out.println();
-            currentStep = null;
+            shown = null;
+            shownLength = 0;
         }
     }
 

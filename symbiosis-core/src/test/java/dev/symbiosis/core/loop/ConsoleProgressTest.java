@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Progress that reads well in a log file: whole lines, a handful per step, no carriage returns. */
@@ -41,6 +43,43 @@ class ConsoleProgressTest {
     void barStyleRedrawsInPlace() {
         String out = drive(ProgressStyle.BAR);
         assertTrue(out.contains("\r[symbiosis 1] evaluate"), out);
+    }
+
+    @Test
+    void interleavedStrategiesKeepTheirOwnLineScheduleInTheLinesStyle() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                ProgressStyle.LINES);
+        for (int i = 0; i <= 1000; i++) {
+            p.stepProgress("a", 1, "evaluate", i, 1000);
+            p.stepProgress("b", 2, "evaluate", i, 1000);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(5, out.lines().filter(l -> l.startsWith("[a 1] evaluate")).count(), out);
+        assertEquals(5, out.lines().filter(l -> l.startsWith("[b 2] evaluate")).count(), out);
+    }
+
+    @Test
+    void interleavedStrategiesEachEndTheirStepsOnTheirOwnLineInTheBarStyle() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                ProgressStyle.BAR);
+        p.strategyStarted("a", 1, 2);
+        p.strategyStarted("b", 1, 2);
+        p.stepProgress("a", 1, "generate", 1, 4);
+        p.stepProgress("b", 1, "evaluate", 1, 10);
+        p.stepProgress("a", 1, "generate", 4, 4);
+        p.stepProgress("b", 1, "evaluate", 10, 10);
+        p.stepProgress("a", 1, "train", 1, 1);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        // what a terminal shows: the last carriage-return segment of every line
+        List<String> shown = Arrays.stream(out.split("\n", -1))
+                .map(l -> l.substring(l.lastIndexOf('\r') + 1).stripTrailing()).toList();
+        assertEquals("== a: iterations 1..2", shown.get(0));
+        assertEquals("== b: iterations 1..2", shown.get(1));
+        assertTrue(shown.get(2).startsWith("[a 1] generate") && shown.get(2).contains("100% 4/4"), shown.get(2));
+        assertTrue(shown.get(3).startsWith("[b 1] evaluate") && shown.get(3).contains("100% 10/10"), shown.get(3));
+        assertTrue(shown.get(4).startsWith("[a 1] train") && shown.get(4).contains("100% 1/1"), shown.get(4));
     }
 
     @Test
