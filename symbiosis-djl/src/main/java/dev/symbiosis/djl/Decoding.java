@@ -5,19 +5,26 @@ import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.text.Provenance;
 import dev.symbiosis.djl.model.AttentionCache;
+import dev.symbiosis.djl.model.BatchInvariance;
 import dev.symbiosis.djl.model.CausalLm;
 import dev.symbiosis.djl.model.Sampler;
 import dev.symbiosis.djl.model.Training;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
  * Generation of a {@link DjlLanguageModel}: prompts through the chat format, left-padded batches prefilled once
  * and decoded a token per step with a key/value cache (or the whole window recomputed, for testing), each row
- * sampled with its own seeded generator, a row's window slid to its last {@code context / 2} tokens when full.
+ * sampled with its own seeded generator, a row's window slid to its last {@code context / 2} tokens when full. On
+ * the CPU a row's tokens do not depend on the rows decoded with it, to the bit ({@link BatchInvariance}): the time
+ * axis is padded to multiples of {@value BatchInvariance#ALIGN} positions, at least
+ * {@value BatchInvariance#MIN_ROWS} rows are decoded at once, and a row that will slide its window is decoded only
+ * with rows of its own length (they slide together).
  *
  * <p>Not thread-safe.
  */
@@ -34,25 +41,76 @@ final class Decoding {
 
     /** See {@link DjlLanguageModel#generate(List, SamplingConfig, boolean)}. */
     List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling, boolean useCache) {
+        return generate(prompts, sampling, useCache, null);
+    }
+
+    /** See {@link DjlLanguageModel#generateSeeded}. */
+    List<Sample> generateSeeded(List<Prompt> prompts, SamplingConfig sampling, long[] rowSeeds) {
+        dev.symbiosis.core.model.Generator.checkRowSeeds(prompts, rowSeeds);
+        return generate(prompts, sampling, true, rowSeeds.clone());
+    }
+
+    /**
+     * @param rowSeeds each row's own seed, or null for row {@code i} of the sampler's seed
+     */
+    private List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling, boolean useCache,
+            long[] rowSeeds) {
         state.checkOpen();
         Training.noGrad();
         Objects.requireNonNull(sampling, "sampling");
-        List<Sample> out = new ArrayList<>(prompts.size());
         int n = state.context;
         int rowsPerBatch = state.generationRows > 0 ? state.generationRows : Math.max(1, state.maxBatchTokens / n);
         Provenance prov = Provenance.of(state.name).with("temperature", Double.toString(sampling.temperature()))
                 .with("top_k", Integer.toString(sampling.topK())).with("top_p", Double.toString(sampling.topP()))
-                .with("repetition_penalty", Double.toString(sampling.repetitionPenalty()))
-                .with("seed", Long.toString(sampling.seed()));
-        for (int from = 0; from < prompts.size(); from += rowsPerBatch) {
-            List<Prompt> chunk = prompts.subList(from, Math.min(prompts.size(), from + rowsPerBatch));
-            out.addAll(generateBatch(chunk, from, sampling, useCache, prov));
+                .with("repetition_penalty", Double.toString(sampling.repetitionPenalty()));
+        Sample[] out = new Sample[prompts.size()];
+        for (List<Integer> group : decodingGroups(prompts, sampling.maxNewTokens())) {
+            for (int from = 0; from < group.size(); from += rowsPerBatch) {
+                List<Integer> rows = group.subList(from, Math.min(group.size(), from + rowsPerBatch));
+                List<Prompt> chunk = new ArrayList<>(rows.size());
+                SplittableRandom[] rnd = new SplittableRandom[rows.size()];
+                Provenance[] provs = new Provenance[rows.size()];
+                for (int k = 0; k < rows.size(); k++) {
+                    int i = rows.get(k);
+                    chunk.add(prompts.get(i));
+                    rnd[k] = rowSeeds == null ? Sampler.rowRandom(sampling.seed(), i)
+                            : Sampler.rowRandom(rowSeeds[i], 0);
+                    provs[k] = prov.with("seed", Long.toString(rowSeeds == null ? sampling.seed() : rowSeeds[i]));
+                }
+                List<Sample> got = generateBatch(chunk, rnd, sampling, useCache, provs);
+                for (int k = 0; k < rows.size(); k++) {
+                    out[rows.get(k)] = got.get(k);
+                }
+            }
         }
-        return out;
+        return Arrays.asList(out);
     }
 
-    private List<Sample> generateBatch(List<Prompt> prompts, int firstIndex, SamplingConfig cfg, boolean useCache,
-            Provenance prov) {
+    /**
+     * The rows of a call in the groups that are decoded together, in order: the rows that never slide their window
+     * form one group; a row that will (its prompt and new tokens exceed the context) decodes with the rows of the
+     * same prompt length only, so that every row's forwards are those it would have alone
+     * ({@link BatchInvariance}).
+     */
+    private List<List<Integer>> decodingGroups(List<Prompt> prompts, int maxNew) {
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            int tokens = state.tokenizer.encode(state.chat.wrap(prompts.get(i).text())).ids().length;
+            int length = Math.min(state.context, Math.max(1, tokens)); // an empty prompt decodes as bos
+            int key = length + maxNew > state.context ? length : -1;
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private List<Sample> generateBatch(List<Prompt> realPrompts, SplittableRandom[] realRnd, SamplingConfig cfg,
+            boolean useCache, Provenance[] prov) {
+        // copies of the first row fill the batch up to BatchInvariance.MIN_ROWS; they are done from the start
+        int real = realPrompts.size();
+        List<Prompt> prompts = new ArrayList<>(realPrompts);
+        while (prompts.size() < BatchInvariance.MIN_ROWS) {
+            prompts.add(realPrompts.get(0));
+        }
         int b = prompts.size();
         int n = state.context;
         int eos = state.eos();
@@ -63,7 +121,7 @@ final class Decoding {
         int[] start = new int[b];
         int[] generated = new int[b];
         boolean[] done = new boolean[b];
-        SplittableRandom[] rnd = new SplittableRandom[b];
+        SplittableRandom[] rnd = Arrays.copyOf(realRnd, b);
         for (int i = 0; i < b; i++) {
             int[] p = state.tokenizer.encode(state.chat.wrap(prompts.get(i).text())).ids();
             if (p.length == 0) {
@@ -73,7 +131,7 @@ final class Decoding {
             rows[i] = Arrays.copyOf(p, p.length + maxNew);
             len[i] = p.length;
             start[i] = Math.max(0, p.length - n);
-            rnd[i] = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + firstIndex + i);
+            done[i] = i >= real;
         }
         CausalLm model = state.model();
         try (AttentionCache cache = model.newCache()) {
@@ -136,12 +194,12 @@ final class Decoding {
                 current.close();
             }
         }
-        List<Sample> out = new ArrayList<>(b);
-        for (int i = 0; i < b; i++) {
+        List<Sample> out = new ArrayList<>(real);
+        for (int i = 0; i < real; i++) {
             int[] p = Arrays.copyOf(rows[i], promptLen[i]);
             int[] g = Arrays.copyOfRange(rows[i], promptLen[i], promptLen[i] + generated[i]);
             String completion = completionText(p, g);
-            out.add(new Sample(prompts.get(i), completion, generated[i], prov));
+            out.add(new Sample(prompts.get(i), completion, generated[i], prov[i]));
         }
         return out;
     }
@@ -169,6 +227,7 @@ final class Decoding {
         for (int i = 0; i < b; i++) {
             t = Math.max(t, len[i] - start[i]);
         }
+        t = BatchInvariance.alignedLength(t); // a row's numbers then do not depend on the batch
         long[] ids = new long[b * t];
         long[] pos = new long[b * t];
         int[] pad = new int[b];

@@ -384,7 +384,19 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     }
 
     /**
-     * Samples one continuation per prompt.
+     * Samples one continuation per prompt, each row with its own seed and random source
+     * ({@link dev.symbiosis.djl.model.Sampler#rowRandom rowRandom(rowSeed, 0)}, the source it would have alone in a
+     * call). On the CPU a row's tokens do not depend on the rows decoded with it, to the bit
+     * ({@link dev.symbiosis.djl.model.BatchInvariance}).
+     */
+    @Override
+    public List<Sample> generateSeeded(List<Prompt> prompts, SamplingConfig sampling, long[] rowSeeds) {
+        return decoding.generateSeeded(prompts, sampling, rowSeeds);
+    }
+
+    /**
+     * Samples one continuation per prompt; row {@code i} draws from
+     * {@link dev.symbiosis.djl.model.Sampler#rowRandom rowRandom(sampling.seed(), i)}.
      *
      * @param useCache true for incremental decoding with a key/value cache, false to recompute the whole window at
      *     every step (same tokens; for testing)

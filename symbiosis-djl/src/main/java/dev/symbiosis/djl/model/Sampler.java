@@ -15,6 +15,15 @@ public final class Sampler {
     private Sampler() {}
 
     /**
+     * The random source of row {@code row} of a generation call with sampler seed {@code seed}: every row has its
+     * own, so that a row's draws do not depend on the other rows. A row generated with its own seed
+     * ({@code generateSeeded}) uses {@code rowRandom(rowSeed, 0)}, the source it would have alone in a call.
+     */
+    public static SplittableRandom rowRandom(long seed, long row) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + row);
+    }
+
+    /**
      * @param logits next-token logits (modified in place by the repetition penalty)
      * @param seen tokens already in the sequence (prompt and generated), for the repetition penalty
      * @param rnd the row's random source (not used when greedy)
