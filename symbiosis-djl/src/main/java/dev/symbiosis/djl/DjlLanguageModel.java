@@ -64,7 +64,10 @@ import java.util.Objects;
  * {@link Trainer}, {@link Decoding} and {@link CheckpointIo} do the work on a shared {@link ModelState}.
  *
  * <p>Not thread-safe: use one model from one thread at a time (gradient recording is switched off on the calling
- * thread by every public method). {@link #close()} frees every native array.
+ * thread by every public method). Different models may work on different threads at once, with the results they
+ * give one after the other: gradients are recorded per thread ({@link dev.symbiosis.djl.model.ThreadGradients}) and
+ * LoRA dropout masks are drawn from their own seeds under a process-wide lock. {@link #close()} frees every native
+ * array.
  */
 public final class DjlLanguageModel implements LanguageModel, GradientHints {
 

@@ -55,7 +55,8 @@ import java.util.TreeSet;
  * and {@code training-log.jsonl} (one {@code {"step", "loss", "lr"}} object per step). Running again with the same
  * settings resumes from the saved step; a directory holding another architecture or seed is refused.
  *
- * <p>Not thread-safe; one run at a time per JVM (DJL allows one gradient collector).
+ * <p>Not thread-safe; runs of different pretrainers may go on several threads at once (gradients are recorded per
+ * thread).
  */
 public final class Pretrainer {
 

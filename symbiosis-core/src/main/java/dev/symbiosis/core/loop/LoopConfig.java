@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param iterations number of iterations T, {@code >= 1}
  * @param tokenBudget Student training tokens per iteration, the same for every strategy, {@code >= 1}
  * @param generationBatch prompts per generation call, {@code >= 1}
- * @param sampling sampler of Step A and Step D (its seed is replaced by a seed derived per iteration and step)
+ * @param sampling sampler of Step A and Step D (its seed is not used: every generated row has its own seed, derived
+ *     from the master seed, the iteration, the step and the row, see {@link IterationContext#rowSeed})
  * @param poolSample pool documents mined per iteration (a seeded draw), {@code >= 1}
  * @param teachingShare share of Step A prompts that re-use the last iteration's teaching prompts (Symbiosis
  *     only), in {@code [0, 1]}

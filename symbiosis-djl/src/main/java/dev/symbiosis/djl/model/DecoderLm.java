@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.training.GradientCollector;
 import dev.symbiosis.djl.io.SafeTensors.Tensor;
 import dev.symbiosis.djl.io.ShardedSafeTensors;
 import dev.symbiosis.djl.io.StreamingSafeTensorsWriter;
@@ -537,7 +536,7 @@ public abstract class DecoderLm implements CausalLm {
             }
             NDArray emb = pass.embed(in).stopGradient(); // a float32 leaf
             emb.setRequiresGradient(true);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            try (ThreadGradients gc = ThreadGradients.collect()) {
                 NDArray lsm = pass.logits(pass.hidden(emb, pos, 1, t, pass.causalMask(t), null)).logSoftmax(-1);
                 NDArray loss = lsm.gather(tg, 2).reshape(b, t).mul(cf).sum().neg();
                 gc.backward(loss);
@@ -562,7 +561,6 @@ public abstract class DecoderLm implements CausalLm {
         private final boolean masters;
         private final Random dropoutRng;
         private final Map<Float, NDArray> scalars = new HashMap<>();
-        private boolean seeded;
         /** The last mask {@link #causalMask} made: attention recognises it and runs the causal kernel instead. */
         private NDArray causal;
 
@@ -677,16 +675,19 @@ public abstract class DecoderLm implements CausalLm {
 
         /**
          * An inverted-dropout mask drawn on the device (a Java-drawn mask of a 7B model's activations would cost
-         * billions of random numbers per step); the engine's generator is seeded from {@code dropoutRng} once per
-         * pass, so the masks are the same for the same seed.
+         * billions of random numbers per step); the engine's generator is seeded from {@code dropoutRng} for every
+         * mask, so the masks are the same for the same seed. The generator is the process's: seeding and drawing
+         * hold a process-wide lock, so that models training on several threads at once never draw from each other's
+         * seeds.
          */
         private NDArray dropoutMask(Shape shape, double rate) {
-            if (!seeded) {
+            NDArray uniform;
+            synchronized (DecoderLm.class) {
                 Engine.getEngine("PyTorch").setRandomSeed(dropoutRng.nextInt());
-                seeded = true;
+                uniform = scratch.randomUniform(0f, 1f, shape);
             }
-            NDArray keep = scratch.randomUniform(0f, 1f, shape).gte(s((float) rate));
-            return keep.toType(DataType.FLOAT32, false).mul(s((float) (1.0 / (1.0 - rate))));
+            return uniform.gte(s((float) rate)).toType(DataType.FLOAT32, false)
+                    .mul(s((float) (1.0 / (1.0 - rate))));
         }
 
         /** LayerNorm over the last axis. */

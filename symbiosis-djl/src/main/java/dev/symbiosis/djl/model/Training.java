@@ -1,13 +1,11 @@
 package dev.symbiosis.djl.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,7 +14,8 @@ import java.util.Random;
  * One optimisation step of next-token cross-entropy on a batch of token sequences, shared by fine-tuning and
  * pre-training.
  *
- * <p>Not thread-safe: one step at a time per JVM (DJL allows a single open gradient collector).
+ * <p>Stateless; steps of different models may run on several threads at once (each records its gradients on its
+ * own thread, {@link ThreadGradients}); one model trains on one thread at a time.
  */
 public final class Training {
 
@@ -102,7 +101,7 @@ public final class Training {
             NDArray wt = owned(scratch.create(w, new Shape(b, t)));
             NDArray lossScale = scratch.full(new Shape(), (float) (-1.0 / count));
             double lossValue;
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            try (ThreadGradients gc = ThreadGradients.collect()) {
                 NDArray logp = model.forwardLogits(scratch, ids, true, dropout).logSoftmax(-1).gather(tg, 2)
                         .reshape(b, t);
                 NDArray loss = logp.mul(wt).sum().mul(lossScale);
