@@ -56,9 +56,9 @@ import java.util.function.Supplier;
  * successive hard sets, composition of hard examples and synthetic data) and the number of samples the
  * curriculum's near-duplicate filter dropped; the filter's memory of accepted samples is part of the checkpoint.
  *
- * <p>Strategies run concurrently, {@link Builder#optParallelism} at a time (default: one per available
- * processor), each on its own thread with its own Student 0, Generator 0 (loaded when needed), strategy state and
- * random streams, closed at its end. The files are those of a serial run: records and timings are inserted in the
+ * <p>Strategies may run concurrently, {@link Builder#optParallelism} at a time (default 1), and the strategies of
+ * several loops together ({@link #runAll}), each on its own thread with its own Student 0, Generator 0 (loaded when
+ * needed), strategy state and random streams, closed at its end. The files are those of a serial run: records and timings are inserted in the
  * order of the strategy list (then by iteration), each strategy writes only in its own folder, and since every
  * random choice derives from the seeds and not from timing, the records are the same for every parallelism
  * (given deterministic models). After a strategy fails, the others stop at the end of their current iteration
@@ -69,7 +69,8 @@ import java.util.function.Supplier;
  * row seed (e.g. the ablations' Step A of iteration 1 from Generator 0), and a resumed run, share one generation.
  * Records are the same with and without the cache.
  *
- * <p>{@link #run} is not meant to be called by two threads at once on one loop.
+ * <p>{@link #run} is not meant to be called by two threads at once on one loop, nor one loop given twice to
+ * {@link #runAll}.
  */
 public final class SymbiosisLoop {
 
@@ -86,10 +87,8 @@ public final class SymbiosisLoop {
     private final List<LoopListener> listeners;
     private final int parallelism;
     private final boolean generationCache;
-    /** Listeners get one event at a time. */
-    private final Object listenerLock = new Object();
-    /** The measure may hold a shared model (e.g. a reference scorer): one strategy measures at a time. */
-    private final Object measureLock = new Object();
+    /** Listeners get one event at a time, also when several loops run at once ({@link #runAll}). */
+    private static final Object LISTENER_LOCK = new Object();
     private final Object sharedStateLock = new Object();
     /** Content identity of Generator 0, found once (by saving one) when the cache first needs it. */
     private String generator0State;
@@ -130,50 +129,114 @@ public final class SymbiosisLoop {
 
     /**
      * Runs (or resumes) every strategy, {@link Builder#optParallelism} at a time, starting them in list order;
-     * returns all records of the run folder afterwards (in list order, then by iteration).
+     * returns all records of the run folder afterwards (in list order, then by iteration). The same as
+     * {@link #runAll runAll(List.of(new Run(this, strategies)), parallelism)}.
      *
      * @throws IllegalArgumentException if two strategies have the same name
      * @throws IOException the first failure of a strategy (others are added as suppressed), after the running
      *     strategies have stopped
      */
     public List<IterationRecord> run(List<? extends Strategy> strategies) throws IOException {
-        List<String> order = strategies.stream().map(Strategy::name).toList();
-        if (new HashSet<>(order).size() != order.size()) {
-            throw new IllegalArgumentException("strategy names must be distinct (each has its own folder): " + order);
+        return runAll(List.of(new Run(this, strategies)), parallelism).get(0);
+    }
+
+    /**
+     * One run folder's share of {@link #runAll}: a loop and the strategies it runs, in their order.
+     *
+     * @param loop the loop (its run folder, models, evaluator and listeners)
+     * @param strategies the strategies, copied; their names must be distinct
+     */
+    public record Run(SymbiosisLoop loop, List<? extends Strategy> strategies) {
+
+        /** Copies the list. */
+        public Run {
+            Objects.requireNonNull(loop, "loop");
+            strategies = List.copyOf(strategies);
         }
-        int threads = Math.min(parallelism, strategies.size());
+    }
+
+    /**
+     * Runs (or resumes) the strategies of several loops (e.g. one per run seed) as independent (strategy, loop)
+     * units, {@code parallelism} at a time, each on its own thread with its own models (see the class comment);
+     * units start in order: the first run's strategies in their order, then the second run's, and so on. With a
+     * parallelism of 1 (or a single unit) every unit runs on the calling thread, one after the other. Every run
+     * folder ends up with the files of a serial run of its strategies, whatever the parallelism.
+     *
+     * <p>After a unit fails, the running ones stop at the end of their current iteration (with its checkpoint) and
+     * no further unit starts; the first failure is thrown, the others are added to it as suppressed. An interrupt of
+     * the calling thread stops them the same way and then throws {@link java.io.InterruptedIOException}.
+     *
+     * @param runs the loops and their strategies; an empty list runs nothing
+     * @param parallelism units at once, {@code >= 1}
+     * @return every run's records afterwards (each in its strategy order, then by iteration), in the order of
+     *     {@code runs}
+     * @throws IllegalArgumentException if a run lists two strategies of one name, two runs share a loop, or
+     *     {@code parallelism < 1}
+     * @throws IOException the first failure of a unit
+     */
+    public static List<List<IterationRecord>> runAll(List<Run> runs, int parallelism) throws IOException {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+        }
+        Set<SymbiosisLoop> loops = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        record Unit(SymbiosisLoop loop, Strategy strategy, List<String> order) {}
+        List<Unit> units = new ArrayList<>();
+        for (Run r : runs) {
+            if (!loops.add(r.loop())) {
+                throw new IllegalArgumentException("a loop is given twice (its strategies belong in one Run)");
+            }
+            List<String> order = r.strategies().stream().map(Strategy::name).toList();
+            if (new HashSet<>(order).size() != order.size()) {
+                throw new IllegalArgumentException("strategy names must be distinct (each has its own folder): "
+                        + order);
+            }
+            for (Strategy s : r.strategies()) {
+                units.add(new Unit(r.loop(), s, order));
+            }
+        }
+        int threads = Math.min(parallelism, units.size());
         if (threads <= 1) {
-            for (Strategy s : strategies) {
-                run(s, order, null);
+            for (Unit u : units) {
+                u.loop().run(u.strategy(), u.order(), null);
             }
-            return store.records();
-        }
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger started = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
-            Thread t = new Thread(task, "symbiosis-loop-" + started.incrementAndGet());
-            t.setDaemon(false);
-            return t;
-        });
-        List<Future<?>> running = new ArrayList<>();
-        try {
-            for (Strategy s : strategies) {
-                running.add(pool.submit(() -> {
-                    if (stop.get()) {
+        } else {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger started = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+                Thread t = new Thread(task, "symbiosis-unit-" + started.incrementAndGet());
+                t.setDaemon(false);
+                return t;
+            });
+            List<Future<?>> running = new ArrayList<>();
+            try {
+                for (Unit u : units) {
+                    running.add(pool.submit(() -> {
+                        if (stop.get()) {
+                            return null;
+                        }
+                        try {
+                            u.loop().run(u.strategy(), u.order(), stop);
+                        } catch (IOException | RuntimeException | Error e) {
+                            stop.set(true);
+                            throw e;
+                        }
                         return null;
-                    }
-                    try {
-                        run(s, order, stop);
-                    } catch (IOException | RuntimeException | Error e) {
-                        stop.set(true);
-                        throw e;
-                    }
-                    return null;
-                }));
+                    }));
+                }
+            } finally {
+                pool.shutdown();
             }
-        } finally {
-            pool.shutdown();
+            awaitAll(running, stop);
         }
+        List<List<IterationRecord>> out = new ArrayList<>();
+        for (Run r : runs) {
+            out.add(r.loop().store.records());
+        }
+        return out;
+    }
+
+    /** Waits for every unit; throws the first failure (others suppressed into it) once all have ended. */
+    private static void awaitAll(List<Future<?>> running, AtomicBoolean stop) throws IOException {
         Throwable failure = null;
         boolean interrupted = false;
         for (Future<?> f : running) {
@@ -189,7 +252,7 @@ public final class SymbiosisLoop {
                     }
                     break;
                 } catch (InterruptedException e) {
-                    // stop the strategies at their next iteration and wait for their checkpoints
+                    // stop the units at their next iteration and wait for their checkpoints
                     interrupted = true;
                     stop.set(true);
                 }
@@ -209,7 +272,6 @@ public final class SymbiosisLoop {
         } else if (failure instanceof Error e) {
             throw e;
         }
-        return store.records();
     }
 
     /** Runs (or resumes) one strategy on the calling thread; returns its records. */
@@ -346,7 +408,8 @@ public final class SymbiosisLoop {
         SortedMap<String, Double> figures = new TreeMap<>();
         if (measure != null && !measured.isEmpty()) {
             sink(name, t, "measure texts").progress(0, 1);
-            synchronized (measureLock) {
+            // the measure may hold a model (e.g. a reference scorer), maybe shared by several loops
+            synchronized (measure) {
                 figures.putAll(measure.measure(measured));
             }
             sink(name, t, "measure texts").progress(1, 1);
@@ -660,7 +723,7 @@ public final class SymbiosisLoop {
     }
 
     private void notify(java.util.function.Consumer<LoopListener> event) {
-        synchronized (listenerLock) {
+        synchronized (LISTENER_LOCK) {
             for (LoopListener l : listeners) {
                 event.accept(l);
             }
@@ -721,7 +784,7 @@ public final class SymbiosisLoop {
         private FeedbackMiner miner = UncertaintyFeedbackMiner.create();
         private TextSetMeasure measure;
         private final List<LoopListener> listeners = new ArrayList<>();
-        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private int parallelism = 1;
         private boolean generationCache = true;
 
         private Builder(LoopConfig config, Supplier<LanguageModel> generator0, Supplier<LanguageModel> student0,
@@ -764,17 +827,18 @@ public final class SymbiosisLoop {
         }
 
         /**
-         * How many strategies run at the same time, each on its own thread with its own models. Default
-         * {@link Runtime#availableProcessors()}; 1 runs them one after the other on the calling thread. Every
-         * parallelism gives the same records, timings lines, strategy folders and resumption (see the class
-         * comment).
+         * How many strategies {@link #run(List)} runs at the same time, each on its own thread with its own models
+         * (see {@link #runAll}, which also shares threads among several loops). Default 1: one after the other on
+         * the calling thread (the experiment runner chooses one per core). Every parallelism gives the same
+         * records, timings lines, strategy folders and resumption (see the class comment).
          *
          * <p>With more than one, the parts the strategies share are used from several threads: the model suppliers
          * are called concurrently, the evaluator is called concurrently (each call with its strategy's own Student)
-         * and must be thread-safe, the measure is called by one strategy at a time, and listeners receive one event
-         * at a time (from the strategies' threads). Memory grows with the models of the running strategies. On
-         * DJL's PyTorch engine give each strategy one intra-op thread ({@code -Dai.djl.pytorch.num_threads=1}, as
-         * the command line does): PyTorch keeps that setting per process and applies it to every thread.
+         * and must be thread-safe, a measure is called by one strategy at a time (the loop locks the measure
+         * object), and listeners receive one event at a time (from the strategies' threads). Memory grows with the
+         * models of the running strategies. On DJL's PyTorch engine give each strategy one intra-op thread
+         * ({@code -Dai.djl.pytorch.num_threads=1}, as the command line does; the experiment runner sets it): PyTorch
+         * keeps that setting per process and applies it to every thread.
          *
          * @throws IllegalArgumentException if {@code value < 1}
          */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.SamplingConfig;
 import dev.symbiosis.core.strategy.RealMixing;
 import dev.symbiosis.core.strategy.RealUpperBound;
 import dev.symbiosis.core.strategy.RecursiveCollapse;
@@ -41,7 +42,12 @@ class ConcurrentLoopTest {
 
     private static SymbiosisLoop loop(Path dir, int parallelism, boolean cache, Supplier<LanguageModel> generator,
             Supplier<LanguageModel> student) throws IOException {
-        return SymbiosisLoop.builder(TinyLoop.config(2), generator, student, TinyLoop.EVAL,
+        return loop(dir, TinyLoop.config(2), parallelism, cache, generator, student);
+    }
+
+    private static SymbiosisLoop loop(Path dir, LoopConfig config, int parallelism, boolean cache,
+            Supplier<LanguageModel> generator, Supplier<LanguageModel> student) throws IOException {
+        return SymbiosisLoop.builder(config, generator, student, TinyLoop.EVAL,
                         new RunStore(dir, "{\"test\": 1}"))
                 .optPool(TinyLoop.POOL).optRealStream(TinyLoop.STREAM)
                 .optMiner(dev.symbiosis.core.feedback.UncertaintyFeedbackMiner.builder().optTopK(4)
@@ -102,6 +108,40 @@ class ConcurrentLoopTest {
         AtomicInteger rows = new AtomicInteger();
         loop(broken, 2, true, TinyLoop.countingRows(rows), TinyLoop.model("s0")).run(strategies());
         assertSameRunFolder(whole, broken);
+    }
+
+    @Test
+    void theUnitsOfTwoLoopsShareThreadsAndEachFolderIsItsSerialRun(@TempDir Path serial, @TempDir Path together)
+            throws IOException {
+        // strategies keep state: every run gets fresh ones
+        Supplier<List<Strategy>> a = () -> List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace(),
+                new RealUpperBound());
+        Supplier<List<Strategy>> b = () -> List.of(SymbiosisStrategy.frozenGenerator(), new StaticSynthetic(2));
+        LoopConfig other = LoopConfig.builder().optIterations(2).optTokenBudget(1200).optGenerationBatch(4)
+                .optSampling(SamplingConfig.defaults().withMaxNewTokens(60)).optPoolSample(10).optSeed(8).build();
+        loop(serial.resolve("seed-7"), 1, false, TinyLoop.model("g0"), TinyLoop.model("s0")).run(a.get());
+        loop(serial.resolve("seed-8"), other, 1, false, TinyLoop.model("g0"), TinyLoop.model("s0")).run(b.get());
+        // two of five units fail first, on their first training call: the other units stop after their iteration
+        List<SymbiosisLoop.Run> crashing = List.of(
+                new SymbiosisLoop.Run(loop(together.resolve("seed-7"), 1, true, TinyLoop.model("g0"),
+                        TinyLoop.crashingOnTrainCall(2)), a.get()),
+                new SymbiosisLoop.Run(loop(together.resolve("seed-8"), other, 1, true, TinyLoop.model("g0"),
+                        TinyLoop.crashingOnTrainCall(2)), b.get()));
+        assertThrows(IllegalStateException.class, () -> SymbiosisLoop.runAll(crashing, 3));
+        List<List<IterationRecord>> records = SymbiosisLoop.runAll(List.of(
+                new SymbiosisLoop.Run(loop(together.resolve("seed-7"), 1, true, TinyLoop.model("g0"),
+                        TinyLoop.model("s0")), a.get()),
+                new SymbiosisLoop.Run(loop(together.resolve("seed-8"), other, 1, true, TinyLoop.model("g0"),
+                        TinyLoop.model("s0")), b.get())), 3);
+        assertSameRunFolder(serial.resolve("seed-7"), together.resolve("seed-7"));
+        assertSameRunFolder(serial.resolve("seed-8"), together.resolve("seed-8"));
+        assertEquals(List.of(3 * 3, 2 * 3), List.of(records.get(0).size(), records.get(1).size()));
+        assertTrue(!records.get(0).equals(records.get(1)), "the two seeds differ: not vacuous");
+
+        SymbiosisLoop once = loop(together.resolve("x"), 1, true, TinyLoop.model("g0"), TinyLoop.model("s0"));
+        assertThrows(IllegalArgumentException.class, () -> SymbiosisLoop.runAll(List.of(
+                new SymbiosisLoop.Run(once, a.get()), new SymbiosisLoop.Run(once, b.get())), 2), "one loop given twice");
+        assertThrows(IllegalArgumentException.class, () -> SymbiosisLoop.runAll(List.of(), 0));
     }
 
     @Test
