@@ -98,11 +98,48 @@ public final class ConsoleProgress implements LoopListener {
     }
 
     @Override
-    public synchronized void iterationFinished(IterationRecord r, SortedMap<String, Double> seconds) {
+    public void iterationFinished(IterationRecord r, SortedMap<String, Double> seconds) {
+        iterationFinished(r.strategy(), r, seconds);
+    }
+
+    private synchronized void iterationFinished(String strategy, IterationRecord r,
+            SortedMap<String, Double> seconds) {
         endLine();
         double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
-        out.printf(Locale.ROOT, "-- %s iteration %d: %s = %.4f, trained on %d tokens, %.1f s%n", r.strategy(),
+        out.printf(Locale.ROOT, "-- %s iteration %d: %s = %.4f, trained on %d tokens, %.1f s%n", strategy,
                 r.iteration(), r.headline(), r.headlineValue(), r.trainingTokens(), total);
+    }
+
+    /**
+     * A listener that reports through this one with every strategy shown as {@code label + strategy}: loops that
+     * run at once (e.g. one per run seed, {@link SymbiosisLoop#runAll}) and share one console, each with its own
+     * label (e.g. {@code "seed 43 "}), keep their strategies apart and share the bar.
+     *
+     * @param label prefix of the shown strategy names; empty for none
+     */
+    public LoopListener labelled(String label) {
+        java.util.Objects.requireNonNull(label, "label");
+        return new LoopListener() {
+            @Override
+            public void strategyStarted(String strategy, int fromIteration, int iterations) {
+                ConsoleProgress.this.strategyStarted(label + strategy, fromIteration, iterations);
+            }
+
+            @Override
+            public void stepProgress(String strategy, int iteration, String step, long done, long total) {
+                ConsoleProgress.this.stepProgress(label + strategy, iteration, step, done, total);
+            }
+
+            @Override
+            public void iterationFinished(IterationRecord record, SortedMap<String, Double> seconds) {
+                ConsoleProgress.this.iterationFinished(label + record.strategy(), record, seconds);
+            }
+
+            @Override
+            public void strategyFinished(String strategy, String reason) {
+                ConsoleProgress.this.strategyFinished(label + strategy, reason);
+            }
+        };
     }
 
     @Override

@@ -83,6 +83,24 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void labelledViewsOfOneConsoleKeepEqualStrategyNamesApart() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                ProgressStyle.LINES);
+        LoopListener seed1 = p.labelled("seed 1 ");
+        LoopListener seed2 = p.labelled("seed 2 ");
+        for (int i = 0; i <= 1000; i++) {
+            seed1.stepProgress("symbiosis", 1, "evaluate", i, 1000);
+            seed2.stepProgress("symbiosis", 1, "evaluate", i, 1000);
+        }
+        seed2.strategyFinished("symbiosis", "done");
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(5, out.lines().filter(l -> l.startsWith("[seed 1 symbiosis 1] evaluate")).count(), out);
+        assertEquals(5, out.lines().filter(l -> l.startsWith("[seed 2 symbiosis 1] evaluate")).count(), out);
+        assertTrue(out.endsWith("== seed 2 symbiosis: done\n"), out);
+    }
+
+    @Test
     void styleFromTheEnvironmentOrTheConsole() {
         assertEquals(ProgressStyle.BAR, ProgressStyle.resolve(null, true));
         assertEquals(ProgressStyle.LINES, ProgressStyle.resolve(null, false));
