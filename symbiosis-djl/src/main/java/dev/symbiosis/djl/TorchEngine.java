@@ -2,6 +2,7 @@ package dev.symbiosis.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * DJL's PyTorch engine, or one clear error naming what the application must add.
@@ -34,6 +35,34 @@ public final class TorchEngine {
         } catch (EngineException | UnsatisfiedLinkError | IllegalArgumentException e) {
             throw new IllegalStateException(missingNatives(e.getMessage()), e);
         }
+    }
+
+    /**
+     * PyTorch's intra-op thread count as the calling thread sees it: the process-wide value
+     * ({@code ai.djl.pytorch.num_threads} at start, or {@link #setIntraOpThreads}), which every thread takes at its
+     * first operation.
+     *
+     * @throws IllegalStateException if the engine cannot start
+     */
+    public static int intraOpThreads() {
+        get();
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Sets PyTorch's intra-op thread count for the process: the calling thread at once, every thread that has not
+     * run an operation yet at its first one (threads that already ran some keep theirs). E.g. one thread per model
+     * when several models work on threads of their own at once.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalStateException if the engine cannot start
+     */
+    public static void setIntraOpThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        get();
+        JniUtils.setNumThreads(threads);
     }
 
     static String missingNatives(String cause) {
