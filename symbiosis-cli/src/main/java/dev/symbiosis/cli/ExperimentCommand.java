@@ -41,6 +41,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             + "aggregates.")
     List<Long> onlySeeds;
 
+    @Option(names = "--parallelism", description = "(strategy, run seed) units run at once, each on its own thread with"
+            + " one PyTorch intra-op thread; 1 runs them one after the other. The records are the same for every value."
+            + " Default: the configuration's parallelism (0: one per available processor).")
+    Integer parallelism;
+
     @Option(names = "--report-only", description = "Write the report and statistics from the run folders as they "
             + "are (a run in progress or interrupted) without running anything.")
     boolean reportOnly;
@@ -57,6 +62,13 @@ public final class ExperimentCommand implements Callable<Integer> {
                         "--seeds must be >= 1, got " + seeds);
             }
             cfg = cfg.withSeeds(seeds);
+        }
+        if (parallelism != null) {
+            if (parallelism < 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--parallelism must be >= 1, got " + parallelism);
+            }
+            cfg = cfg.toBuilder().optParallelism(parallelism).build();
         }
         if (printConfig) {
             System.out.print(cfg.toJson());

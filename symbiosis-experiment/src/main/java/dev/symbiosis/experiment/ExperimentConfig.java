@@ -35,8 +35,10 @@ import org.jspecify.annotations.Nullable;
  * ({@link #preset(String)}) gives complete configurations. A user's file must spell out the fields of the first
  * format (up to {@code prompting.nearDuplicateThreshold}); the fields added later ({@link #OPTIONAL_FIELDS}:
  * {@code accumulateSample}, {@code measureReferenceTexts}, {@code evaluator}, {@code miner}, the curriculum options
- * of {@code prompting} and the optimiser options of the trainers) may be left out and then take the default
- * preset's values, which reproduce what the harness did before they were configurable.
+ * of {@code prompting}, the optimiser options of the trainers and {@code parallelism}) may be left out and then take
+ * the default preset's values, which reproduce what the harness did before they were configurable. One field,
+ * {@code parallelism}, only says how many units run at once: it never changes a record and is not part of the run
+ * folder's fingerprint.
  *
  * @param preset name of the preset this configuration came from (informational; names the default output folder)
  * @param iterations T
@@ -70,6 +72,9 @@ import org.jspecify.annotations.Nullable;
  * @param measureReferenceTexts held-out fidelity texts the syntactic and semantic figures compare against
  * @param evaluator the held-out evaluator's sizes
  * @param miner Step C's options (the top-k is {@code hardExamples})
+ * @param parallelism (strategy, run seed) units run at once, each on its own thread with one PyTorch intra-op
+ *     thread; 0 = one per available processor (default). The only field that never changes a record: it is left
+ *     out of the run folder's fingerprint, so a run may resume with another
  */
 public record ExperimentConfig(
         String preset,
@@ -97,7 +102,8 @@ public record ExperimentConfig(
         int accumulateSample,
         int measureReferenceTexts,
         Evaluator evaluator,
-        Miner miner) {
+        Miner miner,
+        int parallelism) {
 
     /** Copies the strategy list. */
     public ExperimentConfig {
@@ -257,7 +263,8 @@ public record ExperimentConfig(
             "evaluator.*", "miner.*", "prompting.topics", "prompting.topicTemplates", "prompting.teachingTemplate",
             "prompting.contextChars", "prompting.promptsPerExample", "prompting.shingleWords", "prompting.minHashes",
             "student.warmupSteps", "student.weightDecay", "student.gradientClip", "student.loraDropout",
-            "generator.warmupSteps", "generator.weightDecay", "generator.gradientClip", "generator.loraDropout");
+            "generator.warmupSteps", "generator.weightDecay", "generator.gradientClip", "generator.loraDropout",
+            "parallelism");
 
     /** The Curriculum of {@link #prompting()}. */
     public TemplateCurriculum curriculum() {
@@ -464,6 +471,21 @@ public record ExperimentConfig(
     }
 
     /**
+     * The settings that can change a record, as a JSON tree: {@link #toTree()} without {@code parallelism} (what a
+     * run folder's fingerprint holds).
+     */
+    JsonNode recordSettings() {
+        ObjectNode o = (ObjectNode) toTree();
+        o.remove("parallelism");
+        return o;
+    }
+
+    /** {@link #parallelism()} with 0 resolved: {@code Runtime.availableProcessors()}. */
+    public int unitsAtOnce() {
+        return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
      * Checks every field; the message names the field. Strategy names are checked for their form only: whether
      * a name is known is the {@link StrategyRegistry}'s question.
      *
@@ -514,6 +536,8 @@ public record ExperimentConfig(
                 + evaluator.generativeItemsPerTask());
         require(evaluator.generativeMaxNewTokens() >= 1, "evaluator.generativeMaxNewTokens must be >= 1, got "
                 + evaluator.generativeMaxNewTokens());
+        require(parallelism >= 0, "parallelism must be >= 0 (0: one unit per available processor), got "
+                + parallelism);
         require(miner != null, "miner must be given");
         require(Set.of("ENTROPY", "LOW_LOG_LIKELIHOOD").contains(miner.signal()),
                 "miner.signal must be \"ENTROPY\" or \"LOW_LOG_LIKELIHOOD\", got " + miner.signal());
@@ -580,18 +604,18 @@ public record ExperimentConfig(
             case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
                     0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 16, 4, 16, false,
                     new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16), Prompting.PREFIX,
-                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS, Miner.DEFAULTS);
+                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS, Miner.DEFAULTS, 0);
             case "default" -> new ExperimentConfig("default", 5, 42, 1, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
                     16, 0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 60, 8, 64, true, student,
                     generator, Prompting.PREFIX, DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS,
-                    Evaluator.DEFAULTS, Miner.DEFAULTS);
+                    Evaluator.DEFAULTS, Miner.DEFAULTS, 0);
             case "full" -> new ExperimentConfig("full", 10, 42, 3, 16384, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
                     32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "symbiosis-no-saliency",
                             "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints",
                             "recursive-replace", "recursive-accumulate", "static-synthetic", "real-mixing",
                             "real-upper-bound"),
                     Models.EMBEDDED, Data.EMBEDDED, 0, 16, 128, true, student, generator, Prompting.PREFIX,
-                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS, Miner.DEFAULTS);
+                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS, Miner.DEFAULTS, 0);
             default -> throw new IllegalArgumentException("unknown preset '" + name
                     + "'; known: smoke, default, full");
         };
@@ -628,6 +652,7 @@ public record ExperimentConfig(
         private int measureReferenceTexts;
         private Evaluator evaluator;
         private Miner miner;
+        private int parallelism;
 
         private Builder(ExperimentConfig c) {
             preset = c.preset;
@@ -656,6 +681,7 @@ public record ExperimentConfig(
             measureReferenceTexts = c.measureReferenceTexts;
             evaluator = c.evaluator;
             miner = c.miner;
+            parallelism = c.parallelism;
         }
 
         /** The name recorded as the preset (and of the default output folder). */
@@ -804,6 +830,12 @@ public record ExperimentConfig(
             return this;
         }
 
+        /** Units run at once; 0 = one per available processor. Never changes a record. */
+        public Builder optParallelism(int v) {
+            parallelism = v;
+            return this;
+        }
+
         /**
          * The configuration.
          *
@@ -813,7 +845,7 @@ public record ExperimentConfig(
             return new ExperimentConfig(preset, iterations, seed, seeds, tokenBudget, generationBatch, sampling,
                     poolSample, hardExamples, teachingShare, patience, minDelta, strategies, models, data,
                     evalItemsPerTask, heldOutDocsPerDomain, measureSample, semanticMetrics, student, generator,
-                    prompting, accumulateSample, measureReferenceTexts, evaluator, miner).validate();
+                    prompting, accumulateSample, measureReferenceTexts, evaluator, miner, parallelism).validate();
         }
     }
 }

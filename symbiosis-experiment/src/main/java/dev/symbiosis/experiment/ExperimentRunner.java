@@ -14,6 +14,7 @@ import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.core.loop.ConsoleProgress;
 import dev.symbiosis.core.loop.IterationRecord;
 import dev.symbiosis.core.loop.Json;
+import dev.symbiosis.core.loop.LoopListener;
 import dev.symbiosis.core.loop.RunStore;
 import dev.symbiosis.core.loop.Strategy;
 import dev.symbiosis.core.loop.StudentEvaluator;
@@ -21,6 +22,7 @@ import dev.symbiosis.core.loop.SymbiosisLoop;
 import dev.symbiosis.core.measure.TextSetMeasure;
 import dev.symbiosis.core.model.LanguageModel;
 import dev.symbiosis.core.text.Document;
+import dev.symbiosis.djl.TorchEngine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -40,9 +42,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs an experiment into an output folder: every strategy of an {@link ExperimentConfig} once per run seed
- * through one {@link SymbiosisLoop}, the held-out evaluation with per-item results, the statistics over the seeds
- * and the report. Running it again on the same folder resumes; a folder started with other settings is refused
- * with the differing fields named.
+ * through one {@link SymbiosisLoop} per seed, the held-out evaluation with per-item results, the statistics over the
+ * seeds and the report. Running it again on the same folder resumes; a folder started with other settings is
+ * refused with the differing fields named.
+ *
+ * <p>The (strategy, run seed) units are independent: they run concurrently, {@link Builder#optParallelism} at a
+ * time (by default one per available processor), each on its own thread with its own models and one PyTorch
+ * intra-op thread, and every run folder ends with the records of a serial run. Generator samples are cached by
+ * content in each run folder ({@link Builder#optGenerationCache}), so that strategies asking Generator 0 the same
+ * prompt with the same row seed share one generation.
  *
  * <p>Everything the harness wires by default can be replaced through the {@link #builder builder}: strategies (by
  * name from a {@link StrategyRegistry}, or as factories), the Generator, Student and reference models, the
@@ -123,6 +131,9 @@ public final class ExperimentRunner {
     /** File in a run folder naming the headline tasks. */
     public static final String HEADLINE_TASKS_FILE = "headline-tasks.json";
 
+    /** DJL's system property of PyTorch's intra-op thread count. */
+    private static final String INTRA_OP_THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+
     private final ExperimentConfig config;
     private final Path out;
     private final PrintStream log;
@@ -139,6 +150,8 @@ public final class ExperimentRunner {
     private final @Nullable EvalSuite givenTasks;
     private final @Nullable Set<Long> onlySeeds;
     private final boolean reportOnly;
+    private final int parallelism;
+    private final boolean generationCache;
 
     private ExperimentRunner(Builder b) {
         this.config = b.config;
@@ -157,6 +170,8 @@ public final class ExperimentRunner {
         this.givenTasks = b.givenTasks;
         this.onlySeeds = b.onlySeeds;
         this.reportOnly = b.reportOnly;
+        this.parallelism = b.parallelism != null ? b.parallelism : config.unitsAtOnce();
+        this.generationCache = b.generationCache;
     }
 
     /**
@@ -204,7 +219,8 @@ public final class ExperimentRunner {
     }
 
     /**
-     * Runs (or resumes) the experiment: every strategy once per run seed, then the report and the statistics.
+     * Runs (or resumes) the experiment: every strategy once per run seed (the units concurrently, see
+     * {@link Builder#optParallelism}), then the report and the statistics.
      * With one seed the output folder is the run folder; with several, each run seed {@code s} has its own run
      * folder {@code seed-<s>/} (its own run-config.json check, records, checkpoints and report) and the output
      * folder gets the aggregate (report.html, stats.json, stats-figures.csv, stats-paired.csv), recomputed from
@@ -244,7 +260,9 @@ public final class ExperimentRunner {
             return aggregate(runs, headlineTasks, in.suite(), seeds);
         }
         LazyMeasure measure = measures == null ? null : new LazyMeasure(measures, in.referenceTexts());
+        ConsoleProgress console = new ConsoleProgress(log);
         try {
+            List<SeedSetup> setups = new ArrayList<>();
             for (int i = 0; i < seeds.size(); i++) {
                 long runSeed = seeds.get(i);
                 if (onlySeeds != null && !onlySeeds.contains(runSeed)) {
@@ -253,9 +271,29 @@ public final class ExperimentRunner {
                 if (multi) {
                     log.printf("run seed %d (%d of %d) into %s%n", runSeed, i + 1, seeds.size(), runFolder(runSeed));
                 }
-                SeedStatistics.SeedRun run = runSeed(runSeed, in, measure);
-                runs.add(run);
-                headlineTasks = readHeadlineTasks(run.dir().resolve(HEADLINE_TASKS_FILE));
+                setups.add(setUpSeed(runSeed, in, measure, multi ? console.labelled("seed " + runSeed + " ")
+                        : console));
+            }
+            int units = setups.stream().mapToInt(u -> u.strategies().size()).sum();
+            int atOnce = Math.max(1, Math.min(parallelism, units));
+            log.printf("%d units (strategy, run seed), %d at a time%n", units, atOnce);
+            if (atOnce > 1) {
+                oneIntraOpThreadPerUnit();
+            }
+            List<SymbiosisLoop.Run> loops = new ArrayList<>();
+            for (SeedSetup u : setups) {
+                loops.add(new SymbiosisLoop.Run(u.loop(), u.strategies()));
+            }
+            List<List<IterationRecord>> records = SymbiosisLoop.runAll(loops, atOnce);
+            for (int i = 0; i < setups.size(); i++) {
+                SeedSetup u = setups.get(i);
+                if (config.seeds() > 1) {
+                    Report.write(u.dir(), records.get(i), "Generative Data Symbiosis: " + config.preset()
+                            + " run, run seed " + u.runSeed(), preamble(u.headlineTasks(), in.suite(),
+                            "run seed " + u.runSeed()));
+                }
+                runs.add(new SeedStatistics.SeedRun(u.runSeed(), u.dir(), records.get(i)));
+                headlineTasks = u.headlineTasks();
             }
         } finally {
             if (measure != null) {
@@ -269,13 +307,19 @@ public final class ExperimentRunner {
         return aggregate(runs, headlineTasks, in.suite(), seeds);
     }
 
+    /** One run seed's run folder, ready to run: its loop, strategies and headline tasks. */
+    private record SeedSetup(long runSeed, Path dir, SymbiosisLoop loop, List<Strategy> strategies,
+            Set<String> headlineTasks) {}
+
     /**
-     * Runs (or resumes) every strategy of one run seed in its run folder: the unit that several processes (or,
-     * later, threads) can share out by seed.
+     * Prepares one run seed's run folder (refusing other settings, naming them), chooses its headline tasks and
+     * builds its loop: every strategy of the seed is a unit that {@link SymbiosisLoop#runAll} may run next to the
+     * units of other seeds.
      *
      * @param measure the measurement shared by every seed, or null for none
+     * @param progress the seed's view of the shared console
      */
-    private SeedStatistics.SeedRun runSeed(long runSeed, Inputs in, @Nullable TextSetMeasure measure)
+    private SeedSetup setUpSeed(long runSeed, Inputs in, @Nullable TextSetMeasure measure, LoopListener progress)
             throws IOException {
         Path dir = runFolder(runSeed);
         List<Strategy> strategies = strategies(runSeed, in);
@@ -295,14 +339,29 @@ public final class ExperimentRunner {
                 .optRealStream(in.stream())
                 .optMiner(miner())
                 .optMeasure(measure)
-                .addListener(new ConsoleProgress(log))
+                .optGenerationCache(generationCache)
+                .addListener(progress)
                 .build();
-        List<IterationRecord> records = loop.run(strategies);
-        if (config.seeds() > 1) {
-            Report.write(dir, records, "Generative Data Symbiosis: " + config.preset() + " run, run seed " + runSeed,
-                    preamble(headlineTasks, in.suite(), "run seed " + runSeed));
+        return new SeedSetup(runSeed, dir, loop, strategies, headlineTasks);
+    }
+
+    /**
+     * Gives every concurrent unit one PyTorch intra-op thread (the count is the process's, taken by every new
+     * thread), unless the JVM was told a count ({@code -Dai.djl.pytorch.num_threads}, which is then kept). Without
+     * PyTorch's natives there is nothing to set: the models are not DJL's.
+     */
+    private void oneIntraOpThreadPerUnit() {
+        String given = System.getProperty(INTRA_OP_THREADS_PROPERTY);
+        if (given != null) {
+            log.println("PyTorch intra-op threads per unit: " + given + " (" + INTRA_OP_THREADS_PROPERTY + ")");
+            return;
         }
-        return new SeedStatistics.SeedRun(runSeed, dir, records);
+        try {
+            TorchEngine.setIntraOpThreads(1);
+            log.println("PyTorch intra-op threads per unit: 1");
+        } catch (IllegalStateException e) {
+            log.println("PyTorch is not available (" + e.getMessage() + "): no intra-op threads to set");
+        }
     }
 
     private Path runFolder(long runSeed) {
@@ -384,7 +443,7 @@ public final class ExperimentRunner {
         if (student != null) {
             components.set("student", describe(student));
         }
-        o.set("experiment", config.withSeeds(1).toTree());
+        o.set("experiment", config.withSeeds(1).recordSettings());
         o.put("numericsVersion", Numerics.VERSION);
         o.put("runSeed", runSeed);
         return Json.prettyWriter().writeValueAsString(o) + "\n";
@@ -591,6 +650,8 @@ public final class ExperimentRunner {
         private @Nullable EvalSuite givenTasks;
         private @Nullable Set<Long> onlySeeds;
         private boolean reportOnly;
+        private @Nullable Integer parallelism;
+        private boolean generationCache = true;
 
         private Builder(ExperimentConfig config) {
             this.config = Objects.requireNonNull(config, "config").validate();
@@ -742,6 +803,34 @@ public final class ExperimentRunner {
          */
         public Builder optReportOnly(boolean value) {
             this.reportOnly = value;
+            return this;
+        }
+
+        /**
+         * How many (strategy, run seed) units run at once, each on its own thread with its own models and one
+         * PyTorch intra-op thread (see {@link SymbiosisLoop#runAll}); 1 runs them one after the other on the
+         * calling thread. Default the configuration's {@link ExperimentConfig#parallelism() parallelism}, whose 0
+         * means one per available processor. Every value gives the same records and run folders (timings aside);
+         * memory grows with the models of the running units. With a component of one's own, the evaluator is then
+         * called from several threads at once, and the model sources too.
+         *
+         * @throws IllegalArgumentException if {@code value < 1}
+         */
+        public Builder optParallelism(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("parallelism must be >= 1, got " + value);
+            }
+            this.parallelism = value;
+            return this;
+        }
+
+        /**
+         * Whether Generator samples are cached by content in each run folder
+         * ({@link dev.symbiosis.core.loop.GenerationCache}), shared by the strategies of the run seed and by a
+         * resumed run. Default true. The records are the same either way.
+         */
+        public Builder optGenerationCache(boolean value) {
+            this.generationCache = value;
             return this;
         }
 

@@ -71,7 +71,7 @@ class ExperimentConfigTest {
         ExperimentConfig smoke = ExperimentConfig.preset("smoke");
         com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
                 dev.symbiosis.core.loop.Json.parse(smoke.toJson());
-        for (String f : List.of("accumulateSample", "measureReferenceTexts", "evaluator", "miner")) {
+        for (String f : List.of("accumulateSample", "measureReferenceTexts", "evaluator", "miner", "parallelism")) {
             tree.remove(f);
         }
         ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("student")).remove(List.of("warmupSteps",
@@ -89,6 +89,8 @@ class ExperimentConfigTest {
         assertEquals(0.01, c.student().weightDecay(), 0.0);
         assertEquals(1.0, c.student().gradientClip(), 0.0);
         assertEquals(160, c.prompting().contextChars());
+        assertEquals(0, c.parallelism());
+        assertEquals(Runtime.getRuntime().availableProcessors(), c.unitsAtOnce());
         // the style's own templates, not the default preset's
         assertEquals(List.of(dev.symbiosis.core.curriculum.TemplateCurriculum.PROPOSAL_TOPIC_TEMPLATE),
                 c.prompting().topicTemplates());
@@ -103,6 +105,20 @@ class ExperimentConfigTest {
         Files.writeString(f, tree.toString());
         IOException e = assertThrows(IOException.class, () -> ExperimentConfig.read(f));
         assertTrue(e.getMessage().contains("poolSample"), e.getMessage());
+    }
+
+    @Test
+    void parallelismIsValidatedAndLeftOutOfTheRecordSettings() {
+        ExperimentConfig two = ExperimentConfig.builder("smoke").optParallelism(2).build();
+        assertEquals(2, two.unitsAtOnce());
+        assertTrue(two.toJson().contains("\"parallelism\" : 2"), two.toJson());
+        assertEquals(ExperimentConfig.preset("smoke").recordSettings(), two.recordSettings(),
+                "a run folder's fingerprint does not depend on the parallelism");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentConfig.builder("smoke").optParallelism(-1).build());
+        assertTrue(e.getMessage().contains("parallelism"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRunner.builder(ExperimentConfig.preset("smoke")).optParallelism(0));
     }
 
     @Test

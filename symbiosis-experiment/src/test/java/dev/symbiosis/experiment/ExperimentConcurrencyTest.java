@@ -1,0 +1,163 @@
+package dev.symbiosis.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.symbiosis.assets.EmbeddedAssets;
+import dev.symbiosis.core.loop.GenerationCache;
+import dev.symbiosis.core.loop.Json;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.PromptCompletion;
+import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.SamplingConfig;
+import dev.symbiosis.core.model.TokenScores;
+import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TrainingText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With the real embedded models on CPU, two run seeds of two strategies: the four (strategy, seed) units run three
+ * at a time with the generation cache write the files of a serial run without it (records, per-item results,
+ * synthetic data, hard examples, checkpoints, statistics); and the cache spares generation (the frozen-generator
+ * ablation asks Generator 0 for Symbiosis's Step A rows of iteration 1); a run folder resumes with another
+ * parallelism.
+ */
+class ExperimentConcurrencyTest {
+
+    private static ExperimentConfig config() {
+        return ExperimentConfig.builder("smoke").optPreset("concurrency").optIterations(1).optSeeds(2)
+                .optTokenBudget(256).optEarlyStopping(0, 0.0)
+                .optStrategies(List.of("symbiosis", "symbiosis-frozen-generator"))
+                .optEvalItemsPerTask(4).optHeldOutDocsPerDomain(2).optMeasure(16, false).build();
+    }
+
+    /** Generator 0, embedded, counting the rows it generates. */
+    private static ExperimentRunner.ModelSource countingGenerator(AtomicInteger rows) throws IOException {
+        Path g0 = EmbeddedAssets.open().model("generator-0");
+        ExperimentConfig c = config();
+        return seed -> new CountingRows(DefaultComponents.loadModel(g0, c.generator(), seed), rows);
+    }
+
+    private static void run(Path out, int parallelism, boolean cache, AtomicInteger rows) throws IOException {
+        ExperimentRunner.builder(config()).optOutput(out).optNoMeasure().optGenerator(countingGenerator(rows))
+                .optParallelism(parallelism).optGenerationCache(cache).build().run();
+    }
+
+    @Test
+    void concurrentUnitsWithTheCacheWriteTheFilesOfASerialRunWithout(@TempDir Path serial,
+            @TempDir Path concurrent) throws IOException {
+        AtomicInteger uncachedRows = new AtomicInteger();
+        AtomicInteger cachedRows = new AtomicInteger();
+        run(serial, 1, false, uncachedRows);
+        run(concurrent, 3, true, cachedRows);
+
+        List<String> files = files(serial);
+        assertEquals(files, files(concurrent));
+        assertTrue(files.contains("seed-43/symbiosis-frozen-generator/iter-1/synthetic.jsonl"), files.toString());
+        for (String f : files) {
+            if (f.endsWith("timings.jsonl")) {
+                assertEquals(timingKeys(serial.resolve(f)), timingKeys(concurrent.resolve(f)), f);
+            } else {
+                assertEquals(-1L, Files.mismatch(serial.resolve(f), concurrent.resolve(f)), f);
+            }
+        }
+        assertTrue(Files.exists(concurrent.resolve("seed-42").resolve(GenerationCache.FILE)));
+        assertTrue(cachedRows.get() < uncachedRows.get(), cachedRows + " rows generated with the cache, "
+                + uncachedRows + " without");
+
+        // parallelism is not part of the run folder's fingerprint: the serial folder resumes (complete) with 2
+        AtomicInteger resumedRows = new AtomicInteger();
+        run(serial, 2, true, resumedRows);
+        assertEquals(0, resumedRows.get());
+    }
+
+    /**
+     * The files of a run, relative, sorted; without the generation cache (present with it only), provenance (the
+     * library's build) and the reports (HTML around the same figures).
+     */
+    private static List<String> files(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                    .filter(n -> !n.endsWith(GenerationCache.FILE) && !n.endsWith("provenance.json")
+                            && !n.endsWith(".html"))
+                    .sorted().forEach(out::add);
+        }
+        return out;
+    }
+
+    private static List<String> timingKeys(Path f) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(f)) {
+            var o = Json.parse(line);
+            out.add(o.get("strategy").asText() + "/" + o.get("iteration").asInt());
+        }
+        return out;
+    }
+
+    /** Delegates to a model and counts the rows it generates. */
+    private record CountingRows(LanguageModel m, AtomicInteger rows) implements LanguageModel {
+
+        @Override
+        public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
+            rows.addAndGet(prompts.size());
+            return m.generate(prompts, sampling);
+        }
+
+        @Override
+        public List<Sample> generateSeeded(List<Prompt> prompts, SamplingConfig sampling, long[] rowSeeds) {
+            rows.addAndGet(prompts.size());
+            return m.generateSeeded(prompts, sampling, rowSeeds);
+        }
+
+        @Override
+        public TrainingReport train(List<TrainingText> texts) {
+            return m.train(texts);
+        }
+
+        @Override
+        public TrainingReport fineTune(List<PromptCompletion> examples) {
+            return m.fineTune(examples);
+        }
+
+        @Override
+        public int countTokens(String text) {
+            return m.countTokens(text);
+        }
+
+        @Override
+        public List<TokenScores> score(List<String> texts) {
+            return m.score(texts);
+        }
+
+        @Override
+        public List<SaliencyMap> saliency(List<String> texts) {
+            return m.saliency(texts);
+        }
+
+        @Override
+        public void save(Path dir) throws IOException {
+            m.save(dir);
+        }
+
+        @Override
+        public void restore(Path dir) throws IOException {
+            m.restore(dir);
+        }
+
+        @Override
+        public void close() {
+            m.close();
+        }
+    }
+}
