@@ -13,12 +13,16 @@ import org.jspecify.annotations.NullMarked;
  * a change tell whether it alters records.
  *
  * <p>History: 1 = the numerics of the module split (issue 14), byte-identical to the fused-kernel engine before it.
+ * 2 = every generated row of the loop has its own seed (master seed, iteration, step, row) and is decoded
+ * independently of its batch (time axis padded to multiples of 16, at least 8 rows; issue 14 points 4 and 5): the
+ * sampled text of Steps A and D and of the baselines changes, evaluation and real-data training do not; LoRA
+ * dropout masks are seeded per mask.
  */
 @NullMarked
 public final class Numerics {
 
     /** The current numerics version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private Numerics() {}
 }
