@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -181,21 +182,33 @@ public record ExperimentConfig(
      *     them in the model's chat format)
      * @param nearDuplicateThreshold MinHash Jaccard similarity at or above which a synthetic sample is dropped as a
      *     near duplicate of one accepted before; null = no near-duplicate control
-     * @param topics Step A topics; null = {@link TemplateCurriculum#DEFAULT_TOPICS}
+     * @param topics Step A topics; null = {@link TemplateCurriculum#DEFAULT_TOPICS}, unless {@code topicsFromSeed}
+     *     is given (then null: the topics are derived when the run starts)
      * @param topicTemplates Step A templates with {@code {topic}}; null = the style's default
      * @param teachingTemplate Step D template of instruction style with {@code {text}}; null = the proposal's
      * @param contextChars characters of context before the salient span in a teaching prompt (default 160)
      * @param promptsPerExample teaching prompts per hard example (default 1)
      * @param shingleWords words per shingle of the near-duplicate control (default 3)
      * @param minHashes MinHash functions of the near-duplicate control (default 128)
+     * @param topicsFromSeed derive the Step A topics from the seed split ({@link SeedTopics}) instead of listing
+     *     them; null (default) = the {@code topics} list. Exclusive with {@code topics}
      */
     public record Prompting(String style, @Nullable Double nearDuplicateThreshold, @Nullable List<String> topics,
             @Nullable List<String> topicTemplates, @Nullable String teachingTemplate, int contextChars,
-            int promptsPerExample, int shingleWords, int minHashes) {
+            int promptsPerExample, int shingleWords, int minHashes, @Nullable TopicsFromSeed topicsFromSeed) {
 
-        /** Fills the defaults of null lists and templates (so the stored configuration names them). */
+        /**
+         * Fills the defaults of null lists and templates (so the stored configuration names them).
+         *
+         * @throws IllegalArgumentException if both {@code topics} and {@code topicsFromSeed} are given
+         */
         public Prompting {
-            topics = topics == null ? TemplateCurriculum.DEFAULT_TOPICS : List.copyOf(topics);
+            if (topics != null && topicsFromSeed != null) {
+                throw new IllegalArgumentException("prompting: give either 'topics' (a list) or 'topicsFromSeed'"
+                        + " (derived from the seed split), not both");
+            }
+            topics = topics == null ? topicsFromSeed == null ? TemplateCurriculum.DEFAULT_TOPICS : null
+                    : List.copyOf(topics);
             topicTemplates = topicTemplates == null
                     ? "instruction".equals(style) ? List.of(TemplateCurriculum.PROPOSAL_TOPIC_TEMPLATE)
                             : TemplateCurriculum.DEFAULT_PREFIX_TEMPLATES
@@ -204,14 +217,59 @@ public record ExperimentConfig(
                     : teachingTemplate;
         }
 
+        /** Curriculum options with listed topics (null: the default ones). */
+        public Prompting(String style, @Nullable Double nearDuplicateThreshold, @Nullable List<String> topics,
+                @Nullable List<String> topicTemplates, @Nullable String teachingTemplate, int contextChars,
+                int promptsPerExample, int shingleWords, int minHashes) {
+            this(style, nearDuplicateThreshold, topics, topicTemplates, teachingTemplate, contextChars,
+                    promptsPerExample, shingleWords, minHashes, null);
+        }
+
         /** A style with the default curriculum options. */
         public Prompting(String style, @Nullable Double nearDuplicateThreshold) {
             this(style, nearDuplicateThreshold, null, null, null, 160, 1, MinHash.DEFAULT_SHINGLE_WORDS,
                     MinHash.DEFAULT_HASHES);
         }
 
+        /** A copy whose Step A topics are derived from the seed split. */
+        public Prompting withTopicsFromSeed(TopicsFromSeed value) {
+            return new Prompting(style, nearDuplicateThreshold, null, topicTemplates, teachingTemplate, contextChars,
+                    promptsPerExample, shingleWords, minHashes, Objects.requireNonNull(value, "topicsFromSeed"));
+        }
+
         /** The embedded default: sentence openings, no near-duplicate control. */
         public static final Prompting PREFIX = new Prompting("prefix", null);
+    }
+
+    /**
+     * How Step A topics are derived from the seed split ({@link SeedTopics}: the common nouns found in the most
+     * documents of each domain).
+     *
+     * @param perDomain topics each domain contributes (default {@value SeedTopics#DEFAULT_PER_DOMAIN})
+     * @param maxCharsPerDomain characters of each domain's seed documents read, in file order (default
+     *     {@value SeedTopics#DEFAULT_MAX_CHARS_PER_DOMAIN})
+     * @param minLetters shortest topic in letters (default {@value SeedTopics#DEFAULT_MIN_LETTERS})
+     * @param exclude words never taken (default none)
+     */
+    public record TopicsFromSeed(int perDomain, int maxCharsPerDomain, int minLetters, List<String> exclude) {
+
+        /** The defaults. */
+        public static final TopicsFromSeed DEFAULTS = new TopicsFromSeed(SeedTopics.DEFAULT_PER_DOMAIN,
+                SeedTopics.DEFAULT_MAX_CHARS_PER_DOMAIN, SeedTopics.DEFAULT_MIN_LETTERS, List.of());
+
+        /** Copies the exclusions (null = none). */
+        public TopicsFromSeed {
+            if (exclude != null && exclude.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalArgumentException("prompting.topicsFromSeed.exclude: a word is null");
+            }
+            exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        }
+
+        /** The deriver with these options. */
+        public SeedTopics deriver() {
+            return SeedTopics.builder().optPerDomain(perDomain).optMaxCharsPerDomain(maxCharsPerDomain)
+                    .optMinLetters(minLetters).optExclude(exclude).build();
+        }
     }
 
     /**
@@ -256,15 +314,33 @@ public record ExperimentConfig(
     public static final List<String> OPTIONAL_FIELDS = List.of("accumulateSample", "measureReferenceTexts",
             "evaluator.*", "miner.*", "prompting.topics", "prompting.topicTemplates", "prompting.teachingTemplate",
             "prompting.contextChars", "prompting.promptsPerExample", "prompting.shingleWords", "prompting.minHashes",
+            "prompting.topicsFromSeed.*",
             "student.warmupSteps", "student.weightDecay", "student.gradientClip", "student.loraDropout",
             "generator.warmupSteps", "generator.weightDecay", "generator.gradientClip", "generator.loraDropout");
 
-    /** The Curriculum of {@link #prompting()}. */
+    /**
+     * The Curriculum of {@link #prompting()}.
+     *
+     * @throws IllegalStateException if the topics are derived from the seed split ({@code
+     *     prompting.topicsFromSeed}): use {@link #curriculum(List)} with the derived topics
+     */
     public TemplateCurriculum curriculum() {
+        if (prompting.topics() == null) {
+            throw new IllegalStateException("prompting.topicsFromSeed: the Step A topics are derived from the seed"
+                    + " split when the run starts; build the curriculum with curriculum(topics)");
+        }
+        return curriculum(prompting.topics());
+    }
+
+    /** The Curriculum of {@link #prompting()} with these Step A topics (e.g. derived from the seed split). */
+    public TemplateCurriculum curriculum(List<String> topics) {
+        return curriculumBuilder().optTopics(topics).build();
+    }
+
+    private TemplateCurriculum.Builder curriculumBuilder() {
         TemplateCurriculum.Builder b = TemplateCurriculum.builder()
                 .optStyle(prompting.style().equals("instruction") ? TemplateCurriculum.Style.INSTRUCTION
                         : TemplateCurriculum.Style.PREFIX)
-                .optTopics(prompting.topics())
                 .optTopicTemplates(prompting.topicTemplates())
                 .optTeachingTemplate(prompting.teachingTemplate())
                 .optContextChars(prompting.contextChars())
@@ -274,7 +350,7 @@ public record ExperimentConfig(
         if (prompting.nearDuplicateThreshold() != null) {
             b.optNearDuplicateThreshold(prompting.nearDuplicateThreshold());
         }
-        return b.build();
+        return b;
     }
 
     /** The feedback miner of {@link #miner()} and {@link #hardExamples()}. */
@@ -394,6 +470,10 @@ public record ExperimentConfig(
         }
     }
 
+    /** Objects that are null by default, and the values their fields take when the object is given in part. */
+    private static final Map<String, Object> NULL_OBJECT_DEFAULTS = Map.of("prompting.topicsFromSeed",
+            TopicsFromSeed.DEFAULTS);
+
     /** Copies the default of every {@link #OPTIONAL_FIELDS optional field} the file leaves out. */
     private static void fillOptional(ObjectNode node, ObjectNode defaults, String path) {
         for (Iterator<Map.Entry<String, JsonNode>> it = defaults.fields(); it.hasNext(); ) {
@@ -401,10 +481,14 @@ public record ExperimentConfig(
             String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             JsonNode given = node.get(e.getKey());
             if (given == null && isOptional(p)) {
-                // a template list left out follows the style given in the file, not the default preset's
-                node.set(e.getKey(), p.equals("prompting.topicTemplates") ? node.nullNode() : e.getValue().deepCopy());
+                // a template list left out follows the style given in the file, not the default preset's; topics
+                // left out are the default ones unless they are derived from the seed split
+                node.set(e.getKey(), p.equals("prompting.topicTemplates") || p.equals("prompting.topics")
+                        ? node.nullNode() : e.getValue().deepCopy());
             } else if (given instanceof ObjectNode g && e.getValue() instanceof ObjectNode d) {
                 fillOptional(g, d, p);
+            } else if (given instanceof ObjectNode g && e.getValue().isNull() && NULL_OBJECT_DEFAULTS.containsKey(p)) {
+                fillOptional(g, (ObjectNode) STRICT.valueToTree(NULL_OBJECT_DEFAULTS.get(p)), p);
             }
         }
     }
@@ -504,9 +588,22 @@ public record ExperimentConfig(
         require(nd == null || (nd > 0 && nd <= 1),
                 "prompting.nearDuplicateThreshold must be in (0, 1] or null, got " + nd);
         try {
-            curriculum();
+            // derived topics are checked when derived; the builder's own default topics stand in meanwhile
+            TemplateCurriculum.Builder b = curriculumBuilder();
+            if (prompting.topics() != null) {
+                b.optTopics(prompting.topics());
+            }
+            b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("prompting: " + e.getMessage(), e);
+        }
+        TopicsFromSeed ts = prompting.topicsFromSeed();
+        if (ts != null) {
+            require(ts.perDomain() >= 1, "prompting.topicsFromSeed.perDomain must be >= 1, got " + ts.perDomain());
+            require(ts.maxCharsPerDomain() >= 1, "prompting.topicsFromSeed.maxCharsPerDomain must be >= 1, got "
+                    + ts.maxCharsPerDomain());
+            require(ts.minLetters() >= 1, "prompting.topicsFromSeed.minLetters must be >= 1, got "
+                    + ts.minLetters());
         }
         require(evaluator != null, "evaluator must be given");
         require(evaluator.batchSize() >= 1, "evaluator.batchSize must be >= 1, got " + evaluator.batchSize());

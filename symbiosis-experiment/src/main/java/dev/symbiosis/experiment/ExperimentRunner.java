@@ -139,6 +139,7 @@ public final class ExperimentRunner {
     private final @Nullable EvalSuite givenTasks;
     private final @Nullable Set<Long> onlySeeds;
     private final boolean reportOnly;
+    private @Nullable Curriculum derivedCurriculum;
 
     private ExperimentRunner(Builder b) {
         this.config = b.config;
@@ -291,7 +292,7 @@ public final class ExperimentRunner {
         SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(runSeed), () -> g.open(runSeed),
                         () -> s.open(runSeed), evaluator, store)
                 .optPool(in.pool())
-                .optCurriculum(curriculum())
+                .optCurriculum(curriculum(in))
                 .optRealStream(in.stream())
                 .optMiner(miner())
                 .optMeasure(measure)
@@ -323,8 +324,30 @@ public final class ExperimentRunner {
         return out;
     }
 
-    private Curriculum curriculum() {
-        return curriculum != null ? curriculum : config.curriculum();
+    /**
+     * The curriculum: the builder's, else the configuration's, with its topics derived from the seed split (once
+     * per runner) when {@code prompting.topicsFromSeed} asks for it.
+     */
+    private Curriculum curriculum(Inputs in) {
+        if (curriculum != null) {
+            return curriculum;
+        }
+        ExperimentConfig.TopicsFromSeed from = config.prompting().topicsFromSeed();
+        if (from == null) {
+            return config.curriculum();
+        }
+        if (derivedCurriculum == null) {
+            List<Document> seedDocs = in.seedDocuments().get();
+            List<String> topics = from.deriver().topics(seedDocs);
+            if (topics.isEmpty()) {
+                throw new IllegalArgumentException("prompting.topicsFromSeed: the seed split (" + seedDocs.size()
+                        + " documents) has no common noun of at least " + from.minLetters() + " letters to take as"
+                        + " a topic; list the topics in prompting.topics instead");
+            }
+            log.println("Step A topics from the seed split (" + topics.size() + "): " + topics);
+            derivedCurriculum = config.curriculum(topics);
+        }
+        return derivedCurriculum;
     }
 
     private FeedbackMiner miner() {
@@ -360,7 +383,7 @@ public final class ExperimentRunner {
     private String fingerprint(long runSeed, Inputs in, List<Strategy> strategies) throws IOException {
         ObjectNode o = Json.object();
         ObjectNode components = o.putObject("components");
-        components.set("curriculum", describe(curriculum()));
+        components.set("curriculum", describe(curriculum(in)));
         SortedMap<String, Object> data = new java.util.TreeMap<>(in.dataFingerprints());
         if (in.seedDocuments().loaded()) {
             data.put("seed", documents(in.seedDocuments().get()));
@@ -671,7 +694,10 @@ public final class ExperimentRunner {
             return this;
         }
 
-        /** The curriculum of Steps A and D. Default the configuration's ({@link ExperimentConfig#curriculum()}). */
+        /**
+         * The curriculum of Steps A and D. Default the configuration's ({@link ExperimentConfig#curriculum()}), with
+         * its topics derived from the seed split when {@code prompting.topicsFromSeed} is set.
+         */
         public Builder optCurriculum(Curriculum value) {
             this.curriculum = Objects.requireNonNull(value, "curriculum");
             return this;
