@@ -494,6 +494,30 @@ public record ExperimentConfig(
         return c;
     }
 
+    /**
+     * The configuration a run folder was run with: the {@code experiment} object of its {@code run-config.json}
+     * (one run seed's folder: with several seeds, {@code OUT/seed-<s>/}).
+     *
+     * @throws IOException naming the file if the folder has no run-config.json or it holds no valid configuration
+     */
+    public static ExperimentConfig ofRun(Path runFolder) throws IOException {
+        Path file = runFolder.resolve(RunFingerprint.FILE);
+        if (!Files.exists(file)) {
+            throw new IOException(file + ": no such file (a run folder holds run-config.json; with several seeds"
+                    + " give OUT/seed-<s>)");
+        }
+        JsonNode experiment;
+        try {
+            experiment = STRICT.readTree(Files.readAllBytes(file)).get("experiment");
+            if (experiment == null || !experiment.isObject()) {
+                throw new IOException(file + ": no 'experiment' object");
+            }
+            return STRICT.treeToValue(experiment, ExperimentConfig.class).validate();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException(file + ": not a run configuration of this version: " + oneLine(e.getMessage()), e);
+        }
+    }
+
     /** What a value of {@code type} is called in an error message. */
     private static String expected(@Nullable Class<?> type) {
         if (type == null) {
