@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.core.curriculum.TemplateCurriculum;
@@ -506,9 +505,8 @@ public record ExperimentConfig(
             throw new IOException(file + ": no such file (a run folder holds run-config.json; with several seeds"
                     + " give OUT/seed-<s>)");
         }
-        JsonNode experiment;
         try {
-            experiment = STRICT.readTree(Files.readAllBytes(file)).get("experiment");
+            JsonNode experiment = STRICT.readTree(Files.readAllBytes(file)).get("experiment");
             if (experiment == null || !experiment.isObject()) {
                 throw new IOException(file + ": no 'experiment' object");
             }
