@@ -23,7 +23,8 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "smoke (about a minute), default (the README main job), full. Default: ${DEFAULT-VALUE}.")
     String preset;
 
-    @Option(names = "--config", description = "A JSON experiment configuration (see --print-config for the format);"
+    @Option(names = "--config", description = "A JSON experiment configuration (see --print-config for the format;"
+            + " keys left out take the default preset's values, relative paths resolve against the file's folder);"
             + " replaces --preset.")
     Path config;
 
@@ -56,6 +57,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ExperimentConfig cfg = config != null ? ExperimentConfig.read(config) : ExperimentConfig.preset(preset);
+        if (config != null && !printConfig && !cfg.missingPaths().isEmpty()) {
+            throw new IOException(config + ": " + cfg.missingPaths().get(0) + ": no such file"
+                    + " or folder (relative paths resolve against the configuration file's folder)");
+        }
         if (seeds != null) {
             if (seeds < 1) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

@@ -3,9 +3,12 @@ package dev.symbiosis.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.core.corpus.CorpusFormatException;
-import dev.symbiosis.core.corpus.JsonlCorpusReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.symbiosis.core.corpus.JsonLines;
 import dev.symbiosis.core.corpus.Utf8LineReader;
-import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.loop.Json;
+import dev.symbiosis.experiment.DefaultComponents;
+import dev.symbiosis.experiment.ExperimentConfig;
 import dev.symbiosis.djl.DjlLanguageModel;
 import dev.symbiosis.metrics.MetricsPanel;
 import dev.symbiosis.metrics.semantic.Embeddings;
@@ -28,6 +31,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,8 +43,11 @@ import picocli.CommandLine.Spec;
  *   <li>{@code .txt} / {@code .txt.gz}: one text per line (the format of generated samples); blank lines are
  *       skipped. With {@code --paragraphs}, a text is instead a paragraph: a run of non-blank lines separated by
  *       blank lines, its lines joined by {@code "\n"}.</li>
- *   <li>{@code .jsonl} / {@code .ndjson} (optionally {@code .gz}): one JSON object per line with a string field
- *       {@code "text"}, read strictly by {@link JsonlCorpusReader} (errors name file, line and column).</li>
+ *   <li>{@code .jsonl} / {@code .ndjson} (optionally {@code .gz}): one JSON object per line; the text is the string
+ *       field {@code --text-field} (default {@code text}), or several fields joined as they are
+ *       ({@code prompt+completion}: a run's {@code synthetic.jsonl} holds prompt/completion records). A record
+ *       without the field is an error naming file, line and the fields it has; records whose text is blank are
+ *       skipped and counted.</li>
  *   <li>a folder: every file of those kinds under it, recursively, in path order, concatenated.</li>
  * </ul>
  * Invalid UTF-8 and malformed records are errors naming the file and line.
@@ -56,6 +63,11 @@ import picocli.CommandLine.Spec;
  * <p><b>Fidelity figures</b> ({@code fidelity.*}) are given when {@code --reference-model} names a
  * checkpoint folder (as written by {@code pretrain}): corpus perplexity and bits per byte of the measured texts under
  * it.
+ *
+ * <p><b>The figures of a run's report</b> ({@code --like-run RUN}): the sample size, seed, reference texts,
+ * reference model and semantic setting are taken from the run folder's {@code run-config.json} and the measurement
+ * is built exactly as the experiment builds it ({@code DefaultComponents.reportMeasure}); measuring an iteration's
+ * {@code <strategy>/iter-<t>/measured.jsonl} then gives the {@code synthetic} figures of that iteration's record.
  *
  * <p>Exit codes: 0 success, 1 unreadable or malformed input, 2 invalid options.
  */
@@ -73,6 +85,19 @@ public final class MetricsCommand implements Callable<Integer> {
             description = "Texts: .txt (one per line), .jsonl with a \"text\" field (either optionally .gz), or a"
                     + " folder of them.")
     Path input;
+
+    @Option(names = "--text-field", paramLabel = "NAME[+NAME...]", defaultValue = "text",
+            description = "JSONL field holding the text (default: ${DEFAULT-VALUE}); fields joined with '+' are"
+                    + " concatenated as they are, e.g. completion or prompt+completion for a run's synthetic.jsonl.")
+    String textField;
+
+    @Option(names = "--like-run", paramLabel = "RUN_DIR",
+            description = "Measure as the experiment measured this run folder (its run-config.json: sample size,"
+                    + " seed, reference texts and model, semantic figures on or off); with the texts of"
+                    + " RUN_DIR/<strategy>/iter-<t>/measured.jsonl the figures are those of the report. Excludes"
+                    + " --sample-size, --seed, --reference, --reference-model, --vectors, --no-semantic, --no-syntax,"
+                    + " --hull-k and --pretokenized.")
+    Path likeRun;
 
     @Option(names = "--reference", paramLabel = "FILE",
             description = "Reference texts (e.g. held-out real text), same formats: the semantic hull's PCA is"
@@ -122,11 +147,29 @@ public final class MetricsCommand implements Callable<Integer> {
             description = "MiniLM texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    /** Options that change figures, which {@code --like-run} takes from the run instead. */
+    private static final List<String> RUN_SETTINGS = List.of("--sample-size", "--seed", "--reference",
+            "--reference-model", "--vectors", "--no-semantic", "--no-syntax", "--hull-k", "--pretokenized");
+
     @Override
     public Integer call() {
         SymbiosisCli.configureOffline();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        List<String> fields = List.of(textField.split("\\+", -1));
+        if (fields.stream().anyMatch(String::isBlank)) {
+            err.println("metrics: --text-field " + textField + ": give a field name, or names joined with '+'");
+            return 2;
+        }
+        if (likeRun != null) {
+            for (String o : RUN_SETTINGS) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    err.println("metrics: --like-run takes the measurement's settings from the run; leave out " + o);
+                    return 2;
+                }
+            }
+            return likeRun(out, err, fields);
+        }
         if (vectors != null && noSemantic) {
             err.println("metrics: --vectors and --no-semantic exclude each other");
             return 2;
@@ -145,7 +188,7 @@ public final class MetricsCommand implements Callable<Integer> {
         SentenceEncoder encoder = null;
         DjlLanguageModel scorer = null;
         try {
-            List<String> texts = readTexts(input, paragraphs);
+            List<String> texts = readTexts(input, paragraphs, fields, err);
             if (texts.isEmpty()) {
                 err.println("metrics: " + input + ": no texts");
                 return 1;
@@ -164,23 +207,13 @@ public final class MetricsCommand implements Callable<Integer> {
                 builder.encoder(encoder);
             }
             if (reference != null) {
-                builder.referenceTexts(readTexts(reference, paragraphs));
+                builder.referenceTexts(readTexts(reference, paragraphs, List.of("text"), err));
             }
             if (referenceModel != null) {
                 scorer = DjlLanguageModel.load(dev.symbiosis.djl.ModelSource.parse(referenceModel));
                 builder.referenceScorer(scorer);
             }
-            long t0 = System.nanoTime();
-            SortedMap<String, Double> figures = builder.build().measure(texts);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            if (json) {
-                out.println(toJson(figures));
-            } else {
-                printTable(out, figures);
-                out.printf(Locale.ROOT, "(%d of %d texts measured in %.1f s)%n",
-                        figures.get("panel.measured_texts").intValue(), texts.size(), seconds);
-            }
-            out.flush();
+            print(out, builder.build(), texts);
             return 0;
         } catch (IOException e) {
             err.println("metrics: " + describe(e));
@@ -195,6 +228,66 @@ public final class MetricsCommand implements Callable<Integer> {
             if (scorer != null) {
                 scorer.close();
             }
+        }
+    }
+
+    /** Measures and prints the figures (table or JSON). */
+    private void print(PrintWriter out, dev.symbiosis.core.measure.TextSetMeasure measure, List<String> texts) {
+        long t0 = System.nanoTime();
+        SortedMap<String, Double> figures = measure.measure(texts);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (json) {
+            out.println(toJson(figures));
+        } else {
+            printTable(out, figures);
+            out.printf(Locale.ROOT, "(%d of %d texts measured in %.1f s)%n",
+                    figures.get("panel.measured_texts").intValue(), texts.size(), seconds);
+        }
+        out.flush();
+    }
+
+    /** {@code --like-run}: the run's own measurement of the texts. */
+    private int likeRun(PrintWriter out, PrintWriter err, List<String> fields) {
+        try {
+            ExperimentConfig config = ExperimentConfig.ofRun(likeRun);
+            JsonNode components = Json.reader().readTree(Files.readAllBytes(likeRun.resolve("run-config.json")))
+                    .path("components");
+            String measureType = components.path("measure").path("type").asText("");
+            if (!measureType.startsWith(DefaultComponents.class.getName() + "$")) {
+                err.println("metrics: " + likeRun + " was " + (measureType.isEmpty() ? "not measured"
+                        : "measured by " + measureType) + "; --like-run reproduces the standard measurement only");
+                return 1;
+            }
+            if (components.has("reference")) {
+                err.println("metrics: " + likeRun + " used a reference model of its own ("
+                        + components.path("reference").path("type").asText() + "); --like-run loads the configured"
+                        + " one only");
+                return 1;
+            }
+            List<String> texts = readTexts(input, paragraphs, fields, err);
+            if (texts.isEmpty()) {
+                err.println("metrics: " + input + ": no texts");
+                return 1;
+            }
+            err.println("metrics: as in " + likeRun + ": " + Math.min(config.measureSample(), texts.size()) + " of "
+                    + texts.size() + " texts drawn with seed " + config.seed() + "; reference texts: the first "
+                    + config.measureReferenceTexts() + " of " + (config.data().fidelity() == null
+                    ? "the embedded fidelity split" : config.data().fidelity()) + "; reference model: "
+                    + (config.models().reference() == null ? "the embedded reference" : config.models().reference())
+                    + "; semantic figures " + (config.semanticMetrics() ? "on" : "off"));
+            try (DefaultComponents.CloseableMeasure m = DefaultComponents.reportMeasure(config)) {
+                print(out, m, texts);
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("metrics: " + describe(e));
+            return 1;
+        } catch (java.io.UncheckedIOException e) {
+            err.println("metrics: " + describe(e.getCause()));
+            return 1;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("metrics: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -248,6 +341,15 @@ public final class MetricsCommand implements Callable<Integer> {
      * @throws IOException naming the file (and line) on unreadable or malformed input
      */
     static List<String> readTexts(Path path, boolean paragraphs) throws IOException {
+        return readTexts(path, paragraphs, List.of("text"), null);
+    }
+
+    /**
+     * Reads texts from a file or folder, JSONL texts from {@code fields} joined; a count of records with a blank
+     * text (skipped) goes to {@code err} when given.
+     */
+    static List<String> readTexts(Path path, boolean paragraphs, List<String> fields, @Nullable PrintWriter err)
+            throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
@@ -264,16 +366,57 @@ public final class MetricsCommand implements Callable<Integer> {
                 throw new IOException(path + ": no .txt or .jsonl files in this folder");
             }
             for (Path f : files) {
-                readFile(f, paragraphs, out);
+                readFile(f, paragraphs, fields, err, out);
             }
         } else {
             if (kind(path) == null) {
                 throw new IOException(path + ": unknown format: expected .txt, .jsonl or .ndjson (optionally .gz)"
                         + " or a folder");
             }
-            readFile(path, paragraphs, out);
+            readFile(path, paragraphs, fields, err, out);
         }
         return out;
+    }
+
+    /** JSONL records: the text is the fields' string values joined; blank texts are skipped and counted. */
+    private static void readJsonl(Path f, List<String> fields, @Nullable PrintWriter err, List<String> out)
+            throws IOException {
+        int records = 0;
+        int blank = 0;
+        try (Utf8LineReader r = Utf8LineReader.open(f, Utf8LineReader.DEFAULT_MAX_LINE_CHARS)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                records++;
+                ObjectNode o = JsonLines.parseObject(line, f, r.lineNumber());
+                StringBuilder text = new StringBuilder();
+                for (String field : fields) {
+                    JsonNode v = o.get(field);
+                    if (v == null || !v.isTextual()) {
+                        List<String> names = new ArrayList<>();
+                        o.fieldNames().forEachRemaining(names::add);
+                        throw CorpusFormatException.atLine(f, r.lineNumber(), (v == null || v.isNull()
+                                ? "no field '" + field + "'" : "field '" + field + "' is " + JsonLines.describe(v)
+                                + ", not a string") + "; the record's fields: " + String.join(", ", names)
+                                + " (choose with --text-field, e.g. completion or prompt+completion)");
+                    }
+                    text.append(v.textValue());
+                }
+                if (text.toString().isBlank()) {
+                    blank++;
+                } else {
+                    out.add(text.toString());
+                }
+            }
+        }
+        if (records == 0) {
+            throw CorpusFormatException.ofFile(f, "no records (the file is empty or blank)");
+        }
+        if (blank > 0 && err != null) {
+            err.println("metrics: " + f + ": " + blank + " of " + records + " records have a blank text; skipped");
+        }
     }
 
     private static String kind(Path p) {
@@ -287,13 +430,10 @@ public final class MetricsCommand implements Callable<Integer> {
         return n.endsWith(".txt") ? "txt" : null;
     }
 
-    private static void readFile(Path f, boolean paragraphs, List<String> out) throws IOException {
+    private static void readFile(Path f, boolean paragraphs, List<String> fields, @Nullable PrintWriter err,
+            List<String> out) throws IOException {
         if ("jsonl".equals(kind(f))) {
-            try (JsonlCorpusReader r = JsonlCorpusReader.open(f)) {
-                for (Document d : r.readAll()) {
-                    out.add(d.text());
-                }
-            }
+            readJsonl(f, fields, err, out);
             return;
         }
         try (Utf8LineReader r = Utf8LineReader.open(f, Utf8LineReader.DEFAULT_MAX_LINE_CHARS)) {

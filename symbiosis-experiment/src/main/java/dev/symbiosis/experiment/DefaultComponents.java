@@ -93,6 +93,49 @@ public final class DefaultComponents {
         return new ClosingMeasure(b.build(), encoder);
     }
 
+    /**
+     * The measurement a run with this configuration made with the standard components ({@link #MEASURE} and the
+     * default model loader): {@link #measure} with the configuration's fidelity texts ({@code data.fidelity}, or
+     * the embedded split) as reference texts and its reference model ({@code models.reference}, or the embedded
+     * one) loaded by {@link #loadModel} with the Student's trainer settings and the master seed, as the runner loads
+     * it. Measuring an iteration's {@code measured.jsonl} texts with it gives the figures of that iteration's record.
+     * Closing the result closes the model and the encoder.
+     *
+     * @throws IOException naming the file if the fidelity texts cannot be read
+     */
+    public static CloseableMeasure reportMeasure(ExperimentConfig config) throws IOException {
+        List<String> fidelity = ExperimentData.read(config.data().fidelity() == null
+                ? dev.symbiosis.assets.EmbeddedAssets.open().split("fidelity") : Path.of(config.data().fidelity()))
+                .stream().map(dev.symbiosis.core.text.Document::text).toList();
+        Path checkpoint = config.models().reference() == null
+                ? dev.symbiosis.assets.EmbeddedAssets.open().model("reference") : Path.of(config.models().reference());
+        LanguageModel reference = loadModel(checkpoint, config.student(), config.seed());
+        try {
+            TextSetMeasure m = measure(config, fidelity, reference);
+            return new CloseableMeasure() {
+                @Override
+                public SortedMap<String, Double> measure(List<String> texts) {
+                    return m.measure(texts);
+                }
+
+                @Override
+                public void close() {
+                    ((ClosingMeasure) m).close();
+                    reference.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            reference.close();
+            throw e;
+        }
+    }
+
+    /** A measure that holds models and closes them. */
+    public interface CloseableMeasure extends TextSetMeasure, AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** A measure that closes the encoder it uses. */
     private record ClosingMeasure(TextSetMeasure measure, MiniLmEncoder encoder) implements TextSetMeasure,
             AutoCloseable {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.symbiosis.core.curriculum.TemplateCurriculum;
@@ -21,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -31,14 +31,14 @@ import org.jspecify.annotations.Nullable;
  * feedback miner and the curriculum. Every setting that can change a record is a field, so the run folder's
  * {@code run-config.json} describes the run completely and a resumed run notices any change.
  *
- * <p>Unknown keys and impossible sizes are refused with an error naming the file and the field. A preset
- * ({@link #preset(String)}) gives complete configurations. A user's file must spell out the fields of the first
- * format (up to {@code prompting.nearDuplicateThreshold}); the fields added later ({@link #OPTIONAL_FIELDS}:
- * {@code accumulateSample}, {@code measureReferenceTexts}, {@code evaluator}, {@code miner}, the curriculum options
- * of {@code prompting}, the optimiser options of the trainers and {@code parallelism}) may be left out and then take
- * the default preset's values, which reproduce what the harness did before they were configurable. One field,
- * {@code parallelism}, only says how many units run at once: it never changes a record and is not part of the run
- * folder's fingerprint.
+ * <p>A configuration file ({@link #read(Path)}) may leave out any key: a key left out takes the value of the
+ * {@code default} preset ({@link #preset(String)}), inside objects too (an object given in part keeps the defaults
+ * of the keys it leaves out), and {@code preset} defaults to the file's name without its extension. Relative model
+ * and data paths are resolved against the folder of the configuration file, not the working directory. Unknown
+ * keys and impossible values are refused with a one-line error naming the file, the key and what to give instead.
+ * docs/configuration.md lists every key with its default.
+ * One field, {@code parallelism}, only says how many units run at once: it never changes a record and is not
+ * part of the run folder's fingerprint.
  *
  * @param preset name of the preset this configuration came from (informational; names the default output folder)
  * @param iterations T
@@ -187,21 +187,33 @@ public record ExperimentConfig(
      *     them in the model's chat format)
      * @param nearDuplicateThreshold MinHash Jaccard similarity at or above which a synthetic sample is dropped as a
      *     near duplicate of one accepted before; null = no near-duplicate control
-     * @param topics Step A topics; null = {@link TemplateCurriculum#DEFAULT_TOPICS}
+     * @param topics Step A topics; null = {@link TemplateCurriculum#DEFAULT_TOPICS}, unless {@code topicsFromSeed}
+     *     is given (then null: the topics are derived when the run starts)
      * @param topicTemplates Step A templates with {@code {topic}}; null = the style's default
      * @param teachingTemplate Step D template of instruction style with {@code {text}}; null = the proposal's
      * @param contextChars characters of context before the salient span in a teaching prompt (default 160)
      * @param promptsPerExample teaching prompts per hard example (default 1)
      * @param shingleWords words per shingle of the near-duplicate control (default 3)
      * @param minHashes MinHash functions of the near-duplicate control (default 128)
+     * @param topicsFromSeed derive the Step A topics from the seed split ({@link SeedTopics}) instead of listing
+     *     them; null (default) = the {@code topics} list. Exclusive with {@code topics}
      */
     public record Prompting(String style, @Nullable Double nearDuplicateThreshold, @Nullable List<String> topics,
             @Nullable List<String> topicTemplates, @Nullable String teachingTemplate, int contextChars,
-            int promptsPerExample, int shingleWords, int minHashes) {
+            int promptsPerExample, int shingleWords, int minHashes, @Nullable TopicsFromSeed topicsFromSeed) {
 
-        /** Fills the defaults of null lists and templates (so the stored configuration names them). */
+        /**
+         * Fills the defaults of null lists and templates (so the stored configuration names them).
+         *
+         * @throws IllegalArgumentException if both {@code topics} and {@code topicsFromSeed} are given
+         */
         public Prompting {
-            topics = topics == null ? TemplateCurriculum.DEFAULT_TOPICS : List.copyOf(topics);
+            if (topics != null && topicsFromSeed != null) {
+                throw new IllegalArgumentException("prompting: give either 'topics' (a list) or 'topicsFromSeed'"
+                        + " (derived from the seed split), not both");
+            }
+            topics = topics == null ? topicsFromSeed == null ? TemplateCurriculum.DEFAULT_TOPICS : null
+                    : List.copyOf(topics);
             topicTemplates = topicTemplates == null
                     ? "instruction".equals(style) ? List.of(TemplateCurriculum.PROPOSAL_TOPIC_TEMPLATE)
                             : TemplateCurriculum.DEFAULT_PREFIX_TEMPLATES
@@ -210,10 +222,24 @@ public record ExperimentConfig(
                     : teachingTemplate;
         }
 
+        /** Curriculum options with listed topics (null: the default ones). */
+        public Prompting(String style, @Nullable Double nearDuplicateThreshold, @Nullable List<String> topics,
+                @Nullable List<String> topicTemplates, @Nullable String teachingTemplate, int contextChars,
+                int promptsPerExample, int shingleWords, int minHashes) {
+            this(style, nearDuplicateThreshold, topics, topicTemplates, teachingTemplate, contextChars,
+                    promptsPerExample, shingleWords, minHashes, null);
+        }
+
         /** A style with the default curriculum options. */
         public Prompting(String style, @Nullable Double nearDuplicateThreshold) {
             this(style, nearDuplicateThreshold, null, null, null, 160, 1, MinHash.DEFAULT_SHINGLE_WORDS,
                     MinHash.DEFAULT_HASHES);
+        }
+
+        /** A copy whose Step A topics are derived from the seed split. */
+        public Prompting withTopicsFromSeed(TopicsFromSeed value) {
+            return new Prompting(style, nearDuplicateThreshold, null, topicTemplates, teachingTemplate, contextChars,
+                    promptsPerExample, shingleWords, minHashes, Objects.requireNonNull(value, "topicsFromSeed"));
         }
 
         /** The embedded default: sentence openings, no near-duplicate control. */
@@ -221,17 +247,79 @@ public record ExperimentConfig(
     }
 
     /**
+     * How Step A topics are derived from the seed split ({@link SeedTopics}: the common nouns found in the most
+     * documents of each domain).
+     *
+     * @param perDomain topics each domain contributes (default {@value SeedTopics#DEFAULT_PER_DOMAIN})
+     * @param maxCharsPerDomain characters of each domain's seed documents read, in file order (default
+     *     {@value SeedTopics#DEFAULT_MAX_CHARS_PER_DOMAIN})
+     * @param minLetters shortest topic in letters (default {@value SeedTopics#DEFAULT_MIN_LETTERS})
+     * @param exclude words never taken (default none)
+     */
+    public record TopicsFromSeed(int perDomain, int maxCharsPerDomain, int minLetters, List<String> exclude) {
+
+        /** The defaults. */
+        public static final TopicsFromSeed DEFAULTS = new TopicsFromSeed(SeedTopics.DEFAULT_PER_DOMAIN,
+                SeedTopics.DEFAULT_MAX_CHARS_PER_DOMAIN, SeedTopics.DEFAULT_MIN_LETTERS, List.of());
+
+        /** Copies the exclusions (null = none). */
+        public TopicsFromSeed {
+            if (exclude != null && exclude.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalArgumentException("prompting.topicsFromSeed.exclude: a word is null");
+            }
+            exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        }
+
+        /** The deriver with these options. */
+        public SeedTopics deriver() {
+            return SeedTopics.builder().optPerDomain(perDomain).optMaxCharsPerDomain(maxCharsPerDomain)
+                    .optMinLetters(minLetters).optExclude(exclude).build();
+        }
+    }
+
+    /**
      * The held-out evaluator's sizes.
      *
      * @param batchSize texts per scoring or generation call (default 16)
-     * @param generativeItemsPerTask items of every embedded generative task (default 24; 0 = none)
+     * @param generativeItemsPerTask items of every embedded generative task (default 24; 0 = all)
      * @param generativeMaxNewTokens new tokens per generative completion (default 8)
+     * @param multipleChoice whether the multiple-choice tasks of {@code data.tasks} are evaluated (default true;
+     *     false: no {@code mc.*} figures and no headline tasks)
+     * @param generative whether the embedded generative tasks are evaluated (default true; false: no
+     *     {@code gen.*} figures)
+     * @param skipTasks tasks left out of either family: a task name, or a prefix ending in {@code *} (e.g.
+     *     {@code "minimal-pairs-*"}); each must match a task; default none
      */
-    public record Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens) {
+    public record Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens,
+            boolean multipleChoice, boolean generative, List<String> skipTasks) {
 
         /** The defaults. */
         public static final Evaluator DEFAULTS = new Evaluator(16, HeldOutEvaluator.GENERATIVE_ITEMS_PER_TASK,
                 HeldOutEvaluator.GENERATIVE_MAX_NEW_TOKENS);
+
+        /** Copies the skipped tasks (null = none). */
+        public Evaluator {
+            if (skipTasks != null && skipTasks.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalArgumentException("evaluator.skipTasks: a task name is null");
+            }
+            skipTasks = skipTasks == null ? List.of() : List.copyOf(skipTasks);
+        }
+
+        /** Sizes with both task families on and no task skipped. */
+        public Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens) {
+            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, true, true, List.of());
+        }
+
+        /** Whether {@code task} is left out by {@link #skipTasks()}. */
+        public boolean skips(String task) {
+            return skipTasks.stream().anyMatch(p -> matches(p, task));
+        }
+
+        /** Whether a {@link #skipTasks()} entry matches a task name (exactly, or as a prefix ending in '*'). */
+        public static boolean matches(String pattern, String task) {
+            return pattern.endsWith("*") ? task.startsWith(pattern.substring(0, pattern.length() - 1))
+                    : pattern.equals(task);
+        }
     }
 
     /**
@@ -256,22 +344,28 @@ public record ExperimentConfig(
     }
 
     /**
-     * The fields that a configuration file may leave out (they then take the default preset's values), as dotted
-     * paths; a path ending in {@code .*} covers every field of that object.
+     * The Curriculum of {@link #prompting()}.
+     *
+     * @throws IllegalStateException if the topics are derived from the seed split ({@code
+     *     prompting.topicsFromSeed}): use {@link #curriculum(List)} with the derived topics
      */
-    public static final List<String> OPTIONAL_FIELDS = List.of("accumulateSample", "measureReferenceTexts",
-            "evaluator.*", "miner.*", "prompting.topics", "prompting.topicTemplates", "prompting.teachingTemplate",
-            "prompting.contextChars", "prompting.promptsPerExample", "prompting.shingleWords", "prompting.minHashes",
-            "student.warmupSteps", "student.weightDecay", "student.gradientClip", "student.loraDropout",
-            "generator.warmupSteps", "generator.weightDecay", "generator.gradientClip", "generator.loraDropout",
-            "parallelism");
-
-    /** The Curriculum of {@link #prompting()}. */
     public TemplateCurriculum curriculum() {
+        if (prompting.topics() == null) {
+            throw new IllegalStateException("prompting.topicsFromSeed: the Step A topics are derived from the seed"
+                    + " split when the run starts; build the curriculum with curriculum(topics)");
+        }
+        return curriculum(prompting.topics());
+    }
+
+    /** The Curriculum of {@link #prompting()} with these Step A topics (e.g. derived from the seed split). */
+    public TemplateCurriculum curriculum(List<String> topics) {
+        return curriculumBuilder().optTopics(topics).build();
+    }
+
+    private TemplateCurriculum.Builder curriculumBuilder() {
         TemplateCurriculum.Builder b = TemplateCurriculum.builder()
                 .optStyle(prompting.style().equals("instruction") ? TemplateCurriculum.Style.INSTRUCTION
                         : TemplateCurriculum.Style.PREFIX)
-                .optTopics(prompting.topics())
                 .optTopicTemplates(prompting.topicTemplates())
                 .optTeachingTemplate(prompting.teachingTemplate())
                 .optContextChars(prompting.contextChars())
@@ -281,7 +375,7 @@ public record ExperimentConfig(
         if (prompting.nearDuplicateThreshold() != null) {
             b.optNearDuplicateThreshold(prompting.nearDuplicateThreshold());
         }
-        return b.build();
+        return b;
     }
 
     /** The feedback miner of {@link #miner()} and {@link #hardExamples()}. */
@@ -351,34 +445,169 @@ public record ExperimentConfig(
         return new Builder(preset(preset));
     }
 
-    /** Reads and validates a configuration file. */
+    /**
+     * Reads and validates a configuration file (see the class comment: keys left out take the {@code default}
+     * preset's values, relative paths resolve against the file's folder).
+     *
+     * @throws IOException with a one-line message naming the file, the key and the fix: unreadable or malformed
+     *     JSON, an unknown key, a value of the wrong type, an impossible value
+     */
     public static ExperimentConfig read(Path file) throws IOException {
         ExperimentConfig c;
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            JsonNode tree = STRICT.readTree(bytes);
-            checkKeys(file, tree, ExperimentConfig.class, "");
-            if (tree instanceof ObjectNode o) {
-                ObjectNode defaults = (ObjectNode) STRICT.readTree(preset("default").toJson());
-                refuseNullObjects(file, o, defaults, "");
-                fillOptional(o, defaults, "");
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException(file + ": no such configuration file (experiment --print-config prints one to"
+                        + " start from)", e);
             }
-            c = STRICT.treeToValue(tree, ExperimentConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IOException(file + ": unknown key '" + e.getPropertyName() + "' at " + path(e)
-                    + "; known keys: " + e.getKnownPropertyIds(), e);
+            JsonNode tree = STRICT.readTree(bytes);
+            if (!(tree instanceof ObjectNode o)) {
+                throw new IOException(file + ": a configuration is one JSON object ({\"iterations\": 3, ...}), got "
+                        + (tree == null || tree.isMissingNode() ? "an empty file" : "a " + tree.getNodeType()
+                        .name().toLowerCase(java.util.Locale.ROOT)));
+            }
+            checkKeys(file, o, ExperimentConfig.class, "");
+            ObjectNode defaults = (ObjectNode) STRICT.readTree(preset("default").toJson());
+            refuseNullObjects(file, o, defaults, "");
+            if (!o.has("preset")) {
+                o.put("preset", presetName(file));
+            }
+            fillDefaults(o, defaults, "");
+            c = STRICT.treeToValue(o, ExperimentConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // a record's constructor refused the value: its message names the field
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException(file + ": " + oneLine(cause.getMessage()), e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new IOException(file + ": " + path(e) + " must be " + expected(e.getTargetType()) + oneLine(
+                    e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f
+                            ? ", got " + STRICT.valueToTree(f.getValue()) : " (" + e.getOriginalMessage() + ")"), e);
         } catch (JsonMappingException e) {
-            throw new IOException(file + ": invalid value at " + path(e) + ": " + e.getOriginalMessage(), e);
+            throw new IOException(file + ": invalid value at " + path(e) + ": " + oneLine(e.getOriginalMessage()), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": malformed JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+            throw new IOException(file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + oneLine(e.getOriginalMessage()), e);
         }
         try {
+            c = c.resolvePaths(file.toAbsolutePath().getParent());
             c.validate();
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw new IOException(file + ": " + oneLine(e.getMessage()), e);
         }
         return c;
+    }
+
+    /**
+     * The configuration a run folder was run with: the {@code experiment} object of its {@code run-config.json}
+     * (one run seed's folder: with several seeds, {@code OUT/seed-<s>/}).
+     *
+     * @throws IOException naming the file if the folder has no run-config.json or it holds no valid configuration
+     */
+    public static ExperimentConfig ofRun(Path runFolder) throws IOException {
+        Path file = runFolder.resolve(RunFingerprint.FILE);
+        if (!Files.exists(file)) {
+            throw new IOException(file + ": no such file (a run folder holds run-config.json; with several seeds"
+                    + " give OUT/seed-<s>)");
+        }
+        try {
+            JsonNode experiment = STRICT.readTree(Files.readAllBytes(file)).get("experiment");
+            if (experiment == null || !experiment.isObject()) {
+                throw new IOException(file + ": no 'experiment' object");
+            }
+            return STRICT.treeToValue(experiment, ExperimentConfig.class).validate();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException(file + ": not a run configuration of this version: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    /** What a value of {@code type} is called in an error message. */
+    private static String expected(@Nullable Class<?> type) {
+        if (type == null) {
+            return "another value";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return type.isRecord() ? "an object" : "a " + type.getSimpleName();
+    }
+
+    private static String oneLine(@Nullable String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /** The default preset name of a configuration file: its name without extensions, as a simple name. */
+    static String presetName(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.indexOf('.');
+        name = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]", "-")
+                .replaceAll("^[^A-Za-z0-9]+", "");
+        return name.isEmpty() ? "config" : name;
+    }
+
+    /**
+     * A copy whose relative model and data paths are resolved against {@code base} (absolute and normalised);
+     * null paths (the embedded default) stay null.
+     *
+     * @throws IllegalArgumentException naming the field of a string that is not a path
+     */
+    public ExperimentConfig resolvePaths(Path base) {
+        Models m = new Models(resolve(base, "models.generator", models.generator()),
+                resolve(base, "models.student", models.student()),
+                resolve(base, "models.reference", models.reference()));
+        Data d = new Data(resolve(base, "data.seed", data.seed()), resolve(base, "data.pool", data.pool()),
+                resolve(base, "data.stream", data.stream()), resolve(base, "data.fidelity", data.fidelity()),
+                resolve(base, "data.evalText", data.evalText()), resolve(base, "data.tasks", data.tasks()));
+        return toBuilder().optModels(m).optData(d).build();
+    }
+
+    private static @Nullable String resolve(Path base, String field, @Nullable String path) {
+        if (path == null) {
+            return null;
+        }
+        require(!path.isBlank(), field + " is blank: give a path, or null for the embedded default");
+        try {
+            return base.resolve(path).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(field + " is not a path (" + oneLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * The configured model and data paths that do not exist, as {@code "field: path"} (empty when all exist or
+     * every path is null).
+     */
+    public List<String> missingPaths() {
+        List<String> out = new ArrayList<>();
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("models.generator", models.generator());
+        paths.put("models.student", models.student());
+        paths.put("models.reference", models.reference());
+        paths.put("data.seed", data.seed());
+        paths.put("data.pool", data.pool());
+        paths.put("data.stream", data.stream());
+        paths.put("data.fidelity", data.fidelity());
+        paths.put("data.evalText", data.evalText());
+        paths.put("data.tasks", data.tasks());
+        paths.forEach((field, path) -> {
+            if (path != null && !Files.exists(Path.of(path))) {
+                out.add(field + ": " + path);
+            }
+        });
+        return out;
     }
 
     /**
@@ -401,29 +630,27 @@ public record ExperimentConfig(
         }
     }
 
-    /** Copies the default of every {@link #OPTIONAL_FIELDS optional field} the file leaves out. */
-    private static void fillOptional(ObjectNode node, ObjectNode defaults, String path) {
+    /** Objects that are null by default, and the values their fields take when the object is given in part. */
+    private static final Map<String, Object> NULL_OBJECT_DEFAULTS = Map.of("prompting.topicsFromSeed",
+            TopicsFromSeed.DEFAULTS);
+
+    /** Copies the default of every key the file leaves out, into objects given in part too. */
+    private static void fillDefaults(ObjectNode node, ObjectNode defaults, String path) {
         for (Iterator<Map.Entry<String, JsonNode>> it = defaults.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             JsonNode given = node.get(e.getKey());
-            if (given == null && isOptional(p)) {
-                // a template list left out follows the style given in the file, not the default preset's
-                node.set(e.getKey(), p.equals("prompting.topicTemplates") ? node.nullNode() : e.getValue().deepCopy());
+            if (given == null) {
+                // a template list left out follows the style given in the file, not the default preset's; topics
+                // left out are the default ones unless they are derived from the seed split
+                node.set(e.getKey(), p.equals("prompting.topicTemplates") || p.equals("prompting.topics")
+                        ? node.nullNode() : e.getValue().deepCopy());
             } else if (given instanceof ObjectNode g && e.getValue() instanceof ObjectNode d) {
-                fillOptional(g, d, p);
+                fillDefaults(g, d, p);
+            } else if (given instanceof ObjectNode g && e.getValue().isNull() && NULL_OBJECT_DEFAULTS.containsKey(p)) {
+                fillDefaults(g, (ObjectNode) STRICT.valueToTree(NULL_OBJECT_DEFAULTS.get(p)), p);
             }
         }
-    }
-
-    private static boolean isOptional(String path) {
-        for (String f : OPTIONAL_FIELDS) {
-            String object = f.endsWith(".*") ? f.substring(0, f.length() - 2) : null;
-            if (f.equals(path) || object != null && (path.equals(object) || path.startsWith(object + "."))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -441,12 +668,47 @@ public record ExperimentConfig(
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!components.containsKey(key)) {
+                String near = closest(key, components.keySet());
                 throw new IOException(file + ": unknown key '" + (path.isEmpty() ? "" : path + ".") + key
-                        + "'; known keys" + (path.isEmpty() ? "" : " of '" + path + "'") + ": "
-                        + components.keySet());
+                        + "'" + (near == null ? "" : " (did you mean '" + near + "'?)") + "; known keys"
+                        + (path.isEmpty() ? "" : " of '" + path + "'") + ": " + String.join(", ",
+                        components.keySet()));
             }
             checkKeys(file, node.get(key), components.get(key), path.isEmpty() ? key : path + "." + key);
         }
+    }
+
+    /** The known key nearest to a misspelt one (at most a third of its letters edited), or null. */
+    private static @Nullable String closest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Math.max(1, key.length() / 3) + 1;
+        for (String k : known) {
+            int d = editDistance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static String path(JsonMappingException e) {
@@ -526,9 +788,22 @@ public record ExperimentConfig(
         require(nd == null || (nd > 0 && nd <= 1),
                 "prompting.nearDuplicateThreshold must be in (0, 1] or null, got " + nd);
         try {
-            curriculum();
+            // derived topics are checked when derived; the builder's own default topics stand in meanwhile
+            TemplateCurriculum.Builder b = curriculumBuilder();
+            if (prompting.topics() != null) {
+                b.optTopics(prompting.topics());
+            }
+            b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("prompting: " + e.getMessage(), e);
+        }
+        TopicsFromSeed ts = prompting.topicsFromSeed();
+        if (ts != null) {
+            require(ts.perDomain() >= 1, "prompting.topicsFromSeed.perDomain must be >= 1, got " + ts.perDomain());
+            require(ts.maxCharsPerDomain() >= 1, "prompting.topicsFromSeed.maxCharsPerDomain must be >= 1, got "
+                    + ts.maxCharsPerDomain());
+            require(ts.minLetters() >= 1, "prompting.topicsFromSeed.minLetters must be >= 1, got "
+                    + ts.minLetters());
         }
         require(evaluator != null, "evaluator must be given");
         require(evaluator.batchSize() >= 1, "evaluator.batchSize must be >= 1, got " + evaluator.batchSize());
@@ -538,6 +813,12 @@ public record ExperimentConfig(
                 + evaluator.generativeMaxNewTokens());
         require(parallelism >= 0, "parallelism must be >= 0 (0: one unit per available processor), got "
                 + parallelism);
+        for (String p : evaluator.skipTasks()) {
+            int star = p.indexOf('*');
+            require(!p.isBlank() && (star < 0 || star == p.length() - 1) && !p.equals("*"), "evaluator.skipTasks: '"
+                    + p + "' is not a task name or a prefix ending in '*' (to switch a whole family off, set"
+                    + " evaluator.multipleChoice or evaluator.generative to false)");
+        }
         require(miner != null, "miner must be given");
         require(Set.of("ENTROPY", "LOW_LOG_LIKELIHOOD").contains(miner.signal()),
                 "miner.signal must be \"ENTROPY\" or \"LOW_LOG_LIKELIHOOD\", got " + miner.signal());

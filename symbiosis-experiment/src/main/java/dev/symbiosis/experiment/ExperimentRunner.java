@@ -8,6 +8,8 @@ import dev.symbiosis.core.Numerics;
 import dev.symbiosis.core.curriculum.Curriculum;
 import dev.symbiosis.core.eval.EvalResult;
 import dev.symbiosis.core.eval.EvalSuite;
+import dev.symbiosis.core.eval.GenerativeItem;
+import dev.symbiosis.core.eval.MultipleChoiceItem;
 import dev.symbiosis.core.eval.TaskResult;
 import dev.symbiosis.core.feedback.FeedbackMiner;
 import dev.symbiosis.core.loop.AtomicFiles;
@@ -121,11 +123,24 @@ public final class ExperimentRunner {
             return HeldOutEvaluator.builder(suite, heldOut)
                     .optHeadlineTasks(headlineTasks)
                     .optBatchSize(config.evaluator().batchSize())
-                    .optGenerativeItems(HeldOutEvaluator.embeddedGenerativeTasks(
-                            config.evaluator().generativeItemsPerTask()))
+                    .optMultipleChoice(config.evaluator().multipleChoice())
+                    .optGenerativeItems(generativeItems(config))
                     .optGenerativeMaxNewTokens(config.evaluator().generativeMaxNewTokens())
                     .build();
         }
+    }
+
+    /**
+     * The embedded generative items the configuration evaluates: none when {@code evaluator.generative} is false,
+     * else the first {@code generativeItemsPerTask} of every task {@code evaluator.skipTasks} does not name.
+     */
+    public static List<GenerativeItem> generativeItems(ExperimentConfig config) {
+        ExperimentConfig.Evaluator e = config.evaluator();
+        if (!e.generative()) {
+            return List.of();
+        }
+        return HeldOutEvaluator.embeddedGenerativeTasks(e.generativeItemsPerTask()).stream()
+                .filter(item -> !e.skips(item.task())).toList();
     }
 
     /** File in a run folder naming the headline tasks. */
@@ -152,6 +167,7 @@ public final class ExperimentRunner {
     private final boolean reportOnly;
     private final int parallelism;
     private final boolean generationCache;
+    private @Nullable Curriculum derivedCurriculum;
 
     private ExperimentRunner(Builder b) {
         this.config = b.config;
@@ -237,6 +253,7 @@ public final class ExperimentRunner {
             throw new IOException(out + " holds a one-seed run (" + out.resolve(RunFingerprint.FILE) + "); a run with "
                     + seeds.size() + " seeds needs another output folder");
         }
+        checkPaths();
         Inputs in = inputs();
         List<SeedStatistics.SeedRun> runs = new ArrayList<>();
         Set<String> headlineTasks = Set.of();
@@ -335,7 +352,7 @@ public final class ExperimentRunner {
         SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(runSeed), () -> g.open(runSeed),
                         () -> s.open(runSeed), evaluator, store)
                 .optPool(in.pool())
-                .optCurriculum(curriculum())
+                .optCurriculum(curriculum(in))
                 .optRealStream(in.stream())
                 .optMiner(miner())
                 .optMeasure(measure)
@@ -382,8 +399,30 @@ public final class ExperimentRunner {
         return out;
     }
 
-    private Curriculum curriculum() {
-        return curriculum != null ? curriculum : config.curriculum();
+    /**
+     * The curriculum: the builder's, else the configuration's, with its topics derived from the seed split (once
+     * per runner) when {@code prompting.topicsFromSeed} asks for it.
+     */
+    private Curriculum curriculum(Inputs in) {
+        if (curriculum != null) {
+            return curriculum;
+        }
+        ExperimentConfig.TopicsFromSeed from = config.prompting().topicsFromSeed();
+        if (from == null) {
+            return config.curriculum();
+        }
+        if (derivedCurriculum == null) {
+            List<Document> seedDocs = in.seedDocuments().get();
+            List<String> topics = from.deriver().topics(seedDocs);
+            if (topics.isEmpty()) {
+                throw new IllegalArgumentException("prompting.topicsFromSeed: the seed split (" + seedDocs.size()
+                        + " documents) has no common noun of at least " + from.minLetters() + " letters to take as"
+                        + " a topic; list the topics in prompting.topics instead");
+            }
+            log.println("Step A topics from the seed split (" + topics.size() + "): " + topics);
+            derivedCurriculum = config.curriculum(topics);
+        }
+        return derivedCurriculum;
     }
 
     private FeedbackMiner miner() {
@@ -419,7 +458,7 @@ public final class ExperimentRunner {
     private String fingerprint(long runSeed, Inputs in, List<Strategy> strategies) throws IOException {
         ObjectNode o = Json.object();
         ObjectNode components = o.putObject("components");
-        components.set("curriculum", describe(curriculum()));
+        components.set("curriculum", describe(curriculum(in)));
         SortedMap<String, Object> data = new java.util.TreeMap<>(in.dataFingerprints());
         if (in.seedDocuments().loaded()) {
             data.put("seed", documents(in.seedDocuments().get()));
@@ -478,7 +517,7 @@ public final class ExperimentRunner {
                 config.seed());
         EvalSuite tasks = givenTasks != null ? givenTasks : ExperimentData.readTasks(
                 config.data().tasks() == null ? EmbeddedAssets.open().tasks() : Path.of(config.data().tasks()));
-        EvalSuite suite = ExperimentData.sampleTasks(tasks, config.evalItemsPerTask(), config.seed());
+        EvalSuite suite = ExperimentData.sampleTasks(skipTasks(tasks), config.evalItemsPerTask(), config.seed());
         log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d docs%n",
                 pool.size(), stream.size(), suite.size(), suite.taskNames().size(), heldOut.size());
         List<String> referenceTexts = fidelity.stream().map(Document::text).toList();
@@ -489,6 +528,59 @@ public final class ExperimentRunner {
         fingerprints.put("fidelity", documents(fidelity));
         fingerprints.put("tasks", Map.of("items", tasks.size(), "sha256", ExperimentData.fingerprint(tasks)));
         return new Inputs(pool, stream, heldOut, referenceTexts, suite, new StrategyContextData(), fingerprints);
+    }
+
+    /**
+     * The suite without the tasks {@code evaluator.skipTasks} names, after checking that every entry names a task
+     * of either family and that a family that is on keeps a task.
+     */
+    private EvalSuite skipTasks(EvalSuite tasks) {
+        ExperimentConfig.Evaluator e = config.evaluator();
+        if (e.skipTasks().isEmpty()) {
+            return tasks;
+        }
+        List<String> generative = HeldOutEvaluator.embeddedGenerativeTasks(1).stream().map(GenerativeItem::task)
+                .distinct().toList();
+        List<String> all = new ArrayList<>(tasks.taskNames());
+        all.addAll(generative);
+        for (String pattern : e.skipTasks()) {
+            if (all.stream().noneMatch(t -> ExperimentConfig.Evaluator.matches(pattern, t))) {
+                throw new IllegalArgumentException("evaluator.skipTasks: '" + pattern + "' matches no task; tasks: "
+                        + String.join(", ", all));
+            }
+        }
+        List<MultipleChoiceItem> kept = tasks.items().stream().filter(i -> !e.skips(i.task())).toList();
+        if (e.multipleChoice() && kept.isEmpty()) {
+            throw new IllegalArgumentException("evaluator.skipTasks leaves no multiple-choice task; to switch the"
+                    + " family off set evaluator.multipleChoice to false");
+        }
+        if (e.generative() && !generative.isEmpty() && generative.stream().allMatch(e::skips)) {
+            throw new IllegalArgumentException("evaluator.skipTasks leaves no generative task; to switch the family"
+                    + " off set evaluator.generative to false");
+        }
+        return kept.isEmpty() ? tasks : EvalSuite.of(kept);
+    }
+
+    /**
+     * Refuses a configured model or data path that does not exist (and that no builder option replaces), naming
+     * the key, before any work starts.
+     */
+    private void checkPaths() throws IOException {
+        for (String missing : config.missingPaths()) {
+            String field = missing.substring(0, missing.indexOf(':'));
+            boolean replaced = switch (field) {
+                case "models.generator" -> generator != null;
+                case "models.student" -> student != null;
+                case "models.reference" -> reference != null || measures == null;
+                case "data.tasks" -> givenTasks != null;
+                case "data.evalText" -> givenData.containsKey("eval");
+                default -> givenData.containsKey(field.substring("data.".length()));
+            };
+            if (!replaced) {
+                throw new IOException(missing + ": no such file or folder (a relative path in"
+                        + " a configuration file is resolved against the file's folder)");
+            }
+        }
     }
 
     /** A data set: given to the builder, else the configuration's file, else the embedded split. */
@@ -551,6 +643,13 @@ public final class ExperimentRunner {
         if (Files.exists(file)) {
             return readHeadlineTasks(file);
         }
+        if (!config.evaluator().multipleChoice()) {
+            ObjectNode o = Json.object();
+            o.putArray("tasks");
+            o.put("rule", "none: the multiple-choice tasks are switched off (evaluator.multipleChoice false)");
+            AtomicFiles.write(file, Json.prettyWriter().writeValueAsBytes(o));
+            return Set.of();
+        }
         log.println("choosing headline tasks: evaluating Generator 0 on the suite");
         EvalResult r;
         try (LanguageModel g0 = generatorSource().open(runSeed)) {
@@ -581,9 +680,11 @@ public final class ExperimentRunner {
                 + "(fixed files; with the embedded default, the bundled models) and the seed drives the data order, "
                 + "sampling and LoRA initialisation identically for every strategy, so strategies are compared in "
                 + "pairs; every seed is evaluated on the same held-out documents and items"
-                + ". Headline: held-out bits per byte (<code>bpb.macro</code>, lower is better). Multiple-choice "
-                + "tasks: " + suite.taskNames() + "; tasks counted in <code>mc.headline_acc</code> (Generator 0 "
-                + "beats chance): " + headlineTasks + ".</p>";
+                + ". Headline: held-out bits per byte (<code>bpb.macro</code>, lower is better). "
+                + (config.evaluator().multipleChoice() ? "Multiple-choice tasks: " + suite.taskNames()
+                        + "; tasks counted in <code>mc.headline_acc</code> (Generator 0 beats chance): "
+                        + headlineTasks : "Multiple-choice tasks: switched off")
+                + (config.evaluator().generative() ? "" : "; generative tasks: switched off") + ".</p>";
     }
 
     /**
@@ -732,7 +833,10 @@ public final class ExperimentRunner {
             return this;
         }
 
-        /** The curriculum of Steps A and D. Default the configuration's ({@link ExperimentConfig#curriculum()}). */
+        /**
+         * The curriculum of Steps A and D. Default the configuration's ({@link ExperimentConfig#curriculum()}), with
+         * its topics derived from the seed split when {@code prompting.topicsFromSeed} is set.
+         */
         public Builder optCurriculum(Curriculum value) {
             this.curriculum = Objects.requireNonNull(value, "curriculum");
             return this;

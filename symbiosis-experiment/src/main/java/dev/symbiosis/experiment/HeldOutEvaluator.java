@@ -55,6 +55,9 @@ import org.jspecify.annotations.Nullable;
  * generative items, {@code gen.em.<task>} and the rest of {@link GenerativeResult#figures()} prefixed with {@code
  * gen.}.
  *
+ * <p>The multiple-choice family can be switched off ({@link Builder#optMultipleChoice}), the generative one by giving
+ * no generative items; bits per byte is always evaluated.
+ *
  * <p>Per-item results ({@link Evaluation#items()}): every held-out document and multiple-choice item, the input of
  * the paired tests of {@link SeedStatistics}. Immutable and thread-safe.
  */
@@ -101,6 +104,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     private final int batchSize;
     private final List<GenerativeItem> generative;
     private final int generativeMaxNewTokens;
+    private final boolean multipleChoice;
 
     private HeldOutEvaluator(Builder b) {
         this.suite = b.suite;
@@ -109,6 +113,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         this.batchSize = b.batchSize;
         this.generative = b.generative != null ? b.generative : embeddedGenerativeTasks(GENERATIVE_ITEMS_PER_TASK);
         this.generativeMaxNewTokens = b.generativeMaxNewTokens;
+        this.multipleChoice = b.multipleChoice;
     }
 
     /**
@@ -126,7 +131,8 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     public SortedMap<String, Object> settings() {
         return Describable.settingsOf("batchSize", batchSize, "generativeItems", generative.size(),
                 "generativeMaxNewTokens", generativeMaxNewTokens, "heldOutDocuments", heldOut.size(),
-                "multipleChoiceItems", suite.size(), "headlineTasks", List.copyOf(new TreeSet<>(headlineTasks)));
+                "multipleChoiceItems", multipleChoice ? suite.size() : 0, "headlineTasks",
+                List.copyOf(new TreeSet<>(headlineTasks)));
     }
 
     /**
@@ -139,17 +145,22 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     public Evaluation evaluate(Student student, EvaluationContext context) {
         ProgressSink progress = context.progress();
         Generator generator = student instanceof Generator g && !generative.isEmpty() ? g : null;
-        long total = heldOut.size() + suite.size() + (generator == null ? 0 : generative.size());
+        int choiceItems = multipleChoice ? suite.size() : 0;
+        long total = heldOut.size() + choiceItems + (generator == null ? 0 : generative.size());
         ScoreCache scores = new ScoreCache(student);
         SortedMap<String, Double> figures = new TreeMap<>();
         PerplexityResult ppl = PerplexityEvaluator.create().withBatchSize(batchSize)
                 .evaluate(scores, heldOut, (d, t) -> progress.progress(d, total));
         figures.putAll(ppl.figures());
-        EvalResult mc = multipleChoice(scores, (d, t) -> progress.progress(heldOut.size() + d, total));
-        mc.figures().forEach((k, v) -> figures.put("mc." + k, v));
-        figures.put(MC_HEADLINE_ACC.name(), headlineTasks.isEmpty() ? Double.NaN : mc.macroAccuracy(headlineTasks));
+        EvalResult mc = null;
+        if (multipleChoice) {
+            mc = multipleChoice(scores, (d, t) -> progress.progress(heldOut.size() + d, total));
+            mc.figures().forEach((k, v) -> figures.put("mc." + k, v));
+            figures.put(MC_HEADLINE_ACC.name(), headlineTasks.isEmpty() ? Double.NaN
+                    : mc.macroAccuracy(headlineTasks));
+        }
         if (generator != null) {
-            long before = heldOut.size() + suite.size();
+            long before = heldOut.size() + choiceItems;
             generative(generator, (d, t) -> progress.progress(before + d, total))
                     .figures().forEach((k, v) -> figures.put("gen." + k, v));
         }
@@ -163,7 +174,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
             v.put(VALUE_BPB, p.bitsPerByte());
             items.add(new ItemScore(KIND_DOCUMENT, d.provenance().source(), d.id(), v));
         }
-        for (ItemResult r : mc.items()) {
+        for (ItemResult r : mc == null ? List.<ItemResult>of() : mc.items()) {
             Map<String, Number> v = new LinkedHashMap<>();
             v.put(VALUE_CORRECT, r.correct() ? 1 : 0);
             v.put(VALUE_CORRECT_NORM, r.correctNorm() ? 1 : 0);
@@ -272,6 +283,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private @Nullable List<GenerativeItem> generative;
         private int generativeMaxNewTokens = GENERATIVE_MAX_NEW_TOKENS;
+        private boolean multipleChoice = true;
 
         private Builder(EvalSuite suite, List<Document> heldOut) {
             this.suite = Objects.requireNonNull(suite, "suite");
@@ -299,6 +311,15 @@ public final class HeldOutEvaluator implements StudentEvaluator {
          */
         public Builder optGenerativeItems(List<GenerativeItem> value) {
             this.generative = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * Whether the multiple-choice suite is evaluated; when not, there are no {@code mc.*} figures and no
+         * multiple-choice items (the suite is still needed by {@link #multipleChoice}). Default true.
+         */
+        public Builder optMultipleChoice(boolean value) {
+            this.multipleChoice = value;
             return this;
         }
 

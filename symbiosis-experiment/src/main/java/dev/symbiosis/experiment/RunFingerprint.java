@@ -1,13 +1,17 @@
 package dev.symbiosis.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.core.loop.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -24,7 +28,9 @@ final class RunFingerprint {
 
     /**
      * Refuses to resume a run folder whose stored settings differ from {@code json}; does nothing for a folder
-     * without {@value #FILE}.
+     * without {@value #FILE}. A folder written before some configuration keys existed resumes when the only
+     * differences are those keys at the default preset's value (the value that reproduces what the harness did
+     * before the key existed): its {@value #FILE} is then rewritten with them.
      *
      * @throws IOException naming the folder and every differing field (old and new value)
      */
@@ -44,7 +50,17 @@ final class RunFingerprint {
         } catch (IOException e) {
             throw new IOException(f + " is not JSON (" + e.getMessage() + "); refusing to resume " + dir, e);
         }
-        diff("", before, Json.reader().readTree(json), diffs);
+        JsonNode after = Json.reader().readTree(json);
+        if (before.get("experiment") instanceof ObjectNode stored && after.get("experiment") != null) {
+            ObjectNode upgraded = before.deepCopy();
+            addDefaults((ObjectNode) upgraded.get("experiment"), after.get("experiment"),
+                    ExperimentConfig.preset("default").toTree());
+            if (upgraded.equals(after) && !stored.equals(after.get("experiment"))) {
+                AtomicFiles.write(f, json.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        diff("", before, after, diffs);
         if (diffs.isEmpty()) {
             diffs.add("(the same settings written differently)");
         }
@@ -53,6 +69,22 @@ final class RunFingerprint {
         throw new IOException(dir + " holds a run of other settings (" + f + "): " + listed
                 + ". Refusing to resume it: choose another output folder, or run with the settings it was started "
                 + "with");
+    }
+
+    /** Copies into {@code stored} every key of {@code current} it lacks whose value is the default's. */
+    private static void addDefaults(ObjectNode stored, JsonNode current, JsonNode defaults) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = current.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode have = stored.get(e.getKey());
+            JsonNode dflt = defaults == null ? null : defaults.get(e.getKey());
+            if (have == null) {
+                if (dflt != null && dflt.equals(e.getValue())) {
+                    stored.set(e.getKey(), e.getValue().deepCopy());
+                }
+            } else if (have instanceof ObjectNode h && e.getValue().isObject()) {
+                addDefaults(h, e.getValue(), dflt);
+            }
+        }
     }
 
     private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {

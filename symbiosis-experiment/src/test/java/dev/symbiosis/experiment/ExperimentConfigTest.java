@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.symbiosis.core.loop.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +28,14 @@ class ExperimentConfigTest {
 
     @Test
     void theShippedOwnCorpusExampleIsValid() throws IOException {
-        // written before the settings of OPTIONAL_FIELDS existed: it reads, with their defaults
-        ExperimentConfig c = ExperimentConfig.read(Path.of("..", "examples", "configs", "own-corpus.json"));
+        // written before the miner and evaluator settings existed: it reads, with their defaults; its relative
+        // paths resolve against its own folder
+        Path file = Path.of("..", "examples", "configs", "own-corpus.json");
+        ExperimentConfig c = ExperimentConfig.read(file);
         assertEquals(ExperimentConfig.Miner.DEFAULTS, c.miner());
-        assertEquals("checkpoints/my-student", c.models().student());
-        assertEquals("data/tasks", c.data().tasks());
+        Path folder = file.toAbsolutePath().getParent().normalize();
+        assertEquals(folder.resolve("checkpoints/my-student").toString(), c.models().student());
+        assertEquals(folder.resolve("data/tasks").toString(), c.data().tasks());
     }
 
     private static IOException readError(Path dir, String json) throws IOException {
@@ -62,8 +66,9 @@ class ExperimentConfigTest {
                 unknown2.getMessage());
         IOException syntax = readError(dir, "{\n  \"iterations\": ,\n}");
         assertTrue(syntax.getMessage().contains("line 2"), syntax.getMessage());
-        IOException missing = readError(dir, "{\"iterations\": 3}");
-        assertTrue(missing.getMessage().contains("bad.json"), missing.getMessage());
+        IOException tooMany = readError(dir, "{\"iterations\": 3, \"hardExamples\": 500}");
+        assertTrue(tooMany.getMessage().contains("bad.json") && tooMany.getMessage().contains("hardExamples (500)"
+                + " must be <= poolSample (96)"), tooMany.getMessage());
     }
 
     @Test
@@ -100,11 +105,10 @@ class ExperimentConfigTest {
                 smoke.feedbackMiner().settings());
         assertEquals(dev.symbiosis.core.curriculum.TemplateCurriculum.create().settings(),
                 smoke.curriculum().settings());
-        // a field of the first format is still required
+        // a field of the first format may be left out too: the default preset's value
         tree.remove("poolSample");
         Files.writeString(f, tree.toString());
-        IOException e = assertThrows(IOException.class, () -> ExperimentConfig.read(f));
-        assertTrue(e.getMessage().contains("poolSample"), e.getMessage());
+        assertEquals(ExperimentConfig.preset("default").poolSample(), ExperimentConfig.read(f).poolSample());
     }
 
     @Test
@@ -120,6 +124,83 @@ class ExperimentConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ExperimentRunner.builder(ExperimentConfig.preset("smoke")).optParallelism(0));
     }
+
+    @Test
+    void everyKeyMayBeLeftOutAndTakesTheDefaultPresetsValue(@TempDir Path dir) throws IOException {
+        Path empty = dir.resolve("my-run.json");
+        Files.writeString(empty, "{}");
+        ExperimentConfig c = ExperimentConfig.read(empty);
+        assertEquals(ExperimentConfig.preset("default").toBuilder().optPreset("my-run").build(), c,
+                "the default preset, named after the file");
+        Path part = dir.resolve("part.json");
+        Files.writeString(part, "{\"iterations\": 1, \"sampling\": {\"temperature\": 0.7},"
+                + " \"student\": {\"epochs\": 1}, \"evaluator\": {\"generative\": false}}");
+        ExperimentConfig p = ExperimentConfig.read(part);
+        ExperimentConfig d = ExperimentConfig.preset("default");
+        assertEquals(1, p.iterations());
+        assertEquals(new ExperimentConfig.Sampling(0.7, d.sampling().topK(), d.sampling().topP(),
+                d.sampling().repetitionPenalty(), d.sampling().maxNewTokens()), p.sampling());
+        assertEquals(1, p.student().epochs());
+        assertEquals(d.student().learningRate(), p.student().learningRate(), 0.0);
+        assertEquals(d.generator(), p.generator());
+        assertEquals(new ExperimentConfig.Evaluator(16, 24, 8, true, false, List.of()), p.evaluator());
+        assertEquals(d.prompting(), p.prompting());
+        assertEquals("part", p.preset());
+        assertEquals("my-run", ExperimentConfig.presetName(Path.of("my-run.json")));
+        assertEquals("a-b", ExperimentConfig.presetName(Path.of("a b.c.json")), "a simple name: it names runs/<preset>");
+    }
+
+    @Test
+    void unknownKeysAreRefusedNamingTheKeyAndTheKnownOnesOnOneLine(@TempDir Path dir) throws IOException {
+        IOException top = readError(dir, "{\"iteratoins\": 3}");
+        String m = top.getMessage();
+        assertTrue(m.contains("bad.json") && m.contains("unknown key 'iteratoins'") && m.contains("did you mean"
+                + " 'iterations'?") && m.contains("known keys: preset, iterations, seed"), m);
+        IOException nested = readError(dir, "{\"evaluator\": {\"generativ\": false}}");
+        assertTrue(nested.getMessage().contains("unknown key 'evaluator.generativ'") && nested.getMessage()
+                .contains("known keys of 'evaluator': batchSize, generativeItemsPerTask"), nested.getMessage());
+        IOException far = readError(dir, "{\"colour\": \"red\"}");
+        assertTrue(!far.getMessage().contains("did you mean"), far.getMessage());
+        IOException type = readError(dir, "{\"iterations\": \"three\"}");
+        assertEquals(dir.resolve("bad.json") + ": 'iterations' must be a whole number, got \"three\"",
+                type.getMessage());
+        IOException bool = readError(dir, "{\"evaluator\": {\"generative\": \"no\"}}");
+        assertTrue(bool.getMessage().contains("'evaluator.generative' must be true or false"), bool.getMessage());
+        IOException array = readError(dir, "[1, 2]");
+        assertTrue(array.getMessage().contains("one JSON object"), array.getMessage());
+        IOException none = assertThrows(IOException.class, () -> ExperimentConfig.read(dir.resolve("nope.json")));
+        assertTrue(none.getMessage().contains("nope.json: no such configuration file"), none.getMessage());
+        for (IOException e : List.of(top, nested, far, type, bool, array, none)) {
+            assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigurationFilesFolder(@TempDir Path dir) throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("project/configs"));
+        Path f = sub.resolve("run.json");
+        Path absolute = dir.resolve("elsewhere/fidelity.txt").toAbsolutePath();
+        Files.writeString(f, "{\"data\": {\"pool\": \"../corpus/pool.jsonl\", \"fidelity\": "
+                + Json.writer().writeValueAsString(absolute.toString()) + "},"
+                + " \"models\": {\"student\": \"student-0\"}}");
+        ExperimentConfig c = ExperimentConfig.read(f);
+        Path base = sub.toAbsolutePath();
+        assertEquals(base.resolve("../corpus/pool.jsonl").normalize().toString(), c.data().pool());
+        assertEquals(absolute.toString(), c.data().fidelity(), "absolute paths stay");
+        assertEquals(base.resolve("student-0").toString(), c.models().student());
+        assertEquals(null, c.data().seed(), "a path left out is the embedded split");
+        assertEquals(List.of("models.student: " + base.resolve("student-0"), "data.pool: "
+                + base.resolve("../corpus/pool.jsonl").normalize(), "data.fidelity: " + absolute),
+                c.missingPaths());
+        Files.createDirectories(dir.resolve("project/corpus"));
+        Files.writeString(dir.resolve("project/corpus/pool.jsonl"), "{\"text\": \"x\"}\n");
+        assertEquals(2, c.missingPaths().size());
+        // the stored configuration names the resolved paths, and reads back to the same configuration
+        Path stored = dir.resolve("stored.json");
+        Files.writeString(stored, c.toJson());
+        assertEquals(c.data(), ExperimentConfig.read(stored).data());
+    }
+
 
     @Test
     void promptingAndEngineSettingsReachTheCurriculumAndAreValidated(@TempDir Path dir) throws IOException {

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *     initial-student/         Student 0, for strategies that reset to it
  *     iter-&lt;t&gt;/synthetic.jsonl     the iteration's synthetic samples with provenance (the data release)
  *     iter-&lt;t&gt;/hard-examples.jsonl the Student's hard examples and their signals
+ *     iter-&lt;t&gt;/measured.jsonl     the texts the iteration's measurement measured (when there is one)
  *     checkpoint-&lt;t&gt;/         student/, generator/, state/, MANIFEST.sha256 and a COMPLETE marker, written
  *                              to a temp folder and renamed, so a crash never leaves a half checkpoint
  * </pre>

@@ -97,6 +97,12 @@ public final class SymbiosisLoop {
     /** The near-duplicate filter's accepted signatures inside a checkpoint. */
     static final String NEAR_DUPLICATES_FILE = "near-duplicates.bin";
     private static final String HARD_EXAMPLES_FILE = "hard-examples.jsonl";
+    /**
+     * The texts an iteration's measurement measured, in the order measured, in the iteration folder: one JSON
+     * object per line with {@code text}, {@code origin} ({@code synthetic} or {@code real}) and {@code truncated}
+     * (the text the token budget cut). Written only when the loop has a measure.
+     */
+    public static final String MEASURED_FILE = "measured.jsonl";
 
     private SymbiosisLoop(Builder b) {
         this.config = b.config;
@@ -403,8 +409,8 @@ public final class SymbiosisLoop {
                         IterationContext.ORIGIN)))
                 .toList();
         boolean measuredSynthetic = !synthetic.isEmpty();
-        List<String> measured = (measuredSynthetic ? synthetic : data.trainingTexts()).stream()
-                .map(TrainingText::text).toList();
+        List<TrainingText> measuredTexts = measuredSynthetic ? synthetic : data.trainingTexts();
+        List<String> measured = measuredTexts.stream().map(TrainingText::text).toList();
         SortedMap<String, Double> figures = new TreeMap<>();
         if (measure != null && !measured.isEmpty()) {
             sink(name, t, "measure texts").progress(0, 1);
@@ -427,6 +433,9 @@ public final class SymbiosisLoop {
         }
 
         writeRelease(name, t, data);
+        if (measure != null && !measured.isEmpty()) {
+            writeMeasured(name, t, measuredTexts);
+        }
 
         t0 = System.nanoTime();
         boolean savesGenerator = strategy.evolvesGenerator() && generator.isLoaded();
@@ -665,6 +674,19 @@ public final class SymbiosisLoop {
         }
         counts.forEach((k, c) -> out.put(k, (double) c / values.size()));
         return out;
+    }
+
+    /** {@link #MEASURED_FILE}: what the measurement saw, so that it can be measured again from the run folder. */
+    private void writeMeasured(String strategy, int t, List<TrainingText> texts) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (TrainingText x : texts) {
+            ObjectNode o = Json.object();
+            o.put("text", x.text());
+            o.put("origin", x.provenance().attributes().getOrDefault(IterationContext.ORIGIN, IterationContext.REAL));
+            o.put("truncated", "true".equals(x.provenance().attributes().get("truncated")));
+            lines.add(Json.writer().writeValueAsString(o));
+        }
+        AtomicFiles.writeLines(store.iterationDir(strategy, t).resolve(MEASURED_FILE), lines);
     }
 
     private void writeRelease(String strategy, int t, IterationData data) throws IOException {

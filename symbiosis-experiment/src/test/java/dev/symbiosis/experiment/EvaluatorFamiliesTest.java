@@ -1,0 +1,72 @@
+package dev.symbiosis.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.symbiosis.core.loop.IterationRecord;
+import dev.symbiosis.core.testing.CharBigramModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Evaluation task families switched off, or single tasks skipped, through the configuration's evaluator. */
+class EvaluatorFamiliesTest {
+
+    private static List<IterationRecord> run(Path out, ExperimentConfig.Evaluator evaluator) throws IOException {
+        ExperimentConfig cfg = ExperimentConfig.builder("smoke").optPreset("families").optIterations(1)
+                .optTokenBudget(128).optStrategies(List.of("static-synthetic")).optEvalItemsPerTask(2)
+                .optHeldOutDocsPerDomain(1).optEvaluator(evaluator).build();
+        return ExperimentRunner.builder(cfg).optOutput(out).optNoMeasure()
+                .optGenerator(seed -> CharBigramModel.trainedOn("g", List.of("The law of the land is old.")))
+                .optStudent(seed -> CharBigramModel.trainedOn("s", List.of("The sea is wide.")))
+                .build().run().records();
+    }
+
+    @Test
+    void bothFamiliesOnGiveMultipleChoiceAndGenerativeFigures(@TempDir Path out) throws IOException {
+        IterationRecord r = run(out, ExperimentConfig.Evaluator.DEFAULTS).get(1);
+        assertTrue(r.evaluation().containsKey("mc.acc.macro") && r.evaluation().containsKey("gen.em.quiz-gen")
+                && r.evaluation().containsKey("bpb.macro"), r.evaluation().keySet().toString());
+    }
+
+    @Test
+    void familiesSwitchedOffLeaveOnlyBitsPerByte(@TempDir Path out) throws IOException {
+        List<IterationRecord> records = run(out, new ExperimentConfig.Evaluator(16, 24, 8, false, false,
+                List.of()));
+        for (IterationRecord r : records) {
+            assertTrue(r.evaluation().containsKey("bpb.macro"));
+            assertFalse(r.evaluation().keySet().stream().anyMatch(k -> k.startsWith("mc.") || k.startsWith("gen.")),
+                    r.evaluation().keySet().toString());
+        }
+        String items = Files.readString(out.resolve("static-synthetic/iter-1/items.jsonl"));
+        assertTrue(items.contains("\"kind\":\"bpb\"") && !items.contains("\"kind\":\"mc\""));
+        assertTrue(Files.readString(out.resolve(ExperimentRunner.HEADLINE_TASKS_FILE)).contains("switched off"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Multiple-choice tasks: switched off"));
+    }
+
+    @Test
+    void skippedTasksAreLeftOutAndAnUnknownOneIsRefused(@TempDir Path out) throws IOException {
+        IterationRecord r = run(out.resolve("a"), new ExperimentConfig.Evaluator(16, 24, 8, true, true,
+                List.of("cloze", "quiz*"))).get(1);
+        assertTrue(r.evaluation().containsKey("mc.acc.definition"), r.evaluation().keySet().toString());
+        assertFalse(r.evaluation().keySet().stream().anyMatch(k -> k.contains("cloze") || k.contains("quiz")),
+                r.evaluation().keySet().toString());
+        assertTrue(r.evaluation().containsKey("gen.em.arithmetic-gen"), "quiz-gen skipped, arithmetic-gen kept");
+
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> run(out.resolve("b"),
+                new ExperimentConfig.Evaluator(16, 24, 8, true, true, List.of("minimal-pairs-*"))));
+        assertTrue(unknown.getMessage().contains("'minimal-pairs-*' matches no task; tasks: arithmetic, cloze"),
+                unknown.getMessage());
+        IllegalArgumentException all = assertThrows(IllegalArgumentException.class, () -> run(out.resolve("c"),
+                new ExperimentConfig.Evaluator(16, 24, 8, true, true, List.of("*-gen"))));
+        assertTrue(all.getMessage().contains("'*-gen' is not a task name"), all.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> run(out.resolve("d"),
+                new ExperimentConfig.Evaluator(16, 24, 8, true, true, List.of("arithmetic-gen", "quiz-gen"))));
+        assertTrue(none.getMessage().contains("evaluator.generative to false"), none.getMessage());
+    }
+}
