@@ -179,7 +179,8 @@ public final class ExperimentRunner {
     }
 
     /** The data of one run: read once, shared by every run seed. */
-    private record Inputs(List<Document> pool, List<Document> stream, List<Document> heldOut,
+    private record Inputs(List<Document> pool, List<Document> stream, List<Document> evalDocuments,
+            List<Document> heldOut,
             List<String> referenceTexts, EvalSuite suite, StrategyContextData seedDocuments,
             SortedMap<String, Object> dataFingerprints) {}
 
@@ -298,6 +299,15 @@ public final class ExperimentRunner {
                 .addListener(new ConsoleProgress(log))
                 .build();
         List<IterationRecord> records = loop.run(strategies);
+        List<com.fasterxml.jackson.databind.node.ObjectNode> contamination = ContaminationCheck.write(dir,
+                strategies.stream().map(Strategy::name).toList(),
+                dev.symbiosis.core.dedup.ContaminationIndex.of(in.evalDocuments()));
+        contamination.stream()
+                .filter(c -> c.get("textsWithNgramOverlap").asInt() + c.get("nearDuplicates").asInt() > 0)
+                .forEach(c -> log.printf("contamination: %s iteration %d: %d of %d samples share a 13-gram with the"
+                        + " evaluation split, %d near duplicates (see %s)%n", c.get("strategy").asText(),
+                        c.get("iteration").asInt(), c.get("textsWithNgramOverlap").asInt(), c.get("texts").asInt(),
+                        c.get("nearDuplicates").asInt(), ContaminationCheck.FILE));
         if (config.seeds() > 1) {
             Report.write(dir, records, "Generative Data Symbiosis: " + config.preset() + " run, run seed " + runSeed,
                     preamble(headlineTasks, in.suite(), "run seed " + runSeed));
@@ -429,7 +439,7 @@ public final class ExperimentRunner {
         fingerprints.put("evalText", documents(evalDocs));
         fingerprints.put("fidelity", documents(fidelity));
         fingerprints.put("tasks", Map.of("items", tasks.size(), "sha256", ExperimentData.fingerprint(tasks)));
-        return new Inputs(pool, stream, heldOut, referenceTexts, suite, new StrategyContextData(), fingerprints);
+        return new Inputs(pool, stream, evalDocs, heldOut, referenceTexts, suite, new StrategyContextData(), fingerprints);
     }
 
     /** A data set: given to the builder, else the configuration's file, else the embedded split. */
