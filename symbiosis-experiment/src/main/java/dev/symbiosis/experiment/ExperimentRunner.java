@@ -458,7 +458,7 @@ public final class ExperimentRunner {
         SeedStatistics stats = SeedStatistics.compute(runs, config.strategies(), config.iterations(), log);
         stats.write(out);
         String headline = gainRecovered(runs);
-        Path report = Report.writeAggregate(out, stats, "Generative Data Symbiosis: " + config.preset() + " run"
+        Path report = Report.writeAggregate(out, stats, runs, "Generative Data Symbiosis: " + config.preset() + " run"
                 + (multi ? ", " + runs.size() + " seeds" : ""), headline + preamble(headlineTasks, suite,
                 multi ? "run seeds " + runs.stream().map(SeedStatistics.SeedRun::seed).toList()
                         + (runs.size() < seeds.size() ? " (report of the seeds that have records, of " + seeds + ")"
