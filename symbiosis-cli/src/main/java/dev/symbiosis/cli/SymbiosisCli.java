@@ -4,6 +4,7 @@ import dev.symbiosis.cli.bench.BenchCommand;
 import dev.symbiosis.cli.data.PrepareDataCommand;
 import dev.symbiosis.cli.data.SplitValidationCommand;
 import dev.symbiosis.cli.ExperimentCommand;
+import dev.symbiosis.cli.corpus.BuildTasksCommand;
 import dev.symbiosis.cli.corpus.PrepareCorpusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
             MergeCommand.class,
             PrepareDataCommand.class,
             PrepareCorpusCommand.class,
+            BuildTasksCommand.class,
             SplitValidationCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})

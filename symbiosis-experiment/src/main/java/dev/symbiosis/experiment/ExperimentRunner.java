@@ -210,7 +210,8 @@ public final class ExperimentRunner {
     }
 
     /** The data of one run: read once, shared by every run seed. */
-    private record Inputs(List<Document> pool, List<Document> stream, List<Document> heldOut,
+    private record Inputs(List<Document> pool, List<Document> stream, List<Document> evalDocuments,
+            List<Document> heldOut,
             List<String> referenceTexts, EvalSuite suite, StrategyContextData seedDocuments,
             SortedMap<String, Object> dataFingerprints) {}
 
@@ -304,6 +305,7 @@ public final class ExperimentRunner {
             List<List<IterationRecord>> records = SymbiosisLoop.runAll(loops, atOnce);
             for (int i = 0; i < setups.size(); i++) {
                 SeedSetup u = setups.get(i);
+                checkContamination(u.dir(), u.strategies(), in);
                 if (config.seeds() > 1) {
                     Report.write(u.dir(), records.get(i), "Generative Data Symbiosis: " + config.preset()
                             + " run, run seed " + u.runSeed(), preamble(u.headlineTasks(), in.suite(),
@@ -379,6 +381,19 @@ public final class ExperimentRunner {
         } catch (IllegalStateException e) {
             log.println("PyTorch is not available (" + e.getMessage() + "): no intra-op threads to set");
         }
+    }
+
+    /** Checks every arm's released samples against the evaluation split ({@link ContaminationCheck}). */
+    private void checkContamination(Path dir, List<Strategy> strategies, Inputs in) throws IOException {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> contamination = ContaminationCheck.write(dir,
+                strategies.stream().map(Strategy::name).toList(),
+                dev.symbiosis.core.dedup.ContaminationIndex.of(in.evalDocuments()));
+        contamination.stream()
+                .filter(c -> c.get("textsWithNgramOverlap").asInt() + c.get("nearDuplicates").asInt() > 0)
+                .forEach(c -> log.printf("contamination: %s iteration %d: %d of %d samples share a 13-gram with the"
+                        + " evaluation split, %d near duplicates (see %s)%n", c.get("strategy").asText(),
+                        c.get("iteration").asInt(), c.get("textsWithNgramOverlap").asInt(), c.get("texts").asInt(),
+                        c.get("nearDuplicates").asInt(), ContaminationCheck.FILE));
     }
 
     private Path runFolder(long runSeed) {
@@ -527,7 +542,8 @@ public final class ExperimentRunner {
         fingerprints.put("evalText", documents(evalDocs));
         fingerprints.put("fidelity", documents(fidelity));
         fingerprints.put("tasks", Map.of("items", tasks.size(), "sha256", ExperimentData.fingerprint(tasks)));
-        return new Inputs(pool, stream, heldOut, referenceTexts, suite, new StrategyContextData(), fingerprints);
+        return new Inputs(pool, stream, evalDocs, heldOut, referenceTexts, suite, new StrategyContextData(),
+                fingerprints);
     }
 
     /**
@@ -598,13 +614,48 @@ public final class ExperimentRunner {
         log.println("statistics over " + runs.size() + " run seed(s)");
         SeedStatistics stats = SeedStatistics.compute(runs, config.strategies(), config.iterations(), log);
         stats.write(out);
-        Path report = Report.writeAggregate(out, stats, "Generative Data Symbiosis: " + config.preset() + " run"
-                + (multi ? ", " + runs.size() + " seeds" : ""), preamble(headlineTasks, suite,
+        String headline = gainRecovered(runs);
+        Path report = Report.writeAggregate(out, stats, runs, "Generative Data Symbiosis: " + config.preset() + " run"
+                + (multi ? ", " + runs.size() + " seeds" : ""), headline + preamble(headlineTasks, suite,
                 multi ? "run seeds " + runs.stream().map(SeedStatistics.SeedRun::seed).toList()
                         + (runs.size() < seeds.size() ? " (report of the seeds that have records, of " + seeds + ")"
                         : "") : "seed " + config.seed()));
         log.println("report: " + report);
         return new ExperimentResult(runs, stats, report, headlineTasks);
+    }
+
+    /**
+     * The headline table (fraction of the real-data gain each arm recovers at the last iteration) as HTML, also
+     * written to {@code gain-recovered.csv}; empty when the run has no {@code real-upper-bound} arm.
+     */
+    private String gainRecovered(List<SeedStatistics.SeedRun> runs) throws IOException {
+        if (!config.strategies().contains(GainRecovered.REFERENCE)) {
+            return "";
+        }
+        List<GainRecovered.Row> rows;
+        try {
+            rows = GainRecovered.compute(runs.stream().map(SeedStatistics.SeedRun::dir).toList(),
+                    config.strategies(), config.iterations(), config.seed());
+        } catch (IllegalArgumentException e) {
+            return "<p>Fraction of the real-data gain recovered: not computed (" + e.getMessage() + ").</p>\n";
+        }
+        List<String> csv = new ArrayList<>();
+        csv.add("strategy,iteration,runs,gain,reference_gain,ratio,lower95,upper95");
+        StringBuilder html = new StringBuilder("<h2>Fraction of the real-data gain recovered</h2>\n<p>(bpb<sub>0"
+                + "</sub> &minus; bpb<sub>T</sub>(arm)) / (bpb<sub>0</sub> &minus; bpb<sub>T</sub>(real-upper-bound))"
+                + " of the held-out <code>bpb.macro</code> at iteration T = " + config.iterations() + ", ratio of means"
+                + " over " + runs.size() + " run(s), 95% hierarchical bootstrap interval (runs, then documents within"
+                + " domains). A positive gain means the arm improved the Student.</p>\n<table><tr><th>arm</th>"
+                + "<th>gain</th><th>real-data gain</th><th>recovered</th><th>95% interval</th></tr>\n");
+        for (GainRecovered.Row r : rows) {
+            csv.add(String.format(java.util.Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f", r.strategy(),
+                    r.iteration(), r.runs(), r.gain(), r.referenceGain(), r.ratio(), r.lower95(), r.upper95()));
+            html.append(String.format(java.util.Locale.ROOT, "<tr><td>%s</td><td>%+.4f</td><td>%+.4f</td>"
+                    + "<td>%.2f</td><td>[%.2f, %.2f]</td></tr>%n", r.strategy(), r.gain(), r.referenceGain(),
+                    r.ratio(), r.lower95(), r.upper95()));
+        }
+        AtomicFiles.writeLines(out.resolve("gain-recovered.csv"), csv);
+        return html.append("</table>\n").toString();
     }
 
     /**

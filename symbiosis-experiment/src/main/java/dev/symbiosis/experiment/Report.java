@@ -155,6 +155,21 @@ public final class Report {
      * @return the path of report.html
      */
     public static Path writeAggregate(Path dir, SeedStatistics stats, String title, String preamble) throws IOException {
+        return writeAggregate(dir, stats, List.of(), title, preamble);
+    }
+
+    /** The primary comparison of the confirmatory protocol (docs/protocol.md): a - b on {@code bpb.macro}. */
+    static final String[] PRIMARY = {"symbiosis", "static-synthetic"};
+
+    /**
+     * As {@link #writeAggregate(Path, SeedStatistics, String, String)}, leading with what a reader came for: a few
+     * findings generated from the numbers, the headline plot ({@code bpb.macro} per iteration), the preamble (the
+     * runner puts the gain-recovered table there), and the primary comparison with a per-run forest plot of its
+     * difference (from {@code runs}' records); the every-figure tables and per-iteration tests follow, folded, and
+     * figures constant over every arm and iteration are listed in one line instead of plotted.
+     */
+    public static Path writeAggregate(Path dir, SeedStatistics stats, List<SeedStatistics.SeedRun> runs,
+            String title, String preamble) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Path plots = dir.resolve("plots");
         Files.createDirectories(plots);
@@ -163,7 +178,13 @@ public final class Report {
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>").append(STYLE).append("</head><body>\n");
-        html.append("<h1>").append(esc(title)).append("</h1>\n").append(preamble).append('\n');
+        html.append("<h1>").append(esc(title)).append("</h1>\n");
+        findings(html, stats);
+        if (bandPlot(stats, "evaluation", HeldOutEvaluator.BPB_MACRO.name(), plots.resolve("headline-bpb.macro.png"))) {
+            html.append("<p><img src=\"plots/headline-bpb.macro.png\" alt=\"bpb.macro per iteration\"></p>\n");
+        }
+        html.append(preamble).append('\n');
+        primary(html, stats, runs, plots);
         html.append("<p>Run seeds ").append(esc(stats.seeds().toString())).append(seeds > 1
                 ? ": every figure is the mean over the seeds with its 95% Student-t interval in brackets."
                 : ": one seed, so figures have no interval over seeds; the paired tests resample evaluation items.")
@@ -174,7 +195,8 @@ public final class Report {
         }
 
         // final iteration table
-        html.append("<h2>Final iteration (").append(last).append(")</h2>\n<table><tr><th>figure</th>");
+        html.append("<details><summary><b>Every figure at the final iteration (").append(last)
+                .append(")</b></summary>\n<table><tr><th>figure</th>");
         for (String s : stats.strategies()) {
             html.append("<th>").append(esc(s)).append("</th>");
         }
@@ -190,10 +212,11 @@ public final class Report {
             }
             html.append("</tr>\n");
         }
-        html.append("</table>\n");
+        html.append("</table></details>\n");
 
         // paired tests, final iteration
-        html.append("<h2>Paired tests at the final iteration</h2>\n<p>Difference a &minus; b of each item's "
+        html.append("<details><summary><b>Every paired test at the final iteration</b></summary>\n<p>Difference a"
+                + " &minus; b of each item's "
                 + "contribution to the figure (the mean difference is the difference of the figures), averaged over"
                 + " run seeds and items; 95% interval and p-value from a bootstrap that resamples seeds and items; "
                 + "p (perm.): sign-flip permutation test on per-item differences averaged over seeds (it takes these "
@@ -212,6 +235,7 @@ public final class Report {
                     .append(rows.get(0).seeds()).append(" seeds)</h3>\n");
             pairedTable(html, rows, false);
         }
+        html.append("</details>\n");
 
         // ablations
         List<String> ablations = stats.strategies().stream().filter(s -> s.startsWith("symbiosis-")).toList();
@@ -253,9 +277,16 @@ public final class Report {
             html.append("</details>\n");
         }
 
-        // plots per group; the maps of the analytics (per earlier iteration, domain, topic) become tables
+        // plots per group; the maps of the analytics (per earlier iteration, domain, topic) become tables;
+        // figures with one value over every arm and iteration are listed in one line instead of plotted
+        List<String> constant = new ArrayList<>();
         String group = null;
         for (String[] gf : groupFigures(stats)) {
+            java.util.OptionalDouble only = constantValue(stats, gf[0], gf[1]);
+            if (only.isPresent()) {
+                constant.add(gf[0] + " " + gf[1] + " = " + format(only.getAsDouble()));
+                continue;
+            }
             boolean standard = Set.of("evaluation", "data", "training", "feedback").contains(gf[0]);
             if (!standard && gf[1].contains(".")) {
                 continue;
@@ -284,12 +315,115 @@ public final class Report {
         if (group != null) {
             html.append("</div>\n");
         }
+        if (!constant.isEmpty()) {
+            html.append("<p>Constant over every arm and iteration (not plotted): ")
+                    .append(esc(String.join("; ", constant))).append(".</p>\n");
+        }
         html.append("<h2>Every record</h2>\n<p>Each run seed's folder holds <code>results.jsonl</code>, "
                 + "<code>timings.jsonl</code>, per-item evaluation results (<code>&lt;strategy&gt;/iter-&lt;t&gt;/"
                 + "items.jsonl</code>), the synthetic data and hard examples.</p>\n</body></html>\n");
         Path out = dir.resolve("report.html");
         AtomicFiles.write(out, html.toString().getBytes(StandardCharsets.UTF_8));
         return out;
+    }
+
+    /** The one mean a figure has over every strategy and iteration, or empty when it varies (or has one point). */
+    static java.util.OptionalDouble constantValue(SeedStatistics stats, String group, String figure) {
+        Double value = null;
+        int points = 0;
+        for (SeedStatistics.FigureSummary f : stats.figures()) {
+            if (f.group().equals(group) && f.figure().equals(figure)) {
+                points++;
+                if (value == null) {
+                    value = f.mean();
+                } else if (Double.compare(value, f.mean()) != 0) {
+                    return java.util.OptionalDouble.empty();
+                }
+            }
+        }
+        return value == null || points < 2 ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(value);
+    }
+
+    /** A few sentences generated from the numbers: what each arm did to the Student, and the primary result. */
+    static void findings(StringBuilder html, SeedStatistics stats) {
+        String bpb = HeldOutEvaluator.BPB_MACRO.name();
+        int last = stats.iterations();
+        List<String> out = new ArrayList<>();
+        for (String s : stats.strategies()) {
+            var first = stats.summary("evaluation", bpb, s, 0);
+            var end = stats.summary("evaluation", bpb, s, last);
+            if (first.isPresent() && end.isPresent()) {
+                double change = end.get().mean() - first.get().mean();
+                out.add(String.format(Locale.ROOT, "<code>%s</code> %s the Student's held-out bits per byte by %.4f "
+                        + "(%.4f &rarr; %.4f) over %d iterations", esc(s), change <= 0 ? "lowered" : "raised",
+                        Math.abs(change), first.get().mean(), end.get().mean(), last));
+            }
+        }
+        stats.paired(HeldOutEvaluator.BPB_MACRO, PRIMARY[0], PRIMARY[1], last).ifPresent(c -> out.add(
+                String.format(Locale.ROOT, "primary comparison (docs/protocol.md), %s &minus; %s on %s at the last "
+                        + "iteration: %+.4f [%+.4f, %+.4f], %s", PRIMARY[0], PRIMARY[1], bpb, c.meanDifference(),
+                        c.lower95(), c.upper95(), c.upper95() < 0 ? "<b>" + PRIMARY[0] + " better</b>"
+                                : c.lower95() > 0 ? "<b>" + PRIMARY[0] + " worse</b>"
+                                : "<b>inconclusive</b> (the interval holds 0)")));
+        if (out.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Findings</h2>\n<ul>\n");
+        for (String o : out) {
+            html.append("<li>").append(o).append(".</li>\n");
+        }
+        html.append("</ul>\n");
+    }
+
+    /** The primary comparison: its paired test and a forest plot of the per-run differences. */
+    private static void primary(StringBuilder html, SeedStatistics stats, List<SeedStatistics.SeedRun> runs,
+            Path plots) throws IOException {
+        int last = stats.iterations();
+        var c = stats.paired(HeldOutEvaluator.BPB_MACRO, PRIMARY[0], PRIMARY[1], last);
+        if (c.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Primary comparison: ").append(PRIMARY[0]).append(" &minus; ").append(PRIMARY[1])
+                .append("</h2>\n");
+        pairedTable(html, List.of(c.get()), false);
+        String bpb = HeldOutEvaluator.BPB_MACRO.name();
+        List<double[]> perRun = new ArrayList<>();
+        for (SeedStatistics.SeedRun r : runs) {
+            Double a = null;
+            Double b = null;
+            for (IterationRecord rec : r.records()) {
+                if (rec.iteration() == last && rec.strategy().equals(PRIMARY[0])) {
+                    a = rec.evaluation().get(bpb);
+                } else if (rec.iteration() == last && rec.strategy().equals(PRIMARY[1])) {
+                    b = rec.evaluation().get(bpb);
+                }
+            }
+            if (a != null && b != null) {
+                perRun.add(new double[] {r.seed(), a - b});
+            }
+        }
+        if (perRun.isEmpty()) {
+            return;
+        }
+        XYChart chart = new XYChartBuilder().width(640).height(300).title("forest: " + PRIMARY[0] + " - "
+                + PRIMARY[1] + " on bpb.macro at iteration " + last).xAxisTitle("run (last: mean, 95% interval)")
+                .yAxisTitle("difference (below 0: " + PRIMARY[0] + " better)").build();
+        double[] xs = new double[perRun.size()];
+        double[] ys = new double[perRun.size()];
+        for (int i = 0; i < perRun.size(); i++) {
+            xs[i] = i + 1;
+            ys[i] = perRun.get(i)[1];
+        }
+        chart.addSeries("per run", xs, ys).setMarker(SeriesMarkers.CIRCLE).setLineWidth(0f);
+        chart.addSeries("mean", new double[] {perRun.size() + 1.0}, new double[] {c.get().meanDifference()},
+                new double[] {(c.get().upper95() - c.get().lower95()) / 2}).setMarker(SeriesMarkers.DIAMOND);
+        chart.addSeries("zero", new double[] {0.5, perRun.size() + 1.5}, new double[] {0, 0})
+                .setMarker(SeriesMarkers.NONE);
+        BitmapEncoder.saveBitmap(chart, plots.resolve("primary-forest.png").toString(),
+                BitmapEncoder.BitmapFormat.PNG);
+        html.append("<p><img src=\"plots/primary-forest.png\" alt=\"per-run differences\"> Runs (seeds): ")
+                .append(esc(perRun.stream().map(d -> Long.toString((long) d[0])).toList().toString()))
+                .append(".</p>\n");
     }
 
     /**

@@ -54,8 +54,8 @@ public final class StrategyRegistry {
     public static StrategyRegistry standard() {
         StrategyRegistry r = new StrategyRegistry();
         for (String name : Strategies.NAMES) {
-            // only recursive-accumulate reads the seed documents (so only it makes the context read them)
-            r.register(name, c -> Strategies.byName(name, name.equals(ACCUMULATE)
+            // only the recursive-accumulate variants read the seed documents (so only it makes the context read them)
+            r.register(name, c -> Strategies.byName(name, name.startsWith(ACCUMULATE)
                     ? ExperimentData.subsample(c.seedDocuments(), c.config().accumulateSample(), c.config().seed())
                     : List.of(), c.config().iterations()));
         }

@@ -37,7 +37,7 @@ class StrategyRegistryTest {
         AtomicInteger reads = new AtomicInteger();
         StrategyContext ctx = context(reads);
         for (String name : Strategies.NAMES) {
-            if (!name.equals("recursive-accumulate")) {
+            if (!name.startsWith("recursive-accumulate")) {
                 Strategy s = r.create(name, ctx);
                 assertEquals(name, s.name());
                 assertTrue(s != r.create(name, ctx), "a fresh object per call (strategies keep state)");
@@ -48,6 +48,8 @@ class StrategyRegistryTest {
         assertEquals(3, accumulate.settings().get("seedDocuments"));
         r.create("recursive-accumulate", ctx);
         assertEquals(1, reads.get(), "the seed documents are read once");
+        assertEquals(3, r.create("recursive-accumulate-growing", ctx).settings().get("seedDocuments"));
+        assertEquals(1, reads.get(), "and shared by both accumulate variants");
         assertEquals(2, r.create("static-synthetic", ctx).settings().get("sizeInBudgets"));
     }
 

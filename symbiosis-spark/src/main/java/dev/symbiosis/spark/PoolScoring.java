@@ -63,7 +63,8 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>spark-submit: {@code --class dev.symbiosis.spark.PoolScoring symbiosis-spark.jar --checkpoint DIR --input PATH
  * [--output DIR] [--format parquet|jsonl] [--top-k K | --fraction F] [--signal entropy|low-log-likelihood]
- * [--window-chars N] [--batch-size N] [--no-saliency] [--partitions N] [--text-field NAME]}.
+ * [--window-chars N] [--min-window-chars N] [--stretch-chars N] [--batch-size N] [--no-saliency] [--partitions N]
+ * [--text-field NAME]}.
  */
 public final class PoolScoring {
 
@@ -81,6 +82,8 @@ public final class PoolScoring {
         int topK = 16;
         double fraction;
         int windowChars = 480;
+        int minWindowChars = -1; // the miner's default: a third of windowChars
+        int stretchChars = 2048;
         int batchSize = 16;
         boolean saliency = true;
         int spanTokens = 8;
@@ -134,6 +137,28 @@ public final class PoolScoring {
             return this;
         }
 
+        /** The miner's {@code optMinWindowChars}; default a third of the window, as the miner's. */
+        public Options minWindowChars(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("min window chars must be >= 0, got " + v);
+            }
+            this.minWindowChars = v;
+            return this;
+        }
+
+        int minWindowChars() {
+            return minWindowChars >= 0 ? minWindowChars : windowChars / 3;
+        }
+
+        /** The miner's {@code optStretchChars}. */
+        public Options stretchChars(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("stretch chars must be >= 0, got " + v);
+            }
+            this.stretchChars = v;
+            return this;
+        }
+
         public Options batchSize(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("batch size must be >= 1, got " + v);
@@ -174,18 +199,21 @@ public final class PoolScoring {
         public UncertaintyFeedbackMiner miner() {
             UncertaintyFeedbackMiner.Builder b = UncertaintyFeedbackMiner.builder().optSignal(signal)
                     .optSaliency(saliency).optSpanTokens(spanTokens).optSpansPerExample(spansPerExample)
-                    .optWindowChars(windowChars).optBatchSize(batchSize);
+                    .optWindowChars(windowChars).optMinWindowChars(minWindowChars()).optStretchChars(stretchChars)
+                    .optBatchSize(batchSize);
             return (fraction > 0 ? b.optFraction(fraction) : b.optTopK(topK)).build();
         }
     }
 
     /** One window of a pool document, at corpus position (order, ordinal). */
-    public record Window(long order, int ordinal, String id, String text) implements Serializable {
+    public record Window(long order, int ordinal, String id, String text, String document, int start)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
     /** A scored window; {@code predicted == 0} (one token) has NaN signals. */
-    public record Scored(long order, int ordinal, String id, String text, int tokens, int predicted,
+    public record Scored(long order, int ordinal, String id, String text, String document, int start, int tokens,
+            int predicted,
             double meanEntropy, double meanLogProb) implements Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -265,16 +293,35 @@ public final class PoolScoring {
     }
 
     /** The windows of the pool, each with its corpus position. */
-    static JavaRDD<Window> windows(JavaRDD<Corpus.Doc> docs, int windowChars) {
+    static JavaRDD<Window> windows(JavaRDD<Corpus.Doc> docs, int windowChars, int minWindowChars) {
         return docs.flatMap(d -> {
             List<Document> parts = UncertaintyFeedbackMiner.windows(new Document(d.id(), d.text(),
-                    Provenance.of("pool")), windowChars);
+                    Provenance.of("pool")), windowChars, minWindowChars);
             List<Window> out = new ArrayList<>(parts.size());
             for (int i = 0; i < parts.size(); i++) {
-                out.add(new Window(d.order(), i, parts.get(i).id(), parts.get(i).text()));
+                Document part = parts.get(i);
+                out.add(new Window(d.order(), i, part.id(), part.text(),
+                        UncertaintyFeedbackMiner.windowDocument(part), UncertaintyFeedbackMiner.windowStart(part)));
             }
             return out.iterator();
         });
+    }
+
+    /**
+     * The {@code keep} hardest ranked windows under the miner's one-per-stretch rule: the rule is greedy in rank
+     * order, so it is applied to a growing prefix of the ranking until the prefix fills {@code keep} or holds every
+     * ranked window.
+     */
+    static List<Scored> hardest(JavaRDD<Scored> scored, int keep, Options o) {
+        JavaRDD<Scored> ranked = scored.filter(s -> s.predicted() > 0);
+        for (long take = keep; ; take = Math.min(Integer.MAX_VALUE - 8, take * 4)) {
+            List<Scored> prefix = ranked.takeOrdered((int) take, new Hardest(o.signal));
+            List<Scored> kept = UncertaintyFeedbackMiner.onePerStretch(prefix, keep, o.stretchChars,
+                    Scored::document, Scored::start);
+            if (kept.size() >= keep || prefix.size() < take || take >= Integer.MAX_VALUE - 8) {
+                return kept;
+            }
+        }
     }
 
     /** Scores one partition's windows with this JVM's model, {@code batchSize} at a time. */
@@ -297,7 +344,8 @@ public final class PoolScoring {
                         Window w = batch.get(i);
                         TokenScores s = scores.get(i);
                         int p = s.predictedCount();
-                        out.add(new Scored(w.order(), w.ordinal(), w.id(), w.text(), s.size(), p,
+                        out.add(new Scored(w.order(), w.ordinal(), w.id(), w.text(), w.document(), w.start(),
+                                s.size(), p,
                                 p == 0 ? Double.NaN : s.meanEntropy(), p == 0 ? Double.NaN : s.meanLogProb()));
                     }
                     batch.clear();
@@ -358,7 +406,8 @@ public final class PoolScoring {
         }
         long t0 = System.nanoTime();
         int parts = o.partitions > 0 ? o.partitions : jsc.defaultParallelism();
-        JavaRDD<Window> windows = windows(Corpus.read(jsc, o.input, o.textField), o.windowChars).repartition(parts);
+        JavaRDD<Window> windows = windows(Corpus.read(jsc, o.input, o.textField), o.windowChars, o.minWindowChars())
+                .repartition(parts);
         String ckpt = o.checkpoint;
         int batch = o.batchSize;
         JavaRDD<Scored> scored = windows.mapPartitions(it -> scorePartition(it, ckpt, batch))
@@ -375,8 +424,7 @@ public final class PoolScoring {
                 throw new IllegalArgumentException("fraction " + o.fraction + " keeps " + keep + " windows: too many"
                         + " for the driver");
             }
-            List<Scored> chosen = scored.filter(s -> s.predicted() > 0).takeOrdered((int) keep,
-                    new Hardest(o.signal));
+            List<Scored> chosen = hardest(scored, (int) keep, o);
             Salient[] salient = new Salient[chosen.size()];
             if (o.saliency && !chosen.isEmpty()) {
                 List<Tuple> tuples = new ArrayList<>();
@@ -464,6 +512,8 @@ public final class PoolScoring {
         s.put("input", o.input);
         s.put("signal", o.signal.name().toLowerCase(Locale.ROOT));
         s.put("window_chars", o.windowChars);
+        s.put("min_window_chars", o.minWindowChars());
+        s.put("stretch_chars", o.stretchChars);
         s.put("batch_size", o.batchSize);
         if (o.fraction > 0) {
             s.put("fraction", o.fraction);
@@ -503,7 +553,7 @@ public final class PoolScoring {
     public static void main(String[] argv) throws IOException {
         Args a = Args.parse("pool-scoring", argv, Set.of("checkpoint", "input", "output", "format", "signal",
                 "top-k", "fraction", "window-chars", "batch-size", "no-saliency!", "partitions", "text-field",
-                "span-tokens", "spans-per-example"));
+                "span-tokens", "spans-per-example", "min-window-chars", "stretch-chars"));
         Options o = new Options(a.required("checkpoint"), a.required("input"))
                 .output(a.required("output"), OutputFormat.parse(a.get("format", "parquet")))
                 .textField(a.get("text-field", "text"))
@@ -513,9 +563,13 @@ public final class PoolScoring {
                     default -> throw new IllegalArgumentException("pool-scoring: --signal must be entropy or"
                             + " low-log-likelihood, got '" + a.get("signal", "") + "'");
                 })
-                .windowChars(a.getInt("window-chars", 480)).batchSize(a.getInt("batch-size", 16))
+                .windowChars(a.getInt("window-chars", 480))
+                .stretchChars(a.getInt("stretch-chars", 2048)).batchSize(a.getInt("batch-size", 16))
                 .saliency(!a.flag("no-saliency")).partitions(a.getInt("partitions", 0))
                 .spans(a.getInt("span-tokens", 8), a.getInt("spans-per-example", 2));
+        if (a.get("min-window-chars", null) != null) {
+            o.minWindowChars(a.getInt("min-window-chars", 0));
+        }
         if (a.get("fraction", null) != null) {
             o.fraction(a.getDouble("fraction", 0));
         } else {

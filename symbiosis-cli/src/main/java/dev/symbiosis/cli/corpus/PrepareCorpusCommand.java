@@ -222,27 +222,8 @@ public final class PrepareCorpusCommand implements Callable<Integer> {
             heldOut.addAll(splits.get("fidelity"));
             ObjectNode tasksNode = manifest.putObject("tasks");
             tasksNode.put("builtFrom", "eval and fidelity splits");
-            Path tasks = out.resolve("tasks");
-            Files.createDirectories(tasks);
-            MinimalPairs.Result pairs = MinimalPairs.builder().optMaxPerKind(maxPairs).optMinPerKind(minPairs)
-                    .optSeed(seed).build().build(heldOut);
-            ObjectNode found = tasksNode.putObject("minimalPairsFound");
-            pairs.found().forEach((k, v) -> found.put(k.task(), v));
-            ArrayNode dropped = tasksNode.putArray("minimalPairsDropped");
-            pairs.dropped().forEach(k -> dropped.add(k.task()));
-            ObjectNode written = tasksNode.putObject("items");
-            for (Map.Entry<MinimalPairs.Kind, List<MultipleChoiceItem>> e : pairs.items().entrySet()) {
-                writeTask(tasks.resolve(e.getKey().task() + ".jsonl"), e.getValue(), json);
-                written.put(e.getKey().task(), e.getValue().size());
-            }
-            List<MultipleChoiceItem> cloze = EntityCloze.builder().optMaxPerDomain(clozePerDomain).optSeed(seed)
-                    .build().build(heldOut);
-            if (!cloze.isEmpty()) {
-                writeTask(tasks.resolve(EntityCloze.TASK + ".jsonl"), cloze, json);
-            }
-            written.put(EntityCloze.TASK, cloze.size());
-            log.println("prepare-corpus: tasks " + written + (pairs.dropped().isEmpty() ? ""
-                    : "; minimal-pair kinds dropped (fewer than " + minPairs + "): " + dropped));
+            writeTasks(heldOut, out.resolve("tasks"), tasksNode, seed, maxPairs, minPairs, clozePerDomain,
+                    log::println, "prepare-corpus");
         }
         AtomicFiles.write(out.resolve("MANIFEST.json"), (json.writeValueAsString(manifest) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
@@ -389,7 +370,37 @@ public final class PrepareCorpusCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeTask(Path file, List<MultipleChoiceItem> items, ObjectMapper json) throws IOException {
+    /**
+     * Builds the minimal-pair and entity-cloze tasks from held-out documents into {@code tasks} (one
+     * {@code <task>.jsonl} per task) and records in {@code node} what was found, dropped and written. Deterministic
+     * for the same documents in the same order and the same options.
+     */
+    public static void writeTasks(List<Document> heldOut, Path tasks, ObjectNode node, long seed, int maxPairs,
+            int minPairs, int clozePerDomain, java.util.function.Consumer<String> log, String command)
+            throws IOException {
+        Files.createDirectories(tasks);
+        MinimalPairs.Result pairs = MinimalPairs.builder().optMaxPerKind(maxPairs).optMinPerKind(minPairs)
+                .optSeed(seed).build().build(heldOut);
+        ObjectNode found = node.putObject("minimalPairsFound");
+        pairs.found().forEach((k, v) -> found.put(k.task(), v));
+        ArrayNode dropped = node.putArray("minimalPairsDropped");
+        pairs.dropped().forEach(k -> dropped.add(k.task()));
+        ObjectNode written = node.putObject("items");
+        for (Map.Entry<MinimalPairs.Kind, List<MultipleChoiceItem>> e : pairs.items().entrySet()) {
+            writeTask(tasks.resolve(e.getKey().task() + ".jsonl"), e.getValue());
+            written.put(e.getKey().task(), e.getValue().size());
+        }
+        List<MultipleChoiceItem> cloze = EntityCloze.builder().optMaxPerDomain(clozePerDomain).optSeed(seed)
+                .build().build(heldOut);
+        if (!cloze.isEmpty()) {
+            writeTask(tasks.resolve(EntityCloze.TASK + ".jsonl"), cloze);
+        }
+        written.put(EntityCloze.TASK, cloze.size());
+        log.accept(command + ": tasks " + written + (pairs.dropped().isEmpty() ? ""
+                : "; minimal-pair kinds dropped (fewer than " + minPairs + "): " + dropped));
+    }
+
+    private static void writeTask(Path file, List<MultipleChoiceItem> items) throws IOException {
         List<String> lines = new ArrayList<>();
         ObjectMapper compact = new ObjectMapper();
         for (MultipleChoiceItem i : items) {

@@ -328,8 +328,27 @@ public final class PrepareDataCommand implements Callable<Integer> {
         tooSmall.add(e.getKey() + " (" + e.getValue().size() + ")");
       }
     }
+    // minimal pairs and entity cloze from the held-out eval and fidelity splits, exactly as `build-tasks --from
+    // eval.jsonl.gz fidelity.jsonl.gz` builds them with its defaults (the files are read back as any user reads them)
+    java.util.Set<String> taskNames = new java.util.TreeSet<>(taskItems.keySet());
+    ObjectNode built = tasksNode.putObject("built-from-held-out");
+    if (evalDocs.isEmpty()) {
+      built.put("skipped", "no held-out documents");
+    } else {
+      try {
+        List<dev.symbiosis.core.text.Document> heldOut = new ArrayList<>(
+            dev.symbiosis.experiment.ExperimentData.read(bundle.resolve("eval.jsonl.gz")));
+        heldOut.addAll(dev.symbiosis.experiment.ExperimentData.read(bundle.resolve("fidelity.jsonl.gz")));
+        dev.symbiosis.cli.corpus.BuildTasksCommand.writeDefaultTasks(heldOut, tasks, built, log::println);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    if (built.has("items")) {
+      built.get("items").fieldNames().forEachRemaining(taskNames::add);
+    }
     // tasks/INDEX: the task names, one a line, sorted (read by the embedded-asset loader)
-    String taskIndex = String.join("\n", new java.util.TreeSet<>(taskItems.keySet())) + "\n";
+    String taskIndex = String.join("\n", taskNames) + "\n";
     DeterministicFiles.writeAtomically(tasks.resolve("INDEX"), taskIndex.getBytes(StandardCharsets.UTF_8));
     writeGenerativeTasks(log, json, tasks.resolve("generative"), new GenerativeTaskBuilder(index, seed, generativeItems)
         .all(quiz), tooSmall);

@@ -25,12 +25,20 @@ import java.util.SplittableRandom;
  *
  * <p>Long documents are cut into windows of about {@link Builder#optWindowChars(int) windowChars} characters at
  * whitespace, each mined as its own document with id {@code "<id>#<offset>"}, so that hardness is local and fits
- * a small model's context. Windows whose text gives fewer than two tokens are skipped.
+ * a small model's context. Windows whose text gives fewer than two tokens are skipped. Two rules keep short or
+ * clustered windows from crowding the hard examples (a short window wins on mean entropy, and neighbouring windows
+ * of one hard document would all be kept): a document's last piece shorter than
+ * {@link Builder#optMinWindowChars(int) minWindowChars} is joined to the window before it, and whole documents
+ * shorter than that are not mined; and among the kept windows at most one starts within any
+ * {@link Builder#optStretchChars(int) stretchChars} of a document (a window too close to a harder one of the same
+ * document is passed over for the next hardest).
  *
  * <p>Options for the proposal's ablations and Step C2 extension: {@link Builder#optRandomSelection(long)} keeps a
  * seeded random choice of the scored windows instead of the hardest (the "random pool examples" control), and
  * {@link Builder#optGradientHints(int, int)} attaches HotFlip-style substitution hints ({@link TokenHint}) to each
- * kept window when the Student implements {@link GradientHints}.
+ * kept window when the Student implements {@link GradientHints}, and {@link Builder#optRandomSpans(long)} (the
+ * random-span control) computes the saliency as usual but marks seeded random spans of the same width instead of
+ * the most salient ones.
  *
  * <p>Deterministic: ties in hardness keep pool order. Thread-safe if the Student is; the miner itself holds only
  * its configuration.
@@ -52,6 +60,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
     private final int spanTokens;
     private final int spansPerExample;
     private final int windowChars;
+    private final int minWindowChars;
+    private final int stretchChars;
+    private final Long randomSpanSeed;
     private final int batchSize;
     private final Long randomSeed;
     private final int hintPositions;
@@ -65,6 +76,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         this.spanTokens = b.spanTokens;
         this.spansPerExample = b.spansPerExample;
         this.windowChars = b.windowChars;
+        this.minWindowChars = b.minWindowChars >= 0 ? b.minWindowChars : b.windowChars / 3;
+        this.stretchChars = b.stretchChars;
+        this.randomSpanSeed = b.randomSpanSeed;
         this.batchSize = b.batchSize;
         this.randomSeed = b.randomSeed;
         this.hintPositions = b.hintPositions;
@@ -81,6 +95,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         b.spanTokens = spanTokens;
         b.spansPerExample = spansPerExample;
         b.windowChars = windowChars;
+        b.minWindowChars = minWindowChars;
+        b.stretchChars = stretchChars;
+        b.randomSpanSeed = randomSpanSeed;
         b.batchSize = batchSize;
         b.randomSeed = randomSeed;
         b.hintPositions = hintPositions;
@@ -121,6 +138,7 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
     public SortedMap<String, Object> settings() {
         return Describable.settingsOf("signal", signal.name(), "topK", topK, "fraction", fraction, "saliency",
                 saliency, "spanTokens", spanTokens, "spansPerExample", spansPerExample, "windowChars", windowChars,
+                "minWindowChars", minWindowChars, "stretchChars", stretchChars, "randomSpanSeed", randomSpanSeed,
                 "batchSize", batchSize, "randomSelectionSeed", randomSeed, "hintPositions", hintPositions,
                 "hintCandidates", hintCandidates);
     }
@@ -134,7 +152,7 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         }
         List<Document> windows = new ArrayList<>();
         for (Document d : pool) {
-            windows.addAll(windows(d, windowChars));
+            windows.addAll(windows(d, windowChars, minWindowChars));
         }
         if (windows.isEmpty()) {
             return Feedback.none(iteration);
@@ -178,7 +196,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         // Stable sort: equal hardness keeps pool order, so the result is deterministic.
         candidates.sort(Comparator.comparingDouble(Candidate::hardness).reversed());
         int keep = fraction > 0 ? (int) Math.ceil(fraction * examined) : topK;
-        List<Candidate> chosen = candidates.subList(0, Math.min(keep, examined));
+        List<Candidate> chosen = onePerStretch(candidates, keep, stretchChars, c -> windowDocument(c.doc),
+                c -> windowStart(c.doc));
+        SplittableRandom spanRandom = randomSpanSeed == null ? null : new SplittableRandom(randomSpanSeed);
 
         GradientHints hinter = hintPositions > 0 && student instanceof GradientHints g ? g : null;
         ImmutableList.Builder<HardExample> out = ImmutableList.builder();
@@ -203,8 +223,10 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
             for (int i = 0; i < batch.size(); i++) {
                 Candidate c = batch.get(i);
                 SaliencyMap m = maps == null ? null : maps.get(i);
-                out.add(new HardExample(c.doc, c.entropy, c.logProb, c.hardness,
-                        m == null ? ImmutableList.of() : topSpans(m, spanTokens, spansPerExample), m,
+                ImmutableList<Span> spans = m == null ? ImmutableList.of()
+                        : spanRandom != null ? randomSpans(m, spanTokens, spansPerExample, spanRandom)
+                        : topSpans(m, spanTokens, spansPerExample);
+                out.add(new HardExample(c.doc, c.entropy, c.logProb, c.hardness, spans, m,
                         hints == null ? ImmutableList.of() : ImmutableList.copyOf(hints.get(i))));
             }
         }
@@ -253,6 +275,67 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         return spans.build();
     }
 
+    /**
+     * The random-span control: {@code count} non-overlapping spans of {@code width} tokens at seeded random
+     * positions (the spans {@link #topSpans} picks when every token's saliency is an independent uniform draw).
+     */
+    static ImmutableList<Span> randomSpans(SaliencyMap m, int width, int count, SplittableRandom random) {
+        double[] keys = new double[m.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = random.nextDouble();
+        }
+        SaliencyMap shuffled = new SaliencyMap(m.text(), m.ids(), m.starts(), m.ends(),
+                com.google.common.primitives.ImmutableDoubleArray.copyOf(keys));
+        return topSpans(shuffled, width, count);
+    }
+
+    /**
+     * The first {@code keep} of {@code ranked} (hardest first) such that no two kept windows of one document start
+     * less than {@code stretchChars} characters apart; a window too close to a kept one is passed over for the
+     * next. {@code stretchChars <= 0} keeps the first {@code keep}. Public so that a distributed miner keeps the
+     * same windows.
+     *
+     * @param document the key of an element's document (windows of one document share it)
+     * @param start an element's character offset in its document
+     */
+    public static <T> List<T> onePerStretch(List<T> ranked, int keep, int stretchChars,
+            java.util.function.Function<T, String> document, java.util.function.ToIntFunction<T> start) {
+        if (stretchChars <= 0) {
+            return List.copyOf(ranked.subList(0, Math.min(keep, ranked.size())));
+        }
+        List<T> out = new ArrayList<>(Math.min(keep, ranked.size()));
+        java.util.Map<String, List<Integer>> keptStarts = new java.util.HashMap<>();
+        for (T t : ranked) {
+            if (out.size() >= keep) {
+                break;
+            }
+            int at = start.applyAsInt(t);
+            List<Integer> starts = keptStarts.computeIfAbsent(document.apply(t), k -> new ArrayList<>());
+            if (starts.stream().allMatch(s -> Math.abs(s - at) >= stretchChars)) {
+                starts.add(at);
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The offset in its document of a window {@link #windows} cut ({@code 0} for a document kept whole): the start
+     * of its {@link ProvenanceKeys#WINDOW} attribute.
+     */
+    public static int windowStart(Document window) {
+        String w = window.provenance().attributes().get(ProvenanceKeys.WINDOW);
+        return w == null ? 0 : Integer.parseInt(w.substring(0, w.indexOf(':')));
+    }
+
+    /** The id of the document a window {@link #windows} cut belongs to (the window's own id if it is whole). */
+    public static String windowDocument(Document window) {
+        if (!window.provenance().attributes().containsKey(ProvenanceKeys.WINDOW)) {
+            return window.id();
+        }
+        return window.id().substring(0, window.id().lastIndexOf('#'));
+    }
+
     private static boolean free(boolean[] taken, int from, int w) {
         for (int i = from; i < from + w; i++) {
             if (taken[i]) {
@@ -265,10 +348,24 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
     /**
      * Cuts a document into windows of at most about {@code maxChars} characters, breaking at whitespace (a window
      * is cut mid-word only when a single word is longer than {@code maxChars}). {@code maxChars <= 0} keeps the
-     * document whole. Public so that a distributed miner cuts exactly the same windows.
+     * document whole. Same as {@code windows(d, maxChars, 0)}.
      */
     public static List<Document> windows(Document d, int maxChars) {
+        return windows(d, maxChars, 0);
+    }
+
+    /**
+     * Cuts a document into windows of at most about {@code maxChars} characters, breaking at whitespace (a window
+     * is cut mid-word only when a single word is longer than {@code maxChars}); a last piece shorter than
+     * {@code minChars} is joined to the window before it (which then holds up to {@code maxChars + minChars}
+     * characters), and a document shorter than {@code minChars} gives no window. {@code maxChars <= 0} keeps the
+     * document whole. Public so that a distributed miner cuts exactly the same windows.
+     */
+    public static List<Document> windows(Document d, int maxChars, int minChars) {
         String t = d.text();
+        if (t.strip().length() < minChars) {
+            return List.of();
+        }
         if (maxChars <= 0 || t.length() <= maxChars) {
             return List.of(d);
         }
@@ -282,6 +379,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
                 break;
             }
             int end = Math.min(t.length(), start + maxChars);
+            if (end < t.length() && t.substring(end).strip().length() < minChars) {
+                end = t.length();
+            }
             if (end < t.length()) {
                 int cut = end;
                 while (cut > start && !Character.isWhitespace(t.charAt(cut))) {
@@ -312,6 +412,9 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         private int spanTokens = 8;
         private int spansPerExample = 2;
         private int windowChars = 480;
+        private int minWindowChars = -1; // a third of windowChars unless set
+        private int stretchChars = 2048;
+        private Long randomSpanSeed;
         private int batchSize = 16;
         private Long randomSeed;
         private int hintPositions;
@@ -377,6 +480,42 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
                 throw new IllegalArgumentException("windowChars must be >= 0, got " + value);
             }
             this.windowChars = value;
+            return this;
+        }
+
+        /**
+         * Shortest window in characters: a document's last piece shorter than this is joined to the window before
+         * it, and documents shorter than this are not mined. {@code 0} keeps every piece. Default: a third of
+         * {@link #optWindowChars(int) windowChars} (160 for the default 480).
+         */
+        public Builder optMinWindowChars(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("minWindowChars must be >= 0, got " + value);
+            }
+            this.minWindowChars = value;
+            return this;
+        }
+
+        /**
+         * Among the kept windows, at most one starts within any {@code value} characters of a document: a window
+         * closer than that to a harder kept window of the same document is passed over for the next hardest.
+         * {@code 0} switches the rule off. Default 2048 (about four default windows).
+         */
+        public Builder optStretchChars(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("stretchChars must be >= 0, got " + value);
+            }
+            this.stretchChars = value;
+            return this;
+        }
+
+        /**
+         * The random-span control: saliency is computed as usual (same cost, same saliency maps), but each kept
+         * window's salient spans are seeded random non-overlapping spans of the same width and count instead of the
+         * most salient ones. Default: off.
+         */
+        public Builder optRandomSpans(long seed) {
+            this.randomSpanSeed = seed;
             return this;
         }
 

@@ -17,39 +17,60 @@ import java.util.Random;
 import java.util.SortedMap;
 
 /**
- * Controls for co-evolution: one large synthetic set is generated once by Generator 0 (in the first iteration,
+ * Controls for co-evolution: one large synthetic set is generated once (in the first iteration,
  * {@code sizeInBudgets} times the per-iteration budget), and every iteration trains the Student on a random subset
- * of it of the usual budget.
+ * of it of the usual budget. The set is written by Generator 0 ({@code static-synthetic}), or, as a control of the
+ * teacher's strength, by Student 0 itself ({@link #fromStudent0}, {@code static-synthetic-student0}: the Student
+ * trains on its own samples, drawn once, before any training).
+ *
+ * <p>Not thread-safe; the static set is saved with the checkpoint.
  */
 public final class StaticSynthetic implements Strategy {
 
     private final int sizeInBudgets;
+    private final boolean fromStudent0;
     private List<TrainingText> staticSet = List.of();
 
-    /** @param sizeInBudgets size of the static set in per-iteration budgets, {@code >= 1} */
+    /**
+     * The set written by Generator 0.
+     *
+     * @param sizeInBudgets size of the static set in per-iteration budgets, {@code >= 1}
+     */
     public StaticSynthetic(int sizeInBudgets) {
+        this(sizeInBudgets, false);
+    }
+
+    private StaticSynthetic(int sizeInBudgets, boolean fromStudent0) {
         if (sizeInBudgets < 1) {
             throw new IllegalArgumentException("sizeInBudgets must be >= 1, got " + sizeInBudgets);
         }
         this.sizeInBudgets = sizeInBudgets;
+        this.fromStudent0 = fromStudent0;
     }
 
-    /** The size of the static set in budgets. */
+    /** The set written by Student 0 (sampled in the first iteration before the Student trains). */
+    public static StaticSynthetic fromStudent0(int sizeInBudgets) {
+        return new StaticSynthetic(sizeInBudgets, true);
+    }
+
+    /** The size of the static set in budgets and its writer. */
     @Override
     public SortedMap<String, Object> settings() {
-        return Describable.settingsOf("sizeInBudgets", sizeInBudgets);
+        return Describable.settingsOf("sizeInBudgets", sizeInBudgets, "writer",
+                fromStudent0 ? "student-0" : "generator-0");
     }
 
     @Override
     public String name() {
-        return "static-synthetic";
+        return fromStudent0 ? "static-synthetic-student0" : "static-synthetic";
     }
 
     @Override
     public IterationData prepare(IterationContext ctx) {
         IterationContext.Synthesized generated = null;
         if (staticSet.isEmpty()) {
-            generated = ctx.synthesize(ctx.generator(), ctx.topicPrompts("static set"),
+            // prepare() runs before the iteration's training, so in iteration 1 the Student is still Student 0
+            generated = ctx.synthesize(fromStudent0 ? ctx.student() : ctx.generator(), ctx.topicPrompts("static set"),
                     ctx.config().tokenBudget() * sizeInBudgets, 1.0, "generate static set");
             staticSet = generated.texts();
         }

@@ -25,12 +25,29 @@ public final class Strategies {
     public static final List<String> ABLATIONS = List.of("symbiosis-frozen-generator", "symbiosis-no-saliency",
             "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints");
 
-    /** The baselines of the proposal (Section 3.2) and their variants. */
-    public static final List<String> BASELINES = List.of("recursive-replace", "recursive-replace-from-initial",
-            "recursive-accumulate", "static-synthetic", "real-mixing", "real-upper-bound");
+    /**
+     * The baselines of the proposal (Section 3.2) and their variants as the literature runs them
+     * ({@link RecursiveCollapse}: first teacher made explicit, the growing accumulate set of Gerstgrasser et al.,
+     * recursive training with 1/phi fresh real text).
+     */
+    public static final List<String> BASELINES = List.of("recursive-replace", "recursive-replace-self",
+            "recursive-replace-from-initial", "recursive-accumulate", "recursive-accumulate-growing",
+            "recursive-real-mixing", "static-synthetic", "real-mixing", "real-upper-bound");
 
-    /** Every name {@link #byName} knows: the full method, its ablations, the baselines. */
+    /**
+     * Controls: {@code symbiosis-random-saliency} (random spans instead of the salient ones),
+     * {@code static-synthetic-student0} (the static set written by Student 0), {@code random-real-to-student}
+     * (random real pool windows to the Student, the real-token share of {@code symbiosis-hard-to-student}).
+     */
+    public static final List<String> CONTROLS = List.of("symbiosis-random-saliency", "static-synthetic-student0",
+            "random-real-to-student");
+
+    /** Every name {@link #byName} knows: the full method, its ablations, the baselines and the controls. */
     public static final List<String> NAMES = names();
+
+    /** The controls {@link #symbiosis} makes (variants of the full method's flow). */
+    private static final List<String> SYMBIOSIS_CONTROLS = List.of("symbiosis-random-saliency",
+            "random-real-to-student");
 
     private Strategies() {}
 
@@ -39,6 +56,7 @@ public final class Strategies {
         all.add(SYMBIOSIS);
         all.addAll(ABLATIONS);
         all.addAll(BASELINES);
+        all.addAll(CONTROLS);
         return List.copyOf(all);
     }
 
@@ -61,8 +79,10 @@ public final class Strategies {
             case "symbiosis-random-pool" -> SymbiosisStrategy.randomPool();
             case "symbiosis-hard-to-student" -> SymbiosisStrategy.hardToStudent();
             case "symbiosis-hotflip-hints" -> SymbiosisStrategy.hotflipHints();
+            case "symbiosis-random-saliency" -> SymbiosisStrategy.randomSaliency();
+            case "random-real-to-student" -> SymbiosisStrategy.randomRealToStudent();
             default -> throw new IllegalArgumentException("'" + name + "' is not symbiosis or one of its ablations "
-                    + ABLATIONS);
+                    + ABLATIONS + " or controls " + SYMBIOSIS_CONTROLS);
         };
     }
 
@@ -70,8 +90,8 @@ public final class Strategies {
      * A strategy by name.
      *
      * @param name one of {@link #NAMES}
-     * @param accumulateSeedData the real seed data of {@code recursive-accumulate} (ignored by the others; must be
-     *     non-empty for it)
+     * @param accumulateSeedData the real seed data of {@code recursive-accumulate} and
+     *     {@code recursive-accumulate-growing} (ignored by the others; must be non-empty for them)
      * @param staticSetBudgets size of the static set of {@code static-synthetic} in per-iteration budgets
      *     ({@code >= 1}; the experiment uses its number of iterations)
      * @throws IllegalArgumentException for an unknown name, naming the known ones
@@ -81,12 +101,16 @@ public final class Strategies {
         return switch (name) {
             case "recursive-replace" -> RecursiveCollapse.replace();
             case "recursive-replace-from-initial" -> RecursiveCollapse.replaceFromInitialWeights();
+            case "recursive-replace-self" -> RecursiveCollapse.replaceSelf();
             case "recursive-accumulate" -> RecursiveCollapse.accumulate(accumulateSeedData);
+            case "recursive-accumulate-growing" -> RecursiveCollapse.accumulateGrowing(accumulateSeedData);
+            case "recursive-real-mixing" -> RecursiveCollapse.realMixing(RealMixing.GOLDEN_REAL_SHARE);
             case "static-synthetic" -> new StaticSynthetic(staticSetBudgets);
+            case "static-synthetic-student0" -> StaticSynthetic.fromStudent0(staticSetBudgets);
             case "real-mixing" -> RealMixing.golden();
             case "real-upper-bound" -> new RealUpperBound();
             default -> {
-                if (!name.equals(SYMBIOSIS) && !ABLATIONS.contains(name)) {
+                if (!name.equals(SYMBIOSIS) && !ABLATIONS.contains(name) && !SYMBIOSIS_CONTROLS.contains(name)) {
                     throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + NAMES);
                 }
                 yield symbiosis(name);

@@ -51,7 +51,14 @@ import java.util.SplittableRandom;
  *       Student's next training set (the teaching share of the budget) instead of to the Generator; no teaching
  *       prompts, no Step D;</li>
  *   <li>{@link #hotflipHints()} {@code symbiosis-hotflip-hints}: the full method with gradient-direction hints
- *       ({@link UncertaintyFeedbackMiner.Builder#optGradientHints}) rendered into the teaching prompts.</li>
+ *       ({@link UncertaintyFeedbackMiner.Builder#optGradientHints}) rendered into the teaching prompts;</li>
+ *   <li>{@link #randomSaliency()} {@code symbiosis-random-saliency} (control): saliency is computed as usual but
+ *       the teaching prompts are built around seeded random spans of the hard windows
+ *       ({@link UncertaintyFeedbackMiner.Builder#optRandomSpans}), so the value of the gradient's choice of span is
+ *       measured at equal cost;</li>
+ *   <li>{@link #randomRealToStudent()} {@code random-real-to-student} (control of {@code symbiosis-hard-to-student}):
+ *       the same flow and the same real-token share, but the real windows are a seeded random choice of the pool
+ *       sample instead of the hardest.</li>
  * </ul>
  * The miner variants derive from the loop's miner, which must then be an {@link UncertaintyFeedbackMiner}.
  *
@@ -66,7 +73,8 @@ public final class SymbiosisStrategy implements Strategy {
     public static final int DEFAULT_HINT_CANDIDATES = 3;
 
     private enum Variant {
-        FULL, FROZEN_GENERATOR, NO_SALIENCY, RANDOM_POOL, HARD_TO_STUDENT, HOTFLIP_HINTS
+        FULL, FROZEN_GENERATOR, NO_SALIENCY, RANDOM_POOL, HARD_TO_STUDENT, HOTFLIP_HINTS, RANDOM_SALIENCY,
+        RANDOM_REAL_TO_STUDENT
     }
 
     private final String name;
@@ -118,6 +126,22 @@ public final class SymbiosisStrategy implements Strategy {
     }
 
     /**
+     * Control: the full method with the salient spans replaced by seeded random spans of the same width and count
+     * (saliency is still computed, so compute is equal).
+     */
+    public static SymbiosisStrategy randomSaliency() {
+        return new SymbiosisStrategy("symbiosis-random-saliency", Variant.RANDOM_SALIENCY);
+    }
+
+    /**
+     * Control of {@link #hardToStudent()}: random real pool windows (a seeded choice of the same count from the same
+     * pool sample) fill the same share of the Student's budget; the Generator is never fine-tuned.
+     */
+    public static SymbiosisStrategy randomRealToStudent() {
+        return new SymbiosisStrategy("random-real-to-student", Variant.RANDOM_REAL_TO_STUDENT);
+    }
+
+    /**
      * The full method with gradient-direction hints: {@link #DEFAULT_HINT_POSITIONS} salient tokens per hard
      * example with {@link #DEFAULT_HINT_CANDIDATES} substitutions each.
      */
@@ -154,12 +178,17 @@ public final class SymbiosisStrategy implements Strategy {
 
     @Override
     public boolean evolvesGenerator() {
-        return variant != Variant.FROZEN_GENERATOR && variant != Variant.HARD_TO_STUDENT;
+        return variant != Variant.FROZEN_GENERATOR && !realToStudent();
+    }
+
+    /** Whether real pool windows go to the Student (hard-to-student and its random control). */
+    private boolean realToStudent() {
+        return variant == Variant.HARD_TO_STUDENT || variant == Variant.RANDOM_REAL_TO_STUDENT;
     }
 
     @Override
     public IterationData prepare(IterationContext ctx) {
-        if (variant == Variant.HARD_TO_STUDENT) {
+        if (realToStudent()) {
             return prepareWithHardTexts(ctx);
         }
         double share = lastTeachingPrompts.isEmpty() ? 0 : ctx.config().teachingShare();
@@ -220,7 +249,7 @@ public final class SymbiosisStrategy implements Strategy {
     public void afterTraining(IterationContext ctx, IterationData data) {
         Feedback feedback = miner(ctx).mine(ctx.student(), ctx.poolSample(), ctx.iteration());
         data.setFeedback(feedback);
-        if (variant == Variant.HARD_TO_STUDENT) {
+        if (realToStudent()) {
             List<TrainingText> hard = new ArrayList<>();
             for (HardExample h : feedback.hardExamples()) {
                 hard.add(TrainingText.of(h.document().text(), h.document().provenance()
@@ -252,7 +281,8 @@ public final class SymbiosisStrategy implements Strategy {
     /** The loop's miner, or the variant of it this ablation needs. */
     private FeedbackMiner miner(IterationContext ctx) {
         FeedbackMiner base = ctx.miner();
-        if (variant != Variant.NO_SALIENCY && variant != Variant.RANDOM_POOL && variant != Variant.HOTFLIP_HINTS) {
+        if (variant != Variant.NO_SALIENCY && variant != Variant.RANDOM_POOL && variant != Variant.HOTFLIP_HINTS
+                && variant != Variant.RANDOM_SALIENCY && variant != Variant.RANDOM_REAL_TO_STUDENT) {
             return base;
         }
         if (!(base instanceof UncertaintyFeedbackMiner u)) {
@@ -261,7 +291,9 @@ public final class SymbiosisStrategy implements Strategy {
         }
         return switch (variant) {
             case NO_SALIENCY -> u.toBuilder().optSaliency(false).build();
-            case RANDOM_POOL -> u.toBuilder().optRandomSelection(ctx.seed("random-pool")).build();
+            case RANDOM_POOL, RANDOM_REAL_TO_STUDENT ->
+                    u.toBuilder().optRandomSelection(ctx.seed("random-pool")).build();
+            case RANDOM_SALIENCY -> u.toBuilder().optRandomSpans(ctx.seed("random-spans")).build();
             case HOTFLIP_HINTS -> {
                 if (!(ctx.student() instanceof GradientHints)) {
                     throw new IllegalStateException("strategy " + name + " needs a Student that implements "
@@ -275,7 +307,7 @@ public final class SymbiosisStrategy implements Strategy {
 
     @Override
     public void saveState(Path dir) throws IOException {
-        if (variant == Variant.HARD_TO_STUDENT) {
+        if (realToStudent()) {
             TextsFile.writeTexts(dir.resolve("hard-texts.jsonl"), lastHardTexts);
         } else {
             TextsFile.writePrompts(dir.resolve("teaching-prompts.jsonl"), lastTeachingPrompts);
@@ -284,7 +316,7 @@ public final class SymbiosisStrategy implements Strategy {
 
     @Override
     public void restoreState(Path dir) throws IOException {
-        if (variant == Variant.HARD_TO_STUDENT) {
+        if (realToStudent()) {
             Path f = dir.resolve("hard-texts.jsonl");
             lastHardTexts = Files.exists(f) ? TextsFile.readTexts(f) : List.of();
         } else {
