@@ -16,7 +16,10 @@ import org.jspecify.annotations.NullMarked;
  * 2 = every generated row of the loop has its own seed (master seed, iteration, step, row) and is decoded
  * independently of its batch (time axis padded to multiples of 16, at least 8 rows; issue 14 points 4 and 5): the
  * sampled text of Steps A and D and of the baselines changes, evaluation and real-data training do not; LoRA
- * dropout masks are seeded per mask.
+ * dropout masks are seeded per mask. Landed together with Step C's window rules (a short last piece joins the
+ * window before it, at most one kept window per stretch of a document; issue 16 point 2), which change the hard
+ * examples, and the minimal-pair and entity-cloze tasks in the embedded suite (issue 16 point 3), which add
+ * evaluation figures.
  */
 @NullMarked
 public final class Numerics {
