@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,17 +44,8 @@ public final class BuildTasksCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--max-pairs", defaultValue = "1000", description = "Minimal pairs per kind at most. Default:"
-            + " ${DEFAULT-VALUE}.")
-    int maxPairs;
-
-    @Option(names = "--min-pairs", defaultValue = "300", description = "Kinds with fewer minimal pairs are dropped."
-            + " Default: ${DEFAULT-VALUE}.")
-    int minPairs;
-
-    @Option(names = "--cloze-per-domain", defaultValue = "200", description = "Entity-cloze items per domain at"
-            + " most. Default: ${DEFAULT-VALUE}.")
-    int clozePerDomain;
+    @Mixin
+    TaskOptions tasks = new TaskOptions();
 
     /** Default of {@code --seed}. */
     public static final long DEFAULT_SEED = 20260101L;
@@ -65,14 +57,15 @@ public final class BuildTasksCommand implements Callable<Integer> {
     public static void writeDefaultTasks(List<Document> heldOut, Path tasks, ObjectNode node,
             java.util.function.Consumer<String> log)
             throws IOException {
-        PrepareCorpusCommand.writeTasks(heldOut, tasks, node, DEFAULT_SEED, 1000, 300, 200, log, "build-tasks");
+        PrepareCorpusCommand.writeTasks(heldOut, tasks, node, DEFAULT_SEED, TaskOptions.DEFAULT_MAX_PAIRS,
+                TaskOptions.DEFAULT_MIN_PAIRS, TaskOptions.DEFAULT_CLOZE_PER_DOMAIN, log, "build-tasks");
     }
 
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        if (maxPairs < 1 || minPairs < 0 || clozePerDomain < 0) {
-            err.println("build-tasks: --max-pairs must be >= 1, --min-pairs and --cloze-per-domain >= 0");
+        if (tasks.problem() != null) {
+            err.println("build-tasks: " + tasks.problem());
             return 2;
         }
         try {
@@ -91,8 +84,8 @@ public final class BuildTasksCommand implements Callable<Integer> {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode manifest = json.createObjectNode();
             ObjectNode options = manifest.putObject("options");
-            options.put("seed", seed).put("maxPairs", maxPairs).put("minPairs", minPairs)
-                    .put("clozePerDomain", clozePerDomain);
+            options.put("seed", seed).put("maxPairs", tasks.maxPairs).put("minPairs", tasks.minPairs)
+                    .put("clozePerDomain", tasks.clozePerDomain);
             ObjectNode in = manifest.putObject("inputs");
             for (Path p : inputs) {
                 List<Document> docs = ExperimentData.read(p);
@@ -100,7 +93,8 @@ public final class BuildTasksCommand implements Callable<Integer> {
                 in.putObject(p.getFileName().toString()).put("documents", docs.size())
                         .put("sha256", PrepareCorpusCommand.sha256(p));
             }
-            PrepareCorpusCommand.writeTasks(heldOut, out, manifest, seed, maxPairs, minPairs, clozePerDomain,
+            PrepareCorpusCommand.writeTasks(heldOut, out, manifest, seed, tasks.maxPairs, tasks.minPairs,
+                    tasks.clozePerDomain,
                     System.out::println, "build-tasks");
             AtomicFiles.write(out.resolve("TASKS.json"), (json.writeValueAsString(manifest) + "\n")
                     .getBytes(StandardCharsets.UTF_8));

@@ -37,6 +37,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -99,17 +100,8 @@ public final class PrepareCorpusCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--max-pairs", defaultValue = "1000", description = "Minimal pairs per kind at most. Default:"
-            + " ${DEFAULT-VALUE}.")
-    int maxPairs;
-
-    @Option(names = "--min-pairs", defaultValue = "300", description = "Kinds with fewer minimal pairs are dropped."
-            + " Default: ${DEFAULT-VALUE}.")
-    int minPairs;
-
-    @Option(names = "--cloze-per-domain", defaultValue = "200", description = "Entity-cloze items per domain at"
-            + " most. Default: ${DEFAULT-VALUE}.")
-    int clozePerDomain;
+    @Mixin
+    TaskOptions tasks = new TaskOptions();
 
     @Option(names = "--no-tasks", description = "Write the splits only.")
     boolean noTasks;
@@ -222,7 +214,8 @@ public final class PrepareCorpusCommand implements Callable<Integer> {
             heldOut.addAll(splits.get("fidelity"));
             ObjectNode tasksNode = manifest.putObject("tasks");
             tasksNode.put("builtFrom", "eval and fidelity splits");
-            writeTasks(heldOut, out.resolve("tasks"), tasksNode, seed, maxPairs, minPairs, clozePerDomain,
+            writeTasks(heldOut, out.resolve("tasks"), tasksNode, seed, tasks.maxPairs, tasks.minPairs,
+                    tasks.clozePerDomain,
                     log::println, "prepare-corpus");
         }
         AtomicFiles.write(out.resolve("MANIFEST.json"), (json.writeValueAsString(manifest) + "\n")
