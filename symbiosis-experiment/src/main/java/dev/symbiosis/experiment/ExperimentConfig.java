@@ -289,13 +289,18 @@ public record ExperimentConfig(
      *     {@code gen.*} figures)
      * @param skipTasks tasks left out of either family: a task name, or a prefix ending in {@code *} (e.g.
      *     {@code "minimal-pairs-*"}); each must match a task; default none
+     * @param minimalPairsPerKind items of every {@code minimal-pairs-<kind>} task (a seeded sample, as
+     *     {@code evalItemsPerTask} is for the other tasks); 0 = every pair (default: the pairs are short and cheap)
      */
     public record Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens,
-            boolean multipleChoice, boolean generative, List<String> skipTasks) {
+            boolean multipleChoice, boolean generative, List<String> skipTasks, int minimalPairsPerKind) {
 
         /** The defaults. */
         public static final Evaluator DEFAULTS = new Evaluator(16, HeldOutEvaluator.GENERATIVE_ITEMS_PER_TASK,
                 HeldOutEvaluator.GENERATIVE_MAX_NEW_TOKENS);
+
+        /** Prefix of the tasks {@link #minimalPairsPerKind()} sizes. */
+        public static final String MINIMAL_PAIRS_PREFIX = "minimal-pairs-";
 
         /** Copies the skipped tasks (null = none). */
         public Evaluator {
@@ -305,9 +310,21 @@ public record ExperimentConfig(
             skipTasks = skipTasks == null ? List.of() : List.copyOf(skipTasks);
         }
 
-        /** Sizes with both task families on and no task skipped. */
+        /** Sizes with both task families on, no task skipped and every minimal pair. */
         public Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens) {
-            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, true, true, List.of());
+            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, true, true, List.of(), 0);
+        }
+
+        /** Every minimal pair (the form before {@code minimalPairsPerKind} existed). */
+        public Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens,
+                boolean multipleChoice, boolean generative, List<String> skipTasks) {
+            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, multipleChoice, generative, skipTasks, 0);
+        }
+
+        /** The same sizes with {@code n} minimal pairs per kind. */
+        public Evaluator withMinimalPairsPerKind(int n) {
+            return new Evaluator(batchSize, generativeItemsPerTask, generativeMaxNewTokens, multipleChoice,
+                    generative, skipTasks, n);
         }
 
         /** Whether {@code task} is left out by {@link #skipTasks()}. */
@@ -809,6 +826,8 @@ public record ExperimentConfig(
         require(evaluator.batchSize() >= 1, "evaluator.batchSize must be >= 1, got " + evaluator.batchSize());
         require(evaluator.generativeItemsPerTask() >= 0, "evaluator.generativeItemsPerTask must be >= 0, got "
                 + evaluator.generativeItemsPerTask());
+        require(evaluator.minimalPairsPerKind() >= 0, "evaluator.minimalPairsPerKind must be >= 0 (0: every pair),"
+                + " got " + evaluator.minimalPairsPerKind());
         require(evaluator.generativeMaxNewTokens() >= 1, "evaluator.generativeMaxNewTokens must be >= 1, got "
                 + evaluator.generativeMaxNewTokens());
         require(parallelism >= 0, "parallelism must be >= 0 (0: one unit per available processor), got "
@@ -885,7 +904,8 @@ public record ExperimentConfig(
             case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
                     0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 16, 4, 16, false,
                     new Trainer(1e-3, 8, 1, 8, 16), new Trainer(1e-3, 8, 1, 8, 16), Prompting.PREFIX,
-                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS, Miner.DEFAULTS, 0);
+                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS
+                            .withMinimalPairsPerKind(16), Miner.DEFAULTS, 0);
             case "default" -> new ExperimentConfig("default", 5, 42, 1, 8192, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 96,
                     16, 0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 60, 8, 64, true, student,
                     generator, Prompting.PREFIX, DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS,

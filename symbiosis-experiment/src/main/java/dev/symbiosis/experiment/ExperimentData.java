@@ -57,14 +57,25 @@ public final class ExperimentData {
 
     /** A seeded sample of {@code perTask} items of every task (all when 0 or when the task is smaller). */
     public static EvalSuite sampleTasks(EvalSuite suite, int perTask, long seed) {
-        if (perTask == 0) {
-            return suite;
-        }
+        return sampleTasks(suite, task -> perTask, seed);
+    }
+
+    /**
+     * A seeded sample of {@code perTask.applyAsInt(task)} items of every task (0: all of that task), each task
+     * shuffled with its own seed, so a task's sample does not depend on the other tasks.
+     */
+    public static EvalSuite sampleTasks(EvalSuite suite, java.util.function.ToIntFunction<String> perTask,
+            long seed) {
         List<MultipleChoiceItem> items = new ArrayList<>();
         for (String task : suite.taskNames()) {
+            int n = perTask.applyAsInt(task);
             List<MultipleChoiceItem> all = new ArrayList<>(suite.task(task).orElseThrow().items());
+            if (n == 0) {
+                items.addAll(all);
+                continue;
+            }
             Collections.shuffle(all, new Random(seed ^ task.hashCode()));
-            items.addAll(all.subList(0, Math.min(perTask, all.size())));
+            items.addAll(all.subList(0, Math.min(n, all.size())));
         }
         return EvalSuite.of(items);
     }

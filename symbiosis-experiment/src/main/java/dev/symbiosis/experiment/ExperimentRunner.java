@@ -532,7 +532,9 @@ public final class ExperimentRunner {
                 config.seed());
         EvalSuite tasks = givenTasks != null ? givenTasks : ExperimentData.readTasks(
                 config.data().tasks() == null ? EmbeddedAssets.open().tasks() : Path.of(config.data().tasks()));
-        EvalSuite suite = ExperimentData.sampleTasks(skipTasks(tasks), config.evalItemsPerTask(), config.seed());
+        EvalSuite suite = ExperimentData.sampleTasks(skipTasks(tasks), task -> task.startsWith(
+                ExperimentConfig.Evaluator.MINIMAL_PAIRS_PREFIX) ? config.evaluator().minimalPairsPerKind()
+                : config.evalItemsPerTask(), config.seed());
         log.printf("data: pool %d docs, stream %d docs, eval suite %d items in %d tasks, held-out %d docs%n",
                 pool.size(), stream.size(), suite.size(), suite.taskNames().size(), heldOut.size());
         List<String> referenceTexts = fidelity.stream().map(Document::text).toList();

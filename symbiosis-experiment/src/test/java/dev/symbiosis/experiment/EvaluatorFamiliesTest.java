@@ -52,15 +52,15 @@ class EvaluatorFamiliesTest {
     @Test
     void skippedTasksAreLeftOutAndAnUnknownOneIsRefused(@TempDir Path out) throws IOException {
         IterationRecord r = run(out.resolve("a"), new ExperimentConfig.Evaluator(16, 24, 8, true, true,
-                List.of("cloze", "quiz*"))).get(1);
+                List.of("cloze", "entity-cloze", "quiz*"))).get(1);
         assertTrue(r.evaluation().containsKey("mc.acc.definition"), r.evaluation().keySet().toString());
         assertFalse(r.evaluation().keySet().stream().anyMatch(k -> k.contains("cloze") || k.contains("quiz")),
                 r.evaluation().keySet().toString());
         assertTrue(r.evaluation().containsKey("gen.em.arithmetic-gen"), "quiz-gen skipped, arithmetic-gen kept");
 
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> run(out.resolve("b"),
-                new ExperimentConfig.Evaluator(16, 24, 8, true, true, List.of("minimal-pairs-*"))));
-        assertTrue(unknown.getMessage().contains("'minimal-pairs-*' matches no task; tasks: arithmetic, cloze"),
+                new ExperimentConfig.Evaluator(16, 24, 8, true, true, List.of("no-such-task-*"))));
+        assertTrue(unknown.getMessage().contains("'no-such-task-*' matches no task; tasks: arithmetic, cloze"),
                 unknown.getMessage());
         IllegalArgumentException all = assertThrows(IllegalArgumentException.class, () -> run(out.resolve("c"),
                 new ExperimentConfig.Evaluator(16, 24, 8, true, true, List.of("*-gen"))));
