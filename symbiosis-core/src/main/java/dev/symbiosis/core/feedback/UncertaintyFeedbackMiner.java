@@ -28,8 +28,9 @@ import java.util.SplittableRandom;
  * a small model's context. Windows whose text gives fewer than two tokens are skipped. Two rules keep short or
  * clustered windows from crowding the hard examples (a short window wins on mean entropy, and neighbouring windows
  * of one hard document would all be kept): a document's last piece shorter than
- * {@link Builder#optMinWindowChars(int) minWindowChars} is joined to the window before it, and whole documents
- * shorter than that are not mined; and among the kept windows at most one starts within any
+ * {@link Builder#optMinWindowChars(int) minWindowChars} is joined to the window before it (a document that is short
+ * as a whole stays a candidate: short documents are a corpus's own, not an artefact of the cut); and among the kept
+ * windows at most one starts within any
  * {@link Builder#optStretchChars(int) stretchChars} of a document (a window too close to a harder one of the same
  * document is passed over for the next hardest).
  *
@@ -358,14 +359,12 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
      * Cuts a document into windows of at most about {@code maxChars} characters, breaking at whitespace (a window
      * is cut mid-word only when a single word is longer than {@code maxChars}); a last piece shorter than
      * {@code minChars} is joined to the window before it (which then holds up to {@code maxChars + minChars}
-     * characters), and a document shorter than {@code minChars} gives no window. {@code maxChars <= 0} keeps the
-     * document whole. Public so that a distributed miner cuts exactly the same windows.
+     * characters); a document no longer than {@code maxChars} is one window whatever its length.
+     * {@code maxChars <= 0} keeps the document whole. Public so that a distributed miner cuts exactly the same
+     * windows.
      */
     public static List<Document> windows(Document d, int maxChars, int minChars) {
         String t = d.text();
-        if (t.strip().length() < minChars) {
-            return List.of();
-        }
         if (maxChars <= 0 || t.length() <= maxChars) {
             return List.of(d);
         }
@@ -484,8 +483,8 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         }
 
         /**
-         * Shortest window in characters: a document's last piece shorter than this is joined to the window before
-         * it, and documents shorter than this are not mined. {@code 0} keeps every piece. Default: a third of
+         * Shortest piece in characters: a long document's last piece shorter than this is joined to the window
+         * before it (documents short as a whole are mined as they are). {@code 0} keeps every piece. Default: a third of
          * {@link #optWindowChars(int) windowChars} (160 for the default 480).
          */
         public Builder optMinWindowChars(int value) {
