@@ -215,8 +215,8 @@ public final class Report {
         html.append("</table></details>\n");
 
         // paired tests, final iteration
-        html.append("<details><summary><b>Every paired test at the final iteration</b></summary>\n<p>Difference a"
-                + " &minus; b of each item's "
+        html.append("<details><summary><b>Paired tests at the final iteration (every pair)</b></summary>\n"
+                + "<p>Difference a &minus; b of each item's "
                 + "contribution to the figure (the mean difference is the difference of the figures), averaged over"
                 + " run seeds and items; 95% interval and p-value from a bootstrap that resamples seeds and items; "
                 + "p (perm.): sign-flip permutation test on per-item differences averaged over seeds (it takes these "
