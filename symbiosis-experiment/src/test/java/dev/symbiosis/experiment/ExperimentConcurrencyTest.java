@@ -6,15 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.symbiosis.assets.EmbeddedAssets;
 import dev.symbiosis.core.loop.GenerationCache;
 import dev.symbiosis.core.loop.Json;
-import dev.symbiosis.core.model.LanguageModel;
-import dev.symbiosis.core.model.Prompt;
-import dev.symbiosis.core.model.PromptCompletion;
-import dev.symbiosis.core.model.SaliencyMap;
-import dev.symbiosis.core.model.Sample;
-import dev.symbiosis.core.model.SamplingConfig;
-import dev.symbiosis.core.model.TokenScores;
-import dev.symbiosis.core.model.TrainingReport;
-import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.core.testing.TinyLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +37,7 @@ class ExperimentConcurrencyTest {
     private static ExperimentRunner.ModelSource countingGenerator(AtomicInteger rows) throws IOException {
         Path g0 = EmbeddedAssets.open().model("generator-0");
         ExperimentConfig c = config();
-        return seed -> new CountingRows(DefaultComponents.loadModel(g0, c.generator(), seed), rows);
+        return seed -> TinyLoop.countingRows(DefaultComponents.loadModel(g0, c.generator(), seed), rows);
     }
 
     private static void run(Path out, int parallelism, boolean cache, AtomicInteger rows) throws IOException {
@@ -103,61 +95,5 @@ class ExperimentConcurrencyTest {
             out.add(o.get("strategy").asText() + "/" + o.get("iteration").asInt());
         }
         return out;
-    }
-
-    /** Delegates to a model and counts the rows it generates. */
-    private record CountingRows(LanguageModel m, AtomicInteger rows) implements LanguageModel {
-
-        @Override
-        public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
-            rows.addAndGet(prompts.size());
-            return m.generate(prompts, sampling);
-        }
-
-        @Override
-        public List<Sample> generateSeeded(List<Prompt> prompts, SamplingConfig sampling, long[] rowSeeds) {
-            rows.addAndGet(prompts.size());
-            return m.generateSeeded(prompts, sampling, rowSeeds);
-        }
-
-        @Override
-        public TrainingReport train(List<TrainingText> texts) {
-            return m.train(texts);
-        }
-
-        @Override
-        public TrainingReport fineTune(List<PromptCompletion> examples) {
-            return m.fineTune(examples);
-        }
-
-        @Override
-        public int countTokens(String text) {
-            return m.countTokens(text);
-        }
-
-        @Override
-        public List<TokenScores> score(List<String> texts) {
-            return m.score(texts);
-        }
-
-        @Override
-        public List<SaliencyMap> saliency(List<String> texts) {
-            return m.saliency(texts);
-        }
-
-        @Override
-        public void save(Path dir) throws IOException {
-            m.save(dir);
-        }
-
-        @Override
-        public void restore(Path dir) throws IOException {
-            m.restore(dir);
-        }
-
-        @Override
-        public void close() {
-            m.close();
-        }
     }
 }

@@ -119,7 +119,15 @@ public final class TinyLoop {
 
     /** Generator 0 ("g0") counting the rows it generates into {@code rows}. */
     public static Supplier<LanguageModel> countingRows(java.util.concurrent.atomic.AtomicInteger rows) {
-        return () -> new CrashingModel((CharBigramModel) model("g0").get(), -1, rows);
+        return () -> countingRows(model("g0").get(), rows);
+    }
+
+    /**
+     * {@code model} behind a wrapper that counts the rows it generates ({@code generate} and {@code generateSeeded})
+     * into {@code rows}, forwards every call (also {@code close}) and implements no optional capability.
+     */
+    public static LanguageModel countingRows(LanguageModel model, java.util.concurrent.atomic.AtomicInteger rows) {
+        return new CrashingModel(model, -1, rows);
     }
 
     /** Student 0 behind a wrapper that does not implement {@link GradientHints}. */
@@ -128,20 +136,20 @@ public final class TinyLoop {
     }
 
     /**
-     * Delegates to a bigram model, throws on the n-th call of train (never when n < 1) and counts the rows it
-     * generates (when given a counter).
+     * Delegates to a model, throws on the n-th call of train (never when n < 1) and counts the rows it generates
+     * (when given a counter).
      */
     static class CrashingModel implements LanguageModel {
-        private final CharBigramModel m;
+        private final LanguageModel m;
         private final int failAt;
         private final java.util.concurrent.atomic.AtomicInteger rows;
         private int calls;
 
-        CrashingModel(CharBigramModel m, int failAt) {
+        CrashingModel(LanguageModel m, int failAt) {
             this(m, failAt, null);
         }
 
-        CrashingModel(CharBigramModel m, int failAt, java.util.concurrent.atomic.AtomicInteger rows) {
+        CrashingModel(LanguageModel m, int failAt, java.util.concurrent.atomic.AtomicInteger rows) {
             this.m = m;
             this.failAt = failAt;
             this.rows = rows;
@@ -179,6 +187,14 @@ public final class TinyLoop {
         }
 
         @Override
+        public List<Sample> generateSeeded(List<Prompt> prompts, SamplingConfig sampling, long[] rowSeeds) {
+            if (rows != null) {
+                rows.addAndGet(prompts.size());
+            }
+            return m.generateSeeded(prompts, sampling, rowSeeds);
+        }
+
+        @Override
         public TrainingReport fineTune(List<PromptCompletion> examples) {
             return m.fineTune(examples);
         }
@@ -191,6 +207,11 @@ public final class TinyLoop {
         @Override
         public void restore(Path dir) throws IOException {
             m.restore(dir);
+        }
+
+        @Override
+        public void close() {
+            m.close();
         }
     }
 
