@@ -47,7 +47,7 @@ class ExperimentCommandTest {
                 + " known keys: preset, iterations, seed, seeds, tokenBudget, generationBatch, sampling, poolSample,"
                 + " hardExamples, teachingShare, patience, minDelta, strategies, models, data, evalItemsPerTask,"
                 + " heldOutDocsPerDomain, measureSample, semanticMetrics, student, generator, prompting,"
-                + " accumulateSample, measureReferenceTexts, evaluator, miner (--stacktrace for details)",
+                + " accumulateSample, measureReferenceTexts, evaluator, miner, parallelism (--stacktrace for details)",
                 r.err().strip());
         // asked for, the trace is there
         Run traced = run("experiment", "--config", f.toString(), "--stacktrace");
