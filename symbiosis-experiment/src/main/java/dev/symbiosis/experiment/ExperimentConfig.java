@@ -533,6 +533,10 @@ public record ExperimentConfig(
             if (experiment == null || !experiment.isObject()) {
                 throw new IOException(file + ": no 'experiment' object");
             }
+            if (!experiment.has("parallelism")) {
+                // the run folder records the settings that change records (recordSettings), never parallelism
+                ((com.fasterxml.jackson.databind.node.ObjectNode) experiment).put("parallelism", 0);
+            }
             return STRICT.treeToValue(experiment, ExperimentConfig.class).validate();
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw new IOException(file + ": not a run configuration of this version: " + oneLine(e.getMessage()), e);
