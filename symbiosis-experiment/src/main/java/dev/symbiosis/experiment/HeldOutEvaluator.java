@@ -183,6 +183,26 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         return new Evaluation(BPB_MACRO, ImmutableSortedMap.copyOfSorted(figures), items);
     }
 
+    /**
+     * The Generator's held-out bits per byte on the same documents as the Student's: the {@code bpb.*} figures of
+     * {@link PerplexityResult#figures()} ({@code bpb.macro}, {@code bpb.all}, {@code bpb.<domain>}), recorded by the loop as {@code generator.bpb.macro} etc.
+     * Thread-safe: keeps no state between calls.
+     */
+    @Override
+    public SortedMap<String, Double> evaluateGenerator(TextScorer generator, EvaluationContext context) {
+        ProgressSink progress = context.progress();
+        SortedMap<String, Double> out = new TreeMap<>(PerplexityEvaluator.create().withBatchSize(batchSize)
+                .evaluate(generator, heldOut, (d, t) -> progress.progress(d, t)).figures());
+        out.keySet().removeIf(k -> !k.startsWith("bpb."));
+        return out;
+    }
+
+    /** True: {@link #evaluateGenerator} gives the Generator's held-out bits per byte. */
+    @Override
+    public boolean evaluatesGenerator() {
+        return true;
+    }
+
     /** The multiple-choice result of any scorer (used to choose the headline tasks with Generator 0). */
     public EvalResult multipleChoice(TextScorer scorer, EvalProgress progress) {
         return MultipleChoiceEvaluator.create().withBatchSize(batchSize).evaluate(scorer, suite, progress);

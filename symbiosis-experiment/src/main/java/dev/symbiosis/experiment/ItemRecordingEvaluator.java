@@ -72,6 +72,18 @@ public final class ItemRecordingEvaluator implements StudentEvaluator {
         return e;
     }
 
+    /** The delegate's Generator figures (no items to record). */
+    @Override
+    public SortedMap<String, Double> evaluateGenerator(dev.symbiosis.core.model.TextScorer generator,
+            EvaluationContext context) {
+        return delegate.evaluateGenerator(generator, context);
+    }
+
+    @Override
+    public boolean evaluatesGenerator() {
+        return delegate.evaluatesGenerator();
+    }
+
     /** The per-item results of one iteration's file, or an empty list when the iteration has none. */
     public static List<ItemScore> read(Path iterationDir) throws IOException {
         Path f = iterationDir.resolve(FILE);

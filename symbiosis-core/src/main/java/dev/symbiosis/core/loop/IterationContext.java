@@ -352,6 +352,11 @@ public final class IterationContext {
             return model != null;
         }
 
+        /** Whether the slot holds the loader's model unchanged (also when it is not loaded yet). */
+        boolean holdsFresh() {
+            return model == null || fresh;
+        }
+
         /** Whether {@code g} is this slot's loaded view. */
         boolean isView(Object g) {
             return view != null && g == view;

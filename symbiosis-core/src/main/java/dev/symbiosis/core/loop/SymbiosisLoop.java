@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,6 +95,14 @@ public final class SymbiosisLoop {
     /** Content identity of Generator 0, found once (by saving one) when the cache first needs it. */
     private String generator0State;
     private GenerationCache cache;
+    /**
+     * The evaluator's Generator figures by Generator state ({@link #GENERATOR_0_KEY} or a content identity), so that a
+     * Generator that did not change (Generator 0 in most arms) is scored once per run, not once per arm and iteration.
+     */
+    private final Map<String, SortedMap<String, Double>> generatorFigures = new ConcurrentHashMap<>();
+    private static final String GENERATOR_0_KEY = "generator-0";
+    /** Prefix of the Generator's figures in every record ({@link StudentEvaluator#evaluateGenerator}). */
+    public static final String GENERATOR_PREFIX = "generator.";
 
     /** The near-duplicate filter's accepted signatures inside a checkpoint. */
     static final String NEAR_DUPLICATES_FILE = "near-duplicates.bin";
@@ -348,7 +358,8 @@ public final class SymbiosisLoop {
             if (!hasInitial) {
                 Evaluation e = evaluator.evaluate(student, new EvaluationContext(name, 0,
                         sink(name, 0, "evaluate student 0")));
-                IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(), e.figures(), new TreeMap<>(),
+                IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(),
+                        withGeneratorFigures(e.figures(), generator, name, 0), new TreeMap<>(),
                         null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0, 0);
                 store.insert(r0, order);
                 mine.add(r0);
@@ -457,8 +468,12 @@ public final class SymbiosisLoop {
         }
         seconds.put("checkpoint", secondsSince(t0));
 
+        t0 = System.nanoTime();
+        SortedMap<String, Double> evalFigures = withGeneratorFigures(eval.figures(), generator, name, t);
+        seconds.put("evaluate_generator", secondsSince(t0));
+
         String stopped = plateaued(previous, eval) ? "plateau" : null;
-        IterationRecord r = new IterationRecord(name, t, eval.headlineName(), eval.figures(), figures,
+        IterationRecord r = new IterationRecord(name, t, eval.headlineName(), evalFigures, figures,
                 measuredSynthetic ? IterationContext.SYNTHETIC : IterationContext.REAL, studentReport,
                 data.generatorTraining(), summary(data.feedback()), data.trainingTexts().size(), tokens,
                 tokens == 0 ? 0 : (double) realTokens / tokens, data.realStreamReused(), stopped, analytics,
@@ -468,6 +483,26 @@ public final class SymbiosisLoop {
         store.insertTiming(name, t, seconds, order);
         notify(l -> l.iterationFinished(r, seconds));
         return r;
+    }
+
+    /**
+     * {@code figures} plus the evaluator's figures of the slot's current Generator, prefixed {@link #GENERATOR_PREFIX}
+     * (none when the evaluator does not score Generators). Called after the iteration's checkpoint, when an evolved
+     * Generator's state has its content identity: a state already scored is taken from {@link #generatorFigures}.
+     */
+    private SortedMap<String, Double> withGeneratorFigures(SortedMap<String, Double> figures,
+            IterationContext.ModelSlot generator, String strategy, int t) {
+        if (!evaluator.evaluatesGenerator()) {
+            return figures;
+        }
+        String key = generator.holdsFresh() ? GENERATOR_0_KEY : generator.state();
+        Supplier<SortedMap<String, Double>> score = () -> evaluator.evaluateGenerator(generator.model(),
+                new EvaluationContext(strategy, t, sink(strategy, t, "evaluate generator")));
+        SortedMap<String, Double> g = key == null ? score.get() : generatorFigures.computeIfAbsent(key,
+                k -> Collections.unmodifiableSortedMap(new TreeMap<>(score.get())));
+        SortedMap<String, Double> out = new TreeMap<>(figures);
+        g.forEach((k, v) -> out.put(GENERATOR_PREFIX + k, v));
+        return out;
     }
 
     /** Whether the headline has not improved by minDelta for {@code patience} iterations, this one included. */
