@@ -18,12 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluatorFamiliesTest {
 
     private static List<IterationRecord> run(Path out, ExperimentConfig.Evaluator evaluator) throws IOException {
+        return run(out, evaluator, "The sea is wide.");
+    }
+
+    private static List<IterationRecord> run(Path out, ExperimentConfig.Evaluator evaluator, String studentText)
+            throws IOException {
         ExperimentConfig cfg = ExperimentConfig.builder("smoke").optPreset("families").optIterations(1)
                 .optTokenBudget(128).optStrategies(List.of("static-synthetic")).optEvalItemsPerTask(2)
                 .optHeldOutDocsPerDomain(1).optEvaluator(evaluator).build();
         return ExperimentRunner.builder(cfg).optOutput(out).optNoMeasure()
                 .optGenerator(seed -> CharBigramModel.trainedOn("g", List.of("The law of the land is old.")))
-                .optStudent(seed -> CharBigramModel.trainedOn("s", List.of("The sea is wide.")))
+                .optStudent(seed -> CharBigramModel.trainedOn("s", List.of(studentText)))
                 .build().run().records();
     }
 
@@ -32,6 +37,19 @@ class EvaluatorFamiliesTest {
         IterationRecord r = run(out, ExperimentConfig.Evaluator.DEFAULTS).get(1);
         assertTrue(r.evaluation().containsKey("mc.acc.macro") && r.evaluation().containsKey("gen.em.quiz-gen")
                 && r.evaluation().containsKey("bpb.macro"), r.evaluation().keySet().toString());
+    }
+
+    @Test
+    void everyRecordCarriesTheGeneratorsBitsPerByteAsTheStudentRouteScoresIt(@TempDir Path out) throws IOException {
+        List<IterationRecord> records = run(out.resolve("a"), ExperimentConfig.Evaluator.DEFAULTS);
+        // the same model as Student 0: its bpb.macro at iteration 0, by the Student's route, is Generator 0's
+        double generator0 = run(out.resolve("b"), ExperimentConfig.Evaluator.DEFAULTS, "The law of the land is old.")
+                .get(0).evaluation().get("bpb.macro");
+        assertEquals(2, records.size());
+        for (IterationRecord r : records) {
+            assertEquals(generator0, r.evaluation().get("generator.bpb.macro"), 0.0, r.evaluation().toString());
+        }
+        assertTrue(records.get(0).evaluation().get("bpb.macro") != generator0, "the Student is another model");
     }
 
     @Test
