@@ -20,7 +20,7 @@ public final class EmbeddedAssets {
     public static final String ROOT = "/dev/symbiosis/assets/";
 
     /** Data splits, under bundle/. */
-    public static final List<String> SPLITS = List.of("seed", "pool", "stream", "fidelity", "eval");
+    public static final List<String> SPLITS = List.of("seed", "validation", "pool", "stream", "fidelity", "eval");
 
     /** Embedded models, under models/: the shared tokenizer and three checkpoints. */
     public static final List<String> MODELS = List.of("generator-0", "student-0", "reference");

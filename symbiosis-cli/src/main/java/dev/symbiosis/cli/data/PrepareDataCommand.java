@@ -90,6 +90,10 @@ public final class PrepareDataCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "20260101", description = "sampling seed (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--validation-per-domain", defaultValue = "16",
+      description = "seed documents per source moved to the validation split (0: none; default: ${DEFAULT-VALUE})")
+  int validationPerDomain;
+
   @Option(names = "--items", defaultValue = "300", description = "items per task (default: ${DEFAULT-VALUE})")
   int items;
 
@@ -230,7 +234,7 @@ public final class PrepareDataCommand implements Callable<Integer> {
           joiners.getOrDefault(info.name(), "\n\n"), works.get(info.name())));
     }
     log.println("building the bundle");
-    List<BundleDocument> docs = BundleBuilder.build(sources, seed);
+    List<BundleDocument> docs = withValidationSplit(BundleBuilder.build(sources, seed), validationPerDomain);
 
     ObjectMapper json = new ObjectMapper();
     ObjectNode manifest = json.createObjectNode();
@@ -241,7 +245,7 @@ public final class PrepareDataCommand implements Callable<Integer> {
     Unigrams seedUnigrams = new Unigrams();
     List<String> training = new ArrayList<>();
     List<BundleDocument> evalDocs = new ArrayList<>();
-    for (String split : BundleBuilder.SPLITS) {
+    for (String split : SPLITS) {
       StringBuilder jsonl = new StringBuilder();
       Map<String, long[]> stats = new LinkedHashMap<>();
       for (SourceInfo info : SOURCE_INFO) {
@@ -263,7 +267,9 @@ public final class PrepareDataCommand implements Callable<Integer> {
         s[1] += TextCleaner.wordCount(d.text());
         s[2] += d.text().length();
         switch (split) {
-          case "seed" -> {
+          // validation documents count as training text here as they did before the carve existed, so that the
+          // task builders' overlap checks, and so the tasks, stay what they were
+          case "seed", "validation" -> {
             seedUnigrams.add(d.text());
             training.add(d.text());
           }
@@ -425,6 +431,33 @@ public final class PrepareDataCommand implements Callable<Integer> {
 
       Prompts that occur in (or mostly overlap) the seed, pool or stream split are skipped.
       """;
+
+  /** The order the bundle's splits are written and listed in: the builder's, with the validation split after seed. */
+  static final List<String> SPLITS = List.of("seed", "validation", "pool", "stream", "fidelity", "eval");
+
+  /**
+   * The documents with {@code perDomain} seed documents of every source moved to the split {@code validation}
+   * ({@link ValidationSplit#heldOutIds} with {@link ValidationSplit#DEFAULT_SEED}): held out from pretraining, for
+   * choosing learning rates, in no other split. {@code perDomain} 0 leaves the seed split whole.
+   */
+  static List<BundleDocument> withValidationSplit(List<BundleDocument> docs, int perDomain) {
+    if (perDomain == 0) {
+      return docs;
+    }
+    Map<String, List<String>> seedIds = new LinkedHashMap<>();
+    for (BundleDocument d : docs) {
+      if (d.split().equals("seed")) {
+        seedIds.computeIfAbsent(d.source(), k -> new ArrayList<>()).add(d.id());
+      }
+    }
+    java.util.Set<String> heldOut = ValidationSplit.heldOutIds(seedIds, perDomain, ValidationSplit.DEFAULT_SEED);
+    List<BundleDocument> out = new ArrayList<>(docs.size());
+    for (BundleDocument d : docs) {
+      out.add(heldOut.contains(d.id())
+          ? new BundleDocument(d.id(), d.text(), d.source(), d.licence(), "validation") : d);
+    }
+    return out;
+  }
 
   private static String write(ObjectMapper json, ObjectNode o) {
     try {

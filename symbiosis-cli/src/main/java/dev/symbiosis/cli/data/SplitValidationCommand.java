@@ -1,6 +1,5 @@
 package dev.symbiosis.cli.data;
 
-import dev.symbiosis.assets.EmbeddedAssets;
 import dev.symbiosis.cli.SymbiosisCli;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,9 +19,9 @@ import picocli.CommandLine.Option;
         description = "Carve a validation split (N documents per domain, seeded) out of the seed split.")
 public final class SplitValidationCommand implements Callable<Integer> {
 
-    @Option(names = "--seed-split", paramLabel = "FILE",
-            description = "JSONL(.gz) split to carve from (\"id\" and \"source\" per line); default: the embedded"
-                    + " seed split")
+    @Option(names = "--seed-split", required = true, paramLabel = "FILE",
+            description = "JSONL(.gz) split to carve from (\"id\" and \"source\" per line). The embedded bundle"
+                    + " already holds its validation split, carved by this rule with the defaults")
     Path seedSplit;
 
     @Option(names = "--per-domain", defaultValue = "16",
@@ -42,7 +41,7 @@ public final class SplitValidationCommand implements Callable<Integer> {
         PrintStream err = System.err;
         PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try {
-            Path in = seedSplit != null ? seedSplit : EmbeddedAssets.open().split("seed");
+            Path in = seedSplit;
             ValidationSplit.Parts parts = ValidationSplit.carve(ValidationSplit.read(in), perDomain, seed);
             DeterministicFiles.writeAtomically(out.resolve("train.jsonl.gz"),
                     DeterministicFiles.gzip(ValidationSplit.jsonLines(parts.train())));

@@ -108,25 +108,13 @@ public final class ValidationSplit {
         if (perDomain < 1) {
             throw new IllegalArgumentException("perDomain must be >= 1, got " + perDomain);
         }
-        Map<String, List<ObjectNode>> byDomain = new TreeMap<>();
+        Map<String, List<String>> idsByDomain = new TreeMap<>();
         for (ObjectNode o : records) {
-            byDomain.computeIfAbsent(o.get("source").asText(), k -> new ArrayList<>()).add(o);
+            idsByDomain.computeIfAbsent(o.get("source").asText(), k -> new ArrayList<>()).add(o.get("id").asText());
         }
-        Set<String> heldOut = new HashSet<>();
+        Set<String> heldOut = heldOutIds(idsByDomain, perDomain, seed);
         Map<String, Integer> counts = new TreeMap<>();
-        for (Map.Entry<String, List<ObjectNode>> e : byDomain.entrySet()) {
-            List<ObjectNode> docs = new ArrayList<>(e.getValue());
-            if (docs.size() <= perDomain) {
-                throw new IllegalArgumentException("domain '" + e.getKey() + "' has " + docs.size()
-                        + " documents; holding out " + perDomain + " would leave none for training");
-            }
-            docs.sort(Comparator.comparingLong((ObjectNode o) -> key(seed, o.get("id").asText()))
-                    .thenComparing(o -> o.get("id").asText()));
-            for (ObjectNode o : docs.subList(0, perDomain)) {
-                heldOut.add(o.get("id").asText());
-            }
-            counts.put(e.getKey(), perDomain);
-        }
+        idsByDomain.keySet().forEach(d -> counts.put(d, perDomain));
         List<ObjectNode> train = new ArrayList<>();
         List<ObjectNode> validation = new ArrayList<>();
         for (ObjectNode o : records) {
@@ -139,6 +127,30 @@ public final class ValidationSplit {
             }
         }
         return new Parts(train, validation, counts);
+    }
+
+    /**
+     * The ids held out: per domain, the {@code perDomain} ids with the smallest {@link #key} (ties by id). The rule
+     * of {@link #carve}, also applied by {@code prepare-data} to the bundle's seed split.
+     *
+     * @param idsByDomain document ids by domain; ids unique
+     * @throws IllegalArgumentException if {@code perDomain < 1} or a domain has {@code perDomain} ids or fewer
+     */
+    public static Set<String> heldOutIds(Map<String, List<String>> idsByDomain, int perDomain, long seed) {
+        if (perDomain < 1) {
+            throw new IllegalArgumentException("perDomain must be >= 1, got " + perDomain);
+        }
+        Set<String> heldOut = new HashSet<>();
+        for (Map.Entry<String, List<String>> e : new TreeMap<>(idsByDomain).entrySet()) {
+            List<String> ids = new ArrayList<>(e.getValue());
+            if (ids.size() <= perDomain) {
+                throw new IllegalArgumentException("domain '" + e.getKey() + "' has " + ids.size()
+                        + " documents; holding out " + perDomain + " would leave none for training");
+            }
+            ids.sort(Comparator.comparingLong((String id) -> key(seed, id)).thenComparing(id -> id));
+            heldOut.addAll(ids.subList(0, perDomain));
+        }
+        return heldOut;
     }
 
     /** Seeded pseudo-random key of an id: FNV-1a of its UTF-8 bytes, mixed with the seed by SplittableRandom. */

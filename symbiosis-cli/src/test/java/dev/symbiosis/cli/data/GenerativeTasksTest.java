@@ -48,7 +48,7 @@ class GenerativeTasksTest {
     assertEquals(Set.copyOf(GenerativeTaskBuilder.TASKS), tasks);
     assertTrue(items.size() >= 2 * 80, "items: " + items.size());
     List<String> training = new ArrayList<>();
-    for (String split : List.of("seed", "pool", "stream")) {
+    for (String split : List.of("seed", "validation", "pool", "stream")) {
       InputStream raw = getClass().getResourceAsStream("/dev/symbiosis/assets/bundle/" + split + ".jsonl.gz");
       try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
           StandardCharsets.UTF_8))) {

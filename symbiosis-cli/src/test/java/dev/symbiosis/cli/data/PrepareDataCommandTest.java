@@ -30,7 +30,7 @@ class PrepareDataCommandTest {
   private List<String> args(List<String> inputs, Path out) {
     List<String> a = new ArrayList<>(inputs);
     a.addAll(List.of("--out", out.resolve("bundle").toString(), "--tasks-out", out.resolve("tasks").toString(),
-        "--min-task-items", "0", "--min-word-count", "0", "--items", "40"));
+        "--min-task-items", "0", "--min-word-count", "0", "--items", "40", "--validation-per-domain", "1"));
     return a;
   }
 
@@ -44,7 +44,7 @@ class PrepareDataCommandTest {
     try (Stream<Path> s = Files.walk(tmp.resolve("a"))) {
       files = s.filter(Files::isRegularFile).sorted().toList();
     }
-    assertEquals(BundleBuilder.SPLITS.size() + 2 + TaskBuilder.TASKS.size() + 1
+    assertEquals(PrepareDataCommand.SPLITS.size() + 2 + TaskBuilder.TASKS.size() + 1
         + GenerativeTaskBuilder.TASKS.size() + 2, files.size(), files.toString());
     assertEquals(String.join("\n", new java.util.TreeSet<>(GenerativeTaskBuilder.TASKS)) + "\n",
         Files.readString(tmp.resolve("a/tasks/generative/INDEX")), "tasks/generative/INDEX lists them, sorted");

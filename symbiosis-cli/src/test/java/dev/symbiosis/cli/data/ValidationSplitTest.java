@@ -106,4 +106,27 @@ class ValidationSplitTest {
         List<ObjectNode> back = ValidationSplit.read(v);
         assertEquals(p.validation(), back);
     }
+
+    @Test
+    void theEmbeddedValidationSplitIsTheDefaultCarveOfTheSeedDocuments(@TempDir Path dir) throws IOException {
+        dev.symbiosis.assets.EmbeddedAssets assets = dev.symbiosis.assets.EmbeddedAssets.open();
+        List<ObjectNode> seed = ValidationSplit.read(assets.split("seed"));
+        List<ObjectNode> validation = ValidationSplit.read(assets.split("validation"));
+        assertEquals(7 * 16, validation.size());
+        // the seed split as it was before the carve: every document back, labelled seed, in id order
+        List<ObjectNode> whole = new ArrayList<>(seed);
+        for (ObjectNode o : validation) {
+            ObjectNode back = o.deepCopy();
+            back.put("split", "seed");
+            whole.add(back);
+        }
+        whole.sort(java.util.Comparator.comparing((ObjectNode o) -> o.get("source").asText())
+                .thenComparing(o -> o.get("id").asText()));
+        ValidationSplit.Parts again = ValidationSplit.carve(whole, 16, ValidationSplit.DEFAULT_SEED);
+        assertEquals(ids(validation), ids(again.validation()));
+        assertEquals(ids(seed), ids(again.train()));
+        // and prepare-data writes the same bytes as split-validation: one compact JSON object a line, gzip
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(assets.split("validation")),
+                dev.symbiosis.cli.data.DeterministicFiles.gzip(ValidationSplit.jsonLines(validation))));
+    }
 }
