@@ -88,7 +88,9 @@ class ExperimentConfigTest {
         Files.writeString(f, tree.toString());
         ExperimentConfig c = ExperimentConfig.read(f);
         assertEquals(400, c.accumulateSample());
-        assertEquals(ExperimentConfig.Evaluator.DEFAULTS, c.evaluator());
+        // an absent key takes the default preset's value (runs that predate the key had no minimal pairs at all)
+        assertEquals(ExperimentConfig.Evaluator.DEFAULTS.withMinimalPairsPerKind(
+                ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND), c.evaluator());
         assertEquals(ExperimentConfig.Miner.DEFAULTS, c.miner());
         assertEquals(2, c.student().warmupSteps());
         assertEquals(0.01, c.student().weightDecay(), 0.0);
@@ -143,7 +145,8 @@ class ExperimentConfigTest {
         assertEquals(1, p.student().epochs());
         assertEquals(d.student().learningRate(), p.student().learningRate(), 0.0);
         assertEquals(d.generator(), p.generator());
-        assertEquals(new ExperimentConfig.Evaluator(16, 24, 8, true, false, List.of()), p.evaluator());
+        assertEquals(new ExperimentConfig.Evaluator(16, 24, 8, true, false, List.of())
+                .withMinimalPairsPerKind(ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND), p.evaluator());
         assertEquals(d.prompting(), p.prompting());
         assertEquals("part", p.preset());
         assertEquals("my-run", ExperimentConfig.presetName(Path.of("my-run.json")));
