@@ -50,6 +50,8 @@ public final class IterationContext {
     private final GenerationCache cache;
     private int nearDuplicatesDropped;
     private int nearDuplicatesAdmitted;
+    private final ComputeMeter compute = new ComputeMeter();
+    private final LanguageModel studentView;
 
     /** Rounds of nothing but near duplicates after which {@link #synthesize} admits them. */
     public static final int NEAR_DUPLICATE_ROUNDS = 10;
@@ -69,6 +71,13 @@ public final class IterationContext {
         this.reporter = reporter;
         this.nearDuplicates = nearDuplicates;
         this.cache = cache;
+        this.studentView = MeteredModel.of(student, compute, ComputeMeter.STUDENT);
+        generator.meter(compute);
+    }
+
+    /** The model work this iteration of this strategy asked for so far ({@link ComputeMeter}). */
+    public ComputeMeter compute() {
+        return compute;
     }
 
     /** The iteration, {@code >= 1}. */
@@ -80,9 +89,12 @@ public final class IterationContext {
         return config;
     }
 
-    /** The strategy's Student (trained by the loop after {@link Strategy#prepare}). */
+    /**
+     * The strategy's Student (trained by the loop after {@link Strategy#prepare}); its scoring, saliency and training
+     * through this object count in {@link #compute()}.
+     */
     public LanguageModel student() {
-        return student;
+        return studentView;
     }
 
     /**
@@ -184,6 +196,18 @@ public final class IterationContext {
      * Generator in a known state, else from the model.
      */
     private List<Sample> sample(Generator g, List<Prompt> prompts, long[] seeds) {
+        List<Sample> out = cachedOrSampled(g, prompts, seeds);
+        // counted whether the cache served the rows or the model sampled them: the work the arm asked for
+        long tokens = 0;
+        for (Sample x : out) {
+            tokens += student.countTokens(x.prompt().text()) + x.newTokens();
+        }
+        compute.forward(generator.isView(g) ? ComputeMeter.GENERATOR : g == studentView || g == student
+                ? ComputeMeter.STUDENT : "other", tokens);
+        return out;
+    }
+
+    private List<Sample> cachedOrSampled(Generator g, List<Prompt> prompts, long[] seeds) {
         String state = cache == null || !generator.isView(g) ? null : generator.state();
         if (state == null) {
             return g.generateSeeded(prompts, config.sampling(), seeds);
@@ -316,6 +340,8 @@ public final class IterationContext {
         private boolean fresh;
         /** Content identity of the state when not fresh; null when unknown. */
         private String state;
+        /** The current iteration's meter: the view counts the Generator's training, scoring and saliency in it. */
+        private ComputeMeter meter;
 
         /**
          * @param loader loads the model
@@ -334,6 +360,11 @@ public final class IterationContext {
                 fresh = true;
                 state = null;
             }
+        }
+
+        /** Counts the view's work of the current iteration in {@code m}. */
+        void meter(ComputeMeter m) {
+            this.meter = m;
         }
 
         /** The model as strategies see it. */
@@ -414,22 +445,24 @@ public final class IterationContext {
         public dev.symbiosis.core.model.TrainingReport fineTune(
                 List<dev.symbiosis.core.model.PromptCompletion> examples) {
             slot.changed();
-            return model.fineTune(examples);
+            return MeteredModel.trained(model.fineTune(examples), slot.meter, ComputeMeter.GENERATOR);
         }
 
         @Override
         public dev.symbiosis.core.model.TrainingReport train(List<TrainingText> texts) {
             slot.changed();
-            return model.train(texts);
+            return MeteredModel.trained(model.train(texts), slot.meter, ComputeMeter.GENERATOR);
         }
 
         @Override
         public List<dev.symbiosis.core.model.TokenScores> score(List<String> texts) {
+            MeteredModel.scored(model, texts, slot.meter, ComputeMeter.GENERATOR, false);
             return model.score(texts);
         }
 
         @Override
         public List<dev.symbiosis.core.model.SaliencyMap> saliency(List<String> texts) {
+            MeteredModel.scored(model, texts, slot.meter, ComputeMeter.GENERATOR, true);
             return model.saliency(texts);
         }
 

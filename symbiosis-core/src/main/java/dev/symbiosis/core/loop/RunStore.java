@@ -352,19 +352,29 @@ public final class RunStore {
     public synchronized void appendTiming(String strategy, int iteration, SortedMap<String, Double> seconds)
             throws IOException {
         List<String> lines = timingLines();
-        lines.add(timingLine(strategy, iteration, seconds));
+        lines.add(timingLine(strategy, iteration, seconds, new java.util.TreeMap<>()));
         AtomicFiles.writeLines(dir.resolve("timings.jsonl"), lines);
     }
 
     /** Inserts a line of wall-clock timings in strategy order, as {@link #insert} does with records. */
     public synchronized void insertTiming(String strategy, int iteration, SortedMap<String, Double> seconds,
             List<String> strategyOrder) throws IOException {
+        insertTiming(strategy, iteration, seconds, new java.util.TreeMap<>(), strategyOrder);
+    }
+
+    /**
+     * As {@link #insertTiming(String, int, SortedMap, List)}, with the iteration's model work ({@link ComputeMeter}
+     * figures) in the line's {@code compute} object (left out when empty).
+     */
+    public synchronized void insertTiming(String strategy, int iteration, SortedMap<String, Double> seconds,
+            SortedMap<String, Double> compute, List<String> strategyOrder) throws IOException {
         List<String> lines = timingLines();
         List<String> strategies = new ArrayList<>();
         for (String l : lines) {
             strategies.add(l.isBlank() ? "" : Json.parse(l).path("strategy").asText());
         }
-        lines.add(insertionPoint(strategies, strategy, strategyOrder), timingLine(strategy, iteration, seconds));
+        lines.add(insertionPoint(strategies, strategy, strategyOrder), timingLine(strategy, iteration, seconds,
+                compute));
         AtomicFiles.writeLines(dir.resolve("timings.jsonl"), lines);
     }
 
@@ -373,14 +383,18 @@ public final class RunStore {
         return Files.exists(f) ? new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8)) : new ArrayList<>();
     }
 
-    private static String timingLine(String strategy, int iteration, SortedMap<String, Double> seconds)
-            throws IOException {
+    private static String timingLine(String strategy, int iteration, SortedMap<String, Double> seconds,
+            SortedMap<String, Double> compute) throws IOException {
         ObjectNode o = Json.object();
         o.put("strategy", strategy);
         o.put("iteration", iteration);
         ObjectNode s = o.putObject("seconds");
         for (Map.Entry<String, Double> e : seconds.entrySet()) {
             s.put(e.getKey(), e.getValue());
+        }
+        if (!compute.isEmpty()) {
+            ObjectNode c = o.putObject("compute");
+            compute.forEach((k, v) -> c.put(k, v.longValue()));
         }
         return Json.writer().writeValueAsString(o);
     }

@@ -398,7 +398,8 @@ public final class SymbiosisLoop {
 
         t0 = System.nanoTime();
         sink(name, t, "train student").progress(0, 1);
-        TrainingReport studentReport = student.train(data.trainingTexts());
+        TrainingReport studentReport = MeteredModel.trained(student.train(data.trainingTexts()), ctx.compute(),
+                ComputeMeter.STUDENT);
         sink(name, t, "train student").progress(1, 1);
         seconds.put("train_student", secondsSince(t0));
 
@@ -480,7 +481,7 @@ public final class SymbiosisLoop {
                 ctx.nearDuplicatesDropped(), ctx.nearDuplicatesAdmitted());
         store.insert(r, order);
         store.pruneCheckpoints(name, t);
-        store.insertTiming(name, t, seconds, order);
+        store.insertTiming(name, t, seconds, ctx.compute().figures(), order);
         notify(l -> l.iterationFinished(r, seconds));
         return r;
     }

@@ -1,0 +1,141 @@
+package dev.symbiosis.core.loop;
+
+import dev.symbiosis.core.model.GradientHints;
+import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.PromptCompletion;
+import dev.symbiosis.core.model.SaliencyMap;
+import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.SamplingConfig;
+import dev.symbiosis.core.model.TokenHint;
+import dev.symbiosis.core.model.TokenScores;
+import dev.symbiosis.core.model.TrainingReport;
+import dev.symbiosis.core.model.TrainingText;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A view of a model that counts its scoring, saliency and training in a {@link ComputeMeter} under one role, then
+ * delegates. Generation is not counted here: {@link IterationContext#generate} counts it, also for rows the cache
+ * serves. {@link #of} keeps {@link GradientHints} visible when the model has them. Closing the view does nothing
+ * (the loop owns the model). Not thread-safe.
+ */
+@NullMarked
+class MeteredModel implements LanguageModel {
+
+    private final LanguageModel model;
+    private final ComputeMeter meter;
+    private final String role;
+
+    private MeteredModel(LanguageModel model, ComputeMeter meter, String role) {
+        this.model = model;
+        this.meter = meter;
+        this.role = role;
+    }
+
+    /** The view, implementing {@link GradientHints} exactly when {@code model} does. */
+    static LanguageModel of(LanguageModel model, ComputeMeter meter, String role) {
+        return model instanceof GradientHints ? new WithHints(model, meter, role) : new MeteredModel(model, meter, role);
+    }
+
+    /** Counts a training call's reported tokens once forward and once backward; returns the report. */
+    static TrainingReport trained(TrainingReport r, @Nullable ComputeMeter meter, String role) {
+        if (meter != null) {
+            meter.forward(role, r.tokens());
+            meter.backward(role, r.tokens());
+        }
+        return r;
+    }
+
+    /** Counts every token of {@code texts} forward, and backward too when {@code withGradient}. */
+    static void scored(LanguageModel model, List<String> texts, @Nullable ComputeMeter meter, String role,
+            boolean withGradient) {
+        if (meter == null) {
+            return;
+        }
+        long tokens = 0;
+        for (String t : texts) {
+            tokens += model.countTokens(t);
+        }
+        meter.forward(role, tokens);
+        if (withGradient) {
+            meter.backward(role, tokens);
+        }
+    }
+
+    @Override
+    public List<Sample> generate(List<Prompt> prompts, SamplingConfig sampling) {
+        return model.generate(prompts, sampling);
+    }
+
+    @Override
+    public List<Sample> generateSeeded(List<Prompt> prompts, SamplingConfig sampling, long[] rowSeeds) {
+        return model.generateSeeded(prompts, sampling, rowSeeds);
+    }
+
+    @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples) {
+        return trained(model.fineTune(examples), meter, role);
+    }
+
+    @Override
+    public TrainingReport train(List<TrainingText> texts) {
+        return trained(model.train(texts), meter, role);
+    }
+
+    @Override
+    public List<TokenScores> score(List<String> texts) {
+        scored(model, texts, meter, role, false);
+        return model.score(texts);
+    }
+
+    @Override
+    public List<SaliencyMap> saliency(List<String> texts) {
+        scored(model, texts, meter, role, true);
+        return model.saliency(texts);
+    }
+
+    @Override
+    public int countTokens(String text) {
+        return model.countTokens(text);
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        model.save(dir);
+    }
+
+    @Override
+    public void restore(Path dir) throws IOException {
+        model.restore(dir);
+    }
+
+    @Override
+    public void close() {}
+
+    /** The view of a model with gradient hints: one forward and backward pass per call, as the engine does it. */
+    private static final class WithHints extends MeteredModel implements GradientHints {
+        private final GradientHints hints;
+
+        WithHints(LanguageModel model, ComputeMeter meter, String role) {
+            super(model, meter, role);
+            this.hints = (GradientHints) model;
+        }
+
+        @Override
+        public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
+            scored(super.model, texts, super.meter, super.role, true);
+            return hints.gradientHints(texts, positions, candidates);
+        }
+
+        @Override
+        public dev.symbiosis.core.model.SaliencyWithHints saliencyWithHints(List<String> texts, int positions,
+                int candidates) {
+            scored(super.model, texts, super.meter, super.role, true);
+            return hints.saliencyWithHints(texts, positions, candidates);
+        }
+    }
+}
