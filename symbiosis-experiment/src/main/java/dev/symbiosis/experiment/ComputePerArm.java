@@ -1,0 +1,107 @@
+package dev.symbiosis.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.symbiosis.core.loop.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Compute per arm, from the run folders' {@code timings.jsonl}: the model work ({@code compute}: forward and backward
+ * token positions by role, counted by {@link dev.symbiosis.core.loop.ComputeMeter}) and the wall-clock seconds
+ * ({@code seconds}, every step but iteration 0's evaluation) of iterations 1..T, summed over iterations and averaged
+ * over runs. Token counts are deterministic (a generation served from the run's cache counts as sampled); seconds
+ * depend on the machine and on what ran beside.
+ *
+ * <p>An arm without timing lines in a run is left out of that run's mean; a missing file gives no rows. Stateless
+ * and thread-safe.
+ */
+public final class ComputePerArm {
+
+    /** The file, in every run folder. */
+    public static final String TIMINGS = "timings.jsonl";
+
+    private ComputePerArm() {}
+
+    /**
+     * One arm's mean compute per run.
+     *
+     * @param strategy the arm
+     * @param runs runs with timing lines for the arm
+     * @param tokens mean over runs of each {@code tokens.<direction>.<role>} count summed over iterations, sorted by key
+     * @param seconds mean over runs of the seconds of every step summed over iterations
+     */
+    public record Row(String strategy, int runs, SortedMap<String, Double> tokens, double seconds) {
+        public Row {
+            tokens = Collections.unmodifiableSortedMap(new TreeMap<>(tokens));
+        }
+
+        /** Every forward and backward token position, all roles. */
+        public double totalTokens() {
+            return tokens.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+    }
+
+    /**
+     * The rows, in the order the arms first appear.
+     *
+     * @param runDirs run folders (one per run seed or pretrained pair)
+     * @throws IOException naming the file and line of a malformed timing line
+     */
+    public static List<Row> of(List<Path> runDirs) throws IOException {
+        Map<String, List<SortedMap<String, Double>>> tokensByArm = new LinkedHashMap<>();
+        Map<String, List<Double>> secondsByArm = new LinkedHashMap<>();
+        for (Path dir : runDirs) {
+            Path f = dir.resolve(TIMINGS);
+            if (!Files.exists(f)) {
+                continue;
+            }
+            Map<String, SortedMap<String, Double>> tokens = new LinkedHashMap<>();
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            List<String> lines = Files.readAllLines(f);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                JsonNode o;
+                try {
+                    o = Json.parse(lines.get(i));
+                } catch (IOException e) {
+                    throw new IOException(f + " line " + (i + 1) + ": " + e.getMessage(), e);
+                }
+                String arm = o.path("strategy").asText();
+                if (arm.isEmpty() || o.path("iteration").asInt(0) < 1) {
+                    continue;
+                }
+                SortedMap<String, Double> t = tokens.computeIfAbsent(arm, k -> new TreeMap<>());
+                o.path("compute").fields().forEachRemaining(e -> t.merge(e.getKey(), e.getValue().asDouble(),
+                        Double::sum));
+                double s = 0;
+                for (JsonNode v : o.path("seconds")) {
+                    s += v.asDouble();
+                }
+                seconds.merge(arm, s, Double::sum);
+            }
+            tokens.forEach((arm, t) -> tokensByArm.computeIfAbsent(arm, k -> new ArrayList<>()).add(t));
+            seconds.forEach((arm, s) -> secondsByArm.computeIfAbsent(arm, k -> new ArrayList<>()).add(s));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, List<SortedMap<String, Double>>> e : tokensByArm.entrySet()) {
+            int n = e.getValue().size();
+            SortedMap<String, Double> mean = new TreeMap<>();
+            for (SortedMap<String, Double> run : e.getValue()) {
+                run.forEach((k, v) -> mean.merge(k, v / n, Double::sum));
+            }
+            double sec = secondsByArm.get(e.getKey()).stream().mapToDouble(Double::doubleValue).sum() / n;
+            rows.add(new Row(e.getKey(), n, mean, sec));
+        }
+        return rows;
+    }
+}
