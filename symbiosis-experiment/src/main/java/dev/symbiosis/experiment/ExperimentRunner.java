@@ -616,7 +616,7 @@ public final class ExperimentRunner {
         log.println("statistics over " + runs.size() + " run seed(s)");
         SeedStatistics stats = SeedStatistics.compute(runs, config.strategies(), config.iterations(), log);
         stats.write(out);
-        String headline = gainRecovered(runs);
+        String headline = gainRecovered(runs) + computePerArm(runs);
         Path report = Report.writeAggregate(out, stats, runs, "Generative Data Symbiosis: " + config.preset() + " run"
                 + (multi ? ", " + runs.size() + " seeds" : ""), headline + preamble(headlineTasks, suite,
                 multi ? "run seeds " + runs.stream().map(SeedStatistics.SeedRun::seed).toList()
@@ -658,6 +658,44 @@ public final class ExperimentRunner {
         }
         AtomicFiles.writeLines(out.resolve("gain-recovered.csv"), csv);
         return html.append("</table>\n").toString();
+    }
+
+    /**
+     * Compute per arm ({@link ComputePerArm}) as a folded HTML table, also written to {@code compute.csv}: what a
+     * comparison at matched compute needs. Empty when no run has timing lines.
+     */
+    private String computePerArm(List<SeedStatistics.SeedRun> runs) throws IOException {
+        List<ComputePerArm.Row> rows = ComputePerArm.of(runs.stream().map(SeedStatistics.SeedRun::dir).toList());
+        if (rows.isEmpty()) {
+            return "";
+        }
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        rows.forEach(r -> keys.addAll(r.tokens().keySet()));
+        List<String> csv = new ArrayList<>();
+        csv.add("strategy,runs," + String.join(",", keys) + ",tokens_total,seconds");
+        StringBuilder html = new StringBuilder("<details><summary><b>Compute per arm</b> (mean per run over"
+                + " iterations 1.." + config.iterations() + ", millions of token positions; seconds of wall clock)"
+                + "</summary>\n<p>Counted where the loop hands work to a model: scoring forward, saliency and"
+                + " training forward and backward, generation the prompt plus the sampled tokens (also when the run's"
+                + " generation cache served them). The held-out evaluation is not counted. Seconds depend on the"
+                + " machine and on what ran beside.</p>\n<table><tr><th>arm</th>");
+        keys.forEach(k -> html.append("<th>").append(k.substring("tokens.".length())).append("</th>"));
+        html.append("<th>all</th><th>seconds</th></tr>\n");
+        for (ComputePerArm.Row r : rows) {
+            StringBuilder line = new StringBuilder(r.strategy() + "," + r.runs());
+            html.append("<tr><td>").append(r.strategy()).append("</td>");
+            for (String k : keys) {
+                double v = r.tokens().getOrDefault(k, 0.0);
+                line.append(String.format(java.util.Locale.ROOT, ",%.1f", v));
+                html.append(String.format(java.util.Locale.ROOT, "<td>%.3f</td>", v / 1e6));
+            }
+            line.append(String.format(java.util.Locale.ROOT, ",%.1f,%.1f", r.totalTokens(), r.seconds()));
+            html.append(String.format(java.util.Locale.ROOT, "<td>%.3f</td><td>%.0f</td></tr>%n",
+                    r.totalTokens() / 1e6, r.seconds()));
+            csv.add(line.toString());
+        }
+        AtomicFiles.writeLines(out.resolve("compute.csv"), csv);
+        return html.append("</table></details>\n").toString();
     }
 
     /**

@@ -37,6 +37,13 @@ class EvaluatorFamiliesTest {
         IterationRecord r = run(out, ExperimentConfig.Evaluator.DEFAULTS).get(1);
         assertTrue(r.evaluation().containsKey("mc.acc.macro") && r.evaluation().containsKey("gen.em.quiz-gen")
                 && r.evaluation().containsKey("bpb.macro"), r.evaluation().keySet().toString());
+        // compute per arm beside the records: the Student trained on the 128-token budget, forward and backward
+        List<String> compute = Files.readAllLines(out.resolve("compute.csv"));
+        assertEquals(2, compute.size(), compute.toString());
+        assertTrue(compute.get(0).startsWith("strategy,runs,tokens.backward.student,tokens.forward.generator,"),
+                compute.get(0));
+        assertTrue(compute.get(1).startsWith("static-synthetic,1,"), compute.get(1));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Compute per arm"));
     }
 
     @Test
