@@ -909,11 +909,13 @@ public record ExperimentConfig(
         Trainer student = new Trainer(3e-4, 8, 1, 0, 16);
         Trainer generator = new Trainer(1e-3, 8, 2, 8, 16);
         return switch (name) {
+            // smoke: every code path at the smallest sizes that still run it (the evaluation is most of the cost)
             case "smoke" -> new ExperimentConfig("smoke", 2, 42, 1, 1024, 8, new Sampling(1.0, 0, 1.0, 1.0, 48), 16, 4,
-                    0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 16, 4, 16, false,
+                    0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 8, 2, 16, false,
                     student, new Trainer(1e-3, 8, 1, 8, 16), Prompting.PREFIX,
-                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, Evaluator.DEFAULTS
-                            .withMinimalPairsPerKind(16), Miner.DEFAULTS, 0);
+                    DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, new Evaluator(
+                            HeldOutEvaluator.DEFAULT_BATCH_SIZE, 8, HeldOutEvaluator.GENERATIVE_MAX_NEW_TOKENS)
+                            .withMinimalPairsPerKind(8), Miner.DEFAULTS, 0);
             // 300 pairs of each of the five kinds (1,500 in all): the evaluation is most of a run's CPU time
             case "default" -> new ExperimentConfig("default", 5, 42, 1, 32768, 16, new Sampling(1.0, 0, 1.0, 1.0, 96),
                     96, 16, 0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 60, 8, 64, true, student,
