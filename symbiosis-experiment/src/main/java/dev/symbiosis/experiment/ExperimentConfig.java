@@ -290,10 +290,15 @@ public record ExperimentConfig(
      * @param skipTasks tasks left out of either family: a task name, or a prefix ending in {@code *} (e.g.
      *     {@code "minimal-pairs-*"}); each must match a task; default none
      * @param minimalPairsPerKind items of every {@code minimal-pairs-<kind>} task (a seeded sample, as
-     *     {@code evalItemsPerTask} is for the other tasks); 0 = every pair (default: the pairs are short and cheap)
+     *     {@code evalItemsPerTask} is for the other tasks); 0 = every pair
+     * @param tasksEvery the task families (multiple-choice and generative) are evaluated at the iterations that are
+     *     multiples of this, and at the last; held-out bits per byte at every iteration (default 1: every iteration;
+     *     the default preset: 5, i.e. Student 0 and the last iteration, where the tests are: the tasks are most of
+     *     the evaluation's cost)
      */
     public record Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens,
-            boolean multipleChoice, boolean generative, List<String> skipTasks, int minimalPairsPerKind) {
+            boolean multipleChoice, boolean generative, List<String> skipTasks, int minimalPairsPerKind,
+            int tasksEvery) {
 
         /** The defaults. */
         public static final Evaluator DEFAULTS = new Evaluator(16, HeldOutEvaluator.GENERATIVE_ITEMS_PER_TASK,
@@ -312,19 +317,33 @@ public record ExperimentConfig(
 
         /** Sizes with both task families on, no task skipped and every minimal pair. */
         public Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens) {
-            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, true, true, List.of(), 0);
+            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, true, true, List.of(), 0, 1);
         }
 
         /** Every minimal pair (the form before {@code minimalPairsPerKind} existed). */
         public Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens,
                 boolean multipleChoice, boolean generative, List<String> skipTasks) {
-            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, multipleChoice, generative, skipTasks, 0);
+            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, multipleChoice, generative, skipTasks, 0,
+                    1);
+        }
+
+        /** The tasks at every iteration (the form before {@code tasksEvery} existed). */
+        public Evaluator(int batchSize, int generativeItemsPerTask, int generativeMaxNewTokens,
+                boolean multipleChoice, boolean generative, List<String> skipTasks, int minimalPairsPerKind) {
+            this(batchSize, generativeItemsPerTask, generativeMaxNewTokens, multipleChoice, generative, skipTasks,
+                    minimalPairsPerKind, 1);
         }
 
         /** The same sizes with {@code n} minimal pairs per kind. */
         public Evaluator withMinimalPairsPerKind(int n) {
             return new Evaluator(batchSize, generativeItemsPerTask, generativeMaxNewTokens, multipleChoice,
-                    generative, skipTasks, n);
+                    generative, skipTasks, n, tasksEvery);
+        }
+
+        /** The same sizes with the tasks evaluated every {@code k} iterations and at the last. */
+        public Evaluator withTasksEvery(int k) {
+            return new Evaluator(batchSize, generativeItemsPerTask, generativeMaxNewTokens, multipleChoice,
+                    generative, skipTasks, minimalPairsPerKind, k);
         }
 
         /** Whether {@code task} is left out by {@link #skipTasks()}. */
@@ -832,6 +851,8 @@ public record ExperimentConfig(
                 + evaluator.generativeItemsPerTask());
         require(evaluator.minimalPairsPerKind() >= 0, "evaluator.minimalPairsPerKind must be >= 0 (0: every pair),"
                 + " got " + evaluator.minimalPairsPerKind());
+        require(evaluator.tasksEvery() >= 1, "evaluator.tasksEvery must be >= 1 (1: every iteration), got "
+                + evaluator.tasksEvery());
         require(evaluator.generativeMaxNewTokens() >= 1, "evaluator.generativeMaxNewTokens must be >= 1, got "
                 + evaluator.generativeMaxNewTokens());
         require(parallelism >= 0, "parallelism must be >= 0 (0: one unit per available processor), got "
@@ -915,12 +936,13 @@ public record ExperimentConfig(
                     student, new Trainer(1e-3, 8, 1, 8, 16), Prompting.PREFIX,
                     DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS, new Evaluator(
                             HeldOutEvaluator.DEFAULT_BATCH_SIZE, 8, HeldOutEvaluator.GENERATIVE_MAX_NEW_TOKENS)
-                            .withMinimalPairsPerKind(8), Miner.DEFAULTS, 0);
+                            .withMinimalPairsPerKind(8).withTasksEvery(2), Miner.DEFAULTS, 0);
             // 300 pairs of each of the five kinds (1,500 in all): the evaluation is most of a run's CPU time
             case "default" -> new ExperimentConfig("default", 5, 42, 1, 32768, 16, new Sampling(1.0, 0, 1.0, 1.0, 96),
                     96, 16, 0.5, 0, 0.0, MAIN_STRATEGIES, Models.EMBEDDED, Data.EMBEDDED, 60, 8, 64, true, student,
                     generator, Prompting.PREFIX, DEFAULT_ACCUMULATE_SAMPLE, DEFAULT_MEASURE_REFERENCE_TEXTS,
-                    Evaluator.DEFAULTS.withMinimalPairsPerKind(DEFAULT_MINIMAL_PAIRS_PER_KIND), Miner.DEFAULTS, 0);
+                    Evaluator.DEFAULTS.withMinimalPairsPerKind(DEFAULT_MINIMAL_PAIRS_PER_KIND).withTasksEvery(5),
+                    Miner.DEFAULTS, 0);
             case "full" -> new ExperimentConfig("full", 10, 42, 3, 32768, 16, new Sampling(1.0, 0, 1.0, 1.0, 96), 192,
                     32, 0.5, 0, 0.0, List.of("symbiosis", "symbiosis-frozen-generator", "symbiosis-no-saliency",
                             "symbiosis-random-pool", "symbiosis-hard-to-student", "symbiosis-hotflip-hints",

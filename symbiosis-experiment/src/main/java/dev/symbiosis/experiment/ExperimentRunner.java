@@ -126,6 +126,7 @@ public final class ExperimentRunner {
                     .optMultipleChoice(config.evaluator().multipleChoice())
                     .optGenerativeItems(generativeItems(config))
                     .optGenerativeMaxNewTokens(config.evaluator().generativeMaxNewTokens())
+                    .optTasksEvery(config.evaluator().tasksEvery(), config.iterations())
                     .build();
         }
     }

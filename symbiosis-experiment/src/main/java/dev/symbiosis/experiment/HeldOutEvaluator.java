@@ -105,6 +105,8 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     private final List<GenerativeItem> generative;
     private final int generativeMaxNewTokens;
     private final boolean multipleChoice;
+    private final int tasksEvery;
+    private final int lastIteration;
 
     private HeldOutEvaluator(Builder b) {
         this.suite = b.suite;
@@ -114,6 +116,13 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         this.generative = b.generative != null ? b.generative : embeddedGenerativeTasks(GENERATIVE_ITEMS_PER_TASK);
         this.generativeMaxNewTokens = b.generativeMaxNewTokens;
         this.multipleChoice = b.multipleChoice;
+        this.tasksEvery = b.tasksEvery;
+        this.lastIteration = b.lastIteration;
+    }
+
+    /** Whether the task families are evaluated at {@code iteration} ({@link Builder#optTasksEvery}). */
+    public boolean evaluatesTasksAt(int iteration) {
+        return iteration % tasksEvery == 0 || iteration == lastIteration;
     }
 
     /**
@@ -129,7 +138,8 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     /** The sizes and item counts (the items themselves are part of the data the run records). */
     @Override
     public SortedMap<String, Object> settings() {
-        return Describable.settingsOf("batchSize", batchSize, "generativeItems", generative.size(),
+        return Describable.settingsOf("batchSize", batchSize, "tasksEvery", tasksEvery, "lastIteration",
+                lastIteration, "generativeItems", generative.size(),
                 "generativeMaxNewTokens", generativeMaxNewTokens, "heldOutDocuments", heldOut.size(),
                 "multipleChoiceItems", multipleChoice ? suite.size() : 0, "headlineTasks",
                 List.copyOf(new TreeSet<>(headlineTasks)));
@@ -144,7 +154,9 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     @Override
     public Evaluation evaluate(Student student, EvaluationContext context) {
         ProgressSink progress = context.progress();
-        Generator generator = student instanceof Generator g && !generative.isEmpty() ? g : null;
+        boolean tasks = evaluatesTasksAt(context.iteration());
+        Generator generator = tasks && student instanceof Generator g && !generative.isEmpty() ? g : null;
+        boolean multipleChoice = tasks && this.multipleChoice;
         int choiceItems = multipleChoice ? suite.size() : 0;
         long total = heldOut.size() + choiceItems + (generator == null ? 0 : generative.size());
         ScoreCache scores = new ScoreCache(student);
@@ -304,6 +316,8 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         private @Nullable List<GenerativeItem> generative;
         private int generativeMaxNewTokens = GENERATIVE_MAX_NEW_TOKENS;
         private boolean multipleChoice = true;
+        private int tasksEvery = 1;
+        private int lastIteration = -1;
 
         private Builder(EvalSuite suite, List<Document> heldOut) {
             this.suite = Objects.requireNonNull(suite, "suite");
@@ -349,6 +363,20 @@ public final class HeldOutEvaluator implements StudentEvaluator {
                 throw new IllegalArgumentException("generativeMaxNewTokens must be >= 1, got " + value);
             }
             this.generativeMaxNewTokens = value;
+            return this;
+        }
+
+        /**
+         * Evaluates the task families (multiple-choice and generative) only at the iterations that are multiples of
+         * {@code every} and at {@code lastIteration}; held-out bits per byte is evaluated at every iteration.
+         * Default every iteration.
+         */
+        public Builder optTasksEvery(int every, int lastIteration) {
+            if (every < 1) {
+                throw new IllegalArgumentException("tasksEvery must be >= 1, got " + every);
+            }
+            this.tasksEvery = every;
+            this.lastIteration = lastIteration;
             return this;
         }
 

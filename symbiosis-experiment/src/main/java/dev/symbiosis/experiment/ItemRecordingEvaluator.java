@@ -56,7 +56,16 @@ public final class ItemRecordingEvaluator implements StudentEvaluator {
 
     @Override
     public Evaluation evaluate(Student student, EvaluationContext context) {
-        Evaluation e = delegate.evaluate(student, context);
+        return record(delegate.evaluate(student, context), context);
+    }
+
+    /** Writes the reused evaluation's items into {@code context}'s iteration folder, as {@link #evaluate} does. */
+    @Override
+    public Evaluation reuse(Evaluation evaluation, EvaluationContext context) {
+        return record(delegate.reuse(evaluation, context), context);
+    }
+
+    private Evaluation record(Evaluation e, EvaluationContext context) {
         if (!e.items().isEmpty()) {
             List<String> lines = new ArrayList<>();
             for (ItemScore item : e.items()) {

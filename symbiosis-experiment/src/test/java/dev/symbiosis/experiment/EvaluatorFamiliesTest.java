@@ -60,6 +60,29 @@ class EvaluatorFamiliesTest {
     }
 
     @Test
+    void tasksEvaluatedEveryKIterationsAndAtTheLastWhileBitsPerByteEveryIteration(@TempDir Path out)
+            throws IOException {
+        ExperimentConfig cfg = ExperimentConfig.builder("smoke").optPreset("every").optIterations(3)
+                .optTokenBudget(128).optStrategies(List.of("static-synthetic")).optEvalItemsPerTask(2)
+                .optHeldOutDocsPerDomain(1).optEvaluator(ExperimentConfig.Evaluator.DEFAULTS.withTasksEvery(2))
+                .build();
+        List<IterationRecord> records = ExperimentRunner.builder(cfg).optOutput(out).optNoMeasure()
+                .optGenerator(seed -> CharBigramModel.trainedOn("g", List.of("The law of the land is old.")))
+                .optStudent(seed -> CharBigramModel.trainedOn("s", List.of("The sea is wide.")))
+                .build().run().records();
+        assertEquals(4, records.size());
+        for (IterationRecord r : records) {
+            boolean tasks = r.iteration() == 0 || r.iteration() == 2 || r.iteration() == 3;
+            assertTrue(r.evaluation().containsKey("bpb.macro"));
+            assertEquals(tasks, r.evaluation().containsKey("mc.acc.macro"), r.iteration() + ": " + r.evaluation());
+            assertEquals(tasks, r.evaluation().containsKey("gen.em.quiz-gen"), r.iteration() + ": " + r.evaluation());
+        }
+        String items1 = Files.readString(out.resolve("static-synthetic/iter-1/items.jsonl"));
+        assertTrue(items1.contains("\"kind\":\"bpb\"") && !items1.contains("\"kind\":\"mc\""));
+        assertTrue(Files.exists(out.resolve("report.html")), "the report copes with figures missing at iteration 1");
+    }
+
+    @Test
     void familiesSwitchedOffLeaveOnlyBitsPerByte(@TempDir Path out) throws IOException {
         List<IterationRecord> records = run(out, new ExperimentConfig.Evaluator(16, 24, 8, false, false,
                 List.of()));

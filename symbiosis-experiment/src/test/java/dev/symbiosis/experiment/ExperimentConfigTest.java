@@ -90,7 +90,7 @@ class ExperimentConfigTest {
         assertEquals(400, c.accumulateSample());
         // an absent key takes the default preset's value (runs that predate the key had no minimal pairs at all)
         assertEquals(ExperimentConfig.Evaluator.DEFAULTS.withMinimalPairsPerKind(
-                ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND), c.evaluator());
+                ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND).withTasksEvery(5), c.evaluator());
         assertEquals(ExperimentConfig.Miner.DEFAULTS, c.miner());
         assertEquals(2, c.student().warmupSteps());
         assertEquals(0.01, c.student().weightDecay(), 0.0);
@@ -146,7 +146,7 @@ class ExperimentConfigTest {
         assertEquals(d.student().learningRate(), p.student().learningRate(), 0.0);
         assertEquals(d.generator(), p.generator());
         assertEquals(new ExperimentConfig.Evaluator(16, 24, 8, true, false, List.of())
-                .withMinimalPairsPerKind(ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND), p.evaluator());
+                .withMinimalPairsPerKind(ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND).withTasksEvery(5), p.evaluator());
         assertEquals(d.prompting(), p.prompting());
         assertEquals("part", p.preset());
         assertEquals("my-run", ExperimentConfig.presetName(Path.of("my-run.json")));

@@ -27,6 +27,15 @@ public interface StudentEvaluator extends Describable {
     Evaluation evaluate(Student student, EvaluationContext context);
 
     /**
+     * Records an evaluation this evaluator made of the same model for another strategy as if it had been made in
+     * {@code context}: the loop evaluates Student 0 once per run, not once per strategy (every strategy starts from
+     * the same Student 0). An evaluator that writes per-strategy files writes them here. Default: returns it.
+     */
+    default Evaluation reuse(Evaluation evaluation, EvaluationContext context) {
+        return evaluation;
+    }
+
+    /**
      * Figures of the loop's current Generator on the same held-out data (the proposal's Generator must stay a good
      * model of real text while it is fine-tuned), recorded with the prefix {@value SymbiosisLoop#GENERATOR_PREFIX}
      * in every iteration's figures. The loop calls it for Generator 0 at iteration 0 and after every iteration,

@@ -101,6 +101,9 @@ public final class SymbiosisLoop {
      */
     private final Map<String, SortedMap<String, Double>> generatorFigures = new ConcurrentHashMap<>();
     private static final String GENERATOR_0_KEY = "generator-0";
+    /** Student 0's evaluation, made by the first strategy that needs it ({@link #initialEvaluation}). */
+    private final Map<String, Evaluation> student0Evaluation = new ConcurrentHashMap<>();
+    private static final String STUDENT_0_KEY = "student-0";
     /** Prefix of the Generator's figures in every record ({@link StudentEvaluator#evaluateGenerator}). */
     public static final String GENERATOR_PREFIX = "generator.";
 
@@ -356,8 +359,7 @@ public final class SymbiosisLoop {
                 }
             }
             if (!hasInitial) {
-                Evaluation e = evaluator.evaluate(student, new EvaluationContext(name, 0,
-                        sink(name, 0, "evaluate student 0")));
+                Evaluation e = initialEvaluation(student, name);
                 IterationRecord r0 = new IterationRecord(name, 0, e.headlineName(),
                         withGeneratorFigures(e.figures(), generator, name, 0), new TreeMap<>(),
                         null, TrainingReport.empty(), null, null, 0, 0, 0, false, null, null, 0, 0);
@@ -484,6 +486,21 @@ public final class SymbiosisLoop {
         store.insertTiming(name, t, seconds, ctx.compute().figures(), order);
         notify(l -> l.iterationFinished(r, seconds));
         return r;
+    }
+
+    /**
+     * Student 0's evaluation: made once per run (every strategy loads the same Student 0), then handed to the
+     * evaluator's {@link StudentEvaluator#reuse} for each further strategy, which records it as its own.
+     */
+    private Evaluation initialEvaluation(LanguageModel student, String strategy) {
+        boolean[] made = {false};
+        Evaluation e = student0Evaluation.computeIfAbsent(STUDENT_0_KEY, k -> {
+            made[0] = true;
+            return evaluator.evaluate(student, new EvaluationContext(strategy, 0,
+                    sink(strategy, 0, "evaluate student 0")));
+        });
+        return made[0] ? e : evaluator.reuse(e, new EvaluationContext(strategy, 0,
+                sink(strategy, 0, "evaluate student 0")));
     }
 
     /**

@@ -130,4 +130,32 @@ class GeneratorFiguresTest {
         loopWith(broken, new ScoringGenerators()).run(List.of(SymbiosisStrategy.create()));
         assertEquals(Files.readString(whole.resolve("results.jsonl")), Files.readString(broken.resolve("results.jsonl")));
     }
+
+    @Test
+    void studentZeroIsEvaluatedOncePerRunAndEveryStrategyRecordsIt(@TempDir Path dir) throws IOException {
+        AtomicInteger evaluations = new AtomicInteger();
+        AtomicInteger reuses = new AtomicInteger();
+        StudentEvaluator counting = new StudentEvaluator() {
+            @Override
+            public Evaluation evaluate(Student student, EvaluationContext context) {
+                if (context.iteration() == 0) {
+                    evaluations.incrementAndGet();
+                }
+                return EVAL.evaluate(student, context);
+            }
+
+            @Override
+            public Evaluation reuse(Evaluation evaluation, EvaluationContext context) {
+                assertEquals(0, context.iteration());
+                reuses.incrementAndGet();
+                return evaluation;
+            }
+        };
+        List<IterationRecord> records = loopWith(dir, counting).run(strategies());
+        assertEquals(1, evaluations.get());
+        assertEquals(strategies().size() - 1, reuses.get());
+        List<IterationRecord> initial = records.stream().filter(r -> r.iteration() == 0).toList();
+        assertEquals(strategies().size(), initial.size());
+        initial.forEach(r -> assertEquals(initial.get(0).evaluation(), r.evaluation()));
+    }
 }
