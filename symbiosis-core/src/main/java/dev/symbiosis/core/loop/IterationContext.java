@@ -420,71 +420,36 @@ public final class IterationContext {
         }
     }
 
-    /** A view of a slot's model that tells the slot when the model's state changes. Not thread-safe. */
-    private static final class TrackedModel implements LanguageModel {
-        private final LanguageModel model;
+    /**
+     * A view of a slot's model that tells the slot when the model's state changes, and counts its work in the
+     * slot's current meter. Not thread-safe.
+     */
+    private static final class TrackedModel extends MeteredModel {
         private final ModelSlot slot;
 
         TrackedModel(LanguageModel model, ModelSlot slot) {
-            this.model = model;
+            super(model, () -> slot.meter, ComputeMeter.GENERATOR);
             this.slot = slot;
-        }
-
-        @Override
-        public List<Sample> generate(List<Prompt> prompts, dev.symbiosis.core.model.SamplingConfig sampling) {
-            return model.generate(prompts, sampling);
-        }
-
-        @Override
-        public List<Sample> generateSeeded(List<Prompt> prompts, dev.symbiosis.core.model.SamplingConfig sampling,
-                long[] rowSeeds) {
-            return model.generateSeeded(prompts, sampling, rowSeeds);
         }
 
         @Override
         public dev.symbiosis.core.model.TrainingReport fineTune(
                 List<dev.symbiosis.core.model.PromptCompletion> examples) {
             slot.changed();
-            return MeteredModel.trained(model.fineTune(examples), slot.meter, ComputeMeter.GENERATOR);
+            return super.fineTune(examples);
         }
 
         @Override
         public dev.symbiosis.core.model.TrainingReport train(List<TrainingText> texts) {
             slot.changed();
-            return MeteredModel.trained(model.train(texts), slot.meter, ComputeMeter.GENERATOR);
-        }
-
-        @Override
-        public List<dev.symbiosis.core.model.TokenScores> score(List<String> texts) {
-            MeteredModel.scored(model, texts, slot.meter, ComputeMeter.GENERATOR, false);
-            return model.score(texts);
-        }
-
-        @Override
-        public List<dev.symbiosis.core.model.SaliencyMap> saliency(List<String> texts) {
-            MeteredModel.scored(model, texts, slot.meter, ComputeMeter.GENERATOR, true);
-            return model.saliency(texts);
-        }
-
-        @Override
-        public int countTokens(String text) {
-            return model.countTokens(text);
-        }
-
-        @Override
-        public void save(Path dir) throws IOException {
-            model.save(dir);
+            return super.train(texts);
         }
 
         @Override
         public void restore(Path dir) throws IOException {
             slot.changed();
-            model.restore(dir);
+            super.restore(dir);
         }
-
-        /** Does nothing: the loop closes the model at the end of the strategy. */
-        @Override
-        public void close() {}
     }
 
     /** Opens progress sinks for named steps. */

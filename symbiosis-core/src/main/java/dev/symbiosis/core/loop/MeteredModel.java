@@ -14,6 +14,7 @@ import dev.symbiosis.core.model.TrainingText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
@@ -21,16 +22,20 @@ import org.jspecify.annotations.Nullable;
  * A view of a model that counts its scoring, saliency and training in a {@link ComputeMeter} under one role, then
  * delegates. Generation is not counted here: {@link IterationContext#generate} counts it, also for rows the cache
  * serves. {@link #of} keeps {@link GradientHints} visible when the model has them. Closing the view does nothing
- * (the loop owns the model). Not thread-safe.
+ * (the loop owns the model). Not final: the Generator's view in {@link IterationContext} extends it to tell its slot
+ * when the model changes. Not thread-safe.
  */
 @NullMarked
 class MeteredModel implements LanguageModel {
 
     private final LanguageModel model;
-    private final ComputeMeter meter;
+    private final Supplier<@Nullable ComputeMeter> meter;
     private final String role;
 
-    private MeteredModel(LanguageModel model, ComputeMeter meter, String role) {
+    /**
+     * @param meter the meter to count in, asked at every call (null: count nothing)
+     */
+    MeteredModel(LanguageModel model, Supplier<@Nullable ComputeMeter> meter, String role) {
         this.model = model;
         this.meter = meter;
         this.role = role;
@@ -38,7 +43,8 @@ class MeteredModel implements LanguageModel {
 
     /** The view, implementing {@link GradientHints} exactly when {@code model} does. */
     static LanguageModel of(LanguageModel model, ComputeMeter meter, String role) {
-        return model instanceof GradientHints ? new WithHints(model, meter, role) : new MeteredModel(model, meter, role);
+        return model instanceof GradientHints ? new WithHints(model, () -> meter, role)
+                : new MeteredModel(model, () -> meter, role);
     }
 
     /** Counts a training call's reported tokens once forward and once backward; returns the report. */
@@ -78,23 +84,23 @@ class MeteredModel implements LanguageModel {
 
     @Override
     public TrainingReport fineTune(List<PromptCompletion> examples) {
-        return trained(model.fineTune(examples), meter, role);
+        return trained(model.fineTune(examples), meter.get(), role);
     }
 
     @Override
     public TrainingReport train(List<TrainingText> texts) {
-        return trained(model.train(texts), meter, role);
+        return trained(model.train(texts), meter.get(), role);
     }
 
     @Override
     public List<TokenScores> score(List<String> texts) {
-        scored(model, texts, meter, role, false);
+        scored(model, texts, meter.get(), role, false);
         return model.score(texts);
     }
 
     @Override
     public List<SaliencyMap> saliency(List<String> texts) {
-        scored(model, texts, meter, role, true);
+        scored(model, texts, meter.get(), role, true);
         return model.saliency(texts);
     }
 
@@ -120,21 +126,21 @@ class MeteredModel implements LanguageModel {
     private static final class WithHints extends MeteredModel implements GradientHints {
         private final GradientHints hints;
 
-        WithHints(LanguageModel model, ComputeMeter meter, String role) {
+        WithHints(LanguageModel model, Supplier<@Nullable ComputeMeter> meter, String role) {
             super(model, meter, role);
             this.hints = (GradientHints) model;
         }
 
         @Override
         public List<List<TokenHint>> gradientHints(List<String> texts, int positions, int candidates) {
-            scored(super.model, texts, super.meter, super.role, true);
+            scored(super.model, texts, super.meter.get(), super.role, true);
             return hints.gradientHints(texts, positions, candidates);
         }
 
         @Override
         public dev.symbiosis.core.model.SaliencyWithHints saliencyWithHints(List<String> texts, int positions,
                 int candidates) {
-            scored(super.model, texts, super.meter, super.role, true);
+            scored(super.model, texts, super.meter.get(), super.role, true);
             return hints.saliencyWithHints(texts, positions, candidates);
         }
     }
