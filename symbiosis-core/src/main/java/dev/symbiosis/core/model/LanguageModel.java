@@ -16,6 +16,17 @@ public interface LanguageModel extends Generator, Student, AutoCloseable {
      */
     int countTokens(String text);
 
+    /**
+     * The token ids {@code text} encodes to under this model's tokenizer, as {@link #score} would give them (used
+     * to count token frequencies of a corpus). The default scores the text, which costs a forward pass; models with
+     * a tokenizer of their own override it.
+     *
+     * @throws IllegalArgumentException if the text is empty
+     */
+    default int[] tokenIds(String text) {
+        return score(java.util.List.of(text)).get(0).ids().toArray();
+    }
+
     @Override
     default void close() {}
 }
