@@ -110,6 +110,16 @@ public final class ExperimentRunner {
          */
         StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
                 Set<String> headlineTasks);
+
+        /**
+         * As {@link #create(ExperimentConfig, EvalSuite, List, Set)}, also given the token frequencies of the run's
+         * seed split under the Student's tokenizer (for {@link HeldOutEvaluator.Builder#optTokenFrequencies}); the
+         * runner calls this one. By default the frequencies are not used.
+         */
+        default StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
+                Set<String> headlineTasks, TokenFrequencies frequencies) {
+            return create(config, suite, heldOut, headlineTasks);
+        }
     }
 
     /** The standard evaluator: {@link HeldOutEvaluator} with the configuration's {@code evaluator} sizes. */
@@ -120,13 +130,23 @@ public final class ExperimentRunner {
         @Override
         public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
                 Set<String> headlineTasks) {
+            return builder(config, suite, heldOut, headlineTasks).build();
+        }
+
+        @Override
+        public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
+                Set<String> headlineTasks, TokenFrequencies frequencies) {
+            return builder(config, suite, heldOut, headlineTasks).optTokenFrequencies(frequencies).build();
+        }
+
+        private static HeldOutEvaluator.Builder builder(ExperimentConfig config, EvalSuite suite,
+                List<Document> heldOut, Set<String> headlineTasks) {
             return HeldOutEvaluator.builder(suite, heldOut)
                     .optHeadlineTasks(headlineTasks)
                     .optBatchSize(config.evaluator().batchSize())
                     .optMultipleChoice(config.evaluator().multipleChoice())
                     .optGenerativeItems(generativeItems(config))
-                    .optGenerativeMaxNewTokens(config.evaluator().generativeMaxNewTokens())
-                    .build();
+                    .optGenerativeMaxNewTokens(config.evaluator().generativeMaxNewTokens());
         }
     }
 
@@ -168,6 +188,7 @@ public final class ExperimentRunner {
     private final int parallelism;
     private final boolean generationCache;
     private @Nullable Curriculum derivedCurriculum;
+    private @Nullable TokenFrequencies frequencies;
 
     private ExperimentRunner(Builder b) {
         this.config = b.config;
@@ -348,7 +369,8 @@ public final class ExperimentRunner {
         RunProvenance.current(runSeed).write(dir);
         Set<String> headlineTasks = headlineTasks(store, in, runSeed);
         StudentEvaluator evaluator = new ItemRecordingEvaluator(
-                evaluatorFactory.create(config, in.suite(), in.heldOut(), headlineTasks), store);
+                evaluatorFactory.create(config, in.suite(), in.heldOut(), headlineTasks, tokenFrequencies(runSeed)),
+                store);
         ModelSource g = generatorSource();
         ModelSource s = studentSource();
         SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(runSeed), () -> g.open(runSeed),
@@ -362,6 +384,23 @@ public final class ExperimentRunner {
                 .addListener(progress)
                 .build();
         return new SeedSetup(runSeed, dir, loop, strategies, headlineTasks);
+    }
+
+    /**
+     * The token frequencies of the seed split under Student 0's tokenizer, counted once per runner (every run seed
+     * starts from the same Student 0 checkpoint, so from the same tokenizer). The split is read apart from
+     * {@link Inputs#seedDocuments()}, whose loading would add the split to the run fingerprint.
+     */
+    private synchronized TokenFrequencies tokenFrequencies(long runSeed) throws IOException {
+        if (frequencies == null) {
+            List<Document> seedDocs = data("seed", config.data().seed());
+            try (LanguageModel s0 = studentSource().open(runSeed)) {
+                frequencies = TokenFrequencies.count(s0, seedDocs);
+            }
+            log.println("token frequencies of the seed split (" + seedDocs.size() + " documents, "
+                    + frequencies.total() + " tokens) for bpb.freq.*");
+        }
+        return frequencies;
     }
 
     /**
