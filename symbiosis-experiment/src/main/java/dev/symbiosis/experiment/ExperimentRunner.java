@@ -660,7 +660,7 @@ public final class ExperimentRunner {
                 + (multi ? ", " + runs.size() + " seeds" : ""), headline + preamble(headlineTasks, suite,
                 multi ? "run seeds " + runs.stream().map(SeedStatistics.SeedRun::seed).toList()
                         + (runs.size() < seeds.size() ? " (report of the seeds that have records, of " + seeds + ")"
-                        : "") : "seed " + config.seed()));
+                        : "") : "seed " + config.seed()) + studentZeroAndRetention(runs));
         log.println("report: " + report);
         return new ExperimentResult(runs, stats, report, headlineTasks);
     }
@@ -697,6 +697,23 @@ public final class ExperimentRunner {
         }
         AtomicFiles.writeLines(out.resolve("gain-recovered.csv"), csv);
         return html.append("</table>\n").toString();
+    }
+
+    /**
+     * Student 0's pooled minimal-pairs accuracy ({@link MinimalPairsAccuracy}) and the retention of what it gets
+     * right ({@link Retention}) as HTML, also written to their files; empty parts when there are no such items.
+     */
+    private String studentZeroAndRetention(List<SeedStatistics.SeedRun> runs) throws IOException {
+        List<MinimalPairsAccuracy.Row> pairs = MinimalPairsAccuracy.compute(runs, config.strategies());
+        if (!pairs.isEmpty()) {
+            MinimalPairsAccuracy.writeCsv(out.resolve(MinimalPairsAccuracy.FILE), pairs);
+        }
+        List<Retention.Row> retention = Retention.compute(runs.stream().map(SeedStatistics.SeedRun::dir).toList(),
+                config.strategies(), config.iterations());
+        if (!retention.isEmpty()) {
+            Retention.writeCsv(out.resolve(Retention.FILE), retention);
+        }
+        return "\n" + MinimalPairsAccuracy.html(pairs) + Retention.html(retention, config.iterations());
     }
 
     /**
