@@ -113,11 +113,12 @@ public final class ExperimentRunner {
 
         /**
          * As {@link #create(ExperimentConfig, EvalSuite, List, Set)}, also given the token frequencies of the run's
-         * seed split under the Student's tokenizer (for {@link HeldOutEvaluator.Builder#optTokenFrequencies}); the
-         * runner calls this one. By default the frequencies are not used.
+         * seed split under the Student's tokenizer (for {@link HeldOutEvaluator.Builder#optTokenFrequencies}; null
+         * when the Student does not expose its tokenizer); the runner calls this one. By default the frequencies are
+         * not used.
          */
         default StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
-                Set<String> headlineTasks, TokenFrequencies frequencies) {
+                Set<String> headlineTasks, @Nullable TokenFrequencies frequencies) {
             return create(config, suite, heldOut, headlineTasks);
         }
     }
@@ -135,8 +136,9 @@ public final class ExperimentRunner {
 
         @Override
         public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
-                Set<String> headlineTasks, TokenFrequencies frequencies) {
-            return builder(config, suite, heldOut, headlineTasks).optTokenFrequencies(frequencies).build();
+                Set<String> headlineTasks, @Nullable TokenFrequencies frequencies) {
+            HeldOutEvaluator.Builder b = builder(config, suite, heldOut, headlineTasks);
+            return (frequencies == null ? b : b.optTokenFrequencies(frequencies)).build();
         }
 
         private static HeldOutEvaluator.Builder builder(ExperimentConfig config, EvalSuite suite,
@@ -189,6 +191,7 @@ public final class ExperimentRunner {
     private final boolean generationCache;
     private @Nullable Curriculum derivedCurriculum;
     private @Nullable TokenFrequencies frequencies;
+    private boolean frequenciesCounted;
 
     private ExperimentRunner(Builder b) {
         this.config = b.config;
@@ -388,17 +391,21 @@ public final class ExperimentRunner {
 
     /**
      * The token frequencies of the seed split under Student 0's tokenizer, counted once per runner (every run seed
-     * starts from the same Student 0 checkpoint, so from the same tokenizer). The split is read apart from
-     * {@link Inputs#seedDocuments()}, whose loading would add the split to the run fingerprint.
+     * starts from the same Student 0 checkpoint, so from the same tokenizer); null when Student 0 does not expose its
+     * tokenizer ({@link LanguageModel#tokenIds}), and then there are no {@code bpb.freq} figures. The split is read
+     * apart from {@link Inputs#seedDocuments()}, whose loading would add the split to the run fingerprint.
      */
-    private synchronized TokenFrequencies tokenFrequencies(long runSeed) throws IOException {
-        if (frequencies == null) {
+    private synchronized @Nullable TokenFrequencies tokenFrequencies(long runSeed) throws IOException {
+        if (!frequenciesCounted) {
+            frequenciesCounted = true;
             List<Document> seedDocs = data("seed", config.data().seed());
             try (LanguageModel s0 = studentSource().open(runSeed)) {
                 frequencies = TokenFrequencies.count(s0, seedDocs);
+                log.println("token frequencies of the seed split (" + seedDocs.size() + " documents, "
+                        + frequencies.total() + " tokens) for bpb.freq.*");
+            } catch (UnsupportedOperationException e) {
+                log.println("no bpb.freq figures: " + e.getMessage());
             }
-            log.println("token frequencies of the seed split (" + seedDocs.size() + " documents, "
-                    + frequencies.total() + " tokens) for bpb.freq.*");
         }
         return frequencies;
     }

@@ -83,6 +83,7 @@ public final class TokenFrequencies {
      * included.
      *
      * @param documents the reference corpus (the run's seed split); empty gives empty counts (every id tail)
+     * @throws UnsupportedOperationException if the model does not expose its tokenizer
      */
     public static TokenFrequencies count(LanguageModel model, Iterable<Document> documents) {
         Objects.requireNonNull(model, "model");
