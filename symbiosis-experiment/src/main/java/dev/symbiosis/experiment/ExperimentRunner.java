@@ -40,6 +40,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,12 +114,12 @@ public final class ExperimentRunner {
 
         /**
          * As {@link #create(ExperimentConfig, EvalSuite, List, Set)}, also given the token frequencies of the run's
-         * seed split under the Student's tokenizer (for {@link HeldOutEvaluator.Builder#optTokenFrequencies}; null
-         * when the Student does not expose its tokenizer); the runner calls this one. By default the frequencies are
-         * not used.
+         * seed split under the Student's tokenizer (for {@link HeldOutEvaluator.Builder#optTokenFrequencies}),
+         * counted on first use (a run that evaluates nothing loads no model for them) and then remembered; null when
+         * the Student does not expose its tokenizer. The runner calls this one. By default they are not used.
          */
         default StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
-                Set<String> headlineTasks, @Nullable TokenFrequencies frequencies) {
+                Set<String> headlineTasks, Supplier<@Nullable TokenFrequencies> frequencies) {
             return create(config, suite, heldOut, headlineTasks);
         }
     }
@@ -136,9 +137,8 @@ public final class ExperimentRunner {
 
         @Override
         public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
-                Set<String> headlineTasks, @Nullable TokenFrequencies frequencies) {
-            HeldOutEvaluator.Builder b = builder(config, suite, heldOut, headlineTasks);
-            return (frequencies == null ? b : b.optTokenFrequencies(frequencies)).build();
+                Set<String> headlineTasks, Supplier<@Nullable TokenFrequencies> frequencies) {
+            return builder(config, suite, heldOut, headlineTasks).optTokenFrequencies(frequencies).build();
         }
 
         private static HeldOutEvaluator.Builder builder(ExperimentConfig config, EvalSuite suite,
@@ -372,7 +372,7 @@ public final class ExperimentRunner {
         RunProvenance.current(runSeed).write(dir);
         Set<String> headlineTasks = headlineTasks(store, in, runSeed);
         StudentEvaluator evaluator = new ItemRecordingEvaluator(
-                evaluatorFactory.create(config, in.suite(), in.heldOut(), headlineTasks, tokenFrequencies(runSeed)),
+                evaluatorFactory.create(config, in.suite(), in.heldOut(), headlineTasks, () -> tokenFrequencies(runSeed)),
                 store);
         ModelSource g = generatorSource();
         ModelSource s = studentSource();
@@ -395,17 +395,21 @@ public final class ExperimentRunner {
      * tokenizer ({@link LanguageModel#tokenIds}), and then there are no {@code bpb.freq} figures. The split is read
      * apart from {@link Inputs#seedDocuments()}, whose loading would add the split to the run fingerprint.
      */
-    private synchronized @Nullable TokenFrequencies tokenFrequencies(long runSeed) throws IOException {
+    private synchronized @Nullable TokenFrequencies tokenFrequencies(long runSeed) {
         if (!frequenciesCounted) {
-            frequenciesCounted = true;
-            List<Document> seedDocs = data("seed", config.data().seed());
-            try (LanguageModel s0 = studentSource().open(runSeed)) {
-                frequencies = TokenFrequencies.count(s0, seedDocs);
-                log.println("token frequencies of the seed split (" + seedDocs.size() + " documents, "
-                        + frequencies.total() + " tokens) for bpb.freq.*");
-            } catch (UnsupportedOperationException e) {
-                log.println("no bpb.freq figures: " + e.getMessage());
+            try {
+                List<Document> seedDocs = data("seed", config.data().seed());
+                try (LanguageModel s0 = studentSource().open(runSeed)) {
+                    frequencies = TokenFrequencies.count(s0, seedDocs);
+                    log.println("token frequencies of the seed split (" + seedDocs.size() + " documents, "
+                            + frequencies.total() + " tokens) for bpb.freq.*");
+                } catch (UnsupportedOperationException e) {
+                    log.println("no bpb.freq figures: " + e.getMessage());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+            frequenciesCounted = true;
         }
         return frequencies;
     }

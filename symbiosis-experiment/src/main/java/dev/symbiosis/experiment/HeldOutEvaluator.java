@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -116,7 +117,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     private final List<GenerativeItem> generative;
     private final int generativeMaxNewTokens;
     private final boolean multipleChoice;
-    private final @Nullable TokenFrequencies frequencies;
+    private final @Nullable Supplier<@Nullable TokenFrequencies> frequencies;
 
     private HeldOutEvaluator(Builder b) {
         this.suite = b.suite;
@@ -166,7 +167,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
                 .evaluate(scores, heldOut, (d, t) -> progress.progress(d, total));
         figures.putAll(ppl.figures());
         figures.putAll(tokenFigures(scores.cached(heldOut.stream().map(Document::text).toList()), heldOut,
-                frequencies));
+                frequencies == null ? null : frequencies.get()));
         EvalResult mc = null;
         if (multipleChoice) {
             mc = multipleChoice(scores, (d, t) -> progress.progress(heldOut.size() + d, total));
@@ -358,7 +359,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         private @Nullable List<GenerativeItem> generative;
         private int generativeMaxNewTokens = GENERATIVE_MAX_NEW_TOKENS;
         private boolean multipleChoice = true;
-        private @Nullable TokenFrequencies frequencies;
+        private @Nullable Supplier<@Nullable TokenFrequencies> frequencies;
 
         private Builder(EvalSuite suite, List<Document> heldOut) {
             this.suite = Objects.requireNonNull(suite, "suite");
@@ -405,6 +406,17 @@ public final class HeldOutEvaluator implements StudentEvaluator {
          * no {@code bpb.freq} figures.
          */
         public Builder optTokenFrequencies(TokenFrequencies value) {
+            Objects.requireNonNull(value, "value");
+            this.frequencies = () -> value;
+            return this;
+        }
+
+        /**
+         * As {@link #optTokenFrequencies(TokenFrequencies)}, asked for at every evaluation (so that a run that
+         * evaluates nothing, e.g. one that only resumes finished work, does not count them): the supplier should
+         * remember its result and must be thread-safe; a null result means no {@code bpb.freq} figures.
+         */
+        public Builder optTokenFrequencies(Supplier<@Nullable TokenFrequencies> value) {
             this.frequencies = Objects.requireNonNull(value, "value");
             return this;
         }
