@@ -363,8 +363,8 @@ public final class Report {
         }
         if (tost != null) {
             out.add(String.format(Locale.ROOT, "primary comparison (docs/protocol.md), %s &minus; %s on %s at the "
-                    + "last iteration: %+.4f, 95%% interval [%+.4f, %+.4f], equivalence margin &plusmn;%.4f: <b>%s</b>",
-                    PRIMARY[0], PRIMARY[1], bpb, tost.difference(), tost.lower95(), tost.upper95(), tost.margin(),
+                    + "last iteration: %s, 95%% interval [%s, %s], %s: <b>%s</b>", PRIMARY[0], PRIMARY[1], bpb,
+                    format(tost.difference()), format(tost.lower95()), format(tost.upper95()), marginWords(tost),
                     esc(verdictSentence(tost))));
         }
         stats.paired(HeldOutEvaluator.BPB_MACRO, PRIMARY[0], PRIMARY[1], last).filter(c -> tost == null)
@@ -409,10 +409,18 @@ public final class Report {
         }
         AtomicFiles.writeLines(dir.resolve(PRIMARY_FILE), List.of(
                 "a,b,iteration,pairs,runs,difference,lower95,upper95,lower90,upper90,real_gain,margin,verdict",
-                String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%s", c.a(), c.b(),
+                String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s", c.a(), c.b(),
                         c.iteration(), c.pairs(), c.runs(), c.difference(), c.lower95(), c.upper95(), c.lower90(),
                         c.upper90(), c.referenceGain(), c.margin(), c.verdict().words())));
         return c;
+    }
+
+    /** The margin, or why there is none (a real-data arm that did not lower the bits per byte). */
+    private static String marginWords(GainRecovered.Comparison c) {
+        return c.margin() > 0 ? "equivalence margin &plusmn;" + format(c.margin()) + " (" + Math.round(100
+                * GainRecovered.MARGIN_FRACTION) + "% of the mean real-data gain " + format(c.referenceGain()) + ")"
+                : "no equivalence margin (the real-data arm did not lower the bits per byte: mean gain "
+                        + format(c.referenceGain()) + "), so equivalence cannot be declared";
     }
 
     /** "symbiosis better", "... worse", "... equivalent within the margin" or "inconclusive". */
@@ -433,16 +441,14 @@ public final class Report {
                 .append("</h2>\n");
         if (tost != null) {
             html.append(String.format(Locale.ROOT, "<p><b>Verdict: %s.</b> Difference %s &minus; %s of "
-                    + "<code>bpb.macro</code> at iteration %d: %+.4f (below 0: %s better); 95%% interval [%+.4f, "
-                    + "%+.4f], 90%% interval [%+.4f, %+.4f] (hierarchical bootstrap, %d resamples: pairs, their "
-                    + "runs, documents within domains; %d pair(s), %d run(s)). Equivalence margin &plusmn;%.4f = "
-                    + "%.0f%% of the mean real-data gain %.4f. Rule (docs/protocol.md): better if the 95%% interval "
-                    + "lies below 0, worse if above 0, equivalent if the 90%% interval lies inside the margin (TOST, "
-                    + "alpha 0.05), otherwise inconclusive. File: <code>%s</code>.</p>%n", esc(verdictSentence(tost)),
-                    PRIMARY[0], PRIMARY[1], tost.iteration(), tost.difference(), PRIMARY[0], tost.lower95(),
-                    tost.upper95(), tost.lower90(), tost.upper90(), GainRecovered.COMPARISON_RESAMPLES, tost.pairs(),
-                    tost.runs(), tost.margin(), 100 * GainRecovered.MARGIN_FRACTION, tost.referenceGain(),
-                    PRIMARY_FILE));
+                    + "<code>bpb.macro</code> at iteration %d: %s (below 0: %s better); 95%% interval [%s, %s], 90%% "
+                    + "interval [%s, %s] (hierarchical bootstrap, %d resamples: pairs, their runs, documents within "
+                    + "domains; %d pair(s), %d run(s)); %s. Rule (docs/protocol.md): better if the 95%% interval lies "
+                    + "below 0, worse if above 0, equivalent if the 90%% interval lies inside the margin (TOST, alpha "
+                    + "0.05), otherwise inconclusive. File: <code>%s</code>.</p>%n", esc(verdictSentence(tost)),
+                    PRIMARY[0], PRIMARY[1], tost.iteration(), format(tost.difference()), PRIMARY[0],
+                    format(tost.lower95()), format(tost.upper95()), format(tost.lower90()), format(tost.upper90()),
+                    GainRecovered.COMPARISON_RESAMPLES, tost.pairs(), tost.runs(), marginWords(tost), PRIMARY_FILE));
         } else {
             html.append("<p>No equivalence test: it needs the <code>").append(GainRecovered.REFERENCE)
                     .append("</code> arm's records (its gain sets the margin).</p>\n");
