@@ -300,6 +300,15 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         return state.tokenizer.encode(text).size();
     }
 
+    /** The tokenizer's ids, without a forward pass. */
+    @Override
+    public int[] tokenIds(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("cannot encode an empty text");
+        }
+        return state.tokenizer.encode(text).ids();
+    }
+
     // ------------------------------------------------------------------ scoring
 
     @Override

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scoring of a {@link DjlLanguageModel}: per-token log-probabilities and entropies (texts longer than the context
+ * Scoring of a {@link DjlLanguageModel}: per-token log-probabilities, entropies and most likely ids (texts longer than the context
  * through a sliding window of stride {@code context / 2}), raw logits, perplexity and bits per byte. No graph is
  * recorded.
  *
@@ -39,10 +39,12 @@ final class Scoring {
         List<Window> windows = new ArrayList<>();
         double[][] logp = new double[texts.size()][];
         double[][] ent = new double[texts.size()][];
+        int[][] argmax = new int[texts.size()][];
         for (int i = 0; i < enc.size(); i++) {
             int len = enc.get(i).size();
             logp[i] = new double[len - 1];
             ent[i] = new double[len - 1];
+            argmax[i] = new int[len - 1];
             int scored = 1;
             for (int s = 0; len >= 2; s += stride) {
                 int e = Math.min(s + n, len);
@@ -54,20 +56,21 @@ final class Scoring {
             }
         }
         for (List<Window> batch : TextWindows.batches(windows, state.maxBatchTokens)) {
-            scoreBatch(batch, enc, logp, ent);
+            scoreBatch(batch, enc, logp, ent, argmax);
         }
         List<TokenScores> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             BpeTokenizer.Encoding e = enc.get(i);
             out.add(new TokenScores(texts.get(i), ImmutableIntArray.copyOf(e.ids()),
                     ImmutableIntArray.copyOf(e.starts()), ImmutableIntArray.copyOf(e.ends()),
-                    ImmutableDoubleArray.copyOf(logp[i]), ImmutableDoubleArray.copyOf(ent[i])));
+                    ImmutableDoubleArray.copyOf(logp[i]), ImmutableDoubleArray.copyOf(ent[i]),
+                    ImmutableIntArray.copyOf(argmax[i])));
         }
         return out;
     }
 
     private void scoreBatch(List<Window> windows, List<BpeTokenizer.Encoding> enc, double[][] logp,
-            double[][] ent) {
+            double[][] ent, int[][] argmax) {
         TextWindows.Batch batch = TextWindows.inputs(windows, enc, state.eos());
         int b = batch.b();
         int t = batch.t();
@@ -76,15 +79,18 @@ final class Scoring {
             scope.suppressNotUsedWarning();
             NDArray in = Training.owned(scratch.create(batch.ids(), new Shape(b, t)));
             NDArray tg = Training.owned(scratch.create(batch.next(), new Shape(b, t, 1)));
-            float[][] scores = Training.logProbsAndEntropies(model.forwardLogits(scratch, in, false, null), tg);
-            float[] lp = scores[0];
-            float[] h = scores[1];
+            Training.PositionScores scores = Training.positionScores(model.forwardLogits(scratch, in, false, null),
+                    tg, true);
+            float[] lp = scores.logProbs();
+            float[] h = scores.entropies();
+            long[] best = scores.argmax();
             for (int r = 0; r < b; r++) {
                 Window w = windows.get(r);
                 for (int target = w.firstTarget(); target < w.end(); target++) {
                     int j = target - 1 - w.start();
                     logp[w.text()][target - 1] = Math.min(0.0, lp[r * t + j]);
                     ent[w.text()][target - 1] = Math.max(0.0, h[r * t + j]);
+                    argmax[w.text()][target - 1] = (int) best[r * t + j];
                 }
             }
         }

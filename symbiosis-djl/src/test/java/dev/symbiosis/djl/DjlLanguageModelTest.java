@@ -319,6 +319,50 @@ class DjlLanguageModelTest {
     }
 
     @Test
+    void scoresCarryTheArgmaxOfTheLogitsAtEveryPredictedPosition() throws Exception {
+        Gpt2Config cfg = TinyModels.config(16, 24, 2, 3);
+        Path dir = TinyModels.randomCheckpoint(tmp, cfg, 7);
+        try (DjlLanguageModel m = DjlLanguageModel.load(dir)) {
+            String shortText = "mid size";
+            String longText = "a text longer than the sixteen-token context window";
+            List<TokenScores> scores = m.score(List.of(shortText, longText));
+            for (TokenScores s : scores) {
+                assertTrue(s.hasArgmax());
+                assertEquals(s.predictedCount(), s.argmaxIds().length());
+            }
+            // the other route: argmax of the raw logits of the short text, position by position
+            TokenScores s = scores.get(0);
+            int[] ids = s.ids().toArray();
+            assertArrayEquals(ids, m.tokenIds(shortText), "tokenIds = the scored ids, without scoring");
+            float[][] logits = m.logits(ids);
+            for (int i = 0; i < ids.length - 1; i++) {
+                int best = 0;
+                for (int k = 1; k < logits[i].length; k++) {
+                    if (logits[i][k] > logits[i][best]) {
+                        best = k;
+                    }
+                }
+                assertEquals(best, s.argmaxIds().get(i), "position " + i);
+                assertEquals(best == ids[i + 1], s.top1Correct(i));
+            }
+            // the long text is scored through the sliding window: its first window predicts as logits() does
+            TokenScores lng = scores.get(1);
+            assertTrue(lng.size() > 16, "longer than the context: " + lng.size());
+            float[][] first = m.logits(java.util.Arrays.copyOf(lng.ids().toArray(), 16));
+            for (int i = 0; i < 15; i++) {
+                int best = 0;
+                for (int k = 1; k < first[i].length; k++) {
+                    if (first[i][k] > first[i][best]) {
+                        best = k;
+                    }
+                }
+                assertEquals(best, lng.argmaxIds().get(i), "long text, position " + i);
+            }
+            assertEquals(m.score(List.of(longText)).get(0).argmaxIds(), lng.argmaxIds(), "alone = in a batch");
+        }
+    }
+
+    @Test
     void seededSamplingIsReproducibleAndSeedsMatter() throws Exception {
         Gpt2Config cfg = TinyModels.config(16, 24, 2, 3);
         Path dir = TinyModels.randomCheckpoint(tmp, cfg, 6);

@@ -40,6 +40,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,6 +111,17 @@ public final class ExperimentRunner {
          */
         StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
                 Set<String> headlineTasks);
+
+        /**
+         * As {@link #create(ExperimentConfig, EvalSuite, List, Set)}, also given the token frequencies of the run's
+         * seed split under the Student's tokenizer (for {@link HeldOutEvaluator.Builder#optTokenFrequencies}),
+         * counted on first use (a run that evaluates nothing loads no model for them) and then remembered; null when
+         * the Student does not expose its tokenizer. The runner calls this one. By default they are not used.
+         */
+        default StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
+                Set<String> headlineTasks, Supplier<@Nullable TokenFrequencies> frequencies) {
+            return create(config, suite, heldOut, headlineTasks);
+        }
     }
 
     /** The standard evaluator: {@link HeldOutEvaluator} with the configuration's {@code evaluator} sizes. */
@@ -120,14 +132,24 @@ public final class ExperimentRunner {
         @Override
         public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
                 Set<String> headlineTasks) {
+            return builder(config, suite, heldOut, headlineTasks).build();
+        }
+
+        @Override
+        public StudentEvaluator create(ExperimentConfig config, EvalSuite suite, List<Document> heldOut,
+                Set<String> headlineTasks, Supplier<@Nullable TokenFrequencies> frequencies) {
+            return builder(config, suite, heldOut, headlineTasks).optTokenFrequencies(frequencies).build();
+        }
+
+        private static HeldOutEvaluator.Builder builder(ExperimentConfig config, EvalSuite suite,
+                List<Document> heldOut, Set<String> headlineTasks) {
             return HeldOutEvaluator.builder(suite, heldOut)
                     .optHeadlineTasks(headlineTasks)
                     .optBatchSize(config.evaluator().batchSize())
                     .optMultipleChoice(config.evaluator().multipleChoice())
                     .optGenerativeItems(generativeItems(config))
                     .optGenerativeMaxNewTokens(config.evaluator().generativeMaxNewTokens())
-                    .optTasksEvery(config.evaluator().tasksEvery(), config.iterations())
-                    .build();
+                    .optTasksEvery(config.evaluator().tasksEvery(), config.iterations());
         }
     }
 
@@ -169,6 +191,8 @@ public final class ExperimentRunner {
     private final int parallelism;
     private final boolean generationCache;
     private @Nullable Curriculum derivedCurriculum;
+    private @Nullable TokenFrequencies frequencies;
+    private boolean frequenciesCounted;
 
     private ExperimentRunner(Builder b) {
         this.config = b.config;
@@ -349,7 +373,8 @@ public final class ExperimentRunner {
         RunProvenance.current(runSeed).write(dir);
         Set<String> headlineTasks = headlineTasks(store, in, runSeed);
         StudentEvaluator evaluator = new ItemRecordingEvaluator(
-                evaluatorFactory.create(config, in.suite(), in.heldOut(), headlineTasks), store);
+                evaluatorFactory.create(config, in.suite(), in.heldOut(), headlineTasks, () -> tokenFrequencies(runSeed)),
+                store);
         ModelSource g = generatorSource();
         ModelSource s = studentSource();
         SymbiosisLoop loop = SymbiosisLoop.builder(config.loopConfig(runSeed), () -> g.open(runSeed),
@@ -363,6 +388,31 @@ public final class ExperimentRunner {
                 .addListener(progress)
                 .build();
         return new SeedSetup(runSeed, dir, loop, strategies, headlineTasks);
+    }
+
+    /**
+     * The token frequencies of the seed split under Student 0's tokenizer, counted once per runner (every run seed
+     * starts from the same Student 0 checkpoint, so from the same tokenizer); null when Student 0 does not expose its
+     * tokenizer ({@link LanguageModel#tokenIds}), and then there are no {@code bpb.freq} figures. The split is read
+     * apart from {@link Inputs#seedDocuments()}, whose loading would add the split to the run fingerprint.
+     */
+    private synchronized @Nullable TokenFrequencies tokenFrequencies(long runSeed) {
+        if (!frequenciesCounted) {
+            try {
+                List<Document> seedDocs = data("seed", config.data().seed());
+                try (LanguageModel s0 = studentSource().open(runSeed)) {
+                    frequencies = TokenFrequencies.count(s0, seedDocs);
+                    log.println("token frequencies of the seed split (" + seedDocs.size() + " documents, "
+                            + frequencies.total() + " tokens) for bpb.freq.*");
+                } catch (UnsupportedOperationException e) {
+                    log.println("no bpb.freq figures: " + e.getMessage());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            frequenciesCounted = true;
+        }
+        return frequencies;
     }
 
     /**
@@ -622,7 +672,7 @@ public final class ExperimentRunner {
                 + (multi ? ", " + runs.size() + " seeds" : ""), headline + preamble(headlineTasks, suite,
                 multi ? "run seeds " + runs.stream().map(SeedStatistics.SeedRun::seed).toList()
                         + (runs.size() < seeds.size() ? " (report of the seeds that have records, of " + seeds + ")"
-                        : "") : "seed " + config.seed()));
+                        : "") : "seed " + config.seed()) + studentZeroAndRetention(runs));
         log.println("report: " + report);
         return new ExperimentResult(runs, stats, report, headlineTasks);
     }
@@ -697,6 +747,23 @@ public final class ExperimentRunner {
         }
         AtomicFiles.writeLines(out.resolve("compute.csv"), csv);
         return html.append("</table></details>\n").toString();
+    }
+
+    /**
+     * Student 0's pooled minimal-pairs accuracy ({@link MinimalPairsAccuracy}) and the retention of what it gets
+     * right ({@link Retention}) as HTML, also written to their files; empty parts when there are no such items.
+     */
+    private String studentZeroAndRetention(List<SeedStatistics.SeedRun> runs) throws IOException {
+        List<MinimalPairsAccuracy.Row> pairs = MinimalPairsAccuracy.compute(runs, config.strategies());
+        if (!pairs.isEmpty()) {
+            MinimalPairsAccuracy.writeCsv(out.resolve(MinimalPairsAccuracy.FILE), pairs);
+        }
+        List<Retention.Row> retention = Retention.compute(runs.stream().map(SeedStatistics.SeedRun::dir).toList(),
+                config.strategies(), config.iterations());
+        if (!retention.isEmpty()) {
+            Retention.writeCsv(out.resolve(Retention.FILE), retention);
+        }
+        return "\n" + MinimalPairsAccuracy.html(pairs) + Retention.html(retention, config.iterations());
     }
 
     /**

@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,6 +55,17 @@ import org.jspecify.annotations.Nullable;
  * mc.headline_acc}, and, when the Student is also a {@link Generator} (as the DJL models are) and there are
  * generative items, {@code gen.em.<task>} and the rest of {@link GenerativeResult#figures()} prefixed with {@code
  * gen.}.
+ *
+ * <p>Token-level figures from the same scores (no extra model work), present only when their input is:
+ * {@code top1.<domain>} (the fraction of a domain's predicted tokens whose most likely token under the Student is
+ * the true next token, token-weighted within the domain) and {@code top1.macro} (their unweighted mean over domains),
+ * when the Student supplies its most likely ids ({@link TokenScores#hasArgmax()}); and, with
+ * {@link Builder#optTokenFrequencies}, the tail bits per byte {@code bpb.freq.head}, {@code bpb.freq.middle},
+ * {@code bpb.freq.tail}: every predicted token of the held-out documents falls in the {@link TokenFrequencies}
+ * bucket of its target id, and a bucket's figure is the sum of {@code -log2 p} over its tokens divided by the UTF-8
+ * bytes those tokens cover (a token covers the characters from the end of the previous token to its own end, so the
+ * buckets' bytes add up to the document's predicted bytes), with the bucket's token count as
+ * {@code tokens.freq.<bucket>}; a bucket without tokens or bytes has no figure.
  *
  * <p>The multiple-choice family can be switched off ({@link Builder#optMultipleChoice}), the generative one by giving
  * no generative items; bits per byte is always evaluated.
@@ -107,6 +119,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     private final boolean multipleChoice;
     private final int tasksEvery;
     private final int lastIteration;
+    private final @Nullable Supplier<@Nullable TokenFrequencies> frequencies;
 
     private HeldOutEvaluator(Builder b) {
         this.suite = b.suite;
@@ -116,6 +129,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         this.generative = b.generative != null ? b.generative : embeddedGenerativeTasks(GENERATIVE_ITEMS_PER_TASK);
         this.generativeMaxNewTokens = b.generativeMaxNewTokens;
         this.multipleChoice = b.multipleChoice;
+        this.frequencies = b.frequencies;
         this.tasksEvery = b.tasksEvery;
         this.lastIteration = b.lastIteration;
     }
@@ -164,6 +178,8 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         PerplexityResult ppl = PerplexityEvaluator.create().withBatchSize(batchSize)
                 .evaluate(scores, heldOut, (d, t) -> progress.progress(d, total));
         figures.putAll(ppl.figures());
+        figures.putAll(tokenFigures(scores.cached(heldOut.stream().map(Document::text).toList()), heldOut,
+                frequencies == null ? null : frequencies.get()));
         EvalResult mc = null;
         if (multipleChoice) {
             mc = multipleChoice(scores, (d, t) -> progress.progress(heldOut.size() + d, total));
@@ -213,6 +229,65 @@ public final class HeldOutEvaluator implements StudentEvaluator {
     @Override
     public boolean evaluatesGenerator() {
         return true;
+    }
+
+    /**
+     * The token-level figures of the class comment ({@code top1.*}, {@code bpb.freq.*}, {@code tokens.freq.*}) from
+     * the held-out documents' scores, in document order; empty when neither input is there.
+     *
+     * @param frequencies the buckets' source, or null for no {@code bpb.freq} figures
+     */
+    static SortedMap<String, Double> tokenFigures(List<TokenScores> scores, List<Document> documents,
+            @Nullable TokenFrequencies frequencies) {
+        SortedMap<String, Double> out = new TreeMap<>();
+        boolean top1 = scores.stream().allMatch(s -> s.predictedCount() == 0 || s.hasArgmax())
+                && scores.stream().anyMatch(TokenScores::hasArgmax);
+        Map<String, long[]> byDomain = new TreeMap<>(); // domain -> {correct, predicted}
+        int buckets = TokenFrequencies.Bucket.values().length;
+        double[] nll = new double[buckets];
+        long[] bytes = new long[buckets];
+        long[] tokens = new long[buckets];
+        for (int k = 0; k < scores.size(); k++) {
+            TokenScores s = scores.get(k);
+            long[] c = byDomain.computeIfAbsent(documents.get(k).provenance().source(), d -> new long[2]);
+            for (int i = 1; i < s.size(); i++) {
+                if (top1) {
+                    c[0] += s.top1Correct(i - 1) ? 1 : 0;
+                    c[1]++;
+                }
+                if (frequencies != null) {
+                    int b = frequencies.bucket(s.ids().get(i)).ordinal();
+                    int from = s.ends().get(i - 1);
+                    nll[b] -= s.logProbs().get(i - 1);
+                    bytes[b] += PerplexityEvaluator.utf8Length(s.text(), from, Math.max(from, s.ends().get(i)));
+                    tokens[b]++;
+                }
+            }
+        }
+        if (top1) {
+            double sum = 0;
+            int domains = 0;
+            for (Map.Entry<String, long[]> e : byDomain.entrySet()) {
+                if (e.getValue()[1] > 0) {
+                    double acc = (double) e.getValue()[0] / e.getValue()[1];
+                    out.put("top1." + e.getKey(), acc);
+                    sum += acc;
+                    domains++;
+                }
+            }
+            if (domains > 0) {
+                out.put("top1.macro", sum / domains);
+            }
+        }
+        if (frequencies != null) {
+            for (TokenFrequencies.Bucket b : TokenFrequencies.Bucket.values()) {
+                if (bytes[b.ordinal()] > 0) {
+                    out.put("bpb.freq." + b.label(), nll[b.ordinal()] / Math.log(2) / bytes[b.ordinal()]);
+                    out.put("tokens.freq." + b.label(), (double) tokens[b.ordinal()]);
+                }
+            }
+        }
+        return out;
     }
 
     /** The multiple-choice result of any scorer (used to choose the headline tasks with Generator 0). */
@@ -318,6 +393,7 @@ public final class HeldOutEvaluator implements StudentEvaluator {
         private boolean multipleChoice = true;
         private int tasksEvery = 1;
         private int lastIteration = -1;
+        private @Nullable Supplier<@Nullable TokenFrequencies> frequencies;
 
         private Builder(EvalSuite suite, List<Document> heldOut) {
             this.suite = Objects.requireNonNull(suite, "suite");
@@ -354,6 +430,28 @@ public final class HeldOutEvaluator implements StudentEvaluator {
          */
         public Builder optMultipleChoice(boolean value) {
             this.multipleChoice = value;
+            return this;
+        }
+
+        /**
+         * Token frequencies of a reference corpus tokenized with the Student's tokenizer (the experiment gives those
+         * of the run's seed split, the pretrained models' training text), whose buckets split the held-out bits per
+         * byte into {@code bpb.freq.head}, {@code middle} and {@code tail} (see the class comment). Default none:
+         * no {@code bpb.freq} figures.
+         */
+        public Builder optTokenFrequencies(TokenFrequencies value) {
+            Objects.requireNonNull(value, "value");
+            this.frequencies = () -> value;
+            return this;
+        }
+
+        /**
+         * As {@link #optTokenFrequencies(TokenFrequencies)}, asked for at every evaluation (so that a run that
+         * evaluates nothing, e.g. one that only resumes finished work, does not count them): the supplier should
+         * remember its result and must be thread-safe; a null result means no {@code bpb.freq} figures.
+         */
+        public Builder optTokenFrequencies(Supplier<@Nullable TokenFrequencies> value) {
+            this.frequencies = Objects.requireNonNull(value, "value");
             return this;
         }
 

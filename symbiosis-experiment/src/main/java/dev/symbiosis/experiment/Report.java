@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -179,12 +180,13 @@ public final class Report {
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>").append(STYLE).append("</head><body>\n");
         html.append("<h1>").append(esc(title)).append("</h1>\n");
-        findings(html, stats);
+        GainRecovered.Comparison tost = primaryComparison(dir, stats, runs);
+        findings(html, stats, tost);
         if (bandPlot(stats, "evaluation", HeldOutEvaluator.BPB_MACRO.name(), plots.resolve("headline-bpb.macro.png"))) {
             html.append("<p><img src=\"plots/headline-bpb.macro.png\" alt=\"bpb.macro per iteration\"></p>\n");
         }
         html.append(preamble).append('\n');
-        primary(html, stats, runs, plots);
+        primary(html, stats, runs, plots, tost);
         html.append("<p>Run seeds ").append(esc(stats.seeds().toString())).append(seeds > 1
                 ? ": every figure is the mean over the seeds with its 95% Student-t interval in brackets."
                 : ": one seed, so figures have no interval over seeds; the paired tests resample evaluation items.")
@@ -345,7 +347,7 @@ public final class Report {
     }
 
     /** A few sentences generated from the numbers: what each arm did to the Student, and the primary result. */
-    static void findings(StringBuilder html, SeedStatistics stats) {
+    static void findings(StringBuilder html, SeedStatistics stats, GainRecovered.@Nullable Comparison tost) {
         String bpb = HeldOutEvaluator.BPB_MACRO.name();
         int last = stats.iterations();
         List<String> out = new ArrayList<>();
@@ -359,7 +361,14 @@ public final class Report {
                         Math.abs(change), first.get().mean(), end.get().mean(), last));
             }
         }
-        stats.paired(HeldOutEvaluator.BPB_MACRO, PRIMARY[0], PRIMARY[1], last).ifPresent(c -> out.add(
+        if (tost != null) {
+            out.add(String.format(Locale.ROOT, "primary comparison (docs/protocol.md), %s &minus; %s on %s at the "
+                    + "last iteration: %s, 95%% interval [%s, %s], %s: <b>%s</b>", PRIMARY[0], PRIMARY[1], bpb,
+                    format(tost.difference()), format(tost.lower95()), format(tost.upper95()), marginWords(tost),
+                    esc(verdictSentence(tost))));
+        }
+        stats.paired(HeldOutEvaluator.BPB_MACRO, PRIMARY[0], PRIMARY[1], last).filter(c -> tost == null)
+                .ifPresent(c -> out.add(
                 String.format(Locale.ROOT, "primary comparison (docs/protocol.md), %s &minus; %s on %s at the last "
                         + "iteration: %+.4f [%+.4f, %+.4f], %s", PRIMARY[0], PRIMARY[1], bpb, c.meanDifference(),
                         c.lower95(), c.upper95(), c.upper95() < 0 ? "<b>" + PRIMARY[0] + " better</b>"
@@ -375,9 +384,54 @@ public final class Report {
         html.append("</ul>\n");
     }
 
+    /** Seed of the primary comparison's bootstrap (fixed: the report is deterministic). */
+    static final long PRIMARY_BOOTSTRAP_SEED = 16;
+    /** File of the primary comparison's difference, intervals, margin and verdict in the output folder. */
+    public static final String PRIMARY_FILE = "primary-comparison.csv";
+
+    /**
+     * The protocol's primary comparison ({@link GainRecovered#compare}: the runs of this experiment are one
+     * pretrained pair), written to {@value #PRIMARY_FILE}; null when a run lacks either arm or the real-data arm
+     * (no margin without it).
+     */
+    private static GainRecovered.@Nullable Comparison primaryComparison(Path dir, SeedStatistics stats,
+            List<SeedStatistics.SeedRun> runs) throws IOException {
+        if (runs.isEmpty() || !stats.strategies().containsAll(List.of(PRIMARY[0], PRIMARY[1],
+                GainRecovered.REFERENCE))) {
+            return null;
+        }
+        GainRecovered.Comparison c;
+        try {
+            c = GainRecovered.compare(List.of(runs.stream().map(SeedStatistics.SeedRun::dir).toList()), PRIMARY[0],
+                    PRIMARY[1], stats.iterations(), PRIMARY_BOOTSTRAP_SEED);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        AtomicFiles.writeLines(dir.resolve(PRIMARY_FILE), List.of(
+                "a,b,iteration,pairs,runs,difference,lower95,upper95,lower90,upper90,real_gain,margin,verdict",
+                String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s", c.a(), c.b(),
+                        c.iteration(), c.pairs(), c.runs(), c.difference(), c.lower95(), c.upper95(), c.lower90(),
+                        c.upper90(), c.referenceGain(), c.margin(), c.verdict().words())));
+        return c;
+    }
+
+    /** The margin, or why there is none (a real-data arm that did not lower the bits per byte). */
+    private static String marginWords(GainRecovered.Comparison c) {
+        return c.margin() > 0 ? "equivalence margin &plusmn;" + format(c.margin()) + " (" + Math.round(100
+                * GainRecovered.MARGIN_FRACTION) + "% of the mean real-data gain " + format(c.referenceGain()) + ")"
+                : "no equivalence margin (the real-data arm did not lower the bits per byte: mean gain "
+                        + format(c.referenceGain()) + "), so equivalence cannot be declared";
+    }
+
+    /** "symbiosis better", "... worse", "... equivalent within the margin" or "inconclusive". */
+    private static String verdictSentence(GainRecovered.Comparison c) {
+        return c.verdict() == GainRecovered.Verdict.INCONCLUSIVE ? "inconclusive"
+                : c.a() + " " + c.verdict().words();
+    }
+
     /** The primary comparison: its paired test and a forest plot of the per-run differences. */
     private static void primary(StringBuilder html, SeedStatistics stats, List<SeedStatistics.SeedRun> runs,
-            Path plots) throws IOException {
+            Path plots, GainRecovered.@Nullable Comparison tost) throws IOException {
         int last = stats.iterations();
         var c = stats.paired(HeldOutEvaluator.BPB_MACRO, PRIMARY[0], PRIMARY[1], last);
         if (c.isEmpty()) {
@@ -385,6 +439,20 @@ public final class Report {
         }
         html.append("<h2>Primary comparison: ").append(PRIMARY[0]).append(" &minus; ").append(PRIMARY[1])
                 .append("</h2>\n");
+        if (tost != null) {
+            html.append(String.format(Locale.ROOT, "<p><b>Verdict: %s.</b> Difference %s &minus; %s of "
+                    + "<code>bpb.macro</code> at iteration %d: %s (below 0: %s better); 95%% interval [%s, %s], 90%% "
+                    + "interval [%s, %s] (hierarchical bootstrap, %d resamples: pairs, their runs, documents within "
+                    + "domains; %d pair(s), %d run(s)); %s. Rule (docs/protocol.md): better if the 95%% interval lies "
+                    + "below 0, worse if above 0, equivalent if the 90%% interval lies inside the margin (TOST, alpha "
+                    + "0.05), otherwise inconclusive. File: <code>%s</code>.</p>%n", esc(verdictSentence(tost)),
+                    PRIMARY[0], PRIMARY[1], tost.iteration(), format(tost.difference()), PRIMARY[0],
+                    format(tost.lower95()), format(tost.upper95()), format(tost.lower90()), format(tost.upper90()),
+                    GainRecovered.COMPARISON_RESAMPLES, tost.pairs(), tost.runs(), marginWords(tost), PRIMARY_FILE));
+        } else {
+            html.append("<p>No equivalence test: it needs the <code>").append(GainRecovered.REFERENCE)
+                    .append("</code> arm's records (its gain sets the margin).</p>\n");
+        }
         pairedTable(html, List.of(c.get()), false);
         String bpb = HeldOutEvaluator.BPB_MACRO.name();
         List<double[]> perRun = new ArrayList<>();

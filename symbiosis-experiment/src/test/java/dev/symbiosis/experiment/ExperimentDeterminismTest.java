@@ -75,6 +75,11 @@ class ExperimentDeterminismTest {
         }
 
         @Override
+        public int[] tokenIds(String text) {
+            return m.tokenIds(text);
+        }
+
+        @Override
         public List<TokenScores> score(List<String> texts) {
             return m.score(texts);
         }

@@ -148,9 +148,10 @@ public final class PerplexityEvaluator {
 
     /**
      * UTF-8 length of {@code text[from, to)}: 1 to 3 bytes per BMP char, 4 per surrogate pair; a surrogate without its
-     * partner in the range counts 2, so that the two halves of a pair split by a token boundary add up to 4.
+     * partner in the range counts 2, so that the two halves of a pair split by a token boundary add up to 4. The
+     * counting this evaluator's {@code bytes} use, for callers that split them by token.
      */
-    static long utf8Length(String text, int from, int to) {
+    public static long utf8Length(String text, int from, int to) {
         long n = 0;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);

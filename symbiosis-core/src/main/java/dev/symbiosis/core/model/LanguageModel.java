@@ -16,6 +16,18 @@ public interface LanguageModel extends Generator, Student, AutoCloseable {
      */
     int countTokens(String text);
 
+    /**
+     * The token ids {@code text} encodes to under this model's tokenizer, as {@link #score} would give them, without
+     * a forward pass (used to count the token frequencies of a corpus).
+     *
+     * @throws IllegalArgumentException if the text is empty
+     * @throws UnsupportedOperationException by default: a model without a tokenizer of its own (or a wrapper that
+     *     does not forward this method) cannot say
+     */
+    default int[] tokenIds(String text) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not expose its tokenizer");
+    }
+
     @Override
     default void close() {}
 }

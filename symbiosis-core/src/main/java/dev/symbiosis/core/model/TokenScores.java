@@ -15,6 +15,10 @@ import java.util.Objects;
  * of {@code p(. | ids[0..i])}. Nothing is prepended (no BOS) unless the model's tokenizer does so, in which case the
  * BOS token appears in {@code ids} with the empty span {@code [0, 0)}.
  *
+ * <p>Optionally, {@code argmaxIds} holds for every predicted position the id the model found most likely
+ * ({@code argmaxIds.get(i) = argmax_v p(v | ids[0..i])}, ties to the lowest id), so that top-1 next-token accuracy
+ * needs no extra forward pass; an empty array means the model does not supply it ({@link #hasArgmax()}).
+ *
  * <p>Immutable and thread-safe.
  *
  * @param text the scored text
@@ -23,6 +27,7 @@ import java.util.Objects;
  * @param ends end character offset (exclusive) of each token
  * @param logProbs {@code n - 1} log-likelihoods, each {@code <= 0}
  * @param entropies {@code n - 1} entropies, each {@code >= 0}
+ * @param argmaxIds {@code n - 1} most likely ids, or empty when not available
  */
 public record TokenScores(
         String text,
@@ -30,7 +35,8 @@ public record TokenScores(
         ImmutableIntArray starts,
         ImmutableIntArray ends,
         ImmutableDoubleArray logProbs,
-        ImmutableDoubleArray entropies) {
+        ImmutableDoubleArray entropies,
+        ImmutableIntArray argmaxIds) {
 
     /** Tolerance for floating-point noise on the bounds {@code logProb <= 0}, {@code entropy >= 0}. */
     private static final double EPS = 1e-4;
@@ -42,6 +48,7 @@ public record TokenScores(
         Objects.requireNonNull(ends, "ends");
         Objects.requireNonNull(logProbs, "logProbs");
         Objects.requireNonNull(entropies, "entropies");
+        Objects.requireNonNull(argmaxIds, "argmaxIds");
         int n = ids.length();
         if (n < 1) {
             throw new IllegalArgumentException("token scores need at least one token");
@@ -52,6 +59,10 @@ public record TokenScores(
         if (logProbs.length() != n - 1 || entropies.length() != n - 1) {
             throw new IllegalArgumentException("logProbs and entropies must have n - 1 = " + (n - 1) + " entries, got "
                     + logProbs.length() + " and " + entropies.length());
+        }
+        if (!argmaxIds.isEmpty() && argmaxIds.length() != n - 1) {
+            throw new IllegalArgumentException("argmaxIds must be empty or have n - 1 = " + (n - 1) + " entries, got "
+                    + argmaxIds.length());
         }
         for (int i = 0; i < n; i++) {
             if (starts.get(i) < 0 || ends.get(i) < starts.get(i) || ends.get(i) > text.length()) {
@@ -69,6 +80,33 @@ public record TokenScores(
                 throw new IllegalArgumentException("entropy " + i + " must be finite and >= 0, got " + h);
             }
         }
+    }
+
+    /** Scores without the most likely ids ({@link #hasArgmax()} false). */
+    public TokenScores(String text, ImmutableIntArray ids, ImmutableIntArray starts, ImmutableIntArray ends,
+            ImmutableDoubleArray logProbs, ImmutableDoubleArray entropies) {
+        this(text, ids, starts, ends, logProbs, entropies, ImmutableIntArray.of());
+    }
+
+    /**
+     * Whether the model supplied its most likely id at every predicted position. A text of one token has no
+     * predicted position, so it reports false (nothing to count).
+     */
+    public boolean hasArgmax() {
+        return !argmaxIds.isEmpty();
+    }
+
+    /**
+     * Whether the model's most likely token at predicted position {@code i} is the true next token
+     * {@code ids[i + 1]}.
+     *
+     * @throws IllegalStateException if the model did not supply the most likely ids
+     */
+    public boolean top1Correct(int i) {
+        if (!hasArgmax()) {
+            throw new IllegalStateException("these scores carry no most likely ids");
+        }
+        return argmaxIds.get(i) == ids.get(i + 1);
     }
 
     /** Number of tokens. */

@@ -64,6 +64,25 @@ class ValueTypesTest {
     }
 
     @Test
+    void tokenScoresCarryOptionalArgmaxIds() {
+        ImmutableIntArray ids = ImmutableIntArray.of(5, 7, 9);
+        ImmutableIntArray st = ImmutableIntArray.of(0, 1, 2);
+        ImmutableIntArray en = ImmutableIntArray.of(1, 2, 3);
+        ImmutableDoubleArray lp = ImmutableDoubleArray.of(-1, -2);
+        ImmutableDoubleArray h = ImmutableDoubleArray.of(1, 1);
+        TokenScores without = new TokenScores("abc", ids, st, en, lp, h);
+        assertEquals(false, without.hasArgmax());
+        assertThrows(IllegalStateException.class, () -> without.top1Correct(0));
+        // position 0 predicts ids[1] = 7 (right), position 1 predicts ids[2] = 9 but the model's best is 3
+        TokenScores with = new TokenScores("abc", ids, st, en, lp, h, ImmutableIntArray.of(7, 3));
+        assertTrue(with.hasArgmax());
+        assertTrue(with.top1Correct(0));
+        assertEquals(false, with.top1Correct(1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TokenScores("abc", ids, st, en, lp, h, ImmutableIntArray.of(7)));
+    }
+
+    @Test
     void tokenScoresSumAContinuationOverExactlyItsTokens() {
         // "ab cd": tokens "ab" [0,2), " c" [2,4), "d" [4,5); continuation starts at 2
         TokenScores s = scores("ab cd", new int[] {0, 2, 4}, new int[] {2, 4, 5}, new double[] {-1, -2},

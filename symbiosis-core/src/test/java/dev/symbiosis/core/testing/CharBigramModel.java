@@ -93,6 +93,15 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         return text.length();
     }
 
+    /** One id per char, as {@link #score} gives them, without scoring. */
+    @Override
+    public int[] tokenIds(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("cannot score an empty text");
+        }
+        return text.chars().map(c -> sym((char) c)).toArray();
+    }
+
     @Override
     public List<TokenScores> score(List<String> texts) {
         List<TokenScores> out = new ArrayList<>();
@@ -106,6 +115,7 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
             int[] ends = new int[n];
             double[] lp = new double[n - 1];
             double[] h = new double[n - 1];
+            int[] argmax = new int[n - 1];
             for (int i = 0; i < n; i++) {
                 ids[i] = sym(t.charAt(i));
                 starts[i] = i;
@@ -113,12 +123,25 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
                 if (i > 0) {
                     lp[i - 1] = Math.log(prob(ids[i - 1], ids[i]));
                     h[i - 1] = entropy(ids[i - 1]);
+                    argmax[i - 1] = mostLikelyAfter(ids[i - 1]);
                 }
             }
             out.add(new TokenScores(t, ImmutableIntArray.copyOf(ids), ImmutableIntArray.copyOf(starts),
-                    ImmutableIntArray.copyOf(ends), ImmutableDoubleArray.copyOf(lp), ImmutableDoubleArray.copyOf(h)));
+                    ImmutableIntArray.copyOf(ends), ImmutableDoubleArray.copyOf(lp), ImmutableDoubleArray.copyOf(h),
+                    ImmutableIntArray.copyOf(argmax)));
         }
         return out;
+    }
+
+    /** The symbol {@code b} with the largest {@code P(b | a)}, the lowest on ties. */
+    int mostLikelyAfter(int a) {
+        int best = 0;
+        for (int b = 1; b < V; b++) {
+            if (counts[a][b] > counts[a][best]) {
+                best = b;
+            }
+        }
+        return best;
     }
 
     @Override

@@ -149,6 +149,34 @@ public final class Training {
      * @return {@code {logProbs, entropies}}, each B * T values, row-major
      */
     public static float[][] logProbsAndEntropies(NDArray logits, NDArray targets) {
+        PositionScores s = positionScores(logits, targets, false);
+        return new float[][] {s.logProbs(), s.entropies()};
+    }
+
+    /**
+     * Per-position scores of next-token logits: see {@link #positionScores}.
+     *
+     * @param logProbs log-probability of each target, B * T values, row-major
+     * @param entropies predictive entropy (nats) at each position
+     * @param argmax the most likely id at each position (the first on ties), or an empty array when not asked for
+     */
+    public record PositionScores(float[] logProbs, float[] entropies, long[] argmax) {}
+
+    /**
+     * As {@link #logProbsAndEntropies} (the same values), and when {@code withArgmax} the most likely id per
+     * position, taken from the logits before they are normalised (no extra forward pass; ties go to the first id,
+     * as PyTorch's argmax does).
+     *
+     * @param logits (B, T, V) logits; closed by this method
+     * @param targets (B, T, 1) int64 target ids
+     */
+    public static PositionScores positionScores(NDArray logits, NDArray targets, boolean withArgmax) {
+        long[] argmax = new long[0];
+        if (withArgmax) {
+            try (NDArray best = logits.argMax(-1)) {
+                argmax = best.toLongArray();
+            }
+        }
         NDArray lsm = logits.logSoftmax(-1);
         logits.close();
         float[] lp = lsm.gather(targets, 2).toFloatArray();
@@ -157,7 +185,7 @@ public final class Training {
         lsm.close();
         float[] h = plogp.sum(new int[] {2}).neg().toFloatArray();
         plogp.close();
-        return new float[][] {lp, h};
+        return new PositionScores(lp, h, argmax);
     }
 
     /** {@code flat} cut into rows of {@code width} values (row-major logits to one array per position). */
