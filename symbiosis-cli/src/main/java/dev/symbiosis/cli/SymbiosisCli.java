@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
             PrepareCorpusCommand.class,
             BuildTasksCommand.class,
             SplitValidationCommand.class,
+            StudyCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class SymbiosisCli {

@@ -155,10 +155,12 @@ public final class GainRecovered {
      * @param referenceGain {@code G}: mean over runs of {@code bpb_0 - bpb_T(real-upper-bound)}
      * @param margin {@code delta = } {@value #MARGIN_FRACTION}{@code  x G}
      * @param verdict the reading: {@link #verdict}
+     * @param p two-sided bootstrap p-value of {@code difference = 0}: twice the smaller share of resampled means on
+     *     either side of 0, at most 1 (for Holm's adjustment over a family of comparisons)
      */
     public record Comparison(String a, String b, int iteration, int pairs, int runs, double difference,
             double lower95, double upper95, double lower90, double upper90, double referenceGain, double margin,
-            Verdict verdict) {}
+            Verdict verdict, double p) {}
 
     /**
      * The paired difference {@code a - b} of {@code bpb.macro} at iteration {@code T} with a hierarchical percentile
@@ -220,8 +222,11 @@ public final class GainRecovered {
         double lo90 = means[(int) Math.floor(0.05 * (n - 1))];
         double hi90 = means[(int) Math.ceil(0.95 * (n - 1))];
         double margin = MARGIN_FRACTION * gain;
+        long atOrBelow = java.util.Arrays.stream(means).filter(m -> m <= 0).count();
+        long atOrAbove = java.util.Arrays.stream(means).filter(m -> m >= 0).count();
+        double p = Math.min(1.0, 2.0 * Math.min(atOrBelow, atOrAbove) / n);
         return new Comparison(a, b, iteration, groups.size(), first.size(), difference, lo95, hi95, lo90, hi90, gain,
-                margin, verdict(lo95, hi95, lo90, hi90, margin));
+                margin, verdict(lo95, hi95, lo90, hi90, margin), p);
     }
 
     /**

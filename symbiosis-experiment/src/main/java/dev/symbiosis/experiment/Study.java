@@ -1,0 +1,291 @@
+package dev.symbiosis.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.symbiosis.core.loop.AtomicFiles;
+import dev.symbiosis.core.loop.Json;
+import dev.symbiosis.core.stats.HolmAdjustment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The confirmatory study of docs/protocol.md over several pretrained pairs: each pair is one experiment's output
+ * folder (its run seeds' folders, or one run folder), all runs of all pairs analysed together. The primary
+ * comparison ({@value #PRIMARY_A} vs {@value #PRIMARY_B}) and the declared secondary ones
+ * ({@link #SECONDARY}) on {@code bpb.macro} at the last iteration, each with the hierarchical bootstrap of
+ * {@link GainRecovered#compare} (pairs, their runs, documents within domains) and its TOST verdict; the secondary
+ * ones with Holm's adjustment of their bootstrap p-values; the fraction of the real-data gain each arm recovers
+ * over every run; per pair, the calibration conditions (a) the real-data gain and (b) Generator 0's advantage over
+ * Student 0, read from the records; a forest plot of the primary difference per run.
+ *
+ * <p>Stateless; deterministic for a seed.
+ */
+public final class Study {
+
+    /** The primary comparison's first arm. */
+    public static final String PRIMARY_A = "symbiosis";
+    /** The primary comparison's second arm. */
+    public static final String PRIMARY_B = "static-synthetic";
+    /** The secondary comparisons' second arms, each against {@value #PRIMARY_A} (docs/protocol.md, in order). */
+    public static final List<String> SECONDARY = List.of("symbiosis-frozen-generator", "symbiosis-random-saliency",
+            "real-mixing", "recursive-replace");
+    /** Seed of every bootstrap of the study. */
+    public static final long BOOTSTRAP_SEED = 20261205L;
+
+    private Study() {}
+
+    /**
+     * One pretrained pair's runs.
+     *
+     * @param name the pair's folder name
+     * @param runs its run folders
+     */
+    public record Pair(String name, List<Path> runs) {
+        public Pair {
+            runs = List.copyOf(runs);
+        }
+    }
+
+    /**
+     * A declared comparison's result.
+     *
+     * @param comparison the difference, intervals, margin and verdict
+     * @param pHolm Holm's adjustment of the bootstrap p-value over the secondary family (the primary: its own p)
+     */
+    public record Tested(GainRecovered.Comparison comparison, double pHolm) {}
+
+    /**
+     * The calibration conditions of one pair, from its records (means over its runs).
+     *
+     * @param pair the pair
+     * @param realGain (a): {@code bpb_0 - bpb_T} of {@code real-upper-bound}
+     * @param generatorAdvantage (b): Student 0's {@code bpb.macro} minus Generator 0's ({@code generator.bpb.macro}
+     *     at iteration 0); NaN when the records have no Generator figure
+     */
+    public record Conditions(String pair, double realGain, double generatorAdvantage) {}
+
+    /**
+     * One run's primary difference with its 95 % interval over documents.
+     */
+    public record RunDifference(String pair, String run, double difference, double lower95, double upper95) {}
+
+    /** Everything the study reports. */
+    public record Result(List<Pair> pairs, int iteration, Tested primary, List<Tested> secondary,
+            List<GainRecovered.Row> gain, List<Conditions> conditions, List<RunDifference> perRun) {}
+
+    /**
+     * The pairs of the given experiment output folders: a folder with run-seed folders ({@code seed-*}) gives those,
+     * else the folder itself is the pair's one run.
+     *
+     * @throws IOException if a folder cannot be listed
+     * @throws IllegalArgumentException naming a folder without records
+     */
+    public static List<Pair> pairs(List<Path> folders) throws IOException {
+        List<Pair> out = new ArrayList<>();
+        for (Path f : folders) {
+            List<Path> runs;
+            try (Stream<Path> s = Files.list(f)) {
+                runs = s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("seed-")
+                        && Files.exists(p.resolve("results.jsonl"))).sorted().toList();
+            }
+            if (runs.isEmpty()) {
+                if (!Files.exists(f.resolve("results.jsonl"))) {
+                    throw new IllegalArgumentException(f + ": no results.jsonl and no seed-* run folders");
+                }
+                runs = List.of(f);
+            }
+            out.add(new Pair(f.getFileName().toString(), runs));
+        }
+        return out;
+    }
+
+    /**
+     * The study's statistics at the last iteration {@code iteration}.
+     *
+     * @throws IllegalArgumentException if a run lacks the records a declared comparison needs
+     */
+    public static Result compute(List<Pair> pairs, int iteration) throws IOException {
+        List<List<Path>> grouped = pairs.stream().map(Pair::runs).toList();
+        GainRecovered.Comparison primary = GainRecovered.compare(grouped, PRIMARY_A, PRIMARY_B, iteration,
+                BOOTSTRAP_SEED);
+        List<GainRecovered.Comparison> secondary = new ArrayList<>();
+        for (String b : SECONDARY) {
+            secondary.add(GainRecovered.compare(grouped, PRIMARY_A, b, iteration, BOOTSTRAP_SEED));
+        }
+        double[] adjusted = HolmAdjustment.of(secondary.stream().mapToDouble(GainRecovered.Comparison::p)
+                .toArray());
+        List<Tested> tested = new ArrayList<>();
+        for (int i = 0; i < secondary.size(); i++) {
+            tested.add(new Tested(secondary.get(i), adjusted[i]));
+        }
+        List<String> arms = new ArrayList<>(List.of(PRIMARY_A, PRIMARY_B));
+        arms.addAll(SECONDARY);
+        arms.add(GainRecovered.REFERENCE);
+        List<Path> all = grouped.stream().flatMap(List::stream).toList();
+        List<GainRecovered.Row> gain = GainRecovered.compute(all, arms, iteration, BOOTSTRAP_SEED);
+        List<Conditions> conditions = new ArrayList<>();
+        List<RunDifference> perRun = new ArrayList<>();
+        for (Pair p : pairs) {
+            conditions.add(conditions(p, iteration));
+            for (Path run : p.runs()) {
+                GainRecovered.Comparison one = GainRecovered.compare(List.of(List.of(run)), PRIMARY_A, PRIMARY_B,
+                        iteration, BOOTSTRAP_SEED);
+                perRun.add(new RunDifference(p.name(), run.getFileName().toString(), one.difference(),
+                        one.lower95(), one.upper95()));
+            }
+        }
+        return new Result(pairs, iteration, new Tested(primary, primary.p()), tested, gain, conditions, perRun);
+    }
+
+    /** (a) and (b) of one pair, from results.jsonl (means over the pair's runs). */
+    static Conditions conditions(Pair p, int iteration) throws IOException {
+        double gain = 0;
+        double advantage = 0;
+        int n = 0;
+        for (Path run : p.runs()) {
+            Double b0 = null;
+            Double bT = null;
+            Double g0 = null;
+            List<String> lines = Files.readAllLines(run.resolve("results.jsonl"));
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                JsonNode o;
+                try {
+                    o = Json.parse(lines.get(i));
+                } catch (IOException e) {
+                    throw new IOException(run.resolve("results.jsonl") + " line " + (i + 1) + ": " + e.getMessage(),
+                            e);
+                }
+                if (!GainRecovered.REFERENCE.equals(o.path("strategy").asText())) {
+                    continue;
+                }
+                JsonNode ev = o.path("evaluation");
+                if (o.path("iteration").asInt() == 0) {
+                    b0 = ev.path(HeldOutEvaluator.HEADLINE).asDouble();
+                    g0 = ev.has("generator." + HeldOutEvaluator.HEADLINE)
+                            ? ev.path("generator." + HeldOutEvaluator.HEADLINE).asDouble() : Double.NaN;
+                } else if (o.path("iteration").asInt() == iteration) {
+                    bT = ev.path(HeldOutEvaluator.HEADLINE).asDouble();
+                }
+            }
+            if (b0 == null || bT == null) {
+                throw new IllegalArgumentException(run + ": no " + GainRecovered.REFERENCE
+                        + " records at iterations 0 and " + iteration);
+            }
+            gain += b0 - bT;
+            advantage += b0 - g0;
+            n++;
+        }
+        return new Conditions(p.name(), gain / n, advantage / n);
+    }
+
+    /**
+     * Writes {@code study.html}, {@code study-comparisons.csv}, {@code study-gain-recovered.csv},
+     * {@code study-conditions.csv} and {@code plots/study-forest.png} into {@code out}.
+     *
+     * @return the report's path
+     */
+    public static Path write(Result r, Path out) throws IOException {
+        Files.createDirectories(out.resolve("plots"));
+        List<String> csv = new ArrayList<>();
+        csv.add("a,b,role,pairs,runs,difference,lower95,upper95,lower90,upper90,p,p_holm,real_gain,margin,verdict");
+        List<Tested> all = new ArrayList<>();
+        all.add(r.primary());
+        all.addAll(r.secondary());
+        for (int i = 0; i < all.size(); i++) {
+            GainRecovered.Comparison c = all.get(i).comparison();
+            csv.add(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.6g,%.6g,%.9g,%.9g,%s",
+                    c.a(), c.b(), i == 0 ? "primary" : "secondary", c.pairs(), c.runs(), c.difference(),
+                    c.lower95(), c.upper95(), c.lower90(), c.upper90(), c.p(), all.get(i).pHolm(),
+                    c.referenceGain(), c.margin(), c.verdict().words()));
+        }
+        AtomicFiles.writeLines(out.resolve("study-comparisons.csv"), csv);
+        List<String> gain = new ArrayList<>();
+        gain.add("strategy,iteration,runs,gain,reference_gain,ratio,lower95,upper95");
+        r.gain().forEach(g -> gain.add(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f",
+                g.strategy(), g.iteration(), g.runs(), g.gain(), g.referenceGain(), g.ratio(), g.lower95(),
+                g.upper95())));
+        AtomicFiles.writeLines(out.resolve("study-gain-recovered.csv"), gain);
+        List<String> cond = new ArrayList<>();
+        cond.add("pair,runs,real_gain,generator_advantage,a_holds,b_holds");
+        for (int i = 0; i < r.conditions().size(); i++) {
+            Conditions c = r.conditions().get(i);
+            cond.add(String.format(Locale.ROOT, "%s,%d,%.6f,%.6f,%b,%b", c.pair(), r.pairs().get(i).runs().size(),
+                    c.realGain(), c.generatorAdvantage(), c.realGain() >= 0.05, c.generatorAdvantage() >= 0.10));
+        }
+        AtomicFiles.writeLines(out.resolve("study-conditions.csv"), cond);
+        forest(r, out.resolve("plots").resolve("study-forest.png"));
+
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
+                + "Confirmatory study</title></head><body style=\"font-family:sans-serif;max-width:1100px;margin:auto\">"
+                + "\n<h1>Confirmatory study (docs/protocol.md)</h1>\n");
+        GainRecovered.Comparison p = r.primary().comparison();
+        html.append(String.format(Locale.ROOT, "<p><b>Primary: %s &minus; %s on <code>bpb.macro</code> at iteration"
+                + " %d: %+.4f, 95%% interval [%+.4f, %+.4f], 90%% [%+.4f, %+.4f], margin &plusmn;%.4f (20%% of the"
+                + " mean real-data gain %.4f); %d pairs, %d runs. Verdict: %s.</b></p>%n", p.a(), p.b(), r.iteration(),
+                p.difference(), p.lower95(), p.upper95(), p.lower90(), p.upper90(), p.margin(), p.referenceGain(),
+                p.pairs(), p.runs(), p.verdict() == GainRecovered.Verdict.INCONCLUSIVE ? "inconclusive"
+                        : p.a() + " " + p.verdict().words()));
+        html.append("<p><img src=\"plots/study-forest.png\" alt=\"primary difference per run\"></p>\n");
+        html.append("<h2>Secondary comparisons (Holm over the four)</h2>\n<table border=\"1\" cellpadding=\"4\">"
+                + "<tr><th>a &minus; b</th><th>difference</th><th>95% interval</th><th>p</th><th>p (Holm)</th>"
+                + "<th>verdict</th></tr>\n");
+        for (Tested t : r.secondary()) {
+            GainRecovered.Comparison c = t.comparison();
+            html.append(String.format(Locale.ROOT, "<tr><td>%s &minus; %s</td><td>%+.4f</td><td>[%+.4f, %+.4f]</td>"
+                    + "<td>%.3g</td><td>%.3g</td><td>%s</td></tr>%n", c.a(), c.b(), c.difference(), c.lower95(),
+                    c.upper95(), c.p(), t.pHolm(), c.verdict().words()));
+        }
+        html.append("</table>\n<h2>Fraction of the real-data gain recovered (all runs)</h2>\n<table border=\"1\""
+                + " cellpadding=\"4\"><tr><th>arm</th><th>gain</th><th>recovered</th><th>95% interval</th></tr>\n");
+        for (GainRecovered.Row g : r.gain()) {
+            html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%+.4f</td><td>%.2f</td><td>[%.2f, %.2f]</td>"
+                    + "</tr>%n", g.strategy(), g.gain(), g.ratio(), g.lower95(), g.upper95()));
+        }
+        html.append("</table>\n<h2>Calibration conditions per pair</h2>\n<p>(a) real-data gain &ge; 0.05; (b)"
+                + " Generator 0 &ge; 0.10 bits per byte below Student 0 (iteration-0 records).</p>\n"
+                + "<table border=\"1\" cellpadding=\"4\"><tr><th>pair</th><th>(a)</th><th>(b)</th></tr>\n");
+        for (Conditions c : r.conditions()) {
+            html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%+.4f%s</td><td>%.4f%s</td></tr>%n",
+                    c.pair(), c.realGain(), c.realGain() >= 0.05 ? "" : " (fails)", c.generatorAdvantage(),
+                    c.generatorAdvantage() >= 0.10 ? "" : " (fails)"));
+        }
+        html.append("</table>\n<p>Files: <code>study-comparisons.csv</code>, <code>study-gain-recovered.csv</code>, "
+                + "<code>study-conditions.csv</code>.</p>\n</body></html>\n");
+        Path report = out.resolve("study.html");
+        AtomicFiles.write(report, html.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return report;
+    }
+
+    private static void forest(Result r, Path file) throws IOException {
+        int n = r.perRun().size();
+        XYChart chart = new XYChartBuilder().width(720).height(320).title("forest: " + PRIMARY_A + " - "
+                + PRIMARY_B + " on bpb.macro at iteration " + r.iteration()).xAxisTitle("run (last: all runs)")
+                .yAxisTitle("difference (below 0: " + PRIMARY_A + " better)").build();
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        double[] err = new double[n];
+        for (int i = 0; i < n; i++) {
+            RunDifference d = r.perRun().get(i);
+            xs[i] = i + 1;
+            ys[i] = d.difference();
+            err[i] = (d.upper95() - d.lower95()) / 2;
+        }
+        chart.addSeries("per run (95% over documents)", xs, ys, err).setMarker(SeriesMarkers.CIRCLE).setLineWidth(0f);
+        GainRecovered.Comparison p = r.primary().comparison();
+        chart.addSeries("all runs (hierarchical 95%)", new double[] {n + 1.0}, new double[] {p.difference()},
+                new double[] {(p.upper95() - p.lower95()) / 2}).setMarker(SeriesMarkers.DIAMOND).setLineWidth(0f);
+        chart.addSeries("zero", new double[] {0.5, n + 1.5}, new double[] {0, 0}).setMarker(SeriesMarkers.NONE);
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+}
