@@ -79,8 +79,8 @@ import java.util.TreeMap;
  *   is seen next to real text measured by the same route</td></tr>
  *   <tr><td>{@code fidelity.bpb.<domain>}, {@code fidelity.real_bpb.<domain>}</td><td>only from
  *   {@link #measure(List, List)} with a reference scorer and real documents: bits per byte of the given texts of
- *   each domain ({@link #domainOf}) and of the real documents of each domain, all given texts (not the
- *   sub-sample)</td></tr>
+ *   each domain ({@link #domainOf}) and of the real documents of each domain (scored once, on the first such
+ *   call), all given texts (not the sub-sample)</td></tr>
  *   <tr><td>{@code fidelity.bpb.domain_macro}, {@code fidelity.real_bpb.domain_macro},
  *   {@code fidelity.gap.domain_macro}</td><td>the unweighted means over the domains that both the texts and the
  *   real documents have ({@link DomainFidelity#macroBitsPerByte}), and their difference (texts minus real): a
@@ -92,7 +92,8 @@ import java.util.TreeMap;
  * <p><b>Empty input.</b> {@link #measure} refuses an empty list ({@link TextSetMeasure} requires at least one
  * text); figures that need more texts than given (pairs, hull) are {@code NaN}.
  *
- * <p><b>Thread safety.</b> The panel is immutable; {@link #measure} is thread-safe when the encoder, scorer and
+ * <p><b>Thread safety.</b> The panel is immutable (but for the real documents' per-domain fidelity, scored once
+ * under the panel's lock); {@link #measure} is thread-safe when the encoder, scorer and
  * syntactic panel are (the {@link dev.symbiosis.metrics.semantic.MiniLmEncoder}, {@link LexicalPanel} and
  * {@link SyntacticPanel} are). The
  * panel does not own the encoder or scorer: close them yourself.
@@ -129,7 +130,8 @@ public final class MetricsPanel implements TextSetMeasure {
     private final List<Document> realDocuments;
     private final Map<String, String> topicDomains;
     private final SortedMap<String, Double> realMatchedFigures;
-    private final SortedMap<String, Fidelity.Result> realByDomain;
+    /** The real documents' fidelity by domain, scored on first use (guarded by this). */
+    private SortedMap<String, Fidelity.Result> realByDomain;
 
     private MetricsPanel(Builder b, TextSetMeasure syntactic, Pca referencePca, PcaFit fit) {
         this.lexical = b.lexical;
@@ -152,9 +154,15 @@ public final class MetricsPanel implements TextSetMeasure {
                     realMatched.put("real." + k, v));
         }
         this.realMatchedFigures = Collections.unmodifiableSortedMap(realMatched);
-        this.realByDomain = fidelity == null || realDocuments == null ? null
-                : new DomainFidelity(fidelity).measure(realDocuments.stream().map(Document::text).toList(),
-                        realDocuments.stream().map(d -> domainOf(d.provenance(), Map.of())).toList());
+    }
+
+    /** The real documents' fidelity by domain, scored once on first use. */
+    private synchronized SortedMap<String, Fidelity.Result> realByDomain() {
+        if (realByDomain == null) {
+            realByDomain = new DomainFidelity(fidelity).measure(realDocuments.stream().map(Document::text).toList(),
+                    realDocuments.stream().map(d -> domainOf(d.provenance(), Map.of())).toList());
+        }
+        return realByDomain;
     }
 
     /** A builder; with nothing set, the panel measures the lexical and syntactic figures. */
@@ -246,7 +254,7 @@ public final class MetricsPanel implements TextSetMeasure {
             throw new IllegalArgumentException(texts.size() + " texts but " + provenances.size() + " provenances");
         }
         SortedMap<String, Double> f = new TreeMap<>(measure(texts));
-        if (realByDomain != null) {
+        if (fidelity != null && realDocuments != null) {
             List<String> domains = provenances.stream().map(p -> domainOf(p, topicDomains)).toList();
             f.putAll(domainFidelity(texts, domains));
         }
@@ -256,6 +264,7 @@ public final class MetricsPanel implements TextSetMeasure {
     private SortedMap<String, Double> domainFidelity(List<String> texts, List<String> domains) {
         SortedMap<String, Double> f = new TreeMap<>();
         SortedMap<String, Fidelity.Result> byDomain = new DomainFidelity(fidelity).measure(texts, domains);
+        SortedMap<String, Fidelity.Result> realByDomain = realByDomain();
         byDomain.forEach((d, r) -> f.put("fidelity.bpb." + d, r.bitsPerByte()));
         realByDomain.forEach((d, r) -> f.put("fidelity.real_bpb." + d, r.bitsPerByte()));
         TreeSet<String> common = new TreeSet<>(byDomain.keySet());
