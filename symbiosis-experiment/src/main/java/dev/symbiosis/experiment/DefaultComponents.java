@@ -111,9 +111,12 @@ public final class DefaultComponents {
                 reference);
     }
 
-    /** Texts per matched sample: half the configuration's {@code measureSample} (at least 1). */
+    /**
+     * Texts per matched sample: a quarter of the configuration's {@code measureSample} (at least 2), so that the
+     * synthetic part of {@code real-mixing}'s training set (its smallest synthetic set) has enough texts.
+     */
     public static int matchedCount(ExperimentConfig c) {
-        return Math.max(1, c.measureSample() / 2);
+        return Math.max(2, c.measureSample() / 4);
     }
 
     /**

@@ -67,7 +67,7 @@ class DefaultComponentsTest {
         SortedMap<String, Double> kept = new TreeMap<>(after);
         kept.keySet().removeIf(k -> !before.containsKey(k));
         assertEquals(before, kept, "every figure of before, bit for bit");
-        assertEquals(c.measureSample() / 2.0, after.get("matched.texts"));
+        assertEquals(c.measureSample() / 4.0, after.get("matched.texts"));
         assertEquals(2.0 * c.sampling().maxNewTokens(), after.get("matched.length"));
         assertTrue(after.containsKey("matched.lexical.mtld") && after.containsKey("matched.syntax.pos_entropy_3"));
         assertTrue(after.containsKey("real.matched.lexical.mtld"));
