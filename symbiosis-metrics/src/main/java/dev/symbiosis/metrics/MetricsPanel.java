@@ -44,7 +44,9 @@ import java.util.TreeMap;
  * {@link Builder#seed(long)}, the chosen texts kept in their original order). Sets of different strategies measured
  * by one panel are therefore compared on the same number of texts. A set smaller than the sample size is measured
  * whole; {@code panel.measured_texts} shows how many texts each figure saw, and figures of sets of different sizes
- * should not be compared.
+ * should not be compared. Texts of different lengths move the figures too: {@link Builder#matched(int, int)} adds
+ * figures on a {@link MatchedSample} (equal count and equal length), and {@link Builder#realDocuments(List)} measures
+ * real text by the same route.
  *
  * <p><b>Figures</b> (absent when the part is not configured; {@code NaN} when undefined for the input):
  * <table>
