@@ -104,14 +104,19 @@ class SeedTopicsTest {
         assertEquals(List.of("war", "peace"), ExperimentConfig.read(f).prompting().topics());
     }
 
-    @Test
-    void aRunDerivesItsTopicsFromTheSeedSplitAndRecordsThem(@TempDir Path out) throws IOException {
-        ExperimentConfig cfg = ExperimentConfig.builder("smoke").optPreset("topics").optIterations(1)
+    /** One iteration of static synthetic data at smoke size, two topics per domain derived from the seed split. */
+    private static ExperimentConfig topicsRun() {
+        return ExperimentConfig.builder("smoke").optPreset("topics").optIterations(1)
                 .optTokenBudget(256).optStrategies(List.of("static-synthetic")).optEvalItemsPerTask(2)
                 .optHeldOutDocsPerDomain(1)
                 .optPrompting(ExperimentConfig.Prompting.PREFIX.withTopicsFromSeed(
                         new ExperimentConfig.TopicsFromSeed(2, 100_000, 3, List.of())))
                 .build();
+    }
+
+    @Test
+    void aRunDerivesItsTopicsFromTheSeedSplitAndRecordsThem(@TempDir Path out) throws IOException {
+        ExperimentConfig cfg = topicsRun();
         List<String> expected = SeedTopics.builder().optPerDomain(2).build().topics(corpus());
         ExperimentRunner.builder(cfg).optOutput(out).optNoMeasure().optSeedDocuments(corpus())
                 .optGenerator(seed -> CharBigramModel.trainedOn("g", List.of("The bread is warm. The ship is big.")))
@@ -133,12 +138,7 @@ class SeedTopicsTest {
     @Test
     void theMeasurementLearnsTheFidelityDocumentsAndTheDomainOfEveryDerivedTopic(@TempDir Path out)
             throws IOException {
-        ExperimentConfig cfg = ExperimentConfig.builder("smoke").optPreset("topics").optIterations(1)
-                .optTokenBudget(256).optStrategies(List.of("static-synthetic")).optEvalItemsPerTask(2)
-                .optHeldOutDocsPerDomain(1)
-                .optPrompting(ExperimentConfig.Prompting.PREFIX.withTopicsFromSeed(
-                        new ExperimentConfig.TopicsFromSeed(2, 100_000, 3, List.of())))
-                .build();
+        ExperimentConfig cfg = topicsRun();
         List<Document> fidelity = List.of(doc("kitchen", 9, "The loaf is brown."), doc("sea", 9, "A gull cried."));
         List<Object> given = new ArrayList<>();
         ExperimentRunner.MeasureFactory factory = new ExperimentRunner.MeasureFactory() {

@@ -18,7 +18,17 @@ import org.junit.jupiter.api.Test;
 public class DomainFidelityTest {
 
     /** One token per character; a vowel costs log2(10) bits, any other character log2(100). */
-    public static final TextScorer VOWELS = texts -> {
+    public static final TextScorer VOWELS = unigram("aeiou");
+
+    /**
+     * A scorer of one token per character with fixed probabilities: 0.1 for a character of {@code likely}, 0.01
+     * for any other (entropy 3 nats everywhere).
+     */
+    public static TextScorer unigram(String likely) {
+        return texts -> scores(texts, likely);
+    }
+
+    private static List<TokenScores> scores(List<String> texts, String likely) {
         List<TokenScores> out = new ArrayList<>();
         for (String t : texts) {
             ImmutableIntArray.Builder ids = ImmutableIntArray.builder();
@@ -31,14 +41,14 @@ public class DomainFidelityTest {
                 st.add(i);
                 en.add(i + 1);
                 if (i > 0) {
-                    lp.add(Math.log("aeiou".indexOf(t.charAt(i)) >= 0 ? 0.1 : 0.01));
-                    h.add(1.0);
+                    lp.add(Math.log(likely.indexOf(t.charAt(i)) >= 0 ? 0.1 : 0.01));
+                    h.add(3.0);
                 }
             }
             out.add(new TokenScores(t, ids.build(), st.build(), en.build(), lp.build(), h.build()));
         }
         return out;
-    };
+    }
 
     static final double LOG2_10 = Math.log(10) / Math.log(2);
 
