@@ -2,9 +2,12 @@ package dev.symbiosis.experiment;
 
 import dev.symbiosis.core.measure.TextSetMeasure;
 import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.Provenance;
 import dev.symbiosis.djl.DjlLanguageModel;
 import dev.symbiosis.djl.model.LoraConfig;
 import dev.symbiosis.djl.model.TrainerConfig;
+import dev.symbiosis.metrics.MatchedSample;
 import dev.symbiosis.metrics.MetricsPanel;
 import dev.symbiosis.metrics.lexical.LexicalPanel;
 import dev.symbiosis.metrics.semantic.MiniLmEncoder;
@@ -12,8 +15,12 @@ import dev.symbiosis.metrics.syntax.SyntacticPanel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
+import org.jspecify.annotations.Nullable;
 
 /** The experiment's standard parts: DJL language models and the metrics panel, as the command line wires them. */
 public final class DefaultComponents {
@@ -31,7 +38,16 @@ public final class DefaultComponents {
         public TextSetMeasure create(ExperimentConfig config, List<String> referenceTexts, LanguageModel reference) {
             return measure(config, referenceTexts, reference);
         }
+
+        @Override
+        public TextSetMeasure create(ExperimentConfig config, List<Document> fidelity,
+                Map<String, String> topicDomains, LanguageModel reference) {
+            return measure(config, fidelity, topicDomains, reference);
+        }
     }
+
+    /** Real documents of each domain of the fidelity split that the like-with-like figures compare against. */
+    public static final int REAL_DOCUMENTS_PER_DOMAIN = 16;
 
     /**
      * A DJL model with the configuration's trainer (LoRA on every GPT-2 target unless loraRank is 0; warm-up,
@@ -71,6 +87,61 @@ public final class DefaultComponents {
      * @throws UncheckedIOException if the MiniLM encoder cannot be opened
      */
     public static TextSetMeasure measure(ExperimentConfig c, List<String> referenceTexts, LanguageModel reference) {
+        return measure(c, referenceTexts, null, Map.of(), reference);
+    }
+
+    /**
+     * {@link #measure(ExperimentConfig, List, LanguageModel)} with the fidelity documents' texts as reference texts
+     * (its figures unchanged), plus the like-with-like figures of {@link MetricsPanel}:
+     * <ul>
+     *   <li>{@code matched.*}: the lexical, syntactic and semantic figures of a {@link MatchedSample} of
+     *       {@link #matchedCount} texts cut to {@link #matchedLength} code points, seeded by the master seed;</li>
+     *   <li>{@code real.matched.*}: the same figures of the real documents: the first
+     *       {@value #REAL_DOCUMENTS_PER_DOMAIN} documents of each domain of the fidelity split, in file order;</li>
+     *   <li>from {@link TextSetMeasure#measure(List, List)} (texts with provenance): fidelity per domain against
+     *       the same real documents ({@code fidelity.bpb.<domain>}, {@code fidelity.real_bpb.<domain>},
+     *       {@code fidelity.*.domain_macro}), a topic's domain taken from {@code topicDomains}.</li>
+     * </ul>
+     *
+     * @throws UncheckedIOException if the MiniLM encoder cannot be opened
+     */
+    public static TextSetMeasure measure(ExperimentConfig c, List<Document> fidelity, Map<String, String> topicDomains,
+            LanguageModel reference) {
+        return measure(c, fidelity.stream().map(Document::text).toList(), realDocuments(fidelity), topicDomains,
+                reference);
+    }
+
+    /**
+     * Texts per matched sample: a quarter of the configuration's {@code measureSample} (at least 2), so that the
+     * synthetic part of {@code real-mixing}'s training set (its smallest synthetic set) has enough texts.
+     */
+    public static int matchedCount(ExperimentConfig c) {
+        return Math.max(2, c.measureSample() / 4);
+    }
+
+    /**
+     * Code points of every matched text: twice the sampler's {@code maxNewTokens}, so that most samples (a full
+     * completion has about three characters per token) are long enough to be drawn.
+     */
+    public static int matchedLength(ExperimentConfig c) {
+        return 2 * c.sampling().maxNewTokens();
+    }
+
+    /** The first {@value #REAL_DOCUMENTS_PER_DOMAIN} documents of every domain ({@link MetricsPanel#domainOf}), in order. */
+    static List<Document> realDocuments(List<Document> fidelity) {
+        Map<String, Integer> taken = new HashMap<>();
+        List<Document> out = new ArrayList<>();
+        for (Document d : fidelity) {
+            if (taken.merge(MetricsPanel.domainOf(d.provenance(), Map.of()), 1, Integer::sum)
+                    <= REAL_DOCUMENTS_PER_DOMAIN) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static TextSetMeasure measure(ExperimentConfig c, List<String> referenceTexts,
+            @Nullable List<Document> real, Map<String, String> topicDomains, LanguageModel reference) {
         List<String> heldOutText = referenceTexts.subList(0, Math.min(c.measureReferenceTexts(),
                 referenceTexts.size()));
         MetricsPanel.Builder b = MetricsPanel.builder()
@@ -80,6 +151,9 @@ public final class DefaultComponents {
                 .seed(c.seed());
         if (reference != null) {
             b.referenceScorer(reference);
+        }
+        if (real != null) {
+            b.matched(matchedCount(c), matchedLength(c)).realDocuments(real).topicDomains(topicDomains);
         }
         MiniLmEncoder encoder = null;
         if (c.semanticMetrics()) {
@@ -104,18 +178,22 @@ public final class DefaultComponents {
      * @throws IOException naming the file if the fidelity texts cannot be read
      */
     public static CloseableMeasure reportMeasure(ExperimentConfig config) throws IOException {
-        List<String> fidelity = ExperimentData.read(config.data().fidelity() == null
-                ? dev.symbiosis.assets.EmbeddedAssets.open().split("fidelity") : Path.of(config.data().fidelity()))
-                .stream().map(dev.symbiosis.core.text.Document::text).toList();
+        List<Document> fidelity = ExperimentData.read(config.data().fidelity() == null
+                ? dev.symbiosis.assets.EmbeddedAssets.open().split("fidelity") : Path.of(config.data().fidelity()));
         Path checkpoint = config.models().reference() == null
                 ? dev.symbiosis.assets.EmbeddedAssets.open().model("reference") : Path.of(config.models().reference());
         LanguageModel reference = loadModel(checkpoint, config.student(), config.seed());
         try {
-            TextSetMeasure m = measure(config, fidelity, reference);
+            TextSetMeasure m = measure(config, fidelity, Map.of(), reference);
             return new CloseableMeasure() {
                 @Override
                 public SortedMap<String, Double> measure(List<String> texts) {
                     return m.measure(texts);
+                }
+
+                @Override
+                public SortedMap<String, Double> measure(List<String> texts, List<Provenance> provenances) {
+                    return m.measure(texts, provenances);
                 }
 
                 @Override
@@ -143,6 +221,11 @@ public final class DefaultComponents {
         @Override
         public SortedMap<String, Double> measure(List<String> texts) {
             return measure.measure(texts);
+        }
+
+        @Override
+        public SortedMap<String, Double> measure(List<String> texts, List<Provenance> provenances) {
+            return measure.measure(texts, provenances);
         }
 
         @Override

@@ -97,6 +97,21 @@ public final class ExperimentRunner {
          * @return the measure; closed by the runner at the end if it is {@link AutoCloseable}
          */
         TextSetMeasure create(ExperimentConfig config, List<String> referenceTexts, LanguageModel reference);
+
+        /**
+         * As {@link #create(ExperimentConfig, List, LanguageModel)}, knowing the held-out fidelity documents with
+         * their domains and the domain of each derived Step A topic, for like-with-like figures (per domain, and of
+         * real text measured as the iterations' texts are). The runner calls this one; by default it passes the
+         * documents' texts to the three-argument method.
+         *
+         * @param fidelity the held-out fidelity documents, in file order
+         * @param topicDomains the domain of each Step A topic derived from the seed split; empty when the topics
+         *     are listed in the configuration
+         */
+        default TextSetMeasure create(ExperimentConfig config, List<Document> fidelity,
+                Map<String, String> topicDomains, LanguageModel reference) {
+            return create(config, fidelity.stream().map(Document::text).toList(), reference);
+        }
     }
 
     /** Builds the held-out evaluator of a run seed. */
@@ -193,6 +208,8 @@ public final class ExperimentRunner {
     private @Nullable Curriculum derivedCurriculum;
     private @Nullable TokenFrequencies frequencies;
     private boolean frequenciesCounted;
+    /** The domain of each Step A topic derived from the seed split; empty while (or when) none is derived. */
+    private Map<String, String> derivedTopicDomains = Map.of();
 
     private ExperimentRunner(Builder b) {
         this.config = b.config;
@@ -237,7 +254,7 @@ public final class ExperimentRunner {
     /** The data of one run: read once, shared by every run seed. */
     private record Inputs(List<Document> pool, List<Document> stream, List<Document> evalDocuments,
             List<Document> heldOut,
-            List<String> referenceTexts, EvalSuite suite, StrategyContextData seedDocuments,
+            List<String> referenceTexts, List<Document> fidelity, EvalSuite suite, StrategyContextData seedDocuments,
             SortedMap<String, Object> dataFingerprints) {}
 
     /** The real seed documents, read on first use. */
@@ -302,7 +319,7 @@ public final class ExperimentRunner {
             }
             return aggregate(runs, headlineTasks, in.suite(), seeds);
         }
-        LazyMeasure measure = measures == null ? null : new LazyMeasure(measures, in.referenceTexts());
+        LazyMeasure measure = measures == null ? null : new LazyMeasure(measures, in.fidelity());
         ConsoleProgress console = new ConsoleProgress(log);
         try {
             List<SeedSetup> setups = new ArrayList<>();
@@ -479,7 +496,8 @@ public final class ExperimentRunner {
         }
         if (derivedCurriculum == null) {
             List<Document> seedDocs = in.seedDocuments().get();
-            List<String> topics = from.deriver().topics(seedDocs);
+            Map<String, String> topicDomains = from.deriver().topicDomains(seedDocs);
+            List<String> topics = List.copyOf(topicDomains.keySet());
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("prompting.topicsFromSeed: the seed split (" + seedDocs.size()
                         + " documents) has no common noun of at least " + from.minLetters() + " letters to take as"
@@ -487,6 +505,7 @@ public final class ExperimentRunner {
             }
             log.println("Step A topics from the seed split (" + topics.size() + "): " + topics);
             derivedCurriculum = config.curriculum(topics);
+            derivedTopicDomains = Map.copyOf(topicDomains);
         }
         return derivedCurriculum;
     }
@@ -595,7 +614,7 @@ public final class ExperimentRunner {
         fingerprints.put("evalText", documents(evalDocs));
         fingerprints.put("fidelity", documents(fidelity));
         fingerprints.put("tasks", Map.of("items", tasks.size(), "sha256", ExperimentData.fingerprint(tasks)));
-        return new Inputs(pool, stream, evalDocs, heldOut, referenceTexts, suite, new StrategyContextData(),
+        return new Inputs(pool, stream, evalDocs, heldOut, referenceTexts, fidelity, suite, new StrategyContextData(),
                 fingerprints);
     }
 
@@ -852,26 +871,37 @@ public final class ExperimentRunner {
      */
     private final class LazyMeasure implements TextSetMeasure, AutoCloseable {
         private final MeasureFactory factory;
-        private final List<String> referenceTexts;
+        private final List<Document> fidelity;
         private @Nullable LanguageModel reference;
         private @Nullable TextSetMeasure measure;
 
-        LazyMeasure(MeasureFactory factory, List<String> referenceTexts) {
+        LazyMeasure(MeasureFactory factory, List<Document> fidelity) {
             this.factory = factory;
-            this.referenceTexts = referenceTexts;
+            this.fidelity = fidelity;
         }
 
         @Override
         public synchronized SortedMap<String, Double> measure(List<String> texts) {
+            return opened().measure(texts);
+        }
+
+        @Override
+        public synchronized SortedMap<String, Double> measure(List<String> texts,
+                List<dev.symbiosis.core.text.Provenance> provenances) {
+            return opened().measure(texts, provenances);
+        }
+
+        /** The measure, made on first use: by then the loops have derived the Step A topics, if they do. */
+        private TextSetMeasure opened() {
             if (measure == null) {
                 try {
                     reference = referenceSource().open(config.seed());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                measure = factory.create(config, referenceTexts, reference);
+                measure = factory.create(config, fidelity, derivedTopicDomains, reference);
             }
-            return measure.measure(texts);
+            return measure;
         }
 
         @Override

@@ -70,7 +70,7 @@ public final class Report {
             }
             html.append("</tr>\n");
         }
-        html.append("</table>\n");
+        html.append("</table>\n").append(matchingNote(records));
 
         String group = null;
         for (Plotted f : figures) {
@@ -159,6 +159,58 @@ public final class Report {
         return writeAggregate(dir, stats, List.of(), title, preamble);
     }
 
+    /**
+     * How the like-with-like figures were matched, from the records themselves: the count and length of the
+     * matched samples ({@code matched.texts}, {@code matched.length}), the (strategy, iteration) sets too small to
+     * be matched, and the domains of the domain-matched fidelity; empty when no record has such figures.
+     */
+    static String matchingNote(List<IterationRecord> records) {
+        SortedSet<String> counts = new TreeSet<>();
+        SortedSet<String> lengths = new TreeSet<>();
+        List<String> unmatched = new ArrayList<>();
+        SortedSet<String> domains = new TreeSet<>();
+        boolean real = false;
+        for (IterationRecord r : records) {
+            Map<String, Double> f = r.synthetic();
+            Double n = f.get("matched.texts");
+            if (n != null) {
+                counts.add(Long.toString(n.longValue()));
+                lengths.add(Long.toString(f.get("matched.length").longValue()));
+                if (f.keySet().stream().noneMatch(k -> k.startsWith("matched.lexical."))) {
+                    unmatched.add(r.strategy() + " " + r.iteration() + " ("
+                            + f.get("matched.eligible_texts").longValue() + ")");
+                }
+                real |= f.keySet().stream().anyMatch(k -> k.startsWith("real.matched."));
+            }
+            for (String k : f.keySet()) {
+                if (k.startsWith("fidelity.bpb.") && !k.equals("fidelity.bpb.domain_macro")) {
+                    domains.add(k.substring("fidelity.bpb.".length()));
+                }
+            }
+        }
+        StringBuilder p = new StringBuilder();
+        if (!counts.isEmpty()) {
+            p.append("<p><b>Matching.</b> <code>matched.*</code>: every measured set on ")
+                    .append(String.join(" / ", counts)).append(" texts, drawn without replacement (seeded) from its "
+                    + "texts of at least ").append(String.join(" / ", lengths)).append(" code points, each cut to "
+                    + "its first ").append(String.join(" / ", lengths)).append(" code points");
+            p.append(real ? "; <code>real.matched.*</code>: real held-out text (the fidelity split) by the same route"
+                    : "").append(". ");
+            p.append(unmatched.isEmpty() ? "Every set had enough such texts."
+                    : "Too few such texts (eligible count), so no matched figures: " + esc(String.join(", ",
+                            unmatched)) + ".");
+            p.append("</p>\n");
+        }
+        if (!domains.isEmpty()) {
+            p.append("<p><b>Domain-matched fidelity.</b> <code>fidelity.bpb.&lt;domain&gt;</code>: bits per byte "
+                    + "under the reference model of the texts made for a domain (from its hard examples or its "
+                    + "topics), beside <code>fidelity.real_bpb.&lt;domain&gt;</code> of that domain's real "
+                    + "held-out text; <code>*.domain_macro</code> weights every domain equally. Domains: ")
+                    .append(esc(String.join(", ", domains))).append(".</p>\n");
+        }
+        return p.toString();
+    }
+
     /** The primary comparison of the confirmatory protocol (docs/protocol.md): a - b on {@code bpb.macro}. */
     static final String[] PRIMARY = {"symbiosis", "static-synthetic"};
 
@@ -215,6 +267,9 @@ public final class Report {
             html.append("</tr>\n");
         }
         html.append("</table></details>\n");
+        List<IterationRecord> all = new ArrayList<>();
+        runs.forEach(r -> all.addAll(r.records()));
+        html.append(matchingNote(all));
 
         // paired tests, final iteration
         html.append("<details><summary><b>Paired tests at the final iteration (every pair)</b></summary>\n"

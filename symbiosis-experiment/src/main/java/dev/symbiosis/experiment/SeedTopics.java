@@ -6,10 +6,11 @@ import dev.symbiosis.metrics.syntax.OpenNlpAnalyzer;
 import dev.symbiosis.metrics.syntax.SyntaxAnalyzer;
 import dev.symbiosis.metrics.syntax.TaggedSentence;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,6 +89,16 @@ public final class SeedTopics implements Describable {
      * @return the topics, domain by domain; empty if no document has a qualifying word (or {@code docs} is empty)
      */
     public List<String> topics(List<Document> docs) {
+        return List.copyOf(topicDomains(docs).keySet());
+    }
+
+    /**
+     * The topics of a corpus, as {@link #topics}, each with the domain that contributed it (a topic is contributed
+     * once, by the first domain in name order that ranks it).
+     *
+     * @return topic to domain, in the order of {@link #topics}; unmodifiable
+     */
+    public Map<String, String> topicDomains(List<Document> docs) {
         Map<String, List<String>> byDomain = new TreeMap<>();
         Map<String, Long> charsRead = new HashMap<>();
         for (Document d : docs) {
@@ -98,17 +109,17 @@ public final class SeedTopics implements Describable {
                 charsRead.put(domain, read + d.text().length());
             }
         }
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        for (List<String> texts : byDomain.values()) {
-            List<String> ranked = ranked(texts);
+        LinkedHashMap<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : byDomain.entrySet()) {
+            List<String> ranked = ranked(e.getValue());
             int taken = 0;
             for (int i = 0; i < ranked.size() && taken < perDomain; i++) {
-                if (out.add(ranked.get(i))) {
+                if (out.putIfAbsent(ranked.get(i), e.getKey()) == null) {
                     taken++;
                 }
             }
         }
-        return List.copyOf(out);
+        return Collections.unmodifiableMap(out);
     }
 
     /** Every qualifying noun of one domain's texts, best first. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,11 @@ class SeedTopicsTest {
         // with four per domain kitchen takes water, so sea goes on to its next words (ties by name)
         List<String> four = SeedTopics.builder().optPerDomain(4).build().topics(corpus());
         assertEquals(List.of("bread", "flour", "oven", "water", "ship", "harbour", "captain", "dawn"), four);
+        // each topic with the domain that contributed it ("water" is kitchen's: the sea cannot take it again)
+        Map<String, String> domains = SeedTopics.builder().optPerDomain(4).build().topicDomains(corpus());
+        assertEquals(four, List.copyOf(domains.keySet()));
+        assertEquals(List.of("kitchen", "kitchen", "kitchen", "kitchen", "sea", "sea", "sea", "sea"),
+                List.copyOf(domains.values()));
         // the order of documents does not matter while every domain is read whole
         List<Document> reversed = new ArrayList<>(corpus());
         Collections.reverse(reversed);
@@ -98,14 +104,19 @@ class SeedTopicsTest {
         assertEquals(List.of("war", "peace"), ExperimentConfig.read(f).prompting().topics());
     }
 
-    @Test
-    void aRunDerivesItsTopicsFromTheSeedSplitAndRecordsThem(@TempDir Path out) throws IOException {
-        ExperimentConfig cfg = ExperimentConfig.builder("smoke").optPreset("topics").optIterations(1)
+    /** One iteration of static synthetic data at smoke size, two topics per domain derived from the seed split. */
+    private static ExperimentConfig topicsRun() {
+        return ExperimentConfig.builder("smoke").optPreset("topics").optIterations(1)
                 .optTokenBudget(256).optStrategies(List.of("static-synthetic")).optEvalItemsPerTask(2)
                 .optHeldOutDocsPerDomain(1)
                 .optPrompting(ExperimentConfig.Prompting.PREFIX.withTopicsFromSeed(
                         new ExperimentConfig.TopicsFromSeed(2, 100_000, 3, List.of())))
                 .build();
+    }
+
+    @Test
+    void aRunDerivesItsTopicsFromTheSeedSplitAndRecordsThem(@TempDir Path out) throws IOException {
+        ExperimentConfig cfg = topicsRun();
         List<String> expected = SeedTopics.builder().optPerDomain(2).build().topics(corpus());
         ExperimentRunner.builder(cfg).optOutput(out).optNoMeasure().optSeedDocuments(corpus())
                 .optGenerator(seed -> CharBigramModel.trainedOn("g", List.of("The bread is warm. The ship is big.")))
@@ -122,5 +133,36 @@ class SeedTopicsTest {
             used.add(Json.reader().readTree(line).at("/prompt_provenance/attributes/topic").asText());
         }
         assertTrue(!used.isEmpty() && expected.containsAll(used), used + " not in " + expected);
+    }
+
+    @Test
+    void theMeasurementLearnsTheFidelityDocumentsAndTheDomainOfEveryDerivedTopic(@TempDir Path out)
+            throws IOException {
+        ExperimentConfig cfg = topicsRun();
+        List<Document> fidelity = List.of(doc("kitchen", 9, "The loaf is brown."), doc("sea", 9, "A gull cried."));
+        List<Object> given = new ArrayList<>();
+        ExperimentRunner.MeasureFactory factory = new ExperimentRunner.MeasureFactory() {
+            @Override
+            public dev.symbiosis.core.measure.TextSetMeasure create(ExperimentConfig c, List<String> texts,
+                    dev.symbiosis.core.model.LanguageModel reference) {
+                throw new AssertionError("the runner gives the documents");
+            }
+
+            @Override
+            public dev.symbiosis.core.measure.TextSetMeasure create(ExperimentConfig c, List<Document> docs,
+                    Map<String, String> topicDomains, dev.symbiosis.core.model.LanguageModel reference) {
+                given.add(docs);
+                given.add(topicDomains);
+                return texts -> new java.util.TreeMap<>(Map.of("count", (double) texts.size()));
+            }
+        };
+        ExperimentRunner.builder(cfg).optOutput(out).optMeasure(factory).optSeedDocuments(corpus())
+                .optFidelityText(fidelity)
+                .optReference(seed -> CharBigramModel.trainedOn("r", List.of("The loaf is brown.")))
+                .optGenerator(seed -> CharBigramModel.trainedOn("g", List.of("The bread is warm. The ship is big.")))
+                .optStudent(seed -> CharBigramModel.trainedOn("s", List.of("The sea is wide.")))
+                .build().run();
+        assertEquals(List.of(fidelity, Map.of("bread", "kitchen", "flour", "kitchen", "ship", "sea", "water", "sea")),
+                given);
     }
 }

@@ -1,7 +1,12 @@
 package dev.symbiosis.metrics;
 
+import dev.symbiosis.core.loop.IterationContext;
 import dev.symbiosis.core.measure.TextSetMeasure;
 import dev.symbiosis.core.model.TextScorer;
+import dev.symbiosis.core.text.Document;
+import dev.symbiosis.core.text.Provenance;
+import dev.symbiosis.core.text.ProvenanceKeys;
+import dev.symbiosis.metrics.fidelity.DomainFidelity;
 import dev.symbiosis.metrics.fidelity.Fidelity;
 import dev.symbiosis.metrics.lexical.LexicalPanel;
 import dev.symbiosis.metrics.lexical.Mattr;
@@ -19,8 +24,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeSet;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -36,7 +44,9 @@ import java.util.TreeMap;
  * {@link Builder#seed(long)}, the chosen texts kept in their original order). Sets of different strategies measured
  * by one panel are therefore compared on the same number of texts. A set smaller than the sample size is measured
  * whole; {@code panel.measured_texts} shows how many texts each figure saw, and figures of sets of different sizes
- * should not be compared.
+ * should not be compared. Texts of different lengths move the figures too: {@link Builder#matched(int, int)} adds
+ * figures on a {@link MatchedSample} (equal count and equal length), and {@link Builder#realDocuments(List)} measures
+ * real text by the same route.
  *
  * <p><b>Figures</b> (absent when the part is not configured; {@code NaN} when undefined for the input):
  * <table>
@@ -60,12 +70,32 @@ import java.util.TreeMap;
  *   <tr><td>{@code semantic.vendi}</td><td>{@link VendiScore}, cosine kernel</td></tr>
  *   <tr><td>{@code fidelity.perplexity}, {@code fidelity.bits_per_byte}, {@code fidelity.nll_per_token},
  *   {@code fidelity.tokens}</td><td>{@link Fidelity} under the reference scorer</td></tr>
+ *   <tr><td>{@code matched.texts}, {@code matched.length}, {@code matched.eligible_texts}</td><td>with
+ *   {@link Builder#matched(int, int)}: the matched sample's count and length (code points), and how many of the
+ *   given texts are long enough to be drawn</td></tr>
+ *   <tr><td>{@code matched.lexical.*}, {@code matched.syntax.*}, {@code matched.semantic.*}</td><td>the lexical,
+ *   syntactic and semantic figures of the {@link MatchedSample} of the texts (drawn from all given texts, not from
+ *   the {@code sampleSize} sub-sample); absent when fewer than {@code matched.texts} texts are eligible</td></tr>
+ *   <tr><td>{@code real.matched.*}</td><td>with {@link Builder#realDocuments(List)}: the same matched figures of
+ *   the real documents, computed once at {@link Builder#build()} and added to every measurement, so that every set
+ *   is seen next to real text measured by the same route</td></tr>
+ *   <tr><td>{@code fidelity.bpb.<domain>}, {@code fidelity.real_bpb.<domain>}</td><td>only from
+ *   {@link #measure(List, List)} with a reference scorer and real documents: bits per byte of the given texts of
+ *   each domain ({@link #domainOf}) and of the real documents of each domain (scored once, on the first such
+ *   call), all given texts (not the sub-sample)</td></tr>
+ *   <tr><td>{@code fidelity.bpb.domain_macro}, {@code fidelity.real_bpb.domain_macro},
+ *   {@code fidelity.gap.domain_macro}</td><td>the unweighted means over the domains that both the texts and the
+ *   real documents have ({@link DomainFidelity#macroBitsPerByte}), and their difference (texts minus real): a
+ *   shift of the texts' domain mix does not move them; {@code NaN} without such a domain</td></tr>
+ *   <tr><td>{@code fidelity.domains}, {@code fidelity.domain_unknown_texts}</td><td>the number of domains in the
+ *   macro averages; the texts of unknown domain (left out)</td></tr>
  * </table>
  *
  * <p><b>Empty input.</b> {@link #measure} refuses an empty list ({@link TextSetMeasure} requires at least one
  * text); figures that need more texts than given (pairs, hull) are {@code NaN}.
  *
- * <p><b>Thread safety.</b> The panel is immutable; {@link #measure} is thread-safe when the encoder, scorer and
+ * <p><b>Thread safety.</b> The panel is immutable (but for the real documents' per-domain fidelity, scored once
+ * under the panel's lock); {@link #measure} is thread-safe when the encoder, scorer and
  * syntactic panel are (the {@link dev.symbiosis.metrics.semantic.MiniLmEncoder}, {@link LexicalPanel} and
  * {@link SyntacticPanel} are). The
  * panel does not own the encoder or scorer: close them yourself.
@@ -98,6 +128,12 @@ public final class MetricsPanel implements TextSetMeasure {
     private final int sampleSize;
     private final int pairSample;
     private final long seed;
+    private final MatchedSample matched;
+    private final List<Document> realDocuments;
+    private final Map<String, String> topicDomains;
+    private final SortedMap<String, Double> realMatchedFigures;
+    /** The real documents' fidelity by domain, scored on first use (guarded by this). */
+    private SortedMap<String, Fidelity.Result> realByDomain;
 
     private MetricsPanel(Builder b, TextSetMeasure syntactic, Pca referencePca, PcaFit fit) {
         this.lexical = b.lexical;
@@ -111,6 +147,24 @@ public final class MetricsPanel implements TextSetMeasure {
         this.sampleSize = b.sampleSize;
         this.pairSample = b.pairSample;
         this.seed = b.seed;
+        this.matched = b.matchedCount == 0 ? null : new MatchedSample(b.matchedCount, b.matchedLength, b.seed);
+        this.realDocuments = b.realDocuments;
+        this.topicDomains = b.topicDomains;
+        SortedMap<String, Double> realMatched = new TreeMap<>();
+        if (matched != null && realDocuments != null) {
+            matchedFigures(realDocuments.stream().map(Document::text).toList()).forEach((k, v) ->
+                    realMatched.put("real." + k, v));
+        }
+        this.realMatchedFigures = Collections.unmodifiableSortedMap(realMatched);
+    }
+
+    /** The real documents' fidelity by domain, scored once on first use. */
+    private synchronized SortedMap<String, Fidelity.Result> realByDomain() {
+        if (realByDomain == null) {
+            realByDomain = new DomainFidelity(fidelity).measure(realDocuments.stream().map(Document::text).toList(),
+                    realDocuments.stream().map(d -> domainOf(d.provenance(), Map.of())).toList());
+        }
+        return realByDomain;
     }
 
     /** A builder; with nothing set, the panel measures the lexical and syntactic figures. */
@@ -136,6 +190,11 @@ public final class MetricsPanel implements TextSetMeasure {
     /** The hull dimension {@code k}. */
     public int hullDimension() {
         return hullK;
+    }
+
+    /** The matched sample of the {@code matched.*} figures, or {@code null} when they are off. */
+    public MatchedSample matchedSample() {
+        return matched;
     }
 
     /** The name of the hull-volume figure, {@code semantic.hull_volume_k<k>}. */
@@ -176,7 +235,98 @@ public final class MetricsPanel implements TextSetMeasure {
             f.put("fidelity.nll_per_token", r.nllPerToken());
             f.put("fidelity.tokens", (double) r.tokens());
         }
+        if (matched != null) {
+            f.putAll(matchedFigures(texts));
+            f.putAll(realMatchedFigures);
+        }
         return Collections.unmodifiableSortedMap(f);
+    }
+
+    /**
+     * {@link #measure(List)}'s figures, unchanged, plus the domain-matched fidelity figures when the panel has a
+     * reference scorer and {@linkplain Builder#realDocuments real documents}: each text's domain is
+     * {@link #domainOf}{@code (provenance, topic domains)}; every given text is scored (not the sub-sample).
+     *
+     * @throws IllegalArgumentException if {@code texts} is empty or the lists differ in length
+     */
+    @Override
+    public SortedMap<String, Double> measure(List<String> texts, List<Provenance> provenances) {
+        Objects.requireNonNull(provenances, "provenances");
+        if (provenances.size() != texts.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + provenances.size() + " provenances");
+        }
+        SortedMap<String, Double> f = new TreeMap<>(measure(texts));
+        if (fidelity != null && realDocuments != null) {
+            List<String> domains = provenances.stream().map(p -> domainOf(p, topicDomains)).toList();
+            f.putAll(domainFidelity(texts, domains));
+        }
+        return Collections.unmodifiableSortedMap(f);
+    }
+
+    private SortedMap<String, Double> domainFidelity(List<String> texts, List<String> domains) {
+        SortedMap<String, Double> f = new TreeMap<>();
+        SortedMap<String, Fidelity.Result> byDomain = new DomainFidelity(fidelity).measure(texts, domains);
+        SortedMap<String, Fidelity.Result> realByDomain = realByDomain();
+        byDomain.forEach((d, r) -> f.put("fidelity.bpb." + d, r.bitsPerByte()));
+        realByDomain.forEach((d, r) -> f.put("fidelity.real_bpb." + d, r.bitsPerByte()));
+        TreeSet<String> common = new TreeSet<>(byDomain.keySet());
+        common.retainAll(realByDomain.keySet());
+        double synth = DomainFidelity.macroBitsPerByte(byDomain, common);
+        double real = DomainFidelity.macroBitsPerByte(realByDomain, common);
+        f.put("fidelity.bpb.domain_macro", synth);
+        f.put("fidelity.real_bpb.domain_macro", real);
+        f.put("fidelity.gap.domain_macro", synth - real);
+        f.put("fidelity.domains", (double) common.size());
+        f.put("fidelity.domain_unknown_texts", (double) domains.stream().filter(Objects::isNull).count());
+        return f;
+    }
+
+    /** The {@code matched.*} figures of the texts (see the class comment). */
+    private SortedMap<String, Double> matchedFigures(List<String> texts) {
+        SortedMap<String, Double> f = new TreeMap<>();
+        f.put("matched.texts", (double) matched.count());
+        f.put("matched.length", (double) matched.length());
+        f.put("matched.eligible_texts", (double) MatchedSample.eligible(texts, matched.length()).size());
+        Optional<List<String>> sample = matched.draw(texts);
+        if (sample.isEmpty()) {
+            return f;
+        }
+        SortedMap<String, Double> g = new TreeMap<>();
+        if (lexical != null) {
+            g.putAll(lexical.measure(sample.get()));
+        }
+        if (syntactic != null) {
+            g.putAll(syntactic.measure(sample.get()));
+        }
+        if (encoder != null) {
+            g.putAll(semantic(encoder.encode(sample.get())));
+        }
+        g.forEach((k, v) -> f.put("matched." + k, v));
+        return f;
+    }
+
+    /**
+     * The domain of a text from its provenance: the attribute {@value ProvenanceKeys#DOMAIN} when present; for a
+     * synthetic text (attribute {@code origin = synthetic}) the domain of the hard example its teaching prompt was
+     * made from ({@value ProvenanceKeys#SOURCE_OF_EXAMPLE}), else the domain of its topic prompt's topic in
+     * {@code topicDomains}, else {@code null} (unknown: a topic not tied to a domain); for any other text (real
+     * text) its provenance source, as the corpora name a document's domain.
+     */
+    public static String domainOf(Provenance p, Map<String, String> topicDomains) {
+        Map<String, String> a = p.attributes();
+        String domain = a.get(ProvenanceKeys.DOMAIN);
+        if (domain != null) {
+            return domain;
+        }
+        if (!IterationContext.SYNTHETIC.equals(a.get(IterationContext.ORIGIN))) {
+            return p.source();
+        }
+        String source = a.get(ProvenanceKeys.SOURCE_OF_EXAMPLE);
+        if (source != null) {
+            return source;
+        }
+        String topic = a.get(ProvenanceKeys.TOPIC);
+        return topic == null ? null : topicDomains.get(topic);
     }
 
     /**
@@ -254,8 +404,46 @@ public final class MetricsPanel implements TextSetMeasure {
         private int sampleSize = DEFAULT_SAMPLE_SIZE;
         private int pairSample = DEFAULT_PAIR_SAMPLE;
         private long seed = DEFAULT_SEED;
+        private int matchedCount;
+        private int matchedLength;
+        private List<Document> realDocuments;
+        private Map<String, String> topicDomains = Map.of();
 
         private Builder() {}
+
+        /**
+         * Adds the {@code matched.*} figures: the lexical, syntactic and semantic figures of a {@link MatchedSample}
+         * of {@code count} texts cut to {@code length} code points, drawn with this panel's {@link #seed}. Default:
+         * off.
+         *
+         * @throws IllegalArgumentException if {@code count} or {@code length} is below 1
+         */
+        public Builder matched(int count, int length) {
+            new MatchedSample(count, length, 0L);
+            this.matchedCount = count;
+            this.matchedLength = length;
+            return this;
+        }
+
+        /**
+         * Real documents (for example the held-out fidelity split), their domain being their provenance source (or
+         * attribute {@value ProvenanceKeys#DOMAIN}): measured once at {@link #build()} by the matched route
+         * ({@code real.matched.*}, with {@link #matched}) and, with a {@link #referenceScorer}, scored per domain for
+         * the domain-matched fidelity figures of {@link MetricsPanel#measure(List, List)}. Default none.
+         */
+        public Builder realDocuments(List<Document> documents) {
+            this.realDocuments = documents == null ? null : List.copyOf(documents);
+            return this;
+        }
+
+        /**
+         * The domain of each Step A topic, for synthetic texts whose prompt names a topic but no domain (see
+         * {@link MetricsPanel#domainOf}). Default empty: such texts are of unknown domain.
+         */
+        public Builder topicDomains(Map<String, String> topicDomains) {
+            this.topicDomains = Map.copyOf(topicDomains);
+            return this;
+        }
 
         /** The lexical panel (default {@link LexicalPanel#create()}); {@code null} leaves lexical figures out. */
         public Builder lexical(TextSetMeasure panel) {
@@ -386,7 +574,8 @@ public final class MetricsPanel implements TextSetMeasure {
         }
 
         /**
-         * Builds the panel, encoding the reference texts and fitting the PCA when needed.
+         * Builds the panel, encoding the reference texts and fitting the PCA when needed, and measuring the
+         * {@linkplain #realDocuments real documents} once when given.
          *
          * @throws IllegalStateException if {@link PcaFit#REFERENCE} is requested without reference texts or
          *     vectors, or the reference is too small or degenerate for a {@code k}-dimensional PCA

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.primitives.ImmutableDoubleArray;
-import com.google.common.primitives.ImmutableIntArray;
 import dev.symbiosis.core.model.TextScorer;
-import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.metrics.lexical.LexicalPanel;
 import dev.symbiosis.metrics.semantic.Embeddings;
 import dev.symbiosis.metrics.semantic.PrecomputedEncoder;
@@ -54,29 +51,8 @@ class MetricsPanelTest {
         public void close() {}
     }
 
-    /** Character unigram scorer with fixed probabilities: vowels likelier than consonants. */
-    static final TextScorer VOWELS = texts -> {
-        List<TokenScores> out = new ArrayList<>();
-        for (String t : texts) {
-            int n = t.length();
-            ImmutableIntArray.Builder ids = ImmutableIntArray.builder();
-            ImmutableIntArray.Builder st = ImmutableIntArray.builder();
-            ImmutableIntArray.Builder en = ImmutableIntArray.builder();
-            ImmutableDoubleArray.Builder lp = ImmutableDoubleArray.builder();
-            ImmutableDoubleArray.Builder h = ImmutableDoubleArray.builder();
-            for (int i = 0; i < n; i++) {
-                ids.add(t.charAt(i));
-                st.add(i);
-                en.add(i + 1);
-                if (i > 0) {
-                    lp.add(Math.log("aeiou ".indexOf(t.charAt(i)) >= 0 ? 0.1 : 0.01));
-                    h.add(3.0);
-                }
-            }
-            out.add(new TokenScores(t, ids.build(), st.build(), en.build(), lp.build(), h.build()));
-        }
-        return out;
-    };
+    /** Character unigram scorer with fixed probabilities: vowels (and space) likelier than consonants. */
+    static final TextScorer VOWELS = dev.symbiosis.metrics.fidelity.DomainFidelityTest.unigram("aeiou ");
 
     static List<String> sentences(int n, long seed, int vocabulary) {
         String[] words = ("river city small old new quiet bright market farmer child teacher walks reads builds"

@@ -430,7 +430,8 @@ public final class SymbiosisLoop {
             sink(name, t, "measure texts").progress(0, 1);
             // the measure may hold a model (e.g. a reference scorer), maybe shared by several loops
             synchronized (measure) {
-                figures.putAll(measure.measure(measured));
+                figures.putAll(measure.measure(measured, measuredTexts.stream().map(TrainingText::provenance)
+                        .toList()));
             }
             sink(name, t, "measure texts").progress(1, 1);
         }
