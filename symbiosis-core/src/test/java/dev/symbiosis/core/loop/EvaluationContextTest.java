@@ -21,20 +21,30 @@ class EvaluationContextTest {
     @Test
     void everyEvaluationKnowsItsStrategyAndIteration(@TempDir Path dir) throws Exception {
         List<String> seen = new ArrayList<>();
-        StudentEvaluator recording = (student, context) -> {
-            Evaluation e = TinyLoop.EVAL.evaluate(student, context);
-            seen.add(context.strategy() + "@" + context.iteration());
-            Map<String, Number> values = new LinkedHashMap<>();
-            values.put("n", 1);
-            values.put("loss", e.headline());
-            return new Evaluation(e.headlineName(), e.higherIsBetter(), e.figures(),
-                    List.of(new ItemScore("doc", "all", context.strategy() + "/" + context.iteration(), values)));
+        StudentEvaluator recording = new StudentEvaluator() {
+            @Override
+            public Evaluation evaluate(dev.symbiosis.core.model.Student student, EvaluationContext context) {
+                Evaluation e = TinyLoop.EVAL.evaluate(student, context);
+                seen.add(context.strategy() + "@" + context.iteration());
+                Map<String, Number> values = new LinkedHashMap<>();
+                values.put("n", 1);
+                values.put("loss", e.headline());
+                return new Evaluation(e.headlineName(), e.higherIsBetter(), e.figures(),
+                        List.of(new ItemScore("doc", "all", context.strategy() + "/" + context.iteration(), values)));
+            }
+
+            /** Student 0 is evaluated once per run; the other strategies are told of it in their own context. */
+            @Override
+            public Evaluation reuse(Evaluation evaluation, EvaluationContext context) {
+                seen.add(context.strategy() + "@" + context.iteration() + " (reused)");
+                return evaluation;
+            }
         };
         SymbiosisLoop loop = SymbiosisLoop.builder(TinyLoop.config(2), TinyLoop.model("g0"), TinyLoop.model("s0"),
                 recording, new RunStore(dir, "{}")).optRealStream(TinyLoop.STREAM).build();
         loop.run(List.of(new RealUpperBound(), RecursiveCollapse.replace()));
         assertEquals(List.of("real-upper-bound@0", "real-upper-bound@1", "real-upper-bound@2",
-                "recursive-replace@0", "recursive-replace@1", "recursive-replace@2"), seen);
+                "recursive-replace@0 (reused)", "recursive-replace@1", "recursive-replace@2"), seen);
     }
 
     @Test
