@@ -232,16 +232,55 @@ public final class MetricsCommand implements Callable<Integer> {
     }
 
     /** Measures and prints the figures (table or JSON). */
+    /**
+     * The provenance of every text of a run's {@code measured.jsonl} (its {@code provenance} objects), so that the
+     * measure groups them as the run did; null when the input is not such a file or a line has none (files written
+     * before the loop recorded it: the figures that need provenance are then not reproduced).
+     */
+    private static @org.jspecify.annotations.Nullable List<dev.symbiosis.core.text.Provenance> provenances(Path input,
+            int texts) throws IOException {
+        if (Files.isDirectory(input) || !input.getFileName().toString().endsWith(".jsonl")) {
+            return null;
+        }
+        List<dev.symbiosis.core.text.Provenance> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(input);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            JsonNode o = Json.parse(lines.get(i));
+            if (!o.has("provenance") || o.path("text").asText().isBlank()) {
+                return null;
+            }
+            out.add(dev.symbiosis.core.loop.TextsFile.provenanceOf(o.get("provenance"), input, i + 1));
+        }
+        return out.size() == texts ? out : null;
+    }
+
+    private void print(PrintWriter out, dev.symbiosis.core.measure.TextSetMeasure measure, List<String> texts,
+            @org.jspecify.annotations.Nullable List<dev.symbiosis.core.text.Provenance> provenances) {
+        if (provenances == null) {
+            print(out, measure, texts);
+            return;
+        }
+        long t0 = System.nanoTime();
+        SortedMap<String, Double> figures = measure.measure(texts, provenances);
+        printFigures(out, figures, texts.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
     private void print(PrintWriter out, dev.symbiosis.core.measure.TextSetMeasure measure, List<String> texts) {
         long t0 = System.nanoTime();
         SortedMap<String, Double> figures = measure.measure(texts);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        printFigures(out, figures, texts.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private void printFigures(PrintWriter out, SortedMap<String, Double> figures, int texts, double seconds) {
         if (json) {
             out.println(toJson(figures));
         } else {
             printTable(out, figures);
             out.printf(Locale.ROOT, "(%d of %d texts measured in %.1f s)%n",
-                    figures.get("panel.measured_texts").intValue(), texts.size(), seconds);
+                    figures.get("panel.measured_texts").intValue(), texts, seconds);
         }
         out.flush();
     }
@@ -275,8 +314,9 @@ public final class MetricsCommand implements Callable<Integer> {
                     ? "the embedded fidelity split" : config.data().fidelity()) + "; reference model: "
                     + (config.models().reference() == null ? "the embedded reference" : config.models().reference())
                     + "; semantic figures " + (config.semanticMetrics() ? "on" : "off"));
+            List<dev.symbiosis.core.text.Provenance> provenances = provenances(input, texts.size());
             try (DefaultComponents.CloseableMeasure m = DefaultComponents.reportMeasure(config)) {
-                print(out, m, texts);
+                print(out, m, texts, provenances);
             }
             return 0;
         } catch (IOException e) {

@@ -182,9 +182,14 @@ public final class DefaultComponents {
                 ? dev.symbiosis.assets.EmbeddedAssets.open().split("fidelity") : Path.of(config.data().fidelity()));
         Path checkpoint = config.models().reference() == null
                 ? dev.symbiosis.assets.EmbeddedAssets.open().model("reference") : Path.of(config.models().reference());
+        // the run's Step A topics with their domains, derived again from the same seed split as the run derived them
+        ExperimentConfig.TopicsFromSeed from = config.prompting().topicsFromSeed();
+        Map<String, String> topicDomains = from == null ? Map.of() : from.deriver().topicDomains(ExperimentData.read(
+                config.data().seed() == null ? dev.symbiosis.assets.EmbeddedAssets.open().split("seed")
+                        : Path.of(config.data().seed())));
         LanguageModel reference = loadModel(checkpoint, config.student(), config.seed());
         try {
-            TextSetMeasure m = measure(config, fidelity, Map.of(), reference);
+            TextSetMeasure m = measure(config, fidelity, topicDomains, reference);
             return new CloseableMeasure() {
                 @Override
                 public SortedMap<String, Double> measure(List<String> texts) {

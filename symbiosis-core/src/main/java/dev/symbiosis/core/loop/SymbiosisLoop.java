@@ -112,8 +112,9 @@ public final class SymbiosisLoop {
     private static final String HARD_EXAMPLES_FILE = "hard-examples.jsonl";
     /**
      * The texts an iteration's measurement measured, in the order measured, in the iteration folder: one JSON
-     * object per line with {@code text}, {@code origin} ({@code synthetic} or {@code real}) and {@code truncated}
-     * (the text the token budget cut). Written only when the loop has a measure.
+     * object per line with {@code text}, {@code origin} ({@code synthetic} or {@code real}), {@code truncated}
+     * (the text the token budget cut) and {@code provenance} (what the measure was given with the text). Written only
+     * when the loop has a measure.
      */
     public static final String MEASURED_FILE = "measured.jsonl";
 
@@ -738,6 +739,8 @@ public final class SymbiosisLoop {
             o.put("text", x.text());
             o.put("origin", x.provenance().attributes().getOrDefault(IterationContext.ORIGIN, IterationContext.REAL));
             o.put("truncated", "true".equals(x.provenance().attributes().get("truncated")));
+            // the measure groups texts by it (fidelity per domain): metrics --like-run reads it back
+            o.set("provenance", TextsFile.provenanceJson(x.provenance()));
             lines.add(Json.writer().writeValueAsString(o));
         }
         AtomicFiles.writeLines(store.iterationDir(strategy, t).resolve(MEASURED_FILE), lines);

@@ -35,7 +35,12 @@ public final class TextsFile {
         return o;
     }
 
-    static Provenance provenanceOf(JsonNode o, Path file, int line) throws IOException {
+    /**
+     * The provenance of {@link #provenanceJson}'s object.
+     *
+     * @throws IOException naming the file and line when the object lacks its string source or int iteration
+     */
+    public static Provenance provenanceOf(JsonNode o, Path file, int line) throws IOException {
         JsonNode src = o.get("source");
         JsonNode it = o.get("iteration");
         if (src == null || !src.isTextual() || it == null || !it.canConvertToInt()) {
