@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  * The {@code symbiosis} command line: one executable jar, one subcommand per entry point.
  *
  * <p>DJL is switched offline and its telemetry off before any DJL class loads: {@link #main} sets the system
- * properties first thing, so that a plain {@code java -jar symbiosis.jar} never calls out.
+ * properties first thing, so that a plain {@code java -jar symbiosis.jar} never calls out. It then lets G1 size the
+ * Java heap from what start-up left live ({@link HeapSizing}) unless the user sized the heap.
  */
 @Command(
         name = "symbiosis",
@@ -44,6 +45,7 @@ public final class SymbiosisCli {
 
     public static void main(String[] args) {
         configureOffline();
+        HeapSizing.compactIfLeftToJvm();
         System.exit(commandLine().execute(args));
     }
 
