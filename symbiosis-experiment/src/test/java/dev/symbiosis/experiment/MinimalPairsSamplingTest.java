@@ -39,8 +39,10 @@ class MinimalPairsSamplingTest {
 
     @Test
     void presetsAndValidation() {
-        assertEquals(16, ExperimentConfig.preset("smoke").evaluator().minimalPairsPerKind());
-        assertEquals(0, ExperimentConfig.preset("default").evaluator().minimalPairsPerKind());
+        assertEquals(8, ExperimentConfig.preset("smoke").evaluator().minimalPairsPerKind());
+        assertEquals(ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND,
+                ExperimentConfig.preset("default").evaluator().minimalPairsPerKind());
+        assertEquals(300, ExperimentConfig.DEFAULT_MINIMAL_PAIRS_PER_KIND, "1,500 pairs over the five kinds");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig
                 .builder("smoke").optEvaluator(ExperimentConfig.Evaluator.DEFAULTS.withMinimalPairsPerKind(-1))
                 .build());
