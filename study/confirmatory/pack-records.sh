@@ -13,6 +13,12 @@ mkdir -p $S/records
     ! -path '*/checkpoint-*' ! -path '*/initial-student/*' ! -path '*/plots/*' ! -name report.html \
     ! -name generation-cache.jsonl ! -name synthetic.jsonl ! -name '*.tmp' ! -name '.*' \
     | LC_ALL=C sort) > $S/records/.files
-tar -C $S/runs -czf $S/records/$name.tar.gz --owner=0 --group=0 --mtime=2026-01-01 -T $S/records/.files
-rm $S/records/.files
+# run-config.json records the resolved (absolute) model paths: the packed copy names them relative to the
+# repository root, so that no path of the machine that ran the study is committed
+stage=$(mktemp -d)
+(cd $S/runs && tar -cf - -T ../records/.files) | tar -C "$stage" -xf -
+root=$(pwd)/
+find "$stage" -name run-config.json -exec sed -i "s#$root##g" {} +
+tar -C "$stage" -czf $S/records/$name.tar.gz --owner=0 --group=0 --mtime=2026-01-01 -T $S/records/.files
+rm -rf "$stage" $S/records/.files
 echo "$S/records/$name.tar.gz: $(du -h $S/records/$name.tar.gz | cut -f1)"
