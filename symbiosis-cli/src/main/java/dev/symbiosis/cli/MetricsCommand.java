@@ -231,30 +231,41 @@ public final class MetricsCommand implements Callable<Integer> {
         }
     }
 
-    /** Measures and prints the figures (table or JSON). */
+    /** A run's measured texts with the provenance the loop handed the measure with each. */
+    private record Measured(List<String> texts, List<dev.symbiosis.core.text.Provenance> provenances) {}
+
     /**
-     * The provenance of every text of a run's {@code measured.jsonl} (its {@code provenance} objects), so that the
-     * measure groups them as the run did; null when the input is not such a file or a line has none (files written
-     * before the loop recorded it: the figures that need provenance are then not reproduced).
+     * The texts of a run's {@code measured.jsonl} with their {@code provenance} objects, read in one pass, so that
+     * the measure groups them as the run did; null when the input is not such a file or a line has no provenance
+     * (files written before the loop recorded it: the caller then reads the texts alone, and the figures that need
+     * provenance are not reproduced).
+     *
+     * @throws IOException naming the file and line of a malformed line
      */
-    private static @org.jspecify.annotations.Nullable List<dev.symbiosis.core.text.Provenance> provenances(Path input,
-            int texts) throws IOException {
-        if (Files.isDirectory(input) || !input.getFileName().toString().endsWith(".jsonl")) {
+    private static @org.jspecify.annotations.Nullable Measured readMeasured(Path input, List<String> fields)
+            throws IOException {
+        if (!fields.equals(List.of("text")) || Files.isDirectory(input)
+                || !input.getFileName().toString().endsWith(".jsonl")) {
             return null;
         }
+        List<String> texts = new ArrayList<>();
         List<dev.symbiosis.core.text.Provenance> out = new ArrayList<>();
         List<String> lines = Files.readAllLines(input);
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
-            JsonNode o = Json.parse(lines.get(i));
-            if (!o.has("provenance") || o.path("text").asText().isBlank()) {
+            JsonNode o = dev.symbiosis.core.corpus.JsonLines.parseObject(lines.get(i), input, i + 1);
+            if (!o.has("provenance") || !o.path("text").isTextual()) {
                 return null;
             }
+            if (o.path("text").asText().isBlank()) {
+                continue; // skipped as readTexts skips it
+            }
+            texts.add(o.path("text").asText());
             out.add(dev.symbiosis.core.loop.TextsFile.provenanceOf(o.get("provenance"), input, i + 1));
         }
-        return out.size() == texts ? out : null;
+        return new Measured(texts, out);
     }
 
     private void print(PrintWriter out, dev.symbiosis.core.measure.TextSetMeasure measure, List<String> texts,
@@ -303,7 +314,8 @@ public final class MetricsCommand implements Callable<Integer> {
                         + " one only");
                 return 1;
             }
-            List<String> texts = readTexts(input, paragraphs, fields, err);
+            Measured measured = readMeasured(input, fields);
+            List<String> texts = measured != null ? measured.texts() : readTexts(input, paragraphs, fields, err);
             if (texts.isEmpty()) {
                 err.println("metrics: " + input + ": no texts");
                 return 1;
@@ -314,9 +326,8 @@ public final class MetricsCommand implements Callable<Integer> {
                     ? "the embedded fidelity split" : config.data().fidelity()) + "; reference model: "
                     + (config.models().reference() == null ? "the embedded reference" : config.models().reference())
                     + "; semantic figures " + (config.semanticMetrics() ? "on" : "off"));
-            List<dev.symbiosis.core.text.Provenance> provenances = provenances(input, texts.size());
             try (DefaultComponents.CloseableMeasure m = DefaultComponents.reportMeasure(config)) {
-                print(out, m, texts, provenances);
+                print(out, m, texts, measured == null ? null : measured.provenances());
             }
             return 0;
         } catch (IOException e) {

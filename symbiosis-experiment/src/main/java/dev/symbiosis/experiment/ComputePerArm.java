@@ -1,7 +1,7 @@
 package dev.symbiosis.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.symbiosis.core.loop.Json;
+import dev.symbiosis.core.corpus.JsonLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,12 +70,7 @@ public final class ComputePerArm {
                 if (lines.get(i).isBlank()) {
                     continue;
                 }
-                JsonNode o;
-                try {
-                    o = Json.parse(lines.get(i));
-                } catch (IOException e) {
-                    throw new IOException(f + " line " + (i + 1) + ": " + e.getMessage(), e);
-                }
+                JsonNode o = JsonLines.parseObject(lines.get(i), f, i + 1);
                 String arm = o.path("strategy").asText();
                 if (arm.isEmpty() || o.path("iteration").asInt(0) < 1) {
                     continue;

@@ -789,7 +789,7 @@ public final class ExperimentRunner {
      * The records of a run folder, read without opening it as a {@link RunStore} (which would tidy the folder
      * under a process that may still be writing it).
      */
-    private static List<IterationRecord> readRecords(Path dir) throws IOException {
+    static List<IterationRecord> readRecords(Path dir) throws IOException {
         List<IterationRecord> out = new ArrayList<>();
         List<String> lines = Files.readAllLines(dir.resolve("results.jsonl"), StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {

@@ -1,8 +1,7 @@
 package dev.symbiosis.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.symbiosis.core.loop.AtomicFiles;
-import dev.symbiosis.core.loop.Json;
+import dev.symbiosis.core.loop.IterationRecord;
 import dev.symbiosis.core.stats.HolmAdjustment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,28 +153,15 @@ public final class Study {
             Double b0 = null;
             Double bT = null;
             Double g0 = null;
-            List<String> lines = Files.readAllLines(run.resolve("results.jsonl"));
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) {
+            for (IterationRecord rec : ExperimentRunner.readRecords(run)) {
+                if (!GainRecovered.REFERENCE.equals(rec.strategy())) {
                     continue;
                 }
-                JsonNode o;
-                try {
-                    o = Json.parse(lines.get(i));
-                } catch (IOException e) {
-                    throw new IOException(run.resolve("results.jsonl") + " line " + (i + 1) + ": " + e.getMessage(),
-                            e);
-                }
-                if (!GainRecovered.REFERENCE.equals(o.path("strategy").asText())) {
-                    continue;
-                }
-                JsonNode ev = o.path("evaluation");
-                if (o.path("iteration").asInt() == 0) {
-                    b0 = ev.path(HeldOutEvaluator.HEADLINE).asDouble();
-                    g0 = ev.has("generator." + HeldOutEvaluator.HEADLINE)
-                            ? ev.path("generator." + HeldOutEvaluator.HEADLINE).asDouble() : Double.NaN;
-                } else if (o.path("iteration").asInt() == iteration) {
-                    bT = ev.path(HeldOutEvaluator.HEADLINE).asDouble();
+                if (rec.iteration() == 0) {
+                    b0 = rec.evaluation().get(HeldOutEvaluator.HEADLINE);
+                    g0 = rec.evaluation().getOrDefault("generator." + HeldOutEvaluator.HEADLINE, Double.NaN);
+                } else if (rec.iteration() == iteration) {
+                    bT = rec.evaluation().get(HeldOutEvaluator.HEADLINE);
                 }
             }
             if (b0 == null || bT == null) {

@@ -49,6 +49,6 @@ class ComputePerArmTest {
     void aMalformedLineIsNamedByFileAndLine(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve(ComputePerArm.TIMINGS), List.of(line("x", 1, 1.0, null), "{not json"));
         IOException e = assertThrows(IOException.class, () -> ComputePerArm.of(List.of(dir)));
-        assertTrue(e.getMessage().contains(ComputePerArm.TIMINGS + " line 2"), e.getMessage());
+        assertTrue(e.getMessage().contains(ComputePerArm.TIMINGS + ":2:"), e.getMessage());
     }
 }

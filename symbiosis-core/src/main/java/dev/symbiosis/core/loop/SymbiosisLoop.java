@@ -102,8 +102,9 @@ public final class SymbiosisLoop {
     private final Map<String, SortedMap<String, Double>> generatorFigures = new ConcurrentHashMap<>();
     private static final String GENERATOR_0_KEY = "generator-0";
     /** Student 0's evaluation, made by the first strategy that needs it ({@link #initialEvaluation}). */
-    private final Map<String, Evaluation> student0Evaluation = new ConcurrentHashMap<>();
-    private static final String STUDENT_0_KEY = "student-0";
+    private Evaluation student0Evaluation; // guarded by student0Lock
+    /** Held while Student 0 is evaluated, so concurrent units wait for the one evaluation instead of repeating it. */
+    private final Object student0Lock = new Object();
     /** Prefix of the Generator's figures in every record ({@link StudentEvaluator#evaluateGenerator}). */
     public static final String GENERATOR_PREFIX = "generator.";
 
@@ -495,14 +496,16 @@ public final class SymbiosisLoop {
      * evaluator's {@link StudentEvaluator#reuse} for each further strategy, which records it as its own.
      */
     private Evaluation initialEvaluation(LanguageModel student, String strategy) {
-        boolean[] made = {false};
-        Evaluation e = student0Evaluation.computeIfAbsent(STUDENT_0_KEY, k -> {
-            made[0] = true;
-            return evaluator.evaluate(student, new EvaluationContext(strategy, 0,
-                    sink(strategy, 0, "evaluate student 0")));
-        });
-        return made[0] ? e : evaluator.reuse(e, new EvaluationContext(strategy, 0,
-                sink(strategy, 0, "evaluate student 0")));
+        Evaluation first;
+        synchronized (student0Lock) {
+            if (student0Evaluation == null) {
+                student0Evaluation = evaluator.evaluate(student, new EvaluationContext(strategy, 0,
+                        sink(strategy, 0, "evaluate student 0")));
+                return student0Evaluation;
+            }
+            first = student0Evaluation;
+        }
+        return evaluator.reuse(first, new EvaluationContext(strategy, 0, sink(strategy, 0, "evaluate student 0")));
     }
 
     /**
