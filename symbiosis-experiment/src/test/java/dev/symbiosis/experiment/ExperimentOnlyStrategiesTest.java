@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.loop.IterationRecord;
-import dev.symbiosis.core.loop.Json;
 import dev.symbiosis.core.testing.CharBigramModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,18 +66,8 @@ class ExperimentOnlyStrategiesTest {
         assertEquals(before, opened.get(), "every unit complete: no model opened");
         assertTrue(all.statistics().isPresent());
 
-        List<String> files = files(serial);
-        assertEquals(files, files(apart));
+        List<String> files = RunFolderFiles.assertSame(serial, apart);
         assertTrue(files.contains("seed-43/static-synthetic/iter-2/items.jsonl"), files.toString());
-        for (String f : files) {
-            if (f.endsWith("timings.jsonl")) {
-                assertEquals(timingKeys(serial.resolve(f)), timingKeys(apart.resolve(f)), f);
-            } else if (f.endsWith("compute.csv")) {
-                assertEquals(withoutLastColumn(serial.resolve(f)), withoutLastColumn(apart.resolve(f)), f);
-            } else {
-                assertEquals(-1L, Files.mismatch(serial.resolve(f), apart.resolve(f)), f);
-            }
-        }
     }
 
     @Test
@@ -91,30 +78,5 @@ class ExperimentOnlyStrategiesTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> runner(out, new AtomicInteger()).optOnlyStrategies(List.of("symbiosis")).build());
         assertTrue(unknown.getMessage().contains("'symbiosis'"), unknown.getMessage());
-    }
-
-    /** The files of a run, relative, sorted; without the generation cache, provenance and the HTML reports. */
-    private static List<String> files(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .filter(n -> !n.endsWith("generation-cache.jsonl") && !n.endsWith("provenance.json")
-                            && !n.endsWith(".html"))
-                    .sorted().forEach(out::add);
-        }
-        return out;
-    }
-
-    private static List<String> withoutLastColumn(Path f) throws IOException {
-        return Files.readAllLines(f).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
-    }
-
-    private static List<String> timingKeys(Path f) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(f)) {
-            var o = Json.parse(line);
-            out.add(o.get("strategy").asText() + "/" + o.get("iteration").asInt() + " " + o.path("compute"));
-        }
-        return out;
     }
 }
