@@ -53,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  * time (by default one per available processor), each on its own thread with its own models and one PyTorch
  * intra-op thread, and every run folder ends with the records of a serial run. Generator samples are cached by
  * content in each run folder ({@link Builder#optGenerationCache}), so that strategies asking Generator 0 the same
- * prompt with the same row seed share one generation.
+ * prompt with the same row seed share one generation. A run may be limited to some units
+ * ({@link Builder#optOnlySeeds}, {@link Builder#optOnlyStrategies}), e.g. to spread them over processes.
  *
  * <p>Everything the harness wires by default can be replaced through the {@link #builder builder}: strategies (by
  * name from a {@link StrategyRegistry}, or as factories), the Generator, Student and reference models, the
@@ -202,6 +203,7 @@ public final class ExperimentRunner {
     private final Map<String, List<Document>> givenData;
     private final @Nullable EvalSuite givenTasks;
     private final @Nullable Set<Long> onlySeeds;
+    private final @Nullable Set<String> onlyStrategies;
     private final boolean reportOnly;
     private final int parallelism;
     private final boolean generationCache;
@@ -227,6 +229,7 @@ public final class ExperimentRunner {
         this.givenData = Map.copyOf(b.givenData);
         this.givenTasks = b.givenTasks;
         this.onlySeeds = b.onlySeeds;
+        this.onlyStrategies = b.onlyStrategies;
         this.reportOnly = b.reportOnly;
         this.parallelism = b.parallelism != null ? b.parallelism : config.unitsAtOnce();
         this.generationCache = b.generationCache;
@@ -334,7 +337,7 @@ public final class ExperimentRunner {
                 setups.add(setUpSeed(runSeed, in, measure, multi ? console.labelled("seed " + runSeed + " ")
                         : console));
             }
-            int units = setups.stream().mapToInt(u -> u.strategies().size()).sum();
+            int units = setups.stream().mapToInt(u -> u.toRun().size()).sum();
             int atOnce = Math.max(1, Math.min(parallelism, units));
             log.printf("%d units (strategy, run seed), %d at a time%n", units, atOnce);
             if (atOnce > 1) {
@@ -342,11 +345,15 @@ public final class ExperimentRunner {
             }
             List<SymbiosisLoop.Run> loops = new ArrayList<>();
             for (SeedSetup u : setups) {
-                loops.add(new SymbiosisLoop.Run(u.loop(), u.strategies()));
+                loops.add(new SymbiosisLoop.Run(u.loop(), u.toRun()));
             }
             List<List<IterationRecord>> records = SymbiosisLoop.runAll(loops, atOnce);
             for (int i = 0; i < setups.size(); i++) {
                 SeedSetup u = setups.get(i);
+                if (u.toRun().size() < u.strategies().size()) {
+                    // the loop placed the lines among those of its own strategies only
+                    records.set(i, inStrategyOrder(u.store()));
+                }
                 checkContamination(u.dir(), u.strategies(), in);
                 if (config.seeds() > 1) {
                     Report.write(u.dir(), records.get(i), "Generative Data Symbiosis: " + config.preset()
@@ -361,16 +368,54 @@ public final class ExperimentRunner {
                 measure.close();
             }
         }
-        if (runs.size() < seeds.size()) {
-            log.println("ran run seeds " + onlySeeds + " only; run again without --only-seed to write the aggregate");
+        boolean someStrategies = onlyStrategies != null && !onlyStrategies.containsAll(config.strategies());
+        if (runs.size() < seeds.size() || someStrategies) {
+            log.println("ran only run seeds " + (onlySeeds == null ? "(all)" : new TreeSet<>(onlySeeds))
+                    + " and strategies " + (onlyStrategies == null ? "(all)" : config.strategies().stream()
+                    .filter(onlyStrategies::contains).toList()) + "; run again without --only-seed (and without a"
+                    + " strategy filter) to write the aggregate");
             return new ExperimentResult(runs, null, null, headlineTasks);
         }
         return aggregate(runs, headlineTasks, in.suite(), seeds);
     }
 
-    /** One run seed's run folder, ready to run: its loop, strategies and headline tasks. */
-    private record SeedSetup(long runSeed, Path dir, SymbiosisLoop loop, List<Strategy> strategies,
-            Set<String> headlineTasks) {}
+    /**
+     * One run seed's run folder, ready to run: its store, loop, strategies (all of the configuration), the ones to
+     * run now ({@link Builder#optOnlyStrategies}) and headline tasks.
+     */
+    private record SeedSetup(long runSeed, Path dir, RunStore store, SymbiosisLoop loop, List<Strategy> strategies,
+            List<Strategy> toRun, Set<String> headlineTasks) {}
+
+    /**
+     * Puts results.jsonl and timings.jsonl of a run folder in the configuration's strategy order (each strategy's
+     * lines kept in their order), as a serial run of every strategy leaves them: a run of some strategies inserts
+     * its lines in the order of the strategies it runs, after lines of strategies it does not know.
+     *
+     * @return the records, in that order
+     */
+    private List<IterationRecord> inStrategyOrder(RunStore store) throws IOException {
+        java.util.Comparator<String> rank = java.util.Comparator.comparingInt(config.strategies()::indexOf);
+        List<IterationRecord> records = store.records();
+        List<IterationRecord> sorted = records.stream()
+                .sorted(java.util.Comparator.comparing(IterationRecord::strategy, rank)).toList();
+        if (!sorted.equals(records)) {
+            store.writeRecords(sorted);
+        }
+        Path timings = store.dir().resolve("timings.jsonl");
+        if (Files.exists(timings)) {
+            List<String> lines = Files.readAllLines(timings, StandardCharsets.UTF_8);
+            Map<String, String> strategyOf = new java.util.HashMap<>();
+            for (String l : lines) {
+                strategyOf.put(l, l.isBlank() ? "" : Json.parse(l).path("strategy").asText());
+            }
+            List<String> sortedLines = lines.stream().filter(l -> !l.isBlank())
+                    .sorted(java.util.Comparator.comparing(strategyOf::get, rank)).toList();
+            if (!sortedLines.equals(lines)) {
+                AtomicFiles.writeLines(timings, sortedLines);
+            }
+        }
+        return sorted;
+    }
 
     /**
      * Prepares one run seed's run folder (refusing other settings, naming them), chooses its headline tasks and
@@ -383,7 +428,10 @@ public final class ExperimentRunner {
     private SeedSetup setUpSeed(long runSeed, Inputs in, @Nullable TextSetMeasure measure, LoopListener progress)
             throws IOException {
         Path dir = runFolder(runSeed);
+        // the fingerprint names every strategy, so that runs of some strategies share the run folder
         List<Strategy> strategies = strategies(runSeed, in);
+        List<Strategy> toRun = onlyStrategies == null ? strategies
+                : strategies.stream().filter(s -> onlyStrategies.contains(s.name())).toList();
         String fingerprint = fingerprint(runSeed, in, strategies);
         RunFingerprint.check(dir, fingerprint);
         RunStore store = new RunStore(dir, fingerprint);
@@ -404,7 +452,7 @@ public final class ExperimentRunner {
                 .optGenerationCache(generationCache)
                 .addListener(progress)
                 .build();
-        return new SeedSetup(runSeed, dir, loop, strategies, headlineTasks);
+        return new SeedSetup(runSeed, dir, store, loop, strategies, toRun, headlineTasks);
     }
 
     /**
@@ -939,6 +987,7 @@ public final class ExperimentRunner {
         private final Map<String, List<Document>> givenData = new LinkedHashMap<>();
         private @Nullable EvalSuite givenTasks;
         private @Nullable Set<Long> onlySeeds;
+        private @Nullable Set<String> onlyStrategies;
         private boolean reportOnly;
         private @Nullable Integer parallelism;
         private boolean generationCache = true;
@@ -1090,6 +1139,28 @@ public final class ExperimentRunner {
         }
 
         /**
+         * Runs only the named strategies of each run seed (of the seeds {@link #optOnlySeeds} selects), without the
+         * aggregate: lets several processes or machines share the (strategy, run seed) units of one output folder,
+         * e.g. one unit each; a last run without this option then finds every unit complete and writes the
+         * aggregate. The run folder's {@code run-config.json} still names every strategy of the configuration, so
+         * runs of different strategies agree on it, and results.jsonl and timings.jsonl are put back in the
+         * configuration's strategy order afterwards, as a serial run leaves them. Default: every strategy.
+         *
+         * <p>Runs of different strategies must not write one run folder <b>at the same time</b> from different
+         * processes: a run folder belongs to one process at a time ({@link RunStore}: opening it deletes temporaries,
+         * results.jsonl is rewritten whole, the generation cache appends at the end it read). Concurrent processes
+         * give each unit its own output folder and merge them afterwards (as {@code symbiosis-spark}'s
+         * {@code ExperimentGrid} does). Within one process the units run concurrently anyway
+         * ({@link #optParallelism}).
+         *
+         * @param names strategy names of the configuration, copied; checked by {@link #build()}
+         */
+        public Builder optOnlyStrategies(Collection<String> names) {
+            this.onlyStrategies = Set.copyOf(names);
+            return this;
+        }
+
+        /**
          * Writes the aggregate from the run folders as they are (a run in progress or an interrupted one), without
          * running or loading any model: figures average over the seeds that have them, and a paired test is left
          * out where a seed lacks one of the two strategies' per-item results. Default: off.
@@ -1130,11 +1201,24 @@ public final class ExperimentRunner {
         /**
          * The runner.
          *
-         * @throws IllegalArgumentException if a strategy name is not in the registry, or an only-seed is not one of
-         *     the configuration's run seeds
+         * @throws IllegalArgumentException if a strategy name is not in the registry, an only-seed is not one of
+         *     the configuration's run seeds, or the only-strategies are empty or name a strategy the configuration
+         *     does not run
          */
         public ExperimentRunner build() {
             registry.checkKnown(config.strategies());
+            if (onlyStrategies != null) {
+                if (onlyStrategies.isEmpty()) {
+                    throw new IllegalArgumentException("only-strategies is empty: name at least one of the"
+                            + " configuration's strategies " + config.strategies());
+                }
+                for (String s : new TreeSet<>(onlyStrategies)) {
+                    if (!config.strategies().contains(s)) {
+                        throw new IllegalArgumentException("strategy '" + s + "' is not one of the configuration's"
+                                + " strategies " + config.strategies());
+                    }
+                }
+            }
             if (onlySeeds != null) {
                 for (long s : onlySeeds) {
                     if (!config.runSeeds().contains(s)) {

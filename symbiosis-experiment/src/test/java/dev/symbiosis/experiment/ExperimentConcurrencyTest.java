@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.assets.EmbeddedAssets;
 import dev.symbiosis.core.loop.GenerationCache;
-import dev.symbiosis.core.loop.Json;
 import dev.symbiosis.core.testing.TinyLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,19 +50,8 @@ class ExperimentConcurrencyTest {
         run(serial, 1, false, uncachedRows);
         run(concurrent, 3, true, cachedRows);
 
-        List<String> files = files(serial);
-        assertEquals(files, files(concurrent));
+        List<String> files = RunFolderFiles.assertSame(serial, concurrent);
         assertTrue(files.contains("seed-43/symbiosis-frozen-generator/iter-1/synthetic.jsonl"), files.toString());
-        for (String f : files) {
-            if (f.endsWith("timings.jsonl")) {
-                assertEquals(timingKeys(serial.resolve(f)), timingKeys(concurrent.resolve(f)), f);
-            } else if (f.endsWith("compute.csv")) {
-                // the counted work is the same; the last column, wall-clock seconds, is the machine's
-                assertEquals(withoutLastColumn(serial.resolve(f)), withoutLastColumn(concurrent.resolve(f)), f);
-            } else {
-                assertEquals(-1L, Files.mismatch(serial.resolve(f), concurrent.resolve(f)), f);
-            }
-        }
         assertTrue(Files.exists(concurrent.resolve("seed-42").resolve(GenerationCache.FILE)));
         assertTrue(cachedRows.get() < uncachedRows.get(), cachedRows + " rows generated with the cache, "
                 + uncachedRows + " without");
@@ -74,34 +60,5 @@ class ExperimentConcurrencyTest {
         AtomicInteger resumedRows = new AtomicInteger();
         run(serial, 2, true, resumedRows);
         assertEquals(0, resumedRows.get());
-    }
-
-    /**
-     * The files of a run, relative, sorted; without the generation cache (present with it only), provenance (the
-     * library's build) and the reports (HTML around the same figures).
-     */
-    private static List<String> files(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .filter(n -> !n.endsWith(GenerationCache.FILE) && !n.endsWith("provenance.json")
-                            && !n.endsWith(".html"))
-                    .sorted().forEach(out::add);
-        }
-        return out;
-    }
-
-    private static List<String> withoutLastColumn(Path f) throws IOException {
-        return Files.readAllLines(f).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
-    }
-
-    private static List<String> timingKeys(Path f) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(f)) {
-            var o = Json.parse(line);
-            // the keys and the counted work (compute), not the seconds
-            out.add(o.get("strategy").asText() + "/" + o.get("iteration").asInt() + " " + o.path("compute"));
-        }
-        return out;
     }
 }

@@ -40,11 +40,14 @@ import scala.Tuple2;
  * <p><b>Provenance.</b> Every row carries its prompt (id, corpus index, text), its sample number and seed, the
  * checkpoint's location and SHA-256 ({@link Checkpoints#sha256}) and the sampling settings.
  *
- * <p><b>Independent of the partitioning.</b> The seed of sample {@code s} of prompt {@code i} (the prompt's index in
- * corpus order) is {@code SplitMix64(seed, i, s)} ({@link #rowSeed}), and each prompt is generated in a call of its
- * own, so a row does not depend on which other prompts share its partition or batch: 1 and 3 partitions give the
- * same rows (test). Generating prompts one at a time costs throughput on a GPU (no batching across prompts); see
- * docs/scale-out.md.
+ * <p><b>Independent of the partitioning and the batching.</b> The seed of sample {@code s} of prompt {@code i} (the
+ * prompt's index in corpus order) is {@code SplitMix64(seed, i, s)} ({@link #rowSeed}). A task decodes its rows
+ * (prompt by prompt in corpus order, sample by sample) {@link Options#batchSize batchSize} at a time in one
+ * {@link dev.symbiosis.core.model.Generator#generateSeeded generateSeeded} call, each row with its own seed; the
+ * engine decodes the rows of a call together and gives each row exactly the sample it gives that row alone, so a
+ * row does not depend on which other prompts share its partition or batch: 1 and 3 partitions, and batch sizes 1
+ * and 4, give the same rows (tests). The batch size is therefore not one of the job's pinned settings: a resumed
+ * job may use another.
  *
  * <p><b>Resumable.</b> Prompts are split into {@code partitions} contiguous ranges of corpus indices; a task writes
  * its range's rows and commits them by renaming its part file into place ({@link PartFiles}). The job's settings
@@ -54,7 +57,7 @@ import scala.Tuple2;
  * POSIX, not an object store.
  *
  * <p>spark-submit: {@code --class dev.symbiosis.spark.BulkGeneration symbiosis-spark.jar --checkpoint DIR --input
- * PATH --output DIR [--format parquet|jsonl] [--partitions N] [--samples-per-prompt N] [--seed S]
+ * PATH --output DIR [--format parquet|jsonl] [--partitions N] [--samples-per-prompt N] [--batch-size N] [--seed S]
  * [--temperature T] [--top-k K] [--top-p P] [--repetition-penalty R] [--max-new-tokens N] [--prompt-field NAME]}.
  */
 public final class BulkGeneration {
@@ -78,6 +81,9 @@ public final class BulkGeneration {
             new PartFiles.Column("repetition_penalty", Double.class),
             new PartFiles.Column("max_new_tokens", Integer.class));
 
+    /** Rows decoded together by default ({@link Options#batchSize}). */
+    public static final int DEFAULT_BATCH_SIZE = 16;
+
     private BulkGeneration() {}
 
     /** The job's options. */
@@ -90,6 +96,7 @@ public final class BulkGeneration {
         String promptField = "prompt";
         int partitions;
         int samplesPerPrompt = 1;
+        int batchSize = DEFAULT_BATCH_SIZE;
         transient SamplingConfig sampling = SamplingConfig.defaults();
 
         public Options(String checkpoint, String input, String output) {
@@ -122,6 +129,23 @@ public final class BulkGeneration {
                 throw new IllegalArgumentException("samples per prompt must be >= 1, got " + v);
             }
             this.samplesPerPrompt = v;
+            return this;
+        }
+
+        /**
+         * Rows decoded together in one call of the model (rows of several prompts share a batch). Default
+         * {@value BulkGeneration#DEFAULT_BATCH_SIZE}; the rows are the same for every value. The executor's model is
+         * loaded to decode that many rows at once ({@link ExecutorModels#lease(String, int)}). Larger batches use the
+         * hardware better (on a GPU decoding 64 rows takes about as long as one) and need memory for their key/value
+         * caches.
+         *
+         * @throws IllegalArgumentException if {@code v < 1}
+         */
+        public Options batchSize(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, got " + v);
+            }
+            this.batchSize = v;
             return this;
         }
 
@@ -267,8 +291,9 @@ public final class BulkGeneration {
             String folder = o.output;
             Sampling sampling = Sampling.of(o.sampling);
             int samples = o.samplesPerPrompt;
+            int batch = o.batchSize;
             List<Tuple2<Integer, Long>> done = work.mapPartitions(it -> generatePartition(it, ckpt, sha, sampling,
-                    samples, folder, format, hc)).collect();
+                    samples, batch, folder, format, hc)).collect();
             for (Tuple2<Integer, Long> d : done) {
                 generated++;
                 rows += d._2();
@@ -278,8 +303,8 @@ public final class BulkGeneration {
     }
 
     private static Iterator<Tuple2<Integer, Long>> generatePartition(Iterator<Tuple2<Integer, Indexed>> it,
-            String checkpoint, String sha, Sampling sampling, int samples, String folder, OutputFormat format,
-            HadoopConf conf) throws IOException {
+            String checkpoint, String sha, Sampling sampling, int samples, int batchSize, String folder,
+            OutputFormat format, HadoopConf conf) throws IOException {
         List<Indexed> prompts = new ArrayList<>();
         int p = -1;
         while (it.hasNext()) {
@@ -295,17 +320,34 @@ public final class BulkGeneration {
             return result.iterator();
         }
         prompts.sort((a, b) -> Long.compare(a.index(), b.index()));
-        List<Object[]> rows = new ArrayList<>();
-        try (ExecutorModels.Lease lease = ExecutorModels.lease(checkpoint)) {
-            for (Indexed q : prompts) {
-                for (int s = 0; s < samples; s++) {
-                    long seed = rowSeed(sampling.seed(), q.index(), s);
-                    SamplingConfig config = sampling.config().withSeed(seed);
-                    Prompt prompt = new Prompt(q.text(), Provenance.of("prompts").with("id", q.id()));
-                    Sample out = lease.model().generate(List.of(prompt), config).get(0);
-                    rows.add(new Object[] {q.id(), q.index(), s, q.text(), out.completion(), out.newTokens(), seed,
-                        checkpoint, sha, sampling.temperature(), sampling.topK(), sampling.topP(),
-                        sampling.repetitionPenalty(), sampling.maxNewTokens()});
+        // every row of the partition in order (prompt, then sample), decoded batchSize at a time
+        List<Indexed> rowPrompt = new ArrayList<>();
+        List<Integer> rowSample = new ArrayList<>();
+        for (Indexed q : prompts) {
+            for (int s = 0; s < samples; s++) {
+                rowPrompt.add(q);
+                rowSample.add(s);
+            }
+        }
+        List<Object[]> rows = new ArrayList<>(rowPrompt.size());
+        SamplingConfig config = sampling.config();
+        try (ExecutorModels.Lease lease = ExecutorModels.lease(checkpoint, batchSize)) {
+            for (int from = 0; from < rowPrompt.size(); from += batchSize) {
+                int to = Math.min(rowPrompt.size(), from + batchSize);
+                List<Prompt> batch = new ArrayList<>(to - from);
+                long[] seeds = new long[to - from];
+                for (int r = from; r < to; r++) {
+                    Indexed q = rowPrompt.get(r);
+                    batch.add(new Prompt(q.text(), Provenance.of("prompts").with("id", q.id())));
+                    seeds[r - from] = rowSeed(sampling.seed(), q.index(), rowSample.get(r));
+                }
+                List<Sample> out = lease.model().generateSeeded(batch, config, seeds);
+                for (int r = from; r < to; r++) {
+                    Indexed q = rowPrompt.get(r);
+                    Sample sample = out.get(r - from);
+                    rows.add(new Object[] {q.id(), q.index(), rowSample.get(r), q.text(), sample.completion(),
+                        sample.newTokens(), seeds[r - from], checkpoint, sha, sampling.temperature(), sampling.topK(),
+                        sampling.topP(), sampling.repetitionPenalty(), sampling.maxNewTokens()});
                 }
             }
         }
@@ -357,7 +399,7 @@ public final class BulkGeneration {
     /** spark-submit entry point; see the class comment for the options. */
     public static void main(String[] argv) throws IOException {
         Args a = Args.parse("bulk-generation", argv, Set.of("checkpoint", "input", "output", "format",
-                "partitions", "samples-per-prompt", "seed", "temperature", "top-k", "top-p", "repetition-penalty",
+                "partitions", "samples-per-prompt", "batch-size", "seed", "temperature", "top-k", "top-p", "repetition-penalty",
                 "max-new-tokens", "prompt-field"));
         SamplingConfig d = SamplingConfig.defaults();
         Options o = new Options(a.required("checkpoint"), a.required("input"), a.required("output"))
@@ -365,6 +407,7 @@ public final class BulkGeneration {
                 .promptField(a.get("prompt-field", "prompt"))
                 .partitions(a.getInt("partitions", 0))
                 .samplesPerPrompt(a.getInt("samples-per-prompt", 1))
+                .batchSize(a.getInt("batch-size", DEFAULT_BATCH_SIZE))
                 .sampling(new SamplingConfig(a.getDouble("temperature", d.temperature()), a.getInt("top-k", d.topK()),
                         a.getDouble("top-p", d.topP()), a.getDouble("repetition-penalty", d.repetitionPenalty()),
                         a.getInt("max-new-tokens", d.maxNewTokens()), a.getLong("seed", d.seed())));

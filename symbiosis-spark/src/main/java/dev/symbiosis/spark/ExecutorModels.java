@@ -111,22 +111,41 @@ public final class ExecutorModels {
      *     (copied once per JVM, see {@link Checkpoints#localCopy})
      */
     public static Lease lease(String checkpoint) {
+        return lease(checkpoint, 0);
+    }
+
+    /**
+     * As {@link #lease(String)}, for generation: the model decodes up to {@code generationRows} rows of a call
+     * together ({@link DjlLanguageModel.Builder#optGenerationRows}; its default, {@code maxBatchTokens / context}
+     * rows, is 2 for a 2,048-token context). Models of different generation rows are pooled apart.
+     *
+     * @param generationRows rows decoded together, or 0 for the engine's default
+     * @throws IllegalArgumentException if {@code generationRows < 0}
+     */
+    public static Lease lease(String checkpoint, int generationRows) {
+        if (generationRows < 0) {
+            throw new IllegalArgumentException("generation rows must be >= 0, got " + generationRows);
+        }
         Device device = taskDevice();
-        String key = checkpoint + "@" + device;
+        String key = checkpoint + "@" + device + (generationRows > 0 ? "#rows=" + generationRows : "");
         ConcurrentLinkedDeque<DjlLanguageModel> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
         DjlLanguageModel m = idle.poll();
         if (m == null) {
-            m = load(checkpoint, device);
+            m = load(checkpoint, device, generationRows);
         }
         return new Lease(key, m);
     }
 
-    private static DjlLanguageModel load(String checkpoint, Device device) {
+    private static DjlLanguageModel load(String checkpoint, Device device, int generationRows) {
         requireOffline();
         configureThreads();
         try {
             Path dir = Checkpoints.localCopy(checkpoint);
-            DjlLanguageModel m = DjlLanguageModel.builder(dir).optDevice(device).build();
+            DjlLanguageModel.Builder b = DjlLanguageModel.builder(dir).optDevice(device);
+            if (generationRows > 0) {
+                b.optGenerationRows(generationRows);
+            }
+            DjlLanguageModel m = b.build();
             synchronized (OPENED) {
                 OPENED.add(m);
             }

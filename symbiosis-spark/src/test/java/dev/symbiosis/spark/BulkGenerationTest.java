@@ -102,6 +102,21 @@ class BulkGenerationTest {
     }
 
     @Test
+    void batchSizesOneAndFourGiveTheSameRowsAsTheDefault() throws IOException {
+        List<String> byDefault = reference(); // batches of BulkGeneration.DEFAULT_BATCH_SIZE rows
+        assertEquals(16, BulkGeneration.DEFAULT_BATCH_SIZE);
+        // two partitions of 18 rows: batches of 4 mix the samples of two prompts, the last batch has 2 rows
+        BulkGeneration.Result one = BulkGeneration.run(spark, options("batch-1", 2, OutputFormat.JSONL).batchSize(1));
+        BulkGeneration.Result four = BulkGeneration.run(spark, options("batch-4", 2, OutputFormat.JSONL).batchSize(4));
+        assertEquals(36, one.rows());
+        assertEquals(36, four.rows());
+        List<String> rowsOne = rows("batch-1");
+        assertEquals(rowsOne, rows("batch-4"));
+        assertEquals(byDefault, rowsOne);
+        assertThrows(IllegalArgumentException.class, () -> options("batch-0", 2, OutputFormat.JSONL).batchSize(0));
+    }
+
+    @Test
     void aJobKilledPartWayResumesAndEndsWithTheSameOutput() throws Exception {
         List<String> expected = reference();
         Path out = tmp.resolve("killed-jsonl");
