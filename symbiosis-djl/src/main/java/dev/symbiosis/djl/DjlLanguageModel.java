@@ -47,7 +47,9 @@ import java.util.Objects;
  *
  * <p>Training: each call of {@link #train} / {@link #fineTune} makes {@link TrainerConfig#epochs()} passes over its
  * data with a <b>fresh</b> AdamW state and its own warm-up + cosine schedule. Training texts are framed as
- * {@code text + eos} (positions as in {@link #score}; the model learns to stop); pairs as
+ * {@code text + eos} (positions as in {@link #score}; the model learns to stop), a text with a
+ * {@link TrainingText#context() context} as {@code context + text + eos} with the loss on text and eos only (the
+ * context's tail that fits in one context window with the text; none when the text alone fills it); pairs as
  * {@code prompt + completion + eos} with the loss on completion and eos only (an empty prompt becomes
  * {@code bos}; a prompt that does not fit is left-truncated). Sequences longer than the context are cut into
  * context-size windows overlapping by one token; batches are bucketed by length; the loss is

@@ -35,6 +35,12 @@ public final class IterationContext {
     public static final String ORIGIN = "origin";
     public static final String REAL = "real";
     public static final String SYNTHETIC = "synthetic";
+    /**
+     * Provenance attribute of a training text with a {@link TrainingText#context() context}: {@link #REAL} when the
+     * context is real text (masked-context teaching), which the loop counts in
+     * {@link IterationRecord#realContextTokens()}.
+     */
+    public static final String CONTEXT_ORIGIN = "context_origin";
 
     private final int iteration;
     private final LoopConfig config;
@@ -117,6 +123,16 @@ public final class IterationContext {
 
     public RealStream realStream() {
         return realStream;
+    }
+
+    /**
+     * Brings the Generator back to Generator 0 (issue 17's Generator reset): the current model is closed and the
+     * next {@link #generator()} loads a fresh Generator 0, whose samples the run's generation cache serves again.
+     * Views obtained from {@link #generator()} before the call must not be used after it. Does nothing when the
+     * Generator is not loaded (it would load as Generator 0 anyway).
+     */
+    public void resetGenerator() {
+        generator.reset();
     }
 
     /** Brings the Student back to Student 0's weights. */
@@ -306,11 +322,19 @@ public final class IterationContext {
      * The text a Student trains on from a sample, or {@code null} if nothing usable remains. Its provenance is the
      * sample's plus {@code prompt_kind}, {@link #ORIGIN} and, when the prompt has them, its {@code topic} and
      * {@code source_of_example} (for the composition figures of {@link IterationRecord.FeedbackAnalytics}).
+     *
+     * <p>A teaching prompt marked {@link ProvenanceKeys#REAL_CONTEXT} (masked-context teaching: real text cut before
+     * its salient span) gives its completion as the trained text (trailing space stripped, leading space kept: it
+     * continues the prompt) with the prompt as its {@link TrainingText#context() context}, {@link #CONTEXT_ORIGIN}
+     * {@link #REAL}; a blank completion gives {@code null}.
      */
     public static TrainingText toTrainingText(Sample s, double weight) {
         java.util.Map<String, String> promptAttributes = s.prompt().provenance().attributes();
         boolean teaching = ProvenanceKeys.TEACHING.equals(promptAttributes.get(ProvenanceKeys.KIND));
-        String text = (teaching ? s.completion() : s.fullText()).strip();
+        boolean realContext = teaching && "true".equals(promptAttributes.get(ProvenanceKeys.REAL_CONTEXT))
+                && !s.prompt().text().isEmpty();
+        String text = realContext ? (s.completion().isBlank() ? "" : s.completion().stripTrailing())
+                : (teaching ? s.completion() : s.fullText()).strip();
         if (text.isEmpty()) {
             return null;
         }
@@ -322,6 +346,9 @@ public final class IterationContext {
             if (v != null) {
                 p = p.with(key, v);
             }
+        }
+        if (realContext) {
+            return new TrainingText(text, weight, p.with(CONTEXT_ORIGIN, REAL), s.prompt().text());
         }
         return new TrainingText(text, weight, p);
     }
@@ -402,6 +429,17 @@ public final class IterationContext {
         void setState(String contentId) {
             fresh = false;
             state = contentId;
+        }
+
+        /** Closes the model: the next {@link #get()} loads a fresh one (Generator 0). */
+        void reset() {
+            if (model != null) {
+                model.close();
+                model = null;
+                view = null;
+                fresh = true;
+                state = null;
+            }
         }
 
         /** The state changed in a way the loop cannot name. */

@@ -229,8 +229,10 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         double loss = meanNll(texts.stream().map(TrainingText::text).toList());
         long tokens = 0;
         for (TrainingText t : texts) {
-            add(t.text(), 0, t.weight());
-            tokens += t.text().length() - 1;
+            // with a context, only the bigrams ending in the text are learnt (the first one from the context's
+            // last char), as a real Student takes the loss on the text only
+            add(t.context() + t.text(), t.context().length(), t.weight());
+            tokens += t.text().length() - (t.hasContext() ? 0 : 1);
         }
         double after = meanNll(texts.stream().map(TrainingText::text).toList());
         return new TrainingReport(texts.size(), 1, tokens, loss, after);
