@@ -379,7 +379,14 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     @Override
     public TrainingReport fineTune(List<PromptCompletion> examples) {
-        return trainer.fineTune(examples);
+        return trainer.fineTune(examples, 1.0);
+    }
+
+    /** {@inheritDoc} The peak of the warm-up + cosine schedule is {@link TrainerConfig#learningRate()} times the scale. */
+    @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
+        dev.symbiosis.core.model.Generator.checkLearningRateScale(learningRateScale);
+        return trainer.fineTune(examples, learningRateScale);
     }
 
     /**

@@ -58,10 +58,11 @@ final class Trainer {
             }
             seqs.addAll(windows(ids, w));
         }
-        return fit(texts.size(), seqs);
+        return fit(texts.size(), seqs, 1.0);
     }
 
-    TrainingReport fineTune(List<PromptCompletion> examples) {
+    /** Fine-tunes with the configured learning rate times {@code learningRateScale}. */
+    TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
         state.checkOpen();
         if (examples.isEmpty()) {
             return TrainingReport.empty();
@@ -87,7 +88,7 @@ final class Trainer {
             }
             seqs.addAll(windows(ids, w));
         }
-        return fit(examples.size(), seqs);
+        return fit(examples.size(), seqs, learningRateScale);
     }
 
     /**
@@ -138,7 +139,7 @@ final class Trainer {
         return out;
     }
 
-    private TrainingReport fit(int examples, List<Sequence> seqs) {
+    private TrainingReport fit(int examples, List<Sequence> seqs, double learningRateScale) {
         Training.noGrad();
         if (seqs.isEmpty()) {
             return new TrainingReport(examples, 0, 0, Double.NaN, Double.NaN);
@@ -162,7 +163,9 @@ final class Trainer {
         try (AdamW opt = new AdamW(model.manager(), model.trainableNames(), model.trainable())) {
             for (List<List<Sequence>> epoch : epochs) {
                 for (List<Sequence> batch : epoch) {
-                    double lr = TrainerConfig.schedule(tc.learningRate(), tc.warmupSteps(), step, total);
+                    // a scale of 1 leaves the rate exactly as configured (x * 1.0 == x)
+                    double lr = TrainerConfig.schedule(tc.learningRate() * learningRateScale, tc.warmupSteps(), step,
+                            total);
                     Training.StepResult r = Training.step(model, opt, batch, state.eos(), lr, tc.weightDecay(),
                             tc.clip(), dropout);
                     step++;

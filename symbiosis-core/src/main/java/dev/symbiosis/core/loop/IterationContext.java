@@ -478,6 +478,13 @@ public final class IterationContext {
         }
 
         @Override
+        public dev.symbiosis.core.model.TrainingReport fineTune(
+                List<dev.symbiosis.core.model.PromptCompletion> examples, double learningRateScale) {
+            slot.changed();
+            return super.fineTune(examples, learningRateScale);
+        }
+
+        @Override
         public dev.symbiosis.core.model.TrainingReport train(List<TrainingText> texts) {
             slot.changed();
             return super.train(texts);

@@ -88,6 +88,11 @@ class MeteredModel implements LanguageModel {
     }
 
     @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
+        return trained(model.fineTune(examples, learningRateScale), meter.get(), role);
+    }
+
+    @Override
     public TrainingReport train(List<TrainingText> texts) {
         return trained(model.train(texts), meter.get(), role);
     }

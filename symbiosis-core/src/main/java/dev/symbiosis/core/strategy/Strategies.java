@@ -44,7 +44,8 @@ public final class Strategies {
 
     /**
      * Issue 17's components, each added alone to the full method ({@link SymbiosisComponents}):
-     * {@code symbiosis-teachable-gap}, {@code symbiosis-masked-context}, {@code symbiosis-generator-reset}.
+     * {@code symbiosis-teachable-gap}, {@code symbiosis-masked-context}, {@code symbiosis-generator-reset},
+     * {@code symbiosis-generator-low-lr}.
      * Combinations ({@code symbiosis+gap+masked+reset}) are known to {@link #byName} too, but not listed.
      */
     public static final List<String> COMPONENTS = SymbiosisComponents.singleComponentArms();

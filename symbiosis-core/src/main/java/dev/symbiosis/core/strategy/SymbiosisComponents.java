@@ -19,7 +19,10 @@ import java.util.function.UnaryOperator;
  *   <li>{@code masked}: masked-context teaching ({@link SymbiosisStrategy.Builder#optMaskedContext}); alone
  *       {@code symbiosis-masked-context};</li>
  *   <li>{@code reset}: the Generator reset to Generator 0 before every Step D
- *       ({@link SymbiosisStrategy.Builder#optGeneratorReset}); alone {@code symbiosis-generator-reset}.</li>
+ *       ({@link SymbiosisStrategy.Builder#optGeneratorReset}); alone {@code symbiosis-generator-reset};</li>
+ *   <li>{@code low-lr}: Step D at {@value #LOW_LEARNING_RATE_SCALE} times the Generator's configured learning rate
+ *       ({@link SymbiosisStrategy.Builder#optGeneratorLearningRateScale}); alone
+ *       {@code symbiosis-generator-low-lr}.</li>
  * </ul>
  * A combination names each component once, in the canonical order (so one arm has one name); the strategy it gives
  * has the combination as its {@link SymbiosisStrategy#name()} and run folder. To add a component, add one
@@ -31,6 +34,9 @@ public final class SymbiosisComponents {
 
     /** The arm the components are added to. */
     public static final String BASE = Strategies.SYMBIOSIS;
+
+    /** The learning-rate factor of the {@code low-lr} component: a tenth of the configured rate. */
+    public static final double LOW_LEARNING_RATE_SCALE = 0.1;
 
     /** What joins the base and the components in a combination's name. */
     public static final String JOIN = "+";
@@ -54,7 +60,9 @@ public final class SymbiosisComponents {
     public static final List<Component> ALL = List.of(
             new Component("gap", "symbiosis-teachable-gap", b -> b.optTeachableGap(true)),
             new Component("masked", "symbiosis-masked-context", b -> b.optMaskedContext(true)),
-            new Component("reset", "symbiosis-generator-reset", b -> b.optGeneratorReset(true)));
+            new Component("reset", "symbiosis-generator-reset", b -> b.optGeneratorReset(true)),
+            new Component("low-lr", "symbiosis-generator-low-lr",
+                    b -> b.optGeneratorLearningRateScale(LOW_LEARNING_RATE_SCALE)));
 
     private SymbiosisComponents() {}
 

@@ -77,7 +77,10 @@ import java.util.SplittableRandom;
  *       {@link dev.symbiosis.core.loop.IterationRecord#realContextTokens()};</li>
  *   <li>{@link Builder#optGeneratorReset} ({@code reset}, arm {@code symbiosis-generator-reset}): Step D starts
  *       from Generator 0 every iteration ({@link IterationContext#resetGenerator()}), so the teaching material is
- *       Generator 0's and the Generator of Step A is Generator 0 after one round of fine-tuning, never more.</li>
+ *       Generator 0's and the Generator of Step A is Generator 0 after one round of fine-tuning, never more;</li>
+ *   <li>{@link Builder#optGeneratorLearningRateScale} ({@code low-lr} = 0.1, arm {@code symbiosis-generator-low-lr}):
+ *       Step D fine-tunes the Generator at its configured learning rate times the scale
+ *       ({@link dev.symbiosis.core.model.Generator#fineTune(List, double)}).</li>
  * </ul>
  *
  * <p>Cross-iteration state (last teaching prompts, or last hard texts) is saved with the checkpoint, so a resumed
@@ -102,6 +105,7 @@ public final class SymbiosisStrategy implements Strategy {
     private final boolean teachableGap;
     private final boolean maskedContext;
     private final boolean generatorReset;
+    private final double generatorLearningRateScale;
     private List<Prompt> lastTeachingPrompts = List.of();
     private List<TrainingText> lastHardTexts = List.of();
 
@@ -113,6 +117,7 @@ public final class SymbiosisStrategy implements Strategy {
         this.teachableGap = false;
         this.maskedContext = false;
         this.generatorReset = false;
+        this.generatorLearningRateScale = 1.0;
     }
 
     private SymbiosisStrategy(Builder b) {
@@ -123,6 +128,7 @@ public final class SymbiosisStrategy implements Strategy {
         this.teachableGap = b.teachableGap;
         this.maskedContext = b.maskedContext;
         this.generatorReset = b.generatorReset;
+        this.generatorLearningRateScale = b.generatorLearningRateScale;
     }
 
     private SymbiosisStrategy(String name, Variant variant) {
@@ -152,6 +158,15 @@ public final class SymbiosisStrategy implements Strategy {
     /** The full method with the Generator reset to Generator 0 before every Step D ({@link Builder#optGeneratorReset}). */
     public static SymbiosisStrategy generatorReset() {
         return builder("symbiosis-generator-reset").optGeneratorReset(true).build();
+    }
+
+    /**
+     * The full method with Step D at a tenth of the Generator's configured learning rate
+     * ({@link Builder#optGeneratorLearningRateScale}, {@link SymbiosisComponents#LOW_LEARNING_RATE_SCALE}).
+     */
+    public static SymbiosisStrategy generatorLowLearningRate() {
+        return builder("symbiosis-generator-low-lr")
+                .optGeneratorLearningRateScale(SymbiosisComponents.LOW_LEARNING_RATE_SCALE).build();
     }
 
     /** The full method: Steps A-D. */
@@ -230,14 +245,15 @@ public final class SymbiosisStrategy implements Strategy {
 
     /**
      * The variant and, for gradient hints, their sizes; and each of issue 17's components that is on
-     * ({@code teachableGap}, {@code maskedContext}, {@code generatorReset}: {@code true}), so that the settings of
-     * the strategies without them are what they were before the components existed.
+     * ({@code teachableGap}, {@code maskedContext}, {@code generatorReset}: {@code true};
+     * {@code generatorLearningRateScale} when not 1), so that the settings of the strategies without them are what
+     * they were before the components existed.
      */
     @Override
     public SortedMap<String, Object> settings() {
         SortedMap<String, Object> base = Describable.settingsOf("variant", variant.name(), "hintPositions",
                 hintPositions, "hintCandidates", hintCandidates);
-        if (!teachableGap && !maskedContext && !generatorReset) {
+        if (!teachableGap && !maskedContext && !generatorReset && generatorLearningRateScale == 1.0) {
             return base;
         }
         java.util.TreeMap<String, Object> out = new java.util.TreeMap<>(base);
@@ -249,6 +265,9 @@ public final class SymbiosisStrategy implements Strategy {
         }
         if (generatorReset) {
             out.put("generatorReset", true);
+        }
+        if (generatorLearningRateScale != 1.0) {
+            out.put("generatorLearningRateScale", generatorLearningRateScale);
         }
         return Collections.unmodifiableSortedMap(out);
     }
@@ -266,6 +285,11 @@ public final class SymbiosisStrategy implements Strategy {
     /** Whether the Generator is reset to Generator 0 before every Step D. */
     public boolean resetsGenerator() {
         return generatorReset;
+    }
+
+    /** The factor on the Generator's configured learning rate in Step D (1: as configured). */
+    public double generatorLearningRateScale() {
+        return generatorLearningRateScale;
     }
 
     @Override
@@ -373,7 +397,8 @@ public final class SymbiosisStrategy implements Strategy {
             }
         }
         ctx.step("step-d fine-tune generator").progress(0, 1);
-        data.setGeneratorTraining(g.fineTune(pairs));
+        data.setGeneratorTraining(generatorLearningRateScale == 1.0 ? g.fineTune(pairs)
+                : g.fineTune(pairs, generatorLearningRateScale));
         ctx.step("step-d fine-tune generator").progress(1, 1);
     }
 
@@ -451,6 +476,7 @@ public final class SymbiosisStrategy implements Strategy {
         private boolean teachableGap;
         private boolean maskedContext;
         private boolean generatorReset;
+        private double generatorLearningRateScale = 1.0;
 
         private Builder(String name) {
             java.util.Objects.requireNonNull(name, "name");
@@ -489,6 +515,20 @@ public final class SymbiosisStrategy implements Strategy {
          */
         public Builder optGeneratorReset(boolean value) {
             this.generatorReset = value;
+            return this;
+        }
+
+        /**
+         * Step D fine-tunes the Generator at its configured learning rate (the experiment's
+         * {@code generator.learningRate}) times {@code value}, for this arm only; the Generator must support it
+         * ({@link dev.symbiosis.core.model.Generator#fineTune(List, double)}: the DJL engine does). Default 1 (as
+         * configured).
+         *
+         * @throws IllegalArgumentException if the value is not finite and positive
+         */
+        public Builder optGeneratorLearningRateScale(double value) {
+            dev.symbiosis.core.model.Generator.checkLearningRateScale(value);
+            this.generatorLearningRateScale = value;
             return this;
         }
 

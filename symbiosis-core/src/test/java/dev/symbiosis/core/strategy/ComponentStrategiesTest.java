@@ -159,6 +159,41 @@ class ComponentStrategiesTest {
     }
 
     @Test
+    void theLowLearningRateArmFineTunesAtATenthOfTheRate(@TempDir Path dir) throws IOException {
+        SymbiosisLoop loop = SymbiosisLoop.builder(TinyLoop.config(1), TinyLoop.model("g0"), TinyLoop.model("s0"),
+                        TinyLoop.EVAL, new RunStore(dir, "{\"test\": 1}"))
+                .optPool(TinyLoop.POOL).optRealStream(TinyLoop.STREAM)
+                .optMiner(UncertaintyFeedbackMiner.builder().optTopK(4).optWindowChars(120).build())
+                .optCurriculum(TinyLoop.curriculum()).build();
+        loop.run(List.of(Strategies.byName("symbiosis-generator-low-lr", List.of(), 1)));
+        // the reference: Generator 0 fine-tuned on its answers to iteration 1's teaching prompts at 0.1 of its rate
+        Path arm = dir.resolve("symbiosis-generator-low-lr");
+        List<Prompt> teaching = TextsFile.readPrompts(arm.resolve("checkpoint-1/state/teaching-prompts.jsonl"));
+        LoopConfig cfg = TinyLoop.config(1);
+        long[] seeds = new long[teaching.size()];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = cfg.seedFor(1, "step-d teach/row " + i);
+        }
+        List<PromptCompletion> pairs = new ArrayList<>();
+        for (Sample x : TinyLoop.model("g0").get().generateSeeded(teaching, cfg.sampling(), seeds)) {
+            if (!x.completion().isBlank()) {
+                pairs.add(new PromptCompletion(x.prompt().text(), x.completion()));
+            }
+        }
+        LanguageModel slow = TinyLoop.model("g0").get();
+        slow.fineTune(pairs, 0.1);
+        slow.save(dir.resolve("slow"));
+        LanguageModel full = TinyLoop.model("g0").get();
+        full.fineTune(pairs);
+        full.save(dir.resolve("full"));
+        Path actual = arm.resolve("checkpoint-1/generator/bigram.txt");
+        assertEquals(-1L, Files.mismatch(dir.resolve("slow/bigram.txt"), actual));
+        assertTrue(Files.mismatch(dir.resolve("full/bigram.txt"), actual) != -1L);
+        assertThrows(IllegalArgumentException.class,
+                () -> SymbiosisStrategy.builder("x").optGeneratorLearningRateScale(0));
+    }
+
+    @Test
     void settingsNameTheComponentsAndAreUnchangedForTheOtherArms() {
         assertEquals(Map.of("variant", "FULL", "hintPositions", 0, "hintCandidates", 0),
                 SymbiosisStrategy.create().settings());
@@ -169,6 +204,8 @@ class ComponentStrategiesTest {
                 SymbiosisComponents.byName("symbiosis+gap+masked+reset").settings());
         assertEquals(Map.of("variant", "FULL", "hintPositions", 0, "hintCandidates", 0, "maskedContext", true),
                 Strategies.byName("symbiosis-masked-context", List.of(), 1).settings());
+        assertEquals(0.1, SymbiosisComponents.byName("symbiosis+reset+low-lr").settings()
+                .get("generatorLearningRateScale"));
         SymbiosisStrategy s = SymbiosisComponents.byName("symbiosis+gap+reset");
         assertTrue(s.usesTeachableGap() && s.resetsGenerator() && !s.usesMaskedContext());
         assertTrue(s.evolvesGenerator());
@@ -181,7 +218,9 @@ class ComponentStrategiesTest {
         assertEquals("symbiosis+masked", SymbiosisComponents.combination("symbiosis+masked").name());
         assertTrue(Strategies.isKnown("symbiosis+gap+reset"));
         assertTrue(Strategies.NAMES.containsAll(List.of("symbiosis-teachable-gap", "symbiosis-masked-context",
-                "symbiosis-generator-reset")));
+                "symbiosis-generator-reset", "symbiosis-generator-low-lr")));
+        assertEquals("symbiosis+gap+masked+reset+low-lr", Strategies.byName("symbiosis+gap+masked+reset+low-lr",
+                List.of(), 1).name());
 
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> Strategies.byName("symbiosis+gap+typo", List.of(), 1));

@@ -240,6 +240,13 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
 
     @Override
     public TrainingReport fineTune(List<PromptCompletion> examples) {
+        return fineTune(examples, 1.0);
+    }
+
+    /** The counts added per bigram are scaled: this double's learning rate is its count per occurrence. */
+    @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
+        dev.symbiosis.core.model.Generator.checkLearningRateScale(learningRateScale);
         if (examples.isEmpty()) {
             return TrainingReport.empty();
         }
@@ -247,7 +254,7 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         List<String> full = new ArrayList<>();
         for (PromptCompletion pc : examples) {
             String text = pc.prompt() + pc.completion();
-            add(text, Math.max(1, pc.prompt().length()), pc.weight());
+            add(text, Math.max(1, pc.prompt().length()), pc.weight() * learningRateScale);
             tokens += pc.completion().length();
             full.add(text);
         }
