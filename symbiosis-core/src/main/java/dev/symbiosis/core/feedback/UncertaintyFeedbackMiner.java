@@ -42,6 +42,10 @@ import java.util.SplittableRandom;
  * random-span control) computes the saliency as usual but marks seeded random spans of the same width instead of
  * the most salient ones.
  *
+ * <p>{@link Signal#TEACHABLE_GAP} (issue 17) ranks by the Student's bits per byte minus the Generator's, so it needs
+ * the Generator ({@link #mine(Student, TextScorer, List, int)}); the kept windows then carry both figures
+ * ({@link HardExample#studentBitsPerByte()}, {@link HardExample#generatorBitsPerByte()}).
+ *
  * <p>Deterministic: ties in hardness keep pool order. Thread-safe if the Student is; the miner itself holds only
  * its configuration.
  */
