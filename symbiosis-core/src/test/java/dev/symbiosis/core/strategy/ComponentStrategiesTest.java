@@ -53,11 +53,16 @@ class ComponentStrategiesTest {
 
     /** TinyLoop's loop with a Generator 0 supplier that counts how often Generator 0 is loaded. */
     private static SymbiosisLoop loop(Path dir, AtomicInteger generatorLoads) throws IOException {
+        return loop(dir, generatorLoads, TinyLoop.model("s0"), 2);
+    }
+
+    private static SymbiosisLoop loop(Path dir, AtomicInteger generatorLoads, Supplier<LanguageModel> student,
+            int iterations) throws IOException {
         Supplier<LanguageModel> g0 = () -> {
             generatorLoads.incrementAndGet();
             return TinyLoop.model("g0").get();
         };
-        return SymbiosisLoop.builder(TinyLoop.config(2), g0, TinyLoop.model("s0"), TinyLoop.EVAL,
+        return SymbiosisLoop.builder(TinyLoop.config(iterations), g0, student, TinyLoop.EVAL,
                         new RunStore(dir, "{\"test\": 1}"))
                 .optPool(TinyLoop.POOL).optRealStream(TinyLoop.STREAM)
                 .optMiner(UncertaintyFeedbackMiner.builder().optTopK(4).optWindowChars(120).build())
@@ -109,6 +114,21 @@ class ComponentStrategiesTest {
         assertNull(record(records, "symbiosis", 2).realContextTokens());
         assertEquals(0.0, record(records, "symbiosis", 2).realShare());
         assertNull(record(records, "symbiosis-teachable-gap", 2).realContextTokens());
+    }
+
+    @Test
+    void anInterruptedCombinedArmResumesToTheSameResults(@TempDir Path whole, @TempDir Path broken)
+            throws IOException {
+        String arm = "symbiosis+gap+masked+reset+low-lr";
+        loop(whole, new AtomicInteger(), TinyLoop.model("s0"), 3).run(List.of(Strategies.byName(arm, List.of(), 1)));
+        for (int crashAt : new int[] {2, 2}) { // iteration 2, then (resumed after 1) iteration 3
+            assertThrows(IllegalStateException.class, () -> loop(broken, new AtomicInteger(),
+                    TinyLoop.crashingOnTrainCall(crashAt), 3).run(List.of(Strategies.byName(arm, List.of(), 1))));
+        }
+        loop(broken, new AtomicInteger(), TinyLoop.model("s0"), 3).run(List.of(Strategies.byName(arm, List.of(), 1)));
+        assertEquals(Files.readString(whole.resolve("results.jsonl")),
+                Files.readString(broken.resolve("results.jsonl")));
+        assertTrue(Files.readString(whole.resolve("results.jsonl")).contains("realContextTokens"));
     }
 
     @Test
