@@ -302,6 +302,12 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         return state.tokenizer.encode(text).size();
     }
 
+    /** {@inheritDoc} The window of scoring, training and generation: the config's context or the builder's cap. */
+    @Override
+    public int contextLength() {
+        return state.context;
+    }
+
     /** The tokenizer's ids, without a forward pass. */
     @Override
     public int[] tokenIds(String text) {

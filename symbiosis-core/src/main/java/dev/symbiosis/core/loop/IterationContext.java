@@ -279,6 +279,10 @@ public final class IterationContext {
             int droppedBefore = nearDuplicatesDropped;
             for (Sample s : got) {
                 TrainingText t = toTrainingText(s, weight);
+                if (t != null && t.hasContext()) {
+                    // count in the budget only the context the Student will read
+                    t = fitContext(t, student.contextLength(), student::countTokens);
+                }
                 if (t == null || budget.isFull()) {
                     continue;
                 }
@@ -311,6 +315,35 @@ public final class IterationContext {
             p.progress(Math.min(budget.tokens(), tokens), tokens);
         }
         return new Synthesized(budget.texts(), samples);
+    }
+
+    /**
+     * The text with its context cut from the left, a word at a time, until context, text and one end-of-text token
+     * fit in {@code window} tokens, the tail a Student reads of a longer context; the context is dropped when the text
+     * alone fills the window. A cut context gets the provenance attribute {@code context_truncated = "true"}.
+     *
+     * @param window the Student's {@link LanguageModel#contextLength()}; {@link Integer#MAX_VALUE} keeps the text
+     */
+    static TrainingText fitContext(TrainingText t, int window, java.util.function.ToIntFunction<String> counter) {
+        if (!t.hasContext() || window == Integer.MAX_VALUE) {
+            return t;
+        }
+        long room = (long) window - 1 - counter.applyAsInt(t.text());
+        String c = t.context();
+        if (counter.applyAsInt(c) <= room) {
+            return t;
+        }
+        while (!c.isEmpty() && (room <= 0 || counter.applyAsInt(c) > room)) {
+            int space = 0;
+            while (space < c.length() && !Character.isWhitespace(c.charAt(space))) {
+                space++;
+            }
+            while (space < c.length() && Character.isWhitespace(c.charAt(space))) {
+                space++;
+            }
+            c = c.substring(space);
+        }
+        return new TrainingText(t.text(), t.weight(), t.provenance().with("context_truncated", "true"), c);
     }
 
     /** Topic prompts of the curriculum as a {@link PromptSource}. */

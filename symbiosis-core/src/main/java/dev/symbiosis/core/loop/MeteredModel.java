@@ -115,6 +115,11 @@ class MeteredModel implements LanguageModel {
     }
 
     @Override
+    public int contextLength() {
+        return model.contextLength();
+    }
+
+    @Override
     public void save(Path dir) throws IOException {
         model.save(dir);
     }

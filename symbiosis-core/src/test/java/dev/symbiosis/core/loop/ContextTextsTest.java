@@ -65,6 +65,20 @@ class ContextTextsTest {
     }
 
     @Test
+    void aContextIsCutFromTheLeftToWhatTheStudentReads() {
+        TrainingText t = new TrainingText(" end", 1.0, P, "one two three four");
+        // a window of 12 tokens (one per char): 12 - 1 (end of text) - 4 (text) = 7 for the context
+        TrainingText fit = IterationContext.fitContext(t, 12, String::length);
+        assertEquals("four", fit.context());
+        assertEquals(" end", fit.text());
+        assertEquals("true", fit.provenance().attributes().get("context_truncated"));
+        assertTrue(t == IterationContext.fitContext(t, 23, String::length), "18 + 4 + 1 fit in 23: unchanged");
+        assertEquals("two three four", IterationContext.fitContext(t, 22, String::length).context());
+        assertTrue(t == IterationContext.fitContext(t, Integer.MAX_VALUE, String::length));
+        assertFalse(IterationContext.fitContext(t, 5, String::length).hasContext(), "the text alone fills it");
+    }
+
+    @Test
     void textsWithoutContextAreTheTextsOfBefore() {
         TrainingText t = new TrainingText("abc", 2.0, P);
         assertEquals(new TrainingText("abc", 2.0, P, ""), t);
