@@ -50,6 +50,7 @@ class ContextTrainingTest {
         try (DjlLanguageModel m = DjlLanguageModel.builder(dir).optTrainer(ONE_STEP).build()) {
             assertArrayEquals(concat(m.tokenIds(seen), m.tokenIds(text)), m.tokenIds(seen + text),
                     "byte-level: the joint encoding is the two encodings one after the other");
+            assertEquals(32, m.contextLength(), "the checkpoint's n_positions");
             contextNll = -m.score(List.of(seen)).get(0).sumLogProb();
             masked = m.train(List.of(new TrainingText(text, 1.0, P, context)));
         }

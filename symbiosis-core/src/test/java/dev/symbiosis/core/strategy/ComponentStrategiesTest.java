@@ -117,18 +117,23 @@ class ComponentStrategiesTest {
     }
 
     @Test
-    void anInterruptedCombinedArmResumesToTheSameResults(@TempDir Path whole, @TempDir Path broken)
-            throws IOException {
-        String arm = "symbiosis+gap+masked+reset+low-lr";
-        loop(whole, new AtomicInteger(), TinyLoop.model("s0"), 3).run(List.of(Strategies.byName(arm, List.of(), 1)));
-        for (int crashAt : new int[] {2, 2}) { // iteration 2, then (resumed after 1) iteration 3
-            assertThrows(IllegalStateException.class, () -> loop(broken, new AtomicInteger(),
-                    TinyLoop.crashingOnTrainCall(crashAt), 3).run(List.of(Strategies.byName(arm, List.of(), 1))));
+    void anInterruptedCombinedArmResumesToTheSameResults(@TempDir Path dir) throws IOException {
+        // with and without the reset: an evolving Generator is restored from the checkpoint
+        for (String arm : List.of("symbiosis+gap+masked+reset+low-lr", "symbiosis+gap+masked+low-lr")) {
+            Path whole = dir.resolve(arm + "-whole");
+            Path broken = dir.resolve(arm + "-broken");
+            loop(whole, new AtomicInteger(), TinyLoop.model("s0"), 3).run(List.of(Strategies.byName(arm, List.of(),
+                    1)));
+            for (int crashAt : new int[] {2, 2}) { // iteration 2, then (resumed after 1) iteration 3
+                assertThrows(IllegalStateException.class, () -> loop(broken, new AtomicInteger(),
+                        TinyLoop.crashingOnTrainCall(crashAt), 3).run(List.of(Strategies.byName(arm, List.of(), 1))));
+            }
+            loop(broken, new AtomicInteger(), TinyLoop.model("s0"), 3).run(List.of(Strategies.byName(arm, List.of(),
+                    1)));
+            assertEquals(Files.readString(whole.resolve("results.jsonl")),
+                    Files.readString(broken.resolve("results.jsonl")), arm);
+            assertTrue(Files.readString(whole.resolve("results.jsonl")).contains("realContextTokens"));
         }
-        loop(broken, new AtomicInteger(), TinyLoop.model("s0"), 3).run(List.of(Strategies.byName(arm, List.of(), 1)));
-        assertEquals(Files.readString(whole.resolve("results.jsonl")),
-                Files.readString(broken.resolve("results.jsonl")));
-        assertTrue(Files.readString(whole.resolve("results.jsonl")).contains("realContextTokens"));
     }
 
     @Test

@@ -331,6 +331,16 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve("bigram.txt"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+        // the row totals as accumulated: summing the restored counts in another order can differ in the last bit
+        // when counts are not whole numbers (a scaled learning rate), and a resumed run must be exact
+        StringBuilder totals = new StringBuilder();
+        for (int a = 0; a < V; a++) {
+            totals.append(rowTotals[a]).append('\n');
+        }
+        Path tmpTotals = dir.resolve("totals.txt.tmp");
+        Files.writeString(tmpTotals, totals.toString(), StandardCharsets.UTF_8);
+        Files.move(tmpTotals, dir.resolve("totals.txt"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override
@@ -345,6 +355,16 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
             for (int b = 0; b < V; b++) {
                 counts[a][b] = Double.parseDouble(parts[b]);
                 rowTotals[a] += counts[a][b];
+            }
+        }
+        Path totals = dir.resolve("totals.txt");
+        if (Files.exists(totals)) {
+            List<String> t = Files.readAllLines(totals, StandardCharsets.UTF_8);
+            if (t.size() != V) {
+                throw new IOException(totals + ": expected " + V + " rows, got " + t.size());
+            }
+            for (int a = 0; a < V; a++) {
+                rowTotals[a] = Double.parseDouble(t.get(a));
             }
         }
     }
