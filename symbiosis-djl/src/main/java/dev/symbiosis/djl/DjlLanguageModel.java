@@ -272,7 +272,8 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         return state.chat;
     }
 
-    /** Tokens per window of scoring, training and generation. */
+    /** Tokens per window of scoring, training and generation (the config's context or the builder's cap). */
+    @Override
     public int contextLength() {
         return state.context;
     }
@@ -300,12 +301,6 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     @Override
     public int countTokens(String text) {
         return state.tokenizer.encode(text).size();
-    }
-
-    /** {@inheritDoc} The window of scoring, training and generation: the config's context or the builder's cap. */
-    @Override
-    public int contextLength() {
-        return state.context;
     }
 
     /** The tokenizer's ids, without a forward pass. */
