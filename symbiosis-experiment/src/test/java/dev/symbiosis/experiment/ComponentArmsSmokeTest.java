@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 17's components combined into one arm, named in the configuration, at the smoke preset's sizes on the
- * embedded models: every component does its part and the report shows the real context tokens.
+ * Issue 17's components combined into one arm, named in the configuration, at smoke size on the embedded models
+ * (two iterations, bits per byte only): every component does its part and the report shows the real context tokens.
  */
 class ComponentArmsSmokeTest {
 
@@ -25,7 +25,10 @@ class ComponentArmsSmokeTest {
 
     @Test
     void theCombinedArmRunsOnTheEmbeddedModels(@TempDir Path out) throws IOException {
-        ExperimentConfig cfg = ExperimentConfig.preset("smoke").toBuilder().optStrategies(List.of(ARM)).build();
+        // the smoke preset's models and sizes, with the evaluation cut to bits per byte (most of a run's cost)
+        ExperimentConfig cfg = ExperimentConfig.builder("smoke").optPreset("components").optTokenBudget(512)
+                .optStrategies(List.of(ARM)).optHeldOutDocsPerDomain(2).optMeasure(16, false)
+                .optEvaluator(new ExperimentConfig.Evaluator(16, 24, 8, false, false, List.of())).build();
         ExperimentResult result = ExperimentRunner.builder(cfg).optOutput(out).build().run();
         List<IterationRecord> records = result.records();
         assertEquals(cfg.iterations() + 1, records.size());
