@@ -168,32 +168,35 @@ public final class TemplateCurriculum implements Curriculum {
     public List<Prompt> teachingPrompts(int iteration, Feedback feedback) {
         checkIteration(iteration);
         Objects.requireNonNull(feedback, "feedback");
+        return perExampleAndSpan(feedback, (h, span) -> {
+            String doc = h.document().text();
+            Span window = style == Style.PREFIX ? prefixWindowSpan(doc, span, contextChars)
+                    : quoteWindowSpan(doc, span, contextChars);
+            List<RenderedHint> hints = renderHints(h, window);
+            String text = style == Style.PREFIX
+                    ? hintLine(hints) + window.of(doc)
+                    : teachingTemplate.replace("{text}", window.of(doc)) + hintSentence(hints);
+            Provenance p = teachingProvenance(iteration, h, span);
+            if (!hints.isEmpty()) {
+                p = p.with(ProvenanceKeys.HINTS, hints.stream()
+                        .map(x -> x.word() + ">" + String.join("|", x.contrasts()))
+                        .collect(Collectors.joining(";")));
+            }
+            return new Prompt(text, p);
+        });
+    }
+
+    /**
+     * {@link Builder#optPromptsPerExample promptsPerExample} prompts per hard example, in the feedback's order: the
+     * repeated prompts of one example walk down its salient spans, then repeat the first ({@code null} without spans).
+     */
+    private List<Prompt> perExampleAndSpan(Feedback feedback,
+            java.util.function.BiFunction<HardExample, Span, Prompt> prompt) {
         List<Prompt> out = new ArrayList<>();
         for (HardExample h : feedback.hardExamples()) {
             List<Span> spans = h.salientSpans();
-            String doc = h.document().text();
             for (int r = 0; r < promptsPerExample; r++) {
-                // Repeated prompts of one example walk down its salient spans, then repeat the first.
-                Span span = spans.isEmpty() ? null : spans.get(r % spans.size());
-                Span window = style == Style.PREFIX ? prefixWindowSpan(doc, span, contextChars)
-                        : quoteWindowSpan(doc, span, contextChars);
-                List<RenderedHint> hints = renderHints(h, window);
-                String text = style == Style.PREFIX
-                        ? hintLine(hints) + window.of(doc)
-                        : teachingTemplate.replace("{text}", window.of(doc)) + hintSentence(hints);
-                Provenance p = Provenance.of("curriculum", iteration)
-                        .with(ProvenanceKeys.KIND, ProvenanceKeys.TEACHING)
-                        .with(ProvenanceKeys.HARD_EXAMPLE, h.document().id())
-                        .with(ProvenanceKeys.SOURCE_OF_EXAMPLE, h.document().provenance().source());
-                if (span != null) {
-                    p = p.with(ProvenanceKeys.SALIENT_SPAN, span.start() + ":" + span.end());
-                }
-                if (!hints.isEmpty()) {
-                    p = p.with(ProvenanceKeys.HINTS, hints.stream()
-                            .map(x -> x.word() + ">" + String.join("|", x.contrasts()))
-                            .collect(Collectors.joining(";")));
-                }
-                out.add(new Prompt(text, p));
+                out.add(prompt.apply(h, spans.isEmpty() ? null : spans.get(r % spans.size())));
             }
         }
         return out;
@@ -344,26 +347,22 @@ public final class TemplateCurriculum implements Curriculum {
             throw new IllegalStateException("masked-context teaching needs prefix-style teaching prompts (real text the "
                     + "Student can read as context); this curriculum has style " + style);
         }
-        List<Prompt> out = new ArrayList<>();
-        for (HardExample h : feedback.hardExamples()) {
-            List<Span> spans = h.salientSpans();
+        return perExampleAndSpan(feedback, (h, span) -> {
             String doc = h.document().text();
-            for (int r = 0; r < promptsPerExample; r++) {
-                Span span = spans.isEmpty() ? null : spans.get(r % spans.size());
-                Span window = span == null ? prefixWindowSpan(doc, null, contextChars)
-                        : cutBeforeSpan(doc, span, contextChars);
-                Provenance p = Provenance.of("curriculum", iteration)
-                        .with(ProvenanceKeys.KIND, ProvenanceKeys.TEACHING)
-                        .with(ProvenanceKeys.HARD_EXAMPLE, h.document().id())
-                        .with(ProvenanceKeys.SOURCE_OF_EXAMPLE, h.document().provenance().source())
-                        .with(ProvenanceKeys.REAL_CONTEXT, "true");
-                if (span != null) {
-                    p = p.with(ProvenanceKeys.SALIENT_SPAN, span.start() + ":" + span.end());
-                }
-                out.add(new Prompt(window.of(doc), p));
-            }
-        }
-        return out;
+            Span window = span == null ? prefixWindowSpan(doc, null, contextChars)
+                    : cutBeforeSpan(doc, span, contextChars);
+            return new Prompt(window.of(doc), teachingProvenance(iteration, h, span)
+                    .with(ProvenanceKeys.REAL_CONTEXT, "true"));
+        });
+    }
+
+    /** A teaching prompt's provenance: kind, hard example, its source and the salient span (when there is one). */
+    private static Provenance teachingProvenance(int iteration, HardExample h, Span span) {
+        Provenance p = Provenance.of("curriculum", iteration)
+                .with(ProvenanceKeys.KIND, ProvenanceKeys.TEACHING)
+                .with(ProvenanceKeys.HARD_EXAMPLE, h.document().id())
+                .with(ProvenanceKeys.SOURCE_OF_EXAMPLE, h.document().provenance().source());
+        return span == null ? p : p.with(ProvenanceKeys.SALIENT_SPAN, span.start() + ":" + span.end());
     }
 
     /**
