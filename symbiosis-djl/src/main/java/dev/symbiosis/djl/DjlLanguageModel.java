@@ -47,7 +47,9 @@ import java.util.Objects;
  *
  * <p>Training: each call of {@link #train} / {@link #fineTune} makes {@link TrainerConfig#epochs()} passes over its
  * data with a <b>fresh</b> AdamW state and its own warm-up + cosine schedule. Training texts are framed as
- * {@code text + eos} (positions as in {@link #score}; the model learns to stop); pairs as
+ * {@code text + eos} (positions as in {@link #score}; the model learns to stop), a text with a
+ * {@link TrainingText#context() context} as {@code context + text + eos} with the loss on text and eos only (the
+ * context's tail that fits in one context window with the text; none when the text alone fills it); pairs as
  * {@code prompt + completion + eos} with the loss on completion and eos only (an empty prompt becomes
  * {@code bos}; a prompt that does not fit is left-truncated). Sequences longer than the context are cut into
  * context-size windows overlapping by one token; batches are bucketed by length; the loss is
@@ -270,7 +272,8 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         return state.chat;
     }
 
-    /** Tokens per window of scoring, training and generation. */
+    /** Tokens per window of scoring, training and generation (the config's context or the builder's cap). */
+    @Override
     public int contextLength() {
         return state.context;
     }
@@ -377,7 +380,14 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
 
     @Override
     public TrainingReport fineTune(List<PromptCompletion> examples) {
-        return trainer.fineTune(examples);
+        return trainer.fineTune(examples, 1.0);
+    }
+
+    /** {@inheritDoc} The peak of the warm-up + cosine schedule is {@link TrainerConfig#learningRate()} times the scale. */
+    @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
+        dev.symbiosis.core.model.Generator.checkLearningRateScale(learningRateScale);
+        return trainer.fineTune(examples, learningRateScale);
     }
 
     /**

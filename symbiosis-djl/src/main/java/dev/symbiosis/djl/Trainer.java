@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Training of a {@link DjlLanguageModel}: weighted texts ({@link #train}) and prompt/completion pairs with the prompt
- * loss-masked ({@link #fineTune}), cut into context-size windows, bucketed by length, one fresh AdamW and schedule
+ * Training of a {@link DjlLanguageModel}: weighted texts ({@link #train}, a text's context loss-masked) and
+ * prompt/completion pairs with the prompt loss-masked ({@link #fineTune}), cut into context-size windows, bucketed by length, one fresh AdamW and schedule
  * per call, the state before the call put back when the loss is not finite; and the LoRA merge.
  *
  * <p>Not thread-safe.
@@ -43,12 +43,26 @@ final class Trainer {
             int[] ids = withEos(state.tokenizer.encode(t.text()).ids());
             float[] w = new float[ids.length];
             Arrays.fill(w, (float) t.weight());
+            if (t.hasContext()) {
+                // The context is read, not trained: its tail that fits before the text in one window, weight 0,
+                // so the text's first token is predicted from it (as fineTune treats a prompt).
+                int[] c = state.tokenizer.encode(t.context()).ids();
+                int keep = Math.min(c.length, Math.max(0, state.context - ids.length));
+                int[] joined = new int[keep + ids.length];
+                System.arraycopy(c, c.length - keep, joined, 0, keep);
+                System.arraycopy(ids, 0, joined, keep, ids.length);
+                float[] jw = new float[joined.length];
+                System.arraycopy(w, 0, jw, keep, w.length);
+                ids = joined;
+                w = jw;
+            }
             seqs.addAll(windows(ids, w));
         }
-        return fit(texts.size(), seqs);
+        return fit(texts.size(), seqs, 1.0);
     }
 
-    TrainingReport fineTune(List<PromptCompletion> examples) {
+    /** Fine-tunes with the configured learning rate times {@code learningRateScale}. */
+    TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
         state.checkOpen();
         if (examples.isEmpty()) {
             return TrainingReport.empty();
@@ -74,7 +88,7 @@ final class Trainer {
             }
             seqs.addAll(windows(ids, w));
         }
-        return fit(examples.size(), seqs);
+        return fit(examples.size(), seqs, learningRateScale);
     }
 
     /**
@@ -125,7 +139,7 @@ final class Trainer {
         return out;
     }
 
-    private TrainingReport fit(int examples, List<Sequence> seqs) {
+    private TrainingReport fit(int examples, List<Sequence> seqs, double learningRateScale) {
         Training.noGrad();
         if (seqs.isEmpty()) {
             return new TrainingReport(examples, 0, 0, Double.NaN, Double.NaN);
@@ -149,7 +163,9 @@ final class Trainer {
         try (AdamW opt = new AdamW(model.manager(), model.trainableNames(), model.trainable())) {
             for (List<List<Sequence>> epoch : epochs) {
                 for (List<Sequence> batch : epoch) {
-                    double lr = TrainerConfig.schedule(tc.learningRate(), tc.warmupSteps(), step, total);
+                    // a scale of 1 leaves the rate exactly as configured (x * 1.0 == x)
+                    double lr = TrainerConfig.schedule(tc.learningRate() * learningRateScale, tc.warmupSteps(), step,
+                            total);
                     Training.StepResult r = Training.step(model, opt, batch, state.eos(), lr, tc.weightDecay(),
                             tc.clip(), dropout);
                     step++;

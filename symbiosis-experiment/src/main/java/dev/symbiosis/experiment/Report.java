@@ -130,6 +130,9 @@ public final class Report {
         out.add(new Plotted("training", "student_loss", r -> r.studentTraining().steps() == 0 ? null
                 : r.studentTraining().meanLoss()));
         out.add(new Plotted("training", "real_share", r -> r.iteration() == 0 ? null : r.realShare()));
+        // masked-context teaching only (no plot for runs without it: a plot needs a value)
+        out.add(new Plotted("training", "real_context_tokens", r -> r.realContextTokens() == null ? null
+                : r.realContextTokens().doubleValue()));
         out.add(new Plotted("feedback", "hard_mean_entropy", r -> r.feedback() == null ? null
                 : r.feedback().hardMeanEntropy()));
         out.add(new Plotted("feedback", "pool_mean_entropy", r -> r.feedback() == null ? null
@@ -295,7 +298,9 @@ public final class Report {
         html.append("</details>\n");
 
         // ablations
-        List<String> ablations = stats.strategies().stream().filter(s -> s.startsWith("symbiosis-")).toList();
+        // issue 17's arms (symbiosis-<component>, symbiosis+<component>+...) are compared with symbiosis the same way
+        List<String> ablations = stats.strategies().stream()
+                .filter(s -> s.startsWith("symbiosis-") || s.startsWith("symbiosis+")).toList();
         html.append("<h2>Ablations: which component carries the effect</h2>\n");
         if (!stats.strategies().contains("symbiosis") || ablations.isEmpty()) {
             html.append("<p>This run has no ablation of Symbiosis (strategies named <code>symbiosis-...</code>) next"

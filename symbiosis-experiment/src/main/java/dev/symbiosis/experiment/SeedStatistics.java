@@ -291,7 +291,8 @@ public final class SeedStatistics {
 
     /**
      * Every finite figure of a record as {@code group/name}: evaluation figures ({@code evaluation/}), measured
-     * data ({@code data/}), training ({@code training/student_loss}, {@code generator_loss}, {@code real_share}),
+     * data ({@code data/}), training ({@code training/student_loss}, {@code generator_loss}, {@code real_share},
+     * and {@code real_context_tokens} for records that have it),
      * and every other numeric field of the record, nested objects flattened with dots ({@code feedback/...} and
      * whatever analytics a record carries).
      */
@@ -311,6 +312,10 @@ public final class SeedStatistics {
                 putFinite(out, "training/generator_loss", r.generatorTraining().meanLoss());
             }
             putFinite(out, "training/real_share", r.realShare());
+            if (r.realContextTokens() != null) {
+                // masked-context teaching: real tokens the Student read as context only (absent: none)
+                putFinite(out, "training/real_context_tokens", r.realContextTokens().doubleValue());
+            }
         }
         ObjectNode tree = Json.tree(r);
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
@@ -318,7 +323,7 @@ public final class SeedStatistics {
             String k = e.getKey();
             if (Set.of("strategy", "iteration", "headline", "evaluation", "synthetic", "measuredOrigin",
                     "studentTraining", "generatorTraining", "realShare", "realStreamReused", "stopped",
-                    "trainingTexts", "trainingTokens").contains(k)) {
+                    "trainingTexts", "trainingTokens", "realContextTokens").contains(k)) {
                 continue;
             }
             if (e.getValue().isObject()) {

@@ -2,6 +2,7 @@ package dev.symbiosis.experiment;
 
 import dev.symbiosis.core.loop.Strategy;
 import dev.symbiosis.core.strategy.Strategies;
+import dev.symbiosis.core.strategy.SymbiosisComponents;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,11 @@ import java.util.regex.Pattern;
  * Strategies by name, for configurations that list strategies as strings: {@link #standard()} knows the method,
  * its ablations and the baselines ({@link Strategies#NAMES}); {@link #register} adds a user's strategy, which then
  * runs under the same loop, budget, evaluation and statistics as the others.
+ *
+ * <p>Besides the registered names, the registry makes an arm named as a combination of issue 17's components,
+ * {@code symbiosis+<component>+...} (e.g. {@code symbiosis+gap+masked+reset}, see {@link SymbiosisComponents}): the
+ * full method with those components, under that name. A registered name is looked up first, so a user's strategy
+ * registered under such a name wins.
  *
  * <p>A factory is called once per run seed (strategies keep state across iterations, so every run seed needs a
  * fresh object); the strategy it returns must have the registered name. Not thread-safe while registering; reading
@@ -33,7 +39,7 @@ public final class StrategyRegistry {
         Strategy create(StrategyContext context);
     }
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*(\\+[a-z0-9][a-z0-9-]*)*");
     private static final String ACCUMULATE = "recursive-accumulate";
 
     private final Map<String, StrategyFactory> factories = new LinkedHashMap<>();
@@ -62,7 +68,10 @@ public final class StrategyRegistry {
         return r;
     }
 
-    /** Whether {@code name} has the form of a strategy name: lowercase letters, digits and dashes. */
+    /**
+     * Whether {@code name} has the form of a strategy name: lowercase letters, digits and dashes, parts joined by
+     * {@code +} (combinations of components).
+     */
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
     }
@@ -75,16 +84,17 @@ public final class StrategyRegistry {
      */
     public StrategyRegistry register(String name, StrategyFactory factory) {
         if (!isValidName(name)) {
-            throw new IllegalArgumentException("a strategy name is lowercase letters, digits and dashes (it names a "
-                    + "folder), got '" + name + "'");
+            throw new IllegalArgumentException("a strategy name is lowercase letters, digits and dashes, parts joined"
+                    + " by '+' (it names a folder), got '" + name + "'");
         }
         factories.put(name, Objects.requireNonNull(factory, "factory"));
         return this;
     }
 
-    /** Whether a name is registered. */
+    /** Whether a name is registered, or is a valid combination of components ({@link SymbiosisComponents}). */
     public boolean contains(String name) {
-        return factories.containsKey(name);
+        return factories.containsKey(name) || SymbiosisComponents.isCombination(name)
+                && SymbiosisComponents.isKnown(name);
     }
 
     /** The registered names, in registration order. */
@@ -100,8 +110,13 @@ public final class StrategyRegistry {
      */
     public Strategy create(String name, StrategyContext context) {
         StrategyFactory f = factories.get(name);
+        if (f == null && SymbiosisComponents.isCombination(name)) {
+            f = c -> SymbiosisComponents.combination(name); // names a bad component
+        }
         if (f == null) {
-            throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + List.copyOf(names()));
+            throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + List.copyOf(names())
+                    + ", and combinations " + SymbiosisComponents.BASE + "+<component>+... of "
+                    + SymbiosisComponents.ALL.stream().map(SymbiosisComponents.Component::name).toList());
         }
         Strategy s = Objects.requireNonNull(f.create(context), () -> "the factory of '" + name + "' returned null");
         if (!s.name().equals(name)) {
@@ -118,6 +133,10 @@ public final class StrategyRegistry {
      */
     public void checkKnown(List<String> names) {
         for (String n : names) {
+            if (!factories.containsKey(n) && SymbiosisComponents.isCombination(n)) {
+                SymbiosisComponents.combination(n); // throws naming the bad component
+                continue;
+            }
             if (!contains(n)) {
                 throw new IllegalArgumentException("unknown strategy '" + n + "' in strategies; known: "
                         + List.copyOf(names()));

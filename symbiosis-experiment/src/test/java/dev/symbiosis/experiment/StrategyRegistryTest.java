@@ -78,4 +78,37 @@ class StrategyRegistryTest {
         assertTrue(named.getMessage().contains("real-upper-bound"), named.getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.register("Not A Name", c -> new RealUpperBound()));
     }
+
+    @Test
+    void combinationsOfComponentsAreMadeByNameAndBadOnesRefusedNamingTheComponent() {
+        StrategyRegistry r = StrategyRegistry.standard();
+        StrategyContext ctx = context(new AtomicInteger());
+        Strategy combined = r.create("symbiosis+gap+masked+reset", ctx);
+        assertEquals("symbiosis+gap+masked+reset", combined.name());
+        assertEquals(true, combined.settings().get("teachableGap"));
+        assertEquals(true, combined.settings().get("maskedContext"));
+        assertEquals(true, combined.settings().get("generatorReset"));
+        assertTrue(combined != r.create("symbiosis+gap+masked+reset", ctx), "a fresh object per call");
+        assertTrue(r.contains("symbiosis+gap") && r.contains("symbiosis-generator-reset"));
+        assertTrue(!r.contains("symbiosis+gap+gap"));
+        r.checkKnown(List.of("symbiosis", "symbiosis+gap+reset", "symbiosis-masked-context"));
+
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> r.checkKnown(List.of("symbiosis", "symbiosis+gap+rset")));
+        assertTrue(typo.getMessage().contains("'rset'") && typo.getMessage().contains("reset"), typo.getMessage());
+        IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
+                () -> r.create("symbiosis+masked+gap", ctx));
+        assertTrue(order.getMessage().contains("symbiosis+gap+masked"), order.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> r.create("real-mixing+gap", ctx));
+        assertTrue(unknown.getMessage().contains("combinations symbiosis+<component>"), unknown.getMessage());
+
+        assertTrue(StrategyRegistry.isValidName("symbiosis+gap"));
+        assertTrue(!StrategyRegistry.isValidName("symbiosis+") && !StrategyRegistry.isValidName("+gap")
+                && !StrategyRegistry.isValidName("symbiosis++gap"));
+        // an experiment may list them; the configuration checks their form, the runner that they are known
+        ExperimentConfig cfg = ExperimentConfig.preset("smoke").toBuilder()
+                .optStrategies(List.of("symbiosis", "symbiosis+gap+masked+reset")).build();
+        assertEquals(List.of("symbiosis", "symbiosis+gap+masked+reset"), cfg.strategies());
+    }
 }

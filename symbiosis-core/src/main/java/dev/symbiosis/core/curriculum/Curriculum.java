@@ -37,6 +37,21 @@ public interface Curriculum extends Describable {
     List<Prompt> teachingPrompts(int iteration, Feedback feedback);
 
     /**
+     * Step D prompts for masked-context teaching (issue 17): per hard example, the real text that leads up to its
+     * salient span, cut right before the span, so that the Generator's continuation stands where the span stood and
+     * the Student can read the prompt as real context ({@link dev.symbiosis.core.model.TrainingText#context()}).
+     * Every such prompt is real pool text only and carries {@code kind = teaching},
+     * {@code hard_example}, and {@link dev.symbiosis.core.text.ProvenanceKeys#REAL_CONTEXT} {@code = "true"}.
+     *
+     * @param iteration loop iteration, {@code >= 0}
+     * @param feedback the Student's hard examples of this iteration
+     * @throws UnsupportedOperationException by default: a curriculum that does not build such prompts says so
+     */
+    default List<Prompt> maskedContextPrompts(int iteration, Feedback feedback) {
+        throw new UnsupportedOperationException(getClass().getName() + " builds no masked-context teaching prompts");
+    }
+
+    /**
      * A fresh near-duplicate filter for one strategy's synthetic training data, or empty when the curriculum
      * applies none. The loop makes one per strategy, offers it every generated sample before the token budget
      * (so a dropped sample is replaced by further generation), keeps it across iterations and checkpoints it.

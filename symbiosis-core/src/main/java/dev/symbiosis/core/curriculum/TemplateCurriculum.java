@@ -168,32 +168,35 @@ public final class TemplateCurriculum implements Curriculum {
     public List<Prompt> teachingPrompts(int iteration, Feedback feedback) {
         checkIteration(iteration);
         Objects.requireNonNull(feedback, "feedback");
+        return perExampleAndSpan(feedback, (h, span) -> {
+            String doc = h.document().text();
+            Span window = style == Style.PREFIX ? prefixWindowSpan(doc, span, contextChars)
+                    : quoteWindowSpan(doc, span, contextChars);
+            List<RenderedHint> hints = renderHints(h, window);
+            String text = style == Style.PREFIX
+                    ? hintLine(hints) + window.of(doc)
+                    : teachingTemplate.replace("{text}", window.of(doc)) + hintSentence(hints);
+            Provenance p = teachingProvenance(iteration, h, span);
+            if (!hints.isEmpty()) {
+                p = p.with(ProvenanceKeys.HINTS, hints.stream()
+                        .map(x -> x.word() + ">" + String.join("|", x.contrasts()))
+                        .collect(Collectors.joining(";")));
+            }
+            return new Prompt(text, p);
+        });
+    }
+
+    /**
+     * {@link Builder#optPromptsPerExample promptsPerExample} prompts per hard example, in the feedback's order: the
+     * repeated prompts of one example walk down its salient spans, then repeat the first ({@code null} without spans).
+     */
+    private List<Prompt> perExampleAndSpan(Feedback feedback,
+            java.util.function.BiFunction<HardExample, Span, Prompt> prompt) {
         List<Prompt> out = new ArrayList<>();
         for (HardExample h : feedback.hardExamples()) {
             List<Span> spans = h.salientSpans();
-            String doc = h.document().text();
             for (int r = 0; r < promptsPerExample; r++) {
-                // Repeated prompts of one example walk down its salient spans, then repeat the first.
-                Span span = spans.isEmpty() ? null : spans.get(r % spans.size());
-                Span window = style == Style.PREFIX ? prefixWindowSpan(doc, span, contextChars)
-                        : quoteWindowSpan(doc, span, contextChars);
-                List<RenderedHint> hints = renderHints(h, window);
-                String text = style == Style.PREFIX
-                        ? hintLine(hints) + window.of(doc)
-                        : teachingTemplate.replace("{text}", window.of(doc)) + hintSentence(hints);
-                Provenance p = Provenance.of("curriculum", iteration)
-                        .with(ProvenanceKeys.KIND, ProvenanceKeys.TEACHING)
-                        .with(ProvenanceKeys.HARD_EXAMPLE, h.document().id())
-                        .with(ProvenanceKeys.SOURCE_OF_EXAMPLE, h.document().provenance().source());
-                if (span != null) {
-                    p = p.with(ProvenanceKeys.SALIENT_SPAN, span.start() + ":" + span.end());
-                }
-                if (!hints.isEmpty()) {
-                    p = p.with(ProvenanceKeys.HINTS, hints.stream()
-                            .map(x -> x.word() + ">" + String.join("|", x.contrasts()))
-                            .collect(Collectors.joining(";")));
-                }
-                out.add(new Prompt(text, p));
+                out.add(prompt.apply(h, spans.isEmpty() ? null : spans.get(r % spans.size())));
             }
         }
         return out;
@@ -322,6 +325,61 @@ public final class TemplateCurriculum implements Curriculum {
             end--;
         }
         return new Span(start, end);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Prefix style only. Per hard example and prompt ({@link Builder#optPromptsPerExample}, walking down the salient
+     * spans as {@link #teachingPrompts} does): the text from at most {@link Builder#optContextChars contextChars}
+     * characters before the span (moved forward to a word start) up to the span's start, without surrounding
+     * whitespace and without a hint line (the prompt must be real text only). When no text precedes the span, the
+     * prompt ends with the span instead (as in {@link #teachingPrompts}); without spans (no saliency) it is the start
+     * of the window. The prompt's {@code salient_span} attribute names the span it stands in for.
+     *
+     * @throws IllegalStateException in instruction style, whose prompts are not real text to continue
+     */
+    @Override
+    public List<Prompt> maskedContextPrompts(int iteration, Feedback feedback) {
+        checkIteration(iteration);
+        Objects.requireNonNull(feedback, "feedback");
+        if (style != Style.PREFIX) {
+            throw new IllegalStateException("masked-context teaching needs prefix-style teaching prompts (real text the "
+                    + "Student can read as context); this curriculum has style " + style);
+        }
+        return perExampleAndSpan(feedback, (h, span) -> {
+            String doc = h.document().text();
+            Span window = span == null ? prefixWindowSpan(doc, null, contextChars)
+                    : cutBeforeSpan(doc, span, contextChars);
+            return new Prompt(window.of(doc), teachingProvenance(iteration, h, span)
+                    .with(ProvenanceKeys.REAL_CONTEXT, "true"));
+        });
+    }
+
+    /** A teaching prompt's provenance: kind, hard example, its source and the salient span (when there is one). */
+    private static Provenance teachingProvenance(int iteration, HardExample h, Span span) {
+        Provenance p = Provenance.of("curriculum", iteration)
+                .with(ProvenanceKeys.KIND, ProvenanceKeys.TEACHING)
+                .with(ProvenanceKeys.HARD_EXAMPLE, h.document().id())
+                .with(ProvenanceKeys.SOURCE_OF_EXAMPLE, h.document().provenance().source());
+        return span == null ? p : p.with(ProvenanceKeys.SALIENT_SPAN, span.start() + ":" + span.end());
+    }
+
+    /**
+     * The text before the span: from at most {@code contextChars} characters before it (moved forward to a word
+     * start) to the span's start, stripped; the window ending with the span when nothing but whitespace precedes it.
+     */
+    static Span cutBeforeSpan(String text, Span span, int contextChars) {
+        int start = Math.max(0, span.start() - contextChars);
+        if (start > 0) {
+            int s = start;
+            while (s < span.start() && !Character.isWhitespace(text.charAt(s - 1))) {
+                s++;
+            }
+            start = s;
+        }
+        Span w = stripped(text, start, span.start());
+        return w.end() > w.start() ? w : prefixWindowSpan(text, span, contextChars);
     }
 
     private static String capitalise(String s) {

@@ -140,8 +140,11 @@ public final class PerplexityEvaluator {
         }
     }
 
-    /** UTF-8 bytes of the text minus those of the first token's span (the part the model predicts). */
-    static long predictedBytes(TokenScores s) {
+    /**
+     * UTF-8 bytes of the text minus those of the first token's span (the part the model predicts): the denominator
+     * of bits per byte, so that models with different tokenizers compare.
+     */
+    public static long predictedBytes(TokenScores s) {
         String t = s.text();
         return utf8Length(t, 0, t.length()) - utf8Length(t, s.starts().get(0), s.ends().get(0));
     }

@@ -2,6 +2,7 @@ package dev.symbiosis.core.feedback;
 
 import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.model.Student;
+import dev.symbiosis.core.model.TextScorer;
 import dev.symbiosis.core.text.Document;
 import java.util.List;
 
@@ -22,4 +23,19 @@ public interface FeedbackMiner extends Describable {
      * @param iteration the loop iteration ({@code >= 0}), recorded in the result
      */
     Feedback mine(Student student, List<Document> pool, int iteration);
+
+    /**
+     * Mines the pool with the Generator at hand, for miners that compare the Student with it (what the Generator
+     * knows and the Student does not: {@link UncertaintyFeedbackMiner.Signal#TEACHABLE_GAP}). The default ignores
+     * the Generator and calls {@link #mine(Student, List, int)}. The Generator is only scored, never changed.
+     *
+     * @param student the Student after this iteration's training
+     * @param generator the Generator as it stands (scored, never trained); may be {@code null} for miners that do not
+     *     need it
+     * @param pool the unlabeled documents to examine; an empty pool gives empty feedback
+     * @param iteration the loop iteration ({@code >= 0}), recorded in the result
+     */
+    default Feedback mine(Student student, TextScorer generator, List<Document> pool, int iteration) {
+        return mine(student, pool, iteration);
+    }
 }

@@ -24,6 +24,10 @@ import java.util.Optional;
  * @param hints HotFlip-style substitution hints of the most salient tokens (gradient direction, Step C2), most
  *     salient first; empty unless the miner was asked for them and the Student implements
  *     {@link dev.symbiosis.core.model.GradientHints}
+ * @param studentBitsPerByte the Student's bits per byte on the window (summed token NLL / ln 2 / UTF-8 bytes of the
+ *     predicted text), when the miner compared it with a Generator
+ *     ({@link UncertaintyFeedbackMiner.Signal#TEACHABLE_GAP}); {@code NaN} otherwise
+ * @param generatorBitsPerByte the Generator's bits per byte on the window, likewise; {@code NaN} otherwise
  */
 public record HardExample(
         Document document,
@@ -32,12 +36,18 @@ public record HardExample(
         double hardness,
         ImmutableList<Span> salientSpans,
         SaliencyMap saliency,
-        ImmutableList<TokenHint> hints) {
+        ImmutableList<TokenHint> hints,
+        double studentBitsPerByte,
+        double generatorBitsPerByte) {
 
     public HardExample {
         Objects.requireNonNull(document, "document");
         if (!Double.isFinite(meanEntropy) || !Double.isFinite(meanLogProb) || !Double.isFinite(hardness)) {
             throw new IllegalArgumentException("signals of hard example '" + document.id() + "' must be finite");
+        }
+        if (Double.isInfinite(studentBitsPerByte) || Double.isInfinite(generatorBitsPerByte)) {
+            throw new IllegalArgumentException("bits per byte of hard example '" + document.id()
+                    + "' must be finite or NaN (not compared)");
         }
         salientSpans = salientSpans == null ? ImmutableList.of() : salientSpans;
         for (Span s : salientSpans) {
@@ -54,6 +64,12 @@ public record HardExample(
         }
     }
 
+    /** A hard example without a Generator comparison (bits per byte {@code NaN}). */
+    public HardExample(Document document, double meanEntropy, double meanLogProb, double hardness,
+            ImmutableList<Span> salientSpans, SaliencyMap saliency, ImmutableList<TokenHint> hints) {
+        this(document, meanEntropy, meanLogProb, hardness, salientSpans, saliency, hints, Double.NaN, Double.NaN);
+    }
+
     /** A hard example without hints (the form before gradient hints existed). */
     public HardExample(Document document, double meanEntropy, double meanLogProb, double hardness,
             ImmutableList<Span> salientSpans, SaliencyMap saliency) {
@@ -68,7 +84,12 @@ public record HardExample(
     /** A copy with {@code value} as its hints. */
     public HardExample withHints(List<TokenHint> value) {
         return new HardExample(document, meanEntropy, meanLogProb, hardness, salientSpans, saliency,
-                ImmutableList.copyOf(value));
+                ImmutableList.copyOf(value), studentBitsPerByte, generatorBitsPerByte);
+    }
+
+    /** Whether the window's bits per byte were compared with a Generator's (teachable-gap mining). */
+    public boolean hasGeneratorComparison() {
+        return !Double.isNaN(studentBitsPerByte) && !Double.isNaN(generatorBitsPerByte);
     }
 
     public Optional<SaliencyMap> saliencyMap() {

@@ -6,6 +6,7 @@ import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.SaliencyMap;
 import dev.symbiosis.core.model.SaliencyWithHints;
 import dev.symbiosis.core.model.Student;
+import dev.symbiosis.core.model.TextScorer;
 import dev.symbiosis.core.model.TokenHint;
 import dev.symbiosis.core.model.TokenScores;
 import dev.symbiosis.core.text.Document;
@@ -41,6 +42,10 @@ import java.util.SplittableRandom;
  * random-span control) computes the saliency as usual but marks seeded random spans of the same width instead of
  * the most salient ones.
  *
+ * <p>{@link Signal#TEACHABLE_GAP} (issue 17) ranks by the Student's bits per byte minus the Generator's, so it needs
+ * the Generator ({@link #mine(Student, TextScorer, List, int)}); the kept windows then carry both figures
+ * ({@link HardExample#studentBitsPerByte()}, {@link HardExample#generatorBitsPerByte()}).
+ *
  * <p>Deterministic: ties in hardness keep pool order. Thread-safe if the Student is; the miner itself holds only
  * its configuration.
  */
@@ -51,7 +56,15 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         /** Highest mean predictive entropy: the Student does not know what comes next. */
         ENTROPY,
         /** Lowest mean log-likelihood: the real text surprises the Student. */
-        LOW_LOG_LIKELIHOOD
+        LOW_LOG_LIKELIHOOD,
+        /**
+         * Largest teachable gap (issue 17, in the spirit of RHO-loss): the Student's bits per byte on the window
+         * minus the Generator's, so the windows kept are those the Generator knows and the Student does not. Bits
+         * per byte (summed token NLL / ln 2 / UTF-8 bytes of the predicted text,
+         * {@link dev.symbiosis.core.eval.PerplexityEvaluator#predictedBytes}) compare models with different
+         * tokenizers. Needs the Generator: {@link #mine(Student, TextScorer, List, int)}.
+         */
+        TEACHABLE_GAP
     }
 
     private final Signal signal;
@@ -144,9 +157,33 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
                 "hintCandidates", hintCandidates);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException with {@link Signal#TEACHABLE_GAP}, which needs the Generator
+     *     ({@link #mine(Student, TextScorer, List, int)})
+     */
     @Override
     public Feedback mine(Student student, List<Document> pool, int iteration) {
+        return mine(student, null, pool, iteration);
+    }
+
+    /**
+     * {@inheritDoc} Only {@link Signal#TEACHABLE_GAP} scores the Generator (each window once, in the Student's
+     * batches); the other signals ignore it and give what {@link #mine(Student, List, int)} gives. With the gap, a
+     * window the Generator scores with no predicted byte is passed over like one of a single Student token.
+     *
+     * @throws IllegalStateException with {@link Signal#TEACHABLE_GAP} and no Generator
+     */
+    @Override
+    public Feedback mine(Student student, TextScorer generator, List<Document> pool, int iteration) {
         Objects.requireNonNull(student, "student");
+        boolean gap = signal == Signal.TEACHABLE_GAP;
+        if (gap && generator == null) {
+            throw new IllegalStateException("miner signal TEACHABLE_GAP ranks windows by the Student's bits per byte "
+                    + "minus the Generator's, so it needs the Generator: call mine(student, generator, pool, "
+                    + "iteration) (a strategy with the teachable-gap component does)");
+        }
         Objects.requireNonNull(pool, "pool");
         if (iteration < 0) {
             throw new IllegalArgumentException("iteration must be >= 0, got " + iteration);
@@ -163,22 +200,41 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         double sumLp = 0;
         for (int from = 0; from < windows.size(); from += batchSize) {
             List<Document> batch = windows.subList(from, Math.min(windows.size(), from + batchSize));
-            List<TokenScores> scores = student.score(batch.stream().map(Document::text).toList());
+            List<String> texts = batch.stream().map(Document::text).toList();
+            List<TokenScores> scores = student.score(texts);
             if (scores.size() != batch.size()) {
                 throw new IllegalStateException("student returned " + scores.size() + " scores for " + batch.size()
                         + " texts");
+            }
+            List<TokenScores> reference = gap ? generator.score(texts) : null;
+            if (reference != null && reference.size() != batch.size()) {
+                throw new IllegalStateException("generator returned " + reference.size() + " scores for "
+                        + batch.size() + " texts");
             }
             for (int i = 0; i < batch.size(); i++) {
                 TokenScores s = scores.get(i);
                 if (s.predictedCount() == 0) {
                     continue;
                 }
+                double studentBpb = Double.NaN;
+                double generatorBpb = Double.NaN;
+                if (gap) {
+                    studentBpb = bitsPerByte(s);
+                    generatorBpb = bitsPerByte(reference.get(i));
+                    if (Double.isNaN(studentBpb) || Double.isNaN(generatorBpb)) {
+                        continue;
+                    }
+                }
                 double h = s.meanEntropy();
                 double lp = s.meanLogProb();
                 sumH += h;
                 sumLp += lp;
-                double hardness = signal == Signal.ENTROPY ? h : -lp;
-                candidates.add(new Candidate(batch.get(i), h, lp, hardness));
+                double hardness = switch (signal) {
+                    case ENTROPY -> h;
+                    case LOW_LOG_LIKELIHOOD -> -lp;
+                    case TEACHABLE_GAP -> studentBpb - generatorBpb;
+                };
+                candidates.add(new Candidate(batch.get(i), h, lp, hardness, studentBpb, generatorBpb));
             }
         }
         int examined = candidates.size();
@@ -191,7 +247,8 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
             SplittableRandom rnd = new SplittableRandom(randomSeed);
             for (int i = 0; i < candidates.size(); i++) {
                 Candidate c = candidates.get(i);
-                candidates.set(i, new Candidate(c.doc, c.entropy, c.logProb, rnd.nextDouble()));
+                candidates.set(i, new Candidate(c.doc, c.entropy, c.logProb, rnd.nextDouble(), c.studentBpb,
+                        c.generatorBpb));
             }
         }
         // Stable sort: equal hardness keeps pool order, so the result is deterministic.
@@ -228,7 +285,8 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
                         : spanRandom != null ? randomSpans(m, spanTokens, spansPerExample, spanRandom)
                         : topSpans(m, spanTokens, spansPerExample);
                 out.add(new HardExample(c.doc, c.entropy, c.logProb, c.hardness, spans, m,
-                        hints == null ? ImmutableList.of() : ImmutableList.copyOf(hints.get(i))));
+                        hints == null ? ImmutableList.of() : ImmutableList.copyOf(hints.get(i)), c.studentBpb,
+                        c.generatorBpb));
             }
         }
         return new Feedback(iteration, windows.size(), out.build(), sumH / examined, sumLp / examined);
@@ -400,7 +458,14 @@ public final class UncertaintyFeedbackMiner implements FeedbackMiner {
         return out;
     }
 
-    private record Candidate(Document doc, double entropy, double logProb, double hardness) {}
+    private record Candidate(Document doc, double entropy, double logProb, double hardness, double studentBpb,
+            double generatorBpb) {}
+
+    /** Summed NLL in bits per UTF-8 byte of the predicted text; {@code NaN} when nothing is predicted. */
+    static double bitsPerByte(TokenScores s) {
+        long bytes = dev.symbiosis.core.eval.PerplexityEvaluator.predictedBytes(s);
+        return s.predictedCount() == 0 || bytes <= 0 ? Double.NaN : -s.sumLogProb() / Math.log(2) / bytes;
+    }
 
     /** Options of {@link UncertaintyFeedbackMiner}; every option has a default. */
     public static final class Builder {

@@ -35,6 +35,12 @@ public final class IterationContext {
     public static final String ORIGIN = "origin";
     public static final String REAL = "real";
     public static final String SYNTHETIC = "synthetic";
+    /**
+     * Provenance attribute of a training text with a {@link TrainingText#context() context}: {@link #REAL} when the
+     * context is real text (masked-context teaching), which the loop counts in
+     * {@link IterationRecord#realContextTokens()}.
+     */
+    public static final String CONTEXT_ORIGIN = "context_origin";
 
     private final int iteration;
     private final LoopConfig config;
@@ -117,6 +123,16 @@ public final class IterationContext {
 
     public RealStream realStream() {
         return realStream;
+    }
+
+    /**
+     * Brings the Generator back to Generator 0 (issue 17's Generator reset): the current model is closed and the
+     * next {@link #generator()} loads a fresh Generator 0, whose samples the run's generation cache serves again.
+     * Views obtained from {@link #generator()} before the call must not be used after it. Does nothing when the
+     * Generator is not loaded (it would load as Generator 0 anyway).
+     */
+    public void resetGenerator() {
+        generator.reset();
     }
 
     /** Brings the Student back to Student 0's weights. */
@@ -263,6 +279,10 @@ public final class IterationContext {
             int droppedBefore = nearDuplicatesDropped;
             for (Sample s : got) {
                 TrainingText t = toTrainingText(s, weight);
+                if (t != null && t.hasContext()) {
+                    // count in the budget only the context the Student will read
+                    t = fitContext(t, student.contextLength(), student::countTokens);
+                }
                 if (t == null || budget.isFull()) {
                     continue;
                 }
@@ -297,6 +317,35 @@ public final class IterationContext {
         return new Synthesized(budget.texts(), samples);
     }
 
+    /**
+     * The text with its context cut from the left, a word at a time, until context, text and one end-of-text token
+     * fit in {@code window} tokens, the tail a Student reads of a longer context; the context is dropped when the text
+     * alone fills the window. A cut context gets the provenance attribute {@code context_truncated = "true"}.
+     *
+     * @param window the Student's {@link LanguageModel#contextLength()}; {@link Integer#MAX_VALUE} keeps the text
+     */
+    static TrainingText fitContext(TrainingText t, int window, java.util.function.ToIntFunction<String> counter) {
+        if (!t.hasContext() || window == Integer.MAX_VALUE) {
+            return t;
+        }
+        long room = (long) window - 1 - counter.applyAsInt(t.text());
+        String c = t.context();
+        if (counter.applyAsInt(c) <= room) {
+            return t;
+        }
+        while (!c.isEmpty() && (room <= 0 || counter.applyAsInt(c) > room)) {
+            int space = 0;
+            while (space < c.length() && !Character.isWhitespace(c.charAt(space))) {
+                space++;
+            }
+            while (space < c.length() && Character.isWhitespace(c.charAt(space))) {
+                space++;
+            }
+            c = c.substring(space);
+        }
+        return new TrainingText(t.text(), t.weight(), t.provenance().with("context_truncated", "true"), c);
+    }
+
     /** Topic prompts of the curriculum as a {@link PromptSource}. */
     public PromptSource topicPrompts(String step) {
         return (round, count) -> curriculum.topicPrompts(iteration, count, seed(step + "/prompts#" + round));
@@ -306,11 +355,19 @@ public final class IterationContext {
      * The text a Student trains on from a sample, or {@code null} if nothing usable remains. Its provenance is the
      * sample's plus {@code prompt_kind}, {@link #ORIGIN} and, when the prompt has them, its {@code topic} and
      * {@code source_of_example} (for the composition figures of {@link IterationRecord.FeedbackAnalytics}).
+     *
+     * <p>A teaching prompt marked {@link ProvenanceKeys#REAL_CONTEXT} (masked-context teaching: real text cut before
+     * its salient span) gives its completion as the trained text (trailing space stripped, leading space kept: it
+     * continues the prompt) with the prompt as its {@link TrainingText#context() context}, {@link #CONTEXT_ORIGIN}
+     * {@link #REAL}; a blank completion gives {@code null}.
      */
     public static TrainingText toTrainingText(Sample s, double weight) {
         java.util.Map<String, String> promptAttributes = s.prompt().provenance().attributes();
         boolean teaching = ProvenanceKeys.TEACHING.equals(promptAttributes.get(ProvenanceKeys.KIND));
-        String text = (teaching ? s.completion() : s.fullText()).strip();
+        boolean realContext = teaching && "true".equals(promptAttributes.get(ProvenanceKeys.REAL_CONTEXT))
+                && !s.prompt().text().isEmpty();
+        String text = realContext ? (s.completion().isBlank() ? "" : s.completion().stripTrailing())
+                : (teaching ? s.completion() : s.fullText()).strip();
         if (text.isEmpty()) {
             return null;
         }
@@ -322,6 +379,9 @@ public final class IterationContext {
             if (v != null) {
                 p = p.with(key, v);
             }
+        }
+        if (realContext) {
+            return new TrainingText(text, weight, p.with(CONTEXT_ORIGIN, REAL), s.prompt().text());
         }
         return new TrainingText(text, weight, p);
     }
@@ -404,6 +464,17 @@ public final class IterationContext {
             state = contentId;
         }
 
+        /** Closes the model: the next {@link #get()} loads a fresh one (Generator 0). */
+        void reset() {
+            if (model != null) {
+                model.close();
+                model = null;
+                view = null;
+                fresh = true;
+                state = null;
+            }
+        }
+
         /** The state changed in a way the loop cannot name. */
         void changed() {
             fresh = false;
@@ -437,6 +508,13 @@ public final class IterationContext {
                 List<dev.symbiosis.core.model.PromptCompletion> examples) {
             slot.changed();
             return super.fineTune(examples);
+        }
+
+        @Override
+        public dev.symbiosis.core.model.TrainingReport fineTune(
+                List<dev.symbiosis.core.model.PromptCompletion> examples, double learningRateScale) {
+            slot.changed();
+            return super.fineTune(examples, learningRateScale);
         }
 
         @Override

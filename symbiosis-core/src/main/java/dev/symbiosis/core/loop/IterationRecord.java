@@ -1,5 +1,6 @@
 package dev.symbiosis.core.loop;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.symbiosis.core.model.TrainingReport;
 import java.util.SortedMap;
 import org.jspecify.annotations.NullMarked;
@@ -21,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param generatorTraining the Generator's Step D report, or {@code null}
  * @param feedback Step C summary, or {@code null}
  * @param trainingTexts number of training texts
- * @param trainingTokens tokens of the training texts under the Student's tokenizer
- * @param realShare share of training tokens that are real text
+ * @param trainingTokens tokens of the training texts under the Student's tokenizer, their contexts included
+ *     ({@link dev.symbiosis.core.model.TrainingText#context()}: the Student reads them, the token budget counts them)
+ * @param realShare share of training tokens that are real text (real contexts included)
  * @param realStreamReused whether the real stream ran out and was reused
  * @param stopped {@code "plateau"} if early stopping ended the strategy after this iteration, else {@code null}
  * @param analytics feedback and composition analytics (JSON field {@code analytics}, see {@link FeedbackAnalytics}
@@ -32,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  * @param nearDuplicatesAdmitted near duplicates admitted anyway because the generator produced nothing else for
  *     {@value IterationContext#NEAR_DUPLICATE_ROUNDS} rounds, to keep the token budget (JSON field
  *     {@code nearDuplicatesAdmitted}; a sign of collapse)
+ * @param realContextTokens real tokens that reached the Student as context only (loss-masked, issue 17's
+ *     masked-context teaching), under the Student's tokenizer (JSON field {@code realContextTokens}); {@code null},
+ *     and left out of the JSON line, when no training text of the iteration had a context (every strategy before
+ *     issue 17), so older records stay byte-identical
  */
 @NullMarked
 public record IterationRecord(
@@ -51,7 +57,19 @@ public record IterationRecord(
         @Nullable String stopped,
         @Nullable FeedbackAnalytics analytics,
         int nearDuplicatesDropped,
-        int nearDuplicatesAdmitted) {
+        int nearDuplicatesAdmitted,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long realContextTokens) {
+
+    /** A record without context tokens (the form before masked-context teaching). */
+    public IterationRecord(String strategy, int iteration, String headline, SortedMap<String, Double> evaluation,
+            SortedMap<String, Double> synthetic, @Nullable String measuredOrigin, TrainingReport studentTraining,
+            @Nullable TrainingReport generatorTraining, @Nullable FeedbackSummary feedback, int trainingTexts,
+            long trainingTokens, double realShare, boolean realStreamReused, @Nullable String stopped,
+            @Nullable FeedbackAnalytics analytics, int nearDuplicatesDropped, int nearDuplicatesAdmitted) {
+        this(strategy, iteration, headline, evaluation, synthetic, measuredOrigin, studentTraining,
+                generatorTraining, feedback, trainingTexts, trainingTokens, realShare, realStreamReused, stopped,
+                analytics, nearDuplicatesDropped, nearDuplicatesAdmitted, null);
+    }
 
     /** A record without analytics (the form before they existed). */
     public IterationRecord(String strategy, int iteration, String headline, SortedMap<String, Double> evaluation,

@@ -88,6 +88,11 @@ class MeteredModel implements LanguageModel {
     }
 
     @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
+        return trained(model.fineTune(examples, learningRateScale), meter.get(), role);
+    }
+
+    @Override
     public TrainingReport train(List<TrainingText> texts) {
         return trained(model.train(texts), meter.get(), role);
     }
@@ -107,6 +112,11 @@ class MeteredModel implements LanguageModel {
     @Override
     public int countTokens(String text) {
         return model.countTokens(text);
+    }
+
+    @Override
+    public int contextLength() {
+        return model.contextLength();
     }
 
     @Override

@@ -13,7 +13,10 @@ import java.nio.file.Path;
  */
 public interface Strategy extends Describable {
 
-    /** Short name, used in records and as a folder name: lowercase letters, digits and dashes. */
+    /**
+     * Short name, used in records and as a folder name: lowercase letters, digits and dashes, parts joined by
+     * {@code +} for arms named as a combination of components (e.g. {@code symbiosis+gap+reset}).
+     */
     String name();
 
     /** Whether the strategy fine-tunes its Generator (then the loop checkpoints the Generator too). */

@@ -441,11 +441,23 @@ public final class SymbiosisLoop {
 
         long tokens = 0;
         long realTokens = 0;
+        long realContextTokens = 0;
+        boolean anyContext = false;
         for (TrainingText x : data.trainingTexts()) {
             int n = student.countTokens(x.text());
             tokens += n;
             if (IterationContext.REAL.equals(x.provenance().attributes().get(IterationContext.ORIGIN))) {
                 realTokens += n;
+            }
+            if (x.hasContext()) {
+                // the Student reads the context (the token budget counts it), so it counts as training tokens
+                anyContext = true;
+                int c = student.countTokens(x.context());
+                tokens += c;
+                if (IterationContext.REAL.equals(x.provenance().attributes().get(IterationContext.CONTEXT_ORIGIN))) {
+                    realTokens += c;
+                    realContextTokens += c;
+                }
             }
         }
 
@@ -483,7 +495,7 @@ public final class SymbiosisLoop {
                 measuredSynthetic ? IterationContext.SYNTHETIC : IterationContext.REAL, studentReport,
                 data.generatorTraining(), summary(data.feedback()), data.trainingTexts().size(), tokens,
                 tokens == 0 ? 0 : (double) realTokens / tokens, data.realStreamReused(), stopped, analytics,
-                ctx.nearDuplicatesDropped(), ctx.nearDuplicatesAdmitted());
+                ctx.nearDuplicatesDropped(), ctx.nearDuplicatesAdmitted(), anyContext ? realContextTokens : null);
         store.insert(r, order);
         store.pruneCheckpoints(name, t);
         store.insertTiming(name, t, seconds, ctx.compute().figures(), order);
@@ -771,6 +783,11 @@ public final class SymbiosisLoop {
                 o.put("mean_entropy", h.meanEntropy());
                 o.put("mean_log_prob", h.meanLogProb());
                 o.put("hardness", h.hardness());
+                if (h.hasGeneratorComparison()) {
+                    // teachable-gap mining: what the hardness is the difference of
+                    o.put("student_bpb", h.studentBitsPerByte());
+                    o.put("generator_bpb", h.generatorBitsPerByte());
+                }
                 ArrayNode spans = o.putArray("salient_spans");
                 for (Span sp : h.salientSpans()) {
                     ObjectNode so = spans.addObject();

@@ -81,6 +81,9 @@ public final class TextsFile {
             ObjectNode o = Json.object();
             o.put("text", t.text());
             o.put("weight", t.weight());
+            if (t.hasContext()) {
+                o.put("context", t.context()); // left out without one, so older files and new ones read the same
+            }
             o.set("provenance", provenanceJson(t.provenance()));
             lines.add(Json.writer().writeValueAsString(o));
         }
@@ -94,9 +97,13 @@ public final class TextsFile {
             if (w == null || !w.isNumber()) {
                 throw new IOException(file + ":" + line + ": missing numeric field 'weight'");
             }
+            JsonNode c = o.get("context");
+            if (c != null && !c.isTextual()) {
+                throw new IOException(file + ":" + line + ": field 'context' must be a string");
+            }
             try {
                 out.add(new TrainingText(text(o, file, line), w.asDouble(), provenanceOf(o.get("provenance"), file,
-                        line)));
+                        line), c == null ? "" : c.asText()));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ":" + line + ": " + e.getMessage(), e);
             }

@@ -65,4 +65,33 @@ public interface Generator extends Checkpointable {
      * @throws IllegalStateException if the loss becomes NaN or infinite (the state before the call is kept)
      */
     TrainingReport fineTune(List<PromptCompletion> examples);
+
+    /**
+     * As {@link #fineTune(List)}, with the implementation's learning rate multiplied by {@code learningRateScale}
+     * for this call only (issue 17: a Generator that learns more slowly than its configuration says, as one arm's
+     * option beside arms that use the configured rate).
+     *
+     * @param learningRateScale finite and {@code > 0}; 1 is {@link #fineTune(List)}
+     * @throws IllegalArgumentException if the scale is not finite and positive
+     * @throws UnsupportedOperationException by default for a scale other than 1: an implementation without a
+     *     learning rate of its own to scale says so rather than ignore it
+     */
+    default TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
+        checkLearningRateScale(learningRateScale);
+        if (learningRateScale == 1.0) {
+            return fineTune(examples);
+        }
+        throw new UnsupportedOperationException(getClass().getName() + " cannot scale its learning rate");
+    }
+
+    /**
+     * Checks the argument of {@link #fineTune(List, double)}.
+     *
+     * @throws IllegalArgumentException if it is not finite and positive
+     */
+    static void checkLearningRateScale(double learningRateScale) {
+        if (!(learningRateScale > 0) || Double.isInfinite(learningRateScale)) {
+            throw new IllegalArgumentException("learning rate scale must be finite and > 0, got " + learningRateScale);
+        }
+    }
 }

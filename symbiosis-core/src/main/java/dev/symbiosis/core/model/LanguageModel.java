@@ -28,6 +28,15 @@ public interface LanguageModel extends Generator, Student, AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " does not expose its tokenizer");
     }
 
+    /**
+     * The most tokens one training window of this model holds (its context length), so that a text with a
+     * {@link TrainingText#context() context} can be cut to what the model will read (masked-context teaching counts
+     * the context in the token budget). {@link Integer#MAX_VALUE} by default: no limit known.
+     */
+    default int contextLength() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     default void close() {}
 }

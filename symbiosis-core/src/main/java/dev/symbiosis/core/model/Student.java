@@ -12,7 +12,9 @@ import java.util.List;
 public interface Student extends TextScorer, Checkpointable {
 
     /**
-     * Trains on the texts with next-token cross-entropy, each text's loss scaled by its weight.
+     * Trains on the texts with next-token cross-entropy, each text's loss scaled by its weight. A text with a
+     * {@link TrainingText#context() context} is read after its context and trained on its own tokens only (the
+     * first of them predicted from the context); the context carries no loss.
      *
      * @param texts the texts; an empty list changes nothing and returns {@link TrainingReport#empty()}
      * @return what was done

@@ -42,7 +42,18 @@ public final class Strategies {
     public static final List<String> CONTROLS = List.of("symbiosis-random-saliency", "static-synthetic-student0",
             "random-real-to-student");
 
-    /** Every name {@link #byName} knows: the full method, its ablations, the baselines and the controls. */
+    /**
+     * Issue 17's components, each added alone to the full method ({@link SymbiosisComponents}):
+     * {@code symbiosis-teachable-gap}, {@code symbiosis-masked-context}, {@code symbiosis-generator-reset},
+     * {@code symbiosis-generator-low-lr}.
+     * Combinations ({@code symbiosis+gap+masked+reset}) are known to {@link #byName} too, but not listed.
+     */
+    public static final List<String> COMPONENTS = SymbiosisComponents.singleComponentArms();
+
+    /**
+     * Every listed name {@link #byName} knows: the full method, its ablations, the baselines, the controls and the
+     * single-component arms.
+     */
     public static final List<String> NAMES = names();
 
     /** The controls {@link #symbiosis} makes (variants of the full method's flow). */
@@ -57,12 +68,13 @@ public final class Strategies {
         all.addAll(ABLATIONS);
         all.addAll(BASELINES);
         all.addAll(CONTROLS);
+        all.addAll(COMPONENTS);
         return List.copyOf(all);
     }
 
-    /** Whether {@code name} is one of {@link #NAMES}. */
+    /** Whether {@code name} is one of {@link #NAMES} or a valid combination of components. */
     public static boolean isKnown(String name) {
-        return NAMES.contains(name);
+        return NAMES.contains(name) || SymbiosisComponents.isKnown(name);
     }
 
     /**
@@ -81,8 +93,13 @@ public final class Strategies {
             case "symbiosis-hotflip-hints" -> SymbiosisStrategy.hotflipHints();
             case "symbiosis-random-saliency" -> SymbiosisStrategy.randomSaliency();
             case "random-real-to-student" -> SymbiosisStrategy.randomRealToStudent();
-            default -> throw new IllegalArgumentException("'" + name + "' is not symbiosis or one of its ablations "
-                    + ABLATIONS + " or controls " + SYMBIOSIS_CONTROLS);
+            default -> {
+                if (COMPONENTS.contains(name) || SymbiosisComponents.isCombination(name)) {
+                    yield SymbiosisComponents.byName(name); // names the bad component of a combination
+                }
+                throw new IllegalArgumentException("'" + name + "' is not symbiosis or one of its ablations "
+                    + ABLATIONS + " or controls " + SYMBIOSIS_CONTROLS + " or components " + COMPONENTS);
+            }
         };
     }
 
@@ -110,7 +127,8 @@ public final class Strategies {
             case "real-mixing" -> RealMixing.golden();
             case "real-upper-bound" -> new RealUpperBound();
             default -> {
-                if (!name.equals(SYMBIOSIS) && !ABLATIONS.contains(name) && !SYMBIOSIS_CONTROLS.contains(name)) {
+                if (!name.equals(SYMBIOSIS) && !ABLATIONS.contains(name) && !SYMBIOSIS_CONTROLS.contains(name)
+                        && !COMPONENTS.contains(name) && !SymbiosisComponents.isCombination(name)) {
                     throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + NAMES);
                 }
                 yield symbiosis(name);

@@ -62,6 +62,27 @@ import java.util.SplittableRandom;
  * </ul>
  * The miner variants derive from the loop's miner, which must then be an {@link UncertaintyFeedbackMiner}.
  *
+ * <p>Issue 17's components are opt-in additions to the full method, composable into one arm with {@link #builder}
+ * (and by name through {@link SymbiosisComponents}, e.g. {@code symbiosis+gap+masked+reset}); with none of them
+ * the strategy is exactly the full method:
+ * <ul>
+ *   <li>{@link Builder#optTeachableGap} ({@code gap}, arm {@code symbiosis-teachable-gap}): Step C ranks pool
+ *       windows by the Student's bits per byte minus the Generator's
+ *       ({@link UncertaintyFeedbackMiner.Signal#TEACHABLE_GAP}), saliency on the kept windows as usual;</li>
+ *   <li>{@link Builder#optMaskedContext} ({@code masked}, arm {@code symbiosis-masked-context}): teaching prompts
+ *       are the real text cut right before the salient span
+ *       ({@link dev.symbiosis.core.curriculum.Curriculum#maskedContextPrompts}); in Step A the Student trains on
+ *       the Generator's completion with the real prompt as loss-masked context
+ *       ({@link TrainingText#context()}), whose tokens count in the budget and in
+ *       {@link dev.symbiosis.core.loop.IterationRecord#realContextTokens()};</li>
+ *   <li>{@link Builder#optGeneratorReset} ({@code reset}, arm {@code symbiosis-generator-reset}): Step D starts
+ *       from Generator 0 every iteration ({@link IterationContext#resetGenerator()}), so the teaching material is
+ *       Generator 0's and the Generator of Step A is Generator 0 after one round of fine-tuning, never more;</li>
+ *   <li>{@link Builder#optGeneratorLearningRateScale} ({@code low-lr} = 0.1, arm {@code symbiosis-generator-low-lr}):
+ *       Step D fine-tunes the Generator at its configured learning rate times the scale
+ *       ({@link dev.symbiosis.core.model.Generator#fineTune(List, double)}).</li>
+ * </ul>
+ *
  * <p>Cross-iteration state (last teaching prompts, or last hard texts) is saved with the checkpoint, so a resumed
  * run continues exactly. Not thread-safe.
  */
@@ -81,6 +102,10 @@ public final class SymbiosisStrategy implements Strategy {
     private final Variant variant;
     private final int hintPositions;
     private final int hintCandidates;
+    private final boolean teachableGap;
+    private final boolean maskedContext;
+    private final boolean generatorReset;
+    private final double generatorLearningRateScale;
     private List<Prompt> lastTeachingPrompts = List.of();
     private List<TrainingText> lastHardTexts = List.of();
 
@@ -89,10 +114,59 @@ public final class SymbiosisStrategy implements Strategy {
         this.variant = variant;
         this.hintPositions = hintPositions;
         this.hintCandidates = hintCandidates;
+        this.teachableGap = false;
+        this.maskedContext = false;
+        this.generatorReset = false;
+        this.generatorLearningRateScale = 1.0;
+    }
+
+    private SymbiosisStrategy(Builder b) {
+        this.name = b.name;
+        this.variant = Variant.FULL;
+        this.hintPositions = 0;
+        this.hintCandidates = 0;
+        this.teachableGap = b.teachableGap;
+        this.maskedContext = b.maskedContext;
+        this.generatorReset = b.generatorReset;
+        this.generatorLearningRateScale = b.generatorLearningRateScale;
     }
 
     private SymbiosisStrategy(String name, Variant variant) {
         this(name, variant, 0, 0);
+    }
+
+    /**
+     * The full method with issue 17's components chosen one by one (none chosen: the full method under another
+     * name).
+     *
+     * @param name the arm's name (a run folder): lowercase letters, digits and dashes, parts joined by {@code +}
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The full method with teachable-gap mining in Step C ({@link Builder#optTeachableGap}). */
+    public static SymbiosisStrategy teachableGap() {
+        return builder("symbiosis-teachable-gap").optTeachableGap(true).build();
+    }
+
+    /** The full method with masked-context teaching ({@link Builder#optMaskedContext}). */
+    public static SymbiosisStrategy maskedContext() {
+        return builder("symbiosis-masked-context").optMaskedContext(true).build();
+    }
+
+    /** The full method with the Generator reset to Generator 0 before every Step D ({@link Builder#optGeneratorReset}). */
+    public static SymbiosisStrategy generatorReset() {
+        return builder("symbiosis-generator-reset").optGeneratorReset(true).build();
+    }
+
+    /**
+     * The full method with Step D at a tenth of the Generator's configured learning rate
+     * ({@link Builder#optGeneratorLearningRateScale}, {@link SymbiosisComponents#LOW_LEARNING_RATE_SCALE}).
+     */
+    public static SymbiosisStrategy generatorLowLearningRate() {
+        return builder("symbiosis-generator-low-lr")
+                .optGeneratorLearningRateScale(SymbiosisComponents.LOW_LEARNING_RATE_SCALE).build();
     }
 
     /** The full method: Steps A-D. */
@@ -169,11 +243,53 @@ public final class SymbiosisStrategy implements Strategy {
         return name;
     }
 
-    /** The variant and, for gradient hints, their sizes. */
+    /**
+     * The variant and, for gradient hints, their sizes; and each of issue 17's components that is on
+     * ({@code teachableGap}, {@code maskedContext}, {@code generatorReset}: {@code true};
+     * {@code generatorLearningRateScale} when not 1), so that the settings of the strategies without them are what
+     * they were before the components existed.
+     */
     @Override
     public SortedMap<String, Object> settings() {
-        return Describable.settingsOf("variant", variant.name(), "hintPositions", hintPositions, "hintCandidates",
-                hintCandidates);
+        SortedMap<String, Object> base = Describable.settingsOf("variant", variant.name(), "hintPositions",
+                hintPositions, "hintCandidates", hintCandidates);
+        if (!teachableGap && !maskedContext && !generatorReset && generatorLearningRateScale == 1.0) {
+            return base;
+        }
+        java.util.TreeMap<String, Object> out = new java.util.TreeMap<>(base);
+        if (teachableGap) {
+            out.put("teachableGap", true);
+        }
+        if (maskedContext) {
+            out.put("maskedContext", true);
+        }
+        if (generatorReset) {
+            out.put("generatorReset", true);
+        }
+        if (generatorLearningRateScale != 1.0) {
+            out.put("generatorLearningRateScale", generatorLearningRateScale);
+        }
+        return Collections.unmodifiableSortedMap(out);
+    }
+
+    /** Whether Step C ranks by the teachable gap. */
+    public boolean usesTeachableGap() {
+        return teachableGap;
+    }
+
+    /** Whether teaching is masked-context teaching. */
+    public boolean usesMaskedContext() {
+        return maskedContext;
+    }
+
+    /** Whether the Generator is reset to Generator 0 before every Step D. */
+    public boolean resetsGenerator() {
+        return generatorReset;
+    }
+
+    /** The factor on the Generator's configured learning rate in Step D (1: as configured). */
+    public double generatorLearningRateScale() {
+        return generatorLearningRateScale;
     }
 
     @Override
@@ -247,7 +363,10 @@ public final class SymbiosisStrategy implements Strategy {
 
     @Override
     public void afterTraining(IterationContext ctx, IterationData data) {
-        Feedback feedback = miner(ctx).mine(ctx.student(), ctx.poolSample(), ctx.iteration());
+        FeedbackMiner miner = miner(ctx);
+        // only the teachable gap scores the Generator (and loads it): the other arms mine as they always did
+        Feedback feedback = teachableGap ? miner.mine(ctx.student(), ctx.generator(), ctx.poolSample(),
+                ctx.iteration()) : miner.mine(ctx.student(), ctx.poolSample(), ctx.iteration());
         data.setFeedback(feedback);
         if (realToStudent()) {
             List<TrainingText> hard = new ArrayList<>();
@@ -260,8 +379,12 @@ public final class SymbiosisStrategy implements Strategy {
             lastHardTexts = List.copyOf(hard);
             return;
         }
-        List<Prompt> teaching = ctx.curriculum().teachingPrompts(ctx.iteration(), feedback);
+        List<Prompt> teaching = maskedContext ? maskedContextPrompts(ctx, feedback)
+                : ctx.curriculum().teachingPrompts(ctx.iteration(), feedback);
         lastTeachingPrompts = List.copyOf(teaching);
+        if (generatorReset && evolvesGenerator()) {
+            ctx.resetGenerator(); // Step D starts from Generator 0: no drift accumulates over iterations
+        }
         if (!evolvesGenerator() || teaching.isEmpty()) {
             return;
         }
@@ -274,13 +397,31 @@ public final class SymbiosisStrategy implements Strategy {
             }
         }
         ctx.step("step-d fine-tune generator").progress(0, 1);
-        data.setGeneratorTraining(g.fineTune(pairs));
+        data.setGeneratorTraining(generatorLearningRateScale == 1.0 ? g.fineTune(pairs)
+                : g.fineTune(pairs, generatorLearningRateScale));
         ctx.step("step-d fine-tune generator").progress(1, 1);
+    }
+
+    /** The curriculum's masked-context prompts, or a clear error when it builds none. */
+    private List<Prompt> maskedContextPrompts(IterationContext ctx, Feedback feedback) {
+        try {
+            return ctx.curriculum().maskedContextPrompts(ctx.iteration(), feedback);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("strategy " + name + " teaches with masked context, which needs a "
+                    + "curriculum that builds such prompts (TemplateCurriculum in prefix style): " + e.getMessage(), e);
+        }
     }
 
     /** The loop's miner, or the variant of it this ablation needs. */
     private FeedbackMiner miner(IterationContext ctx) {
         FeedbackMiner base = ctx.miner();
+        if (teachableGap) {
+            if (!(base instanceof UncertaintyFeedbackMiner u)) {
+                throw new IllegalStateException("strategy " + name + " derives its teachable-gap miner from the "
+                        + "loop's miner, which must be an UncertaintyFeedbackMiner; got " + base.getClass().getName());
+            }
+            return u.toBuilder().optSignal(UncertaintyFeedbackMiner.Signal.TEACHABLE_GAP).build();
+        }
         if (variant != Variant.NO_SALIENCY && variant != Variant.RANDOM_POOL && variant != Variant.HOTFLIP_HINTS
                 && variant != Variant.RANDOM_SALIENCY && variant != Variant.RANDOM_REAL_TO_STUDENT) {
             return base;
@@ -322,6 +463,77 @@ public final class SymbiosisStrategy implements Strategy {
         } else {
             Path f = dir.resolve("teaching-prompts.jsonl");
             lastTeachingPrompts = Files.exists(f) ? TextsFile.readPrompts(f) : List.of();
+        }
+    }
+
+    /**
+     * Options of a {@link SymbiosisStrategy} built from issue 17's components on top of the full method. Every
+     * component is off by default; with none on, the strategy runs exactly as {@link #create()} (under its own
+     * name). Not thread-safe.
+     */
+    public static final class Builder {
+        private final String name;
+        private boolean teachableGap;
+        private boolean maskedContext;
+        private boolean generatorReset;
+        private double generatorLearningRateScale = 1.0;
+
+        private Builder(String name) {
+            java.util.Objects.requireNonNull(name, "name");
+            if (!name.matches("[a-z0-9][a-z0-9-]*(\\+[a-z0-9][a-z0-9-]*)*")) {
+                throw new IllegalArgumentException("a strategy name is lowercase letters, digits and dashes, parts "
+                        + "joined by '+' (it names a folder), got '" + name + "'");
+            }
+            this.name = name;
+        }
+
+        /**
+         * Step C ranks pool windows by the teachable gap, the Student's bits per byte minus the Generator's
+         * ({@link UncertaintyFeedbackMiner.Signal#TEACHABLE_GAP}), instead of the loop miner's signal; the other
+         * miner options (windows, top-k, one window per stretch, saliency) stay the loop's. Default off.
+         */
+        public Builder optTeachableGap(boolean value) {
+            this.teachableGap = value;
+            return this;
+        }
+
+        /**
+         * Masked-context teaching: the teaching prompts are the real text cut right before the salient span, and
+         * the Student trains on the Generator's completion with that prompt as loss-masked context (its tokens count
+         * in the token budget). Needs a curriculum that builds such prompts (the default
+         * {@link dev.symbiosis.core.curriculum.TemplateCurriculum} in prefix style). Default off.
+         */
+        public Builder optMaskedContext(boolean value) {
+            this.maskedContext = value;
+            return this;
+        }
+
+        /**
+         * Reset the Generator to Generator 0 before every Step D, so that it writes the teaching material and is
+         * fine-tuned from Generator 0 each time (Step A then uses Generator 0 after one round of fine-tuning).
+         * Default off.
+         */
+        public Builder optGeneratorReset(boolean value) {
+            this.generatorReset = value;
+            return this;
+        }
+
+        /**
+         * Step D fine-tunes the Generator at its configured learning rate (the experiment's
+         * {@code generator.learningRate}) times {@code value}, for this arm only; the Generator must support it
+         * ({@link dev.symbiosis.core.model.Generator#fineTune(List, double)}: the DJL engine does). Default 1 (as
+         * configured).
+         *
+         * @throws IllegalArgumentException if the value is not finite and positive
+         */
+        public Builder optGeneratorLearningRateScale(double value) {
+            dev.symbiosis.core.model.Generator.checkLearningRateScale(value);
+            this.generatorLearningRateScale = value;
+            return this;
+        }
+
+        public SymbiosisStrategy build() {
+            return new SymbiosisStrategy(this);
         }
     }
 }

@@ -32,6 +32,12 @@ public final class ProvenanceKeys {
     public static final String PROMPT_KIND = "prompt_kind";
     /** On a mined window of a long document: its character range {@code start:end} in the document. */
     public static final String WINDOW = "window";
+    /**
+     * On a teaching prompt: {@code "true"} when the prompt is real pool text only (cut right before the salient
+     * span, no hint line), so that the Student may read it as the real context of the Generator's completion
+     * (masked-context teaching, issue 17).
+     */
+    public static final String REAL_CONTEXT = "real_context";
     /** A document's domain, when it differs from its source. */
     public static final String DOMAIN = "domain";
 

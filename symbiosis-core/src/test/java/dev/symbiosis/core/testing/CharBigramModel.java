@@ -229,8 +229,10 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         double loss = meanNll(texts.stream().map(TrainingText::text).toList());
         long tokens = 0;
         for (TrainingText t : texts) {
-            add(t.text(), 0, t.weight());
-            tokens += t.text().length() - 1;
+            // with a context, only the bigrams ending in the text are learnt (the first one from the context's
+            // last char), as a real Student takes the loss on the text only
+            add(t.context() + t.text(), t.context().length(), t.weight());
+            tokens += t.text().length() - (t.hasContext() ? 0 : 1);
         }
         double after = meanNll(texts.stream().map(TrainingText::text).toList());
         return new TrainingReport(texts.size(), 1, tokens, loss, after);
@@ -238,6 +240,13 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
 
     @Override
     public TrainingReport fineTune(List<PromptCompletion> examples) {
+        return fineTune(examples, 1.0);
+    }
+
+    /** The counts added per bigram are scaled: this double's learning rate is its count per occurrence. */
+    @Override
+    public TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
+        dev.symbiosis.core.model.Generator.checkLearningRateScale(learningRateScale);
         if (examples.isEmpty()) {
             return TrainingReport.empty();
         }
@@ -245,7 +254,7 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         List<String> full = new ArrayList<>();
         for (PromptCompletion pc : examples) {
             String text = pc.prompt() + pc.completion();
-            add(text, Math.max(1, pc.prompt().length()), pc.weight());
+            add(text, Math.max(1, pc.prompt().length()), pc.weight() * learningRateScale);
             tokens += pc.completion().length();
             full.add(text);
         }
@@ -322,6 +331,16 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve("bigram.txt"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+        // the row totals as accumulated: summing the restored counts in another order can differ in the last bit
+        // when counts are not whole numbers (a scaled learning rate), and a resumed run must be exact
+        StringBuilder totals = new StringBuilder();
+        for (int a = 0; a < V; a++) {
+            totals.append(rowTotals[a]).append('\n');
+        }
+        Path tmpTotals = dir.resolve("totals.txt.tmp");
+        Files.writeString(tmpTotals, totals.toString(), StandardCharsets.UTF_8);
+        Files.move(tmpTotals, dir.resolve("totals.txt"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override
@@ -336,6 +355,16 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
             for (int b = 0; b < V; b++) {
                 counts[a][b] = Double.parseDouble(parts[b]);
                 rowTotals[a] += counts[a][b];
+            }
+        }
+        Path totals = dir.resolve("totals.txt");
+        if (Files.exists(totals)) {
+            List<String> t = Files.readAllLines(totals, StandardCharsets.UTF_8);
+            if (t.size() != V) {
+                throw new IOException(totals + ": expected " + V + " rows, got " + t.size());
+            }
+            for (int a = 0; a < V; a++) {
+                rowTotals[a] = Double.parseDouble(t.get(a));
             }
         }
     }
