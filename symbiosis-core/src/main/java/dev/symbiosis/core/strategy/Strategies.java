@@ -1,6 +1,7 @@
 package dev.symbiosis.core.strategy;
 
 import dev.symbiosis.core.loop.Strategy;
+import dev.symbiosis.core.model.PreferenceTraining;
 import dev.symbiosis.core.text.Document;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,27 @@ public final class Strategies {
     public static final List<String> CONTROLS = List.of("symbiosis-random-saliency", "static-synthetic-student0",
             "random-real-to-student");
 
-    /** Every name {@link #byName} knows: the full method, its ablations, the baselines and the controls. */
+    /**
+     * Student-rewarded teaching (issue 17, point 2; {@link SymbiosisStrategy#withStudentReward}) with
+     * {@link StudentReward#DEFAULT_CANDIDATES} candidates: {@code symbiosis-rest}, {@code symbiosis-dpo}; and its
+     * matched-compute controls, best-of-k by the Generator's own likelihood with the same k:
+     * {@code symbiosis-frozen-generator-best-of-k}, {@code static-synthetic-best-of-k}.
+     */
+    public static final List<String> STUDENT_REWARDED = List.of("symbiosis-rest", "symbiosis-dpo",
+            "symbiosis-frozen-generator-best-of-k", "static-synthetic-best-of-k");
+
+    /**
+     * Every name {@link #byName} knows: the full method, its ablations, the baselines, the controls and
+     * {@link #STUDENT_REWARDED}. Combinations ({@link #combination}) are not listed.
+     */
     public static final List<String> NAMES = names();
+
+    /** Separates the components of a combination name ({@link #combination}). */
+    public static final String COMBINE = "+";
+
+    /** The strategies a combination may start from: the variants of the full method that make teaching prompts. */
+    private static final List<String> COMBINATION_BASES = List.of("symbiosis", "symbiosis-frozen-generator",
+            "symbiosis-no-saliency", "symbiosis-random-pool", "symbiosis-hotflip-hints", "symbiosis-random-saliency");
 
     /** The controls {@link #symbiosis} makes (variants of the full method's flow). */
     private static final List<String> SYMBIOSIS_CONTROLS = List.of("symbiosis-random-saliency",
@@ -57,6 +77,7 @@ public final class Strategies {
         all.addAll(ABLATIONS);
         all.addAll(BASELINES);
         all.addAll(CONTROLS);
+        all.addAll(STUDENT_REWARDED);
         return List.copyOf(all);
     }
 
@@ -66,9 +87,69 @@ public final class Strategies {
     }
 
     /**
+     * A combination of a variant of the full method with components, by name: {@code <base>+<component>...}, the
+     * base one of {@code symbiosis}, {@code symbiosis-frozen-generator}, {@code symbiosis-no-saliency},
+     * {@code symbiosis-random-pool}, {@code symbiosis-hotflip-hints}, {@code symbiosis-random-saliency}, and the
+     * components
+     * <ul>
+     *   <li>{@code rest}: Student-rewarded teaching, the Generator fine-tuned on the kept continuations
+     *       ({@link StudentReward#rest()});</li>
+     *   <li>{@code dpo}: Student-rewarded teaching, the Generator trained by DPO on (best, worst) pairs
+     *       ({@link StudentReward#dpo()});</li>
+     *   <li>{@code k<N>}: {@code N} candidates per teaching prompt instead of
+     *       {@value StudentReward#DEFAULT_CANDIDATES} (with {@code rest} or {@code dpo}).</li>
+     * </ul>
+     * E.g. {@code symbiosis+rest}, {@code symbiosis+dpo+k8}, {@code symbiosis-frozen-generator+rest} (the Student's
+     * choice without Generator training). The strategy's name is {@code name}.
+     *
+     * @throws IllegalArgumentException naming the part at fault: an unknown base or component, a repeated
+     *     component, both or neither of {@code rest} and {@code dpo}
+     */
+    public static SymbiosisStrategy combination(String name) {
+        Objects.requireNonNull(name, "name");
+        String[] parts = name.split(java.util.regex.Pattern.quote(COMBINE), -1);
+        if (parts.length < 2 || !COMBINATION_BASES.contains(parts[0])) {
+            throw new IllegalArgumentException("'" + name + "' is not a combination <base>+<component>...: the base"
+                    + " must be one of " + COMBINATION_BASES);
+        }
+        StudentReward.GeneratorUpdate update = null;
+        int k = StudentReward.DEFAULT_CANDIDATES;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 1; i < parts.length; i++) {
+            String c = parts[i];
+            boolean candidates = c.matches("k[0-9]{1,3}");
+            if (!seen.add(candidates ? "k" : c)) {
+                throw new IllegalArgumentException("'" + name + "': component '" + c + "' is given twice");
+            }
+            if (c.equals("rest") || c.equals("dpo")) {
+                if (update != null) {
+                    throw new IllegalArgumentException("'" + name + "': choose one of +rest and +dpo");
+                }
+                update = c.equals("rest") ? StudentReward.GeneratorUpdate.REST : StudentReward.GeneratorUpdate.DPO;
+            } else if (candidates) {
+                k = Integer.parseInt(c.substring(1));
+            } else {
+                throw new IllegalArgumentException("'" + name + "': unknown component '" + c + "'; known: rest, dpo,"
+                        + " k<N> (candidates per teaching prompt)");
+            }
+        }
+        if (update == null) {
+            throw new IllegalArgumentException("'" + name + "': a combination needs +rest or +dpo");
+        }
+        StudentReward reward = new StudentReward(k, update, PreferenceTraining.DEFAULT_BETA);
+        return symbiosis(parts[0]).withStudentReward(name, reward);
+    }
+
+    /** Whether {@code name} has the form of a combination (it contains {@value #COMBINE}). */
+    public static boolean isCombination(String name) {
+        return name != null && name.contains(COMBINE);
+    }
+
+    /**
      * The full method or one of its ablations, by name.
      *
-     * @throws IllegalArgumentException if {@code name} is not {@code symbiosis} or one of {@link #ABLATIONS}
+     * @throws IllegalArgumentException if {@code name} is not {@code symbiosis} or one of {@link #ABLATIONS}, the
+     *     symbiosis controls or the Symbiosis arms of {@link #STUDENT_REWARDED}
      */
     public static SymbiosisStrategy symbiosis(String name) {
         Objects.requireNonNull(name, "name");
@@ -81,6 +162,10 @@ public final class Strategies {
             case "symbiosis-hotflip-hints" -> SymbiosisStrategy.hotflipHints();
             case "symbiosis-random-saliency" -> SymbiosisStrategy.randomSaliency();
             case "random-real-to-student" -> SymbiosisStrategy.randomRealToStudent();
+            case "symbiosis-rest" -> SymbiosisStrategy.rest();
+            case "symbiosis-dpo" -> SymbiosisStrategy.dpo();
+            case "symbiosis-frozen-generator-best-of-k" ->
+                    SymbiosisStrategy.frozenGeneratorBestOfK(StudentReward.DEFAULT_CANDIDATES);
             default -> throw new IllegalArgumentException("'" + name + "' is not symbiosis or one of its ablations "
                     + ABLATIONS + " or controls " + SYMBIOSIS_CONTROLS);
         };
@@ -109,8 +194,11 @@ public final class Strategies {
             case "static-synthetic-student0" -> StaticSynthetic.fromStudent0(staticSetBudgets);
             case "real-mixing" -> RealMixing.golden();
             case "real-upper-bound" -> new RealUpperBound();
+            case "static-synthetic-best-of-k" ->
+                    StaticSynthetic.bestOfK(staticSetBudgets, StudentReward.DEFAULT_CANDIDATES);
             default -> {
-                if (!name.equals(SYMBIOSIS) && !ABLATIONS.contains(name) && !SYMBIOSIS_CONTROLS.contains(name)) {
+                if (!name.equals(SYMBIOSIS) && !ABLATIONS.contains(name) && !SYMBIOSIS_CONTROLS.contains(name)
+                        && !STUDENT_REWARDED.contains(name)) {
                     throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + NAMES);
                 }
                 yield symbiosis(name);
