@@ -78,4 +78,23 @@ class StrategyRegistryTest {
         assertTrue(named.getMessage().contains("real-upper-bound"), named.getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.register("Not A Name", c -> new RealUpperBound()));
     }
+
+    @Test
+    void combinationsAreKnownToTheStandardRegistryOnlyAndBadOnesSayWhy() {
+        StrategyRegistry r = StrategyRegistry.standard();
+        StrategyContext ctx = context(new AtomicInteger());
+        for (String name : List.of("symbiosis+rest", "symbiosis+dpo+k8", "symbiosis-frozen-generator+rest")) {
+            assertTrue(StrategyRegistry.isValidName(name), name);
+            assertTrue(r.contains(name), name);
+            assertEquals(name, r.create(name, ctx).name());
+        }
+        r.checkKnown(List.of("symbiosis", "symbiosis+rest"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> r.checkKnown(List.of("symbiosis+rest+dpo")));
+        assertTrue(bad.getMessage().contains("choose one of +rest and +dpo"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.create("symbiosis+nothing", ctx));
+        assertTrue(!StrategyRegistry.isValidName("symbiosis+") && !StrategyRegistry.isValidName("+rest"));
+        StrategyRegistry empty = StrategyRegistry.empty();
+        assertTrue(!empty.contains("symbiosis+rest"), "an empty registry knows no combination");
+    }
 }
