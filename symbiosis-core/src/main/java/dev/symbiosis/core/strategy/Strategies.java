@@ -136,7 +136,12 @@ public final class Strategies {
         if (update == null) {
             throw new IllegalArgumentException("'" + name + "': a combination needs +rest or +dpo");
         }
-        StudentReward reward = new StudentReward(k, update, PreferenceTraining.DEFAULT_BETA);
+        StudentReward reward;
+        try {
+            reward = new StudentReward(k, update, PreferenceTraining.DEFAULT_BETA);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + name + "': " + e.getMessage(), e);
+        }
         return symbiosis(parts[0]).withStudentReward(name, reward);
     }
 

@@ -549,9 +549,11 @@ public final class SymbiosisStrategy implements Strategy {
                     }
                 }
             }
-            double[] cos = texts.isEmpty() ? new double[0]
-                    : gradients.gradientCosines(targets.get(e.getKey()), texts);
-            for (int j = 0; j < where.size(); j++) {
+            String target = targets.get(e.getKey());
+            // a target without a prediction has no loss to lower: its candidates stay unscored
+            double[] cos = texts.isEmpty() || ctx.student().countTokens(target) < 2 ? new double[0]
+                    : gradients.gradientCosines(target, texts);
+            for (int j = 0; j < cos.length; j++) {
                 scores[where.get(j)[0]][where.get(j)[1]] = cos[j];
             }
             progress.progress(++done, promptsByExample.size());
