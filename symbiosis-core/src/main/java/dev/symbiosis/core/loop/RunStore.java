@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  */
 public final class RunStore {
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    /** Lowercase letters, digits and dashes; parts joined by {@code +} (a combination such as {@code symbiosis+rest}). */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*(\\+[a-z0-9][a-z0-9-]*)*");
     /** The checksum manifest of a checkpoint: one {@code <sha256 hex>  <relative path>} line per file. */
     public static final String MANIFEST = "MANIFEST.sha256";
     /** The marker written last into a checkpoint. */
@@ -92,8 +93,8 @@ public final class RunStore {
 
     public Path strategyDir(String strategy) {
         if (!NAME.matcher(strategy).matches()) {
-            throw new IllegalArgumentException("strategy name must be lowercase letters, digits and dashes: "
-                    + strategy);
+            throw new IllegalArgumentException("strategy name must be lowercase letters, digits and dashes (parts "
+                    + "joined by '+'): " + strategy);
         }
         return dir.resolve(strategy);
     }

@@ -13,7 +13,10 @@ import java.nio.file.Path;
  */
 public interface Strategy extends Describable {
 
-    /** Short name, used in records and as a folder name: lowercase letters, digits and dashes. */
+    /**
+     * Short name, used in records and as a folder name: lowercase letters, digits and dashes (parts may be joined by
+     * {@code +}, a combination such as {@code symbiosis+rest}).
+     */
     String name();
 
     /** Whether the strategy fine-tunes its Generator (then the loop checkpoints the Generator too). */
