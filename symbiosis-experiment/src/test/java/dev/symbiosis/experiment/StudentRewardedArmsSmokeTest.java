@@ -48,7 +48,7 @@ class StudentRewardedArmsSmokeTest {
         }
         for (String arm : List.of("symbiosis-rest", "symbiosis-dpo")) {
             long rewarded = Files.readAllLines(out.resolve(arm + "/iter-2/synthetic.jsonl")).stream()
-                    .filter(l -> l.contains("\\"" + SymbiosisStrategy.REWARD_KEY + "\\"")).count();
+                    .filter(l -> l.contains("\"" + SymbiosisStrategy.REWARD_KEY + "\"")).count();
             assertTrue(rewarded >= 1, arm + ": the Student is taught the kept continuations");
         }
         List<ComputePerArm.Row> rows = ComputePerArm.of(List.of(out));

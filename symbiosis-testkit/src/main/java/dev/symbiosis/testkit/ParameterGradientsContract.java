@@ -29,7 +29,7 @@ import net.jqwik.api.constraints.Size;
  *       wrong text paired, gradients accumulated from one text into the next.</li>
  *   <li>{@link #askingForGradientsChangesNothing}: a gradient pass that updates weights or leaves gradients
  *       behind.</li>
- *   <li>{@link #badArgumentsAreRefused}: empty texts accepted silently.</li>
+ *   <li>{@link #badGradientArgumentsAreRefused}: empty texts accepted silently.</li>
  * </ul>
  *
  * <p>{@link #gradientStudent()} should return the same instance each time. Override {@link #gradientTexts()} when
@@ -85,7 +85,7 @@ public interface ParameterGradientsContract extends Contract {
     /** An empty target or candidate throws {@link IllegalArgumentException}; no candidates give no cosines. */
     @Property(tries = 1)
     @ScaledTries
-    default void badArgumentsAreRefused() {
+    default void badGradientArgumentsAreRefused() {
         ParameterGradients g = asGradients(gradientStudent());
         assertThrows(IllegalArgumentException.class, () -> g.gradientCosines("", List.of("abcdef")));
         assertThrows(IllegalArgumentException.class, () -> g.gradientCosines("abcdef", List.of("")));

@@ -36,7 +36,7 @@ class RewardContractsCatchBrokenModelsTest {
 
     @Test
     void anEmptyTextThatIsAcceptedIsCaught() {
-        ContractRun.of(AcceptsEmpty.class).assertCaught("badArgumentsAreRefused", "IllegalArgumentException");
+        ContractRun.of(AcceptsEmpty.class).assertCaught("badGradientArgumentsAreRefused", "IllegalArgumentException");
     }
 
     @Test
