@@ -281,7 +281,11 @@ public final class Training {
             List<NDArray> out = new ArrayList<>(params.size());
             try {
                 for (NDArray p : params) {
-                    NDArray copy = p.getGradient().toType(DataType.FLOAT32, true);
+                    NDArray g = p.getGradient();
+                    // duplicate(): toType(FLOAT32, true) of a FLOAT32 array may share its storage, which the zeroing
+                    // below would then clear
+                    NDArray copy = g.getDataType() == DataType.FLOAT32 ? g.duplicate()
+                            : g.toType(DataType.FLOAT32, false);
                     NDScope.unregister(copy);
                     copy.attach(keep);
                     out.add(copy);
