@@ -145,38 +145,19 @@ final class Trainer {
                 batches.add(order.subList(i, Math.min(i + tc.batchSize(), order.size())));
             }
         }
-        Map<String, Tensor> snapshotBase = model.lora() == null ? model.baseTensors() : null;
-        Map<String, Tensor> snapshotAdapter = model.lora() != null ? model.adapterTensors() : null;
-        int step = 0;
-        long tokens = 0;
-        double sum = 0;
-        double last = Double.NaN;
-        try (AdamW opt = new AdamW(model.manager(), model.trainableNames(), model.trainable())) {
-            for (List<Integer> batch : batches) {
-                List<Sequence> seqs = new ArrayList<>(2 * batch.size());
-                double[] ref = new double[2 * batch.size()];
-                for (int j = 0; j < batch.size(); j++) {
-                    seqs.add(chosen.get(batch.get(j)));
-                    ref[j] = refChosen[batch.get(j)];
-                }
-                for (int j = 0; j < batch.size(); j++) {
-                    seqs.add(rejected.get(batch.get(j)));
-                    ref[batch.size() + j] = refRejected[batch.get(j)];
-                }
-                double lr = TrainerConfig.schedule(tc.learningRate(), tc.warmupSteps(), step, batches.size());
-                Training.StepResult r = Training.preferenceStep(model, opt, seqs, ref, beta, state.eos(), lr,
-                        tc.weightDecay(), tc.clip());
-                step++;
-                tokens += r.tokens();
-                sum += r.loss();
-                last = r.loss();
+        return optimize(pairs.size(), batches, (opt, batch, lr) -> {
+            List<Sequence> seqs = new ArrayList<>(2 * batch.size());
+            double[] ref = new double[2 * batch.size()];
+            for (int j = 0; j < batch.size(); j++) {
+                seqs.add(chosen.get(batch.get(j)));
+                ref[j] = refChosen[batch.get(j)];
             }
-        } catch (IllegalStateException e) {
-            rollback(snapshotBase, snapshotAdapter);
-            throw new IllegalStateException(e.getMessage() + " at step " + step + " of " + batches.size()
-                    + "; the model was restored to its state before this call", e);
-        }
-        return new TrainingReport(pairs.size(), step, tokens, sum / step, last);
+            for (int j = 0; j < batch.size(); j++) {
+                seqs.add(rejected.get(batch.get(j)));
+                ref[batch.size() + j] = refRejected[batch.get(j)];
+            }
+            return Training.preferenceStep(model, opt, seqs, ref, beta, state.eos(), lr, tc.weightDecay(), tc.clip());
+        });
     }
 
     /**
@@ -233,36 +214,49 @@ final class Trainer {
             return new TrainingReport(examples, 0, 0, Double.NaN, Double.NaN);
         }
         TrainerConfig tc = state.trainer;
-        List<List<List<Sequence>>> epochs = new ArrayList<>();
-        int total = 0;
+        List<List<Sequence>> batches = new ArrayList<>(); // every epoch's batches, epoch after epoch
         for (int e = 0; e < tc.epochs(); e++) {
-            List<List<Sequence>> bs = bucketed(seqs, tc.batchSize(), new Random(tc.seed() * 1_000_003L + e));
-            epochs.add(bs);
-            total += bs.size();
+            batches.addAll(bucketed(seqs, tc.batchSize(), new Random(tc.seed() * 1_000_003L + e)));
         }
+        CausalLm model = state.model();
+        Random dropout = new Random(tc.seed() ^ 0x5DEECE66DL);
+        return optimize(examples, batches, (opt, batch, lr) -> Training.step(model, opt, batch, state.eos(), lr,
+                tc.weightDecay(), tc.clip(), dropout));
+    }
+
+    /** One optimizer step on a batch at a learning rate. */
+    @FunctionalInterface
+    private interface BatchStep<B> {
+        Training.StepResult run(AdamW opt, B batch, double lr);
+    }
+
+    /**
+     * The optimisation shared by {@link #fit} and {@link #fineTunePreferences}: one fresh AdamW, a step per batch in
+     * order with the warm-up and cosine schedule over all of them, the losses and loss tokens summed; when a step
+     * throws {@link IllegalStateException} (a loss or gradient that is not finite) the state before the call is
+     * put back and the error names the step.
+     */
+    private <B> TrainingReport optimize(int examples, List<B> batches, BatchStep<B> stepper) {
+        TrainerConfig tc = state.trainer;
         CausalLm model = state.model();
         Map<String, Tensor> snapshotBase = model.lora() == null ? model.baseTensors() : null;
         Map<String, Tensor> snapshotAdapter = model.lora() != null ? model.adapterTensors() : null;
-        Random dropout = new Random(tc.seed() ^ 0x5DEECE66DL);
         int step = 0;
         long tokens = 0;
         double sum = 0;
         double last = Double.NaN;
         try (AdamW opt = new AdamW(model.manager(), model.trainableNames(), model.trainable())) {
-            for (List<List<Sequence>> epoch : epochs) {
-                for (List<Sequence> batch : epoch) {
-                    double lr = TrainerConfig.schedule(tc.learningRate(), tc.warmupSteps(), step, total);
-                    Training.StepResult r = Training.step(model, opt, batch, state.eos(), lr, tc.weightDecay(),
-                            tc.clip(), dropout);
-                    step++;
-                    tokens += r.tokens();
-                    sum += r.loss();
-                    last = r.loss();
-                }
+            for (B batch : batches) {
+                double lr = TrainerConfig.schedule(tc.learningRate(), tc.warmupSteps(), step, batches.size());
+                Training.StepResult r = stepper.run(opt, batch, lr);
+                step++;
+                tokens += r.tokens();
+                sum += r.loss();
+                last = r.loss();
             }
         } catch (IllegalStateException e) {
             rollback(snapshotBase, snapshotAdapter);
-            throw new IllegalStateException(e.getMessage() + " at step " + step + " of " + total
+            throw new IllegalStateException(e.getMessage() + " at step " + step + " of " + batches.size()
                     + "; the model was restored to its state before this call", e);
         }
         return new TrainingReport(examples, step, tokens, sum / step, last);
