@@ -4,6 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.ParameterGradients;
+import dev.symbiosis.core.model.PreferencePair;
+import dev.symbiosis.core.model.PreferenceTraining;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.SaliencyMap;
@@ -63,7 +66,8 @@ import java.util.Objects;
  * tokens.
  *
  * <p>This class is a front: {@link Scoring}, {@link Saliency} (saliency and hints from one gradient pass),
- * {@link Trainer}, {@link Decoding} and {@link CheckpointIo} do the work on a shared {@link ModelState}.
+ * {@link ParameterGradient} (gradients with respect to the trainable parameters), {@link Trainer} (also DPO),
+ * {@link Decoding} and {@link CheckpointIo} do the work on a shared {@link ModelState}.
  *
  * <p>Not thread-safe: use one model from one thread at a time (gradient recording is switched off on the calling
  * thread by every public method). Different models may work on different threads at once, with the results they
@@ -71,11 +75,12 @@ import java.util.Objects;
  * LoRA dropout masks are drawn from their own seeds under a process-wide lock. {@link #close()} frees every native
  * array.
  */
-public final class DjlLanguageModel implements LanguageModel, GradientHints {
+public final class DjlLanguageModel implements LanguageModel, GradientHints, ParameterGradients, PreferenceTraining {
 
     private final ModelState state;
     private final Scoring scoring;
     private final Saliency saliency;
+    private final ParameterGradient parameterGradient;
     private final Trainer trainer;
     private final Decoding decoding;
     private final CheckpointIo checkpoints;
@@ -84,6 +89,7 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         this.state = state;
         this.scoring = new Scoring(state);
         this.saliency = new Saliency(state);
+        this.parameterGradient = new ParameterGradient(state);
         this.trainer = new Trainer(state);
         this.decoding = new Decoding(state);
         this.checkpoints = new CheckpointIo(state);
@@ -371,6 +377,33 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
         return saliency.both(texts, positions, candidates);
     }
 
+    // ------------------------------------------------------------------ parameter gradients
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The parameters are the trainable ones ({@link #network()}{@code .trainable()}: the LoRA matrices with an
+     * adapter, else every weight); each text's loss is its mean next-token loss over context-size windows without
+     * overlap (as {@link #saliency}; for a text within the context exactly {@code -mean} of {@link #score}'s
+     * log-probabilities), from one forward and backward pass per text without dropout. The gradients stay on the
+     * device; only dot products and norms are read.
+     */
+    @Override
+    public double[] gradientCosines(String target, List<String> candidates) {
+        return parameterGradient.cosines(target, candidates);
+    }
+
+    /**
+     * The gradient of {@code text}'s loss (as {@link #gradientCosines} defines it) with respect to the trainable
+     * parameters, flattened in {@link #network()}{@code .trainable()} order (for tests and tools: a full model's
+     * gradient is as large as the model). The parameters are unchanged and hold no gradient after the call.
+     *
+     * @throws IllegalArgumentException if the text is empty or has fewer than two tokens
+     */
+    public float[] parameterGradient(String text) {
+        return parameterGradient.flat(text);
+    }
+
     // ------------------------------------------------------------------ training
 
     @Override
@@ -388,6 +421,22 @@ public final class DjlLanguageModel implements LanguageModel, GradientHints {
     public TrainingReport fineTune(List<PromptCompletion> examples, double learningRateScale) {
         dev.symbiosis.core.model.Generator.checkLearningRateScale(learningRateScale);
         return trainer.fineTune(examples, learningRateScale);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each completion is framed as {@link #fineTune} frames it ({@code prompt + completion + end of answer}, the
+     * loss on completion and end), and cut to the context's first tokens when longer. The reference log-probabilities
+     * are computed once, before the first step, with the weights as they are; then {@link TrainerConfig#epochs()}
+     * seeded passes over the pairs in batches of {@link TrainerConfig#batchSize()} pairs (each batch one forward
+     * pass over its chosen and rejected sequences), with a fresh AdamW and schedule as {@link #fineTune}, and
+     * without dropout (as TRL's DPO trainer by default), so that the first step's loss is {@code log 2}. Reported
+     * tokens are the completion and end positions of both sequences of every pair, per epoch.
+     */
+    @Override
+    public TrainingReport fineTunePreferences(List<PreferencePair> pairs, double beta) {
+        return trainer.fineTunePreferences(pairs, beta);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.symbiosis.djl;
 
+import dev.symbiosis.core.model.PreferencePair;
+import dev.symbiosis.core.model.PreferenceTraining;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
@@ -67,28 +69,109 @@ final class Trainer {
         if (examples.isEmpty()) {
             return TrainingReport.empty();
         }
-        int n = state.context;
         List<Sequence> seqs = new ArrayList<>();
         for (PromptCompletion ex : examples) {
-            int[] p = state.tokenizer.encode(state.chat.wrap(ex.prompt())).ids();
-            if (p.length == 0) {
-                p = new int[] {state.config.bosTokenId()};
-            }
-            int[] c = state.tokenizer.encode(ex.completion()).ids();
-            c = Arrays.copyOf(c, c.length + 1);
-            c[c.length - 1] = state.answerEnd >= 0 ? state.answerEnd : state.eos();
-            int keepPrompt = Math.min(p.length, Math.max(0, n - c.length));
-            int[] ids = new int[keepPrompt + c.length];
-            System.arraycopy(p, p.length - keepPrompt, ids, 0, keepPrompt);
-            System.arraycopy(c, 0, ids, keepPrompt, c.length);
-            float[] w = new float[ids.length];
-            Arrays.fill(w, keepPrompt, ids.length, (float) ex.weight());
-            if (keepPrompt == 0) {
-                w[0] = 0f;
-            }
-            seqs.addAll(windows(ids, w));
+            Framed f = framed(ex.prompt(), ex.completion(), ex.weight());
+            seqs.addAll(windows(f.ids(), f.weights()));
         }
         return fit(examples.size(), seqs, learningRateScale);
+    }
+
+    /** A prompt/completion pair as {@link #fineTune} trains it, before it is cut into windows. */
+    private record Framed(int[] ids, float[] weights) {}
+
+    /**
+     * {@code prompt + completion + end of answer}, the prompt through the chat format (an empty one becomes
+     * {@code bos}) and left-truncated so that the whole fits the context when the completion does; the loss weight
+     * {@code weight} on the completion and end positions, 0 on the prompt.
+     */
+    private Framed framed(String prompt, String completion, double weight) {
+        int n = state.context;
+        int[] p = state.tokenizer.encode(state.chat.wrap(prompt)).ids();
+        if (p.length == 0) {
+            p = new int[] {state.config.bosTokenId()};
+        }
+        int[] c = state.tokenizer.encode(completion).ids();
+        c = Arrays.copyOf(c, c.length + 1);
+        c[c.length - 1] = state.answerEnd >= 0 ? state.answerEnd : state.eos();
+        int keepPrompt = Math.min(p.length, Math.max(0, n - c.length));
+        int[] ids = new int[keepPrompt + c.length];
+        System.arraycopy(p, p.length - keepPrompt, ids, 0, keepPrompt);
+        System.arraycopy(c, 0, ids, keepPrompt, c.length);
+        float[] w = new float[ids.length];
+        Arrays.fill(w, keepPrompt, ids.length, (float) weight);
+        if (keepPrompt == 0) {
+            w[0] = 0f;
+        }
+        return new Framed(ids, w);
+    }
+
+    /**
+     * DPO on preference pairs (see {@link DjlLanguageModel#fineTunePreferences}): each completion framed as
+     * {@link #fineTune} frames it and cut to the context's first tokens when longer; the reference log-probabilities
+     * computed once before the first step; then {@link TrainerConfig#epochs()} seeded passes over the pairs in
+     * batches of {@link TrainerConfig#batchSize()} pairs, one fresh AdamW and schedule, no dropout; the state before
+     * the call put back when the loss is not finite.
+     */
+    TrainingReport fineTunePreferences(List<PreferencePair> pairs, double beta) {
+        state.checkOpen();
+        PreferenceTraining.checkBeta(beta);
+        if (pairs.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        Training.noGrad();
+        int n = state.context;
+        List<Sequence> chosen = new ArrayList<>(pairs.size());
+        List<Sequence> rejected = new ArrayList<>(pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            PreferencePair p = pairs.get(i);
+            for (boolean isChosen : new boolean[] {true, false}) {
+                Framed f = framed(p.prompt(), isChosen ? p.chosen() : p.rejected(), 1.0);
+                int len = Math.min(n, f.ids().length);
+                Sequence seq = new Sequence(Arrays.copyOf(f.ids(), len), Arrays.copyOf(f.weights(), len));
+                if (seq.targets() == 0) {
+                    throw new IllegalArgumentException("preference pair " + i + ": the "
+                            + (isChosen ? "chosen" : "rejected") + " completion carries no loss");
+                }
+                (isChosen ? chosen : rejected).add(seq);
+            }
+        }
+        TrainerConfig tc = state.trainer;
+        CausalLm model = state.model();
+        double[] refChosen = new double[pairs.size()];
+        double[] refRejected = new double[pairs.size()];
+        for (int from = 0; from < pairs.size(); from += tc.batchSize()) {
+            int to = Math.min(pairs.size(), from + tc.batchSize());
+            List<Sequence> both = new ArrayList<>(chosen.subList(from, to));
+            both.addAll(rejected.subList(from, to));
+            double[] lp = Training.sequenceLogProbs(model, both, state.eos());
+            System.arraycopy(lp, 0, refChosen, from, to - from);
+            System.arraycopy(lp, to - from, refRejected, from, to - from);
+        }
+        List<List<Integer>> batches = new ArrayList<>();
+        for (int e = 0; e < tc.epochs(); e++) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < pairs.size(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(tc.seed() * 1_000_003L + e));
+            for (int i = 0; i < order.size(); i += tc.batchSize()) {
+                batches.add(order.subList(i, Math.min(i + tc.batchSize(), order.size())));
+            }
+        }
+        return optimize(pairs.size(), batches, 1.0, (opt, batch, lr) -> {
+            List<Sequence> seqs = new ArrayList<>(2 * batch.size());
+            double[] ref = new double[2 * batch.size()];
+            for (int j = 0; j < batch.size(); j++) {
+                seqs.add(chosen.get(batch.get(j)));
+                ref[j] = refChosen[batch.get(j)];
+            }
+            for (int j = 0; j < batch.size(); j++) {
+                seqs.add(rejected.get(batch.get(j)));
+                ref[batch.size() + j] = refRejected[batch.get(j)];
+            }
+            return Training.preferenceStep(model, opt, seqs, ref, beta, state.eos(), lr, tc.weightDecay(), tc.clip());
+        });
     }
 
     /**
@@ -145,38 +228,53 @@ final class Trainer {
             return new TrainingReport(examples, 0, 0, Double.NaN, Double.NaN);
         }
         TrainerConfig tc = state.trainer;
-        List<List<List<Sequence>>> epochs = new ArrayList<>();
-        int total = 0;
+        List<List<Sequence>> batches = new ArrayList<>(); // every epoch's batches, epoch after epoch
         for (int e = 0; e < tc.epochs(); e++) {
-            List<List<Sequence>> bs = bucketed(seqs, tc.batchSize(), new Random(tc.seed() * 1_000_003L + e));
-            epochs.add(bs);
-            total += bs.size();
+            batches.addAll(bucketed(seqs, tc.batchSize(), new Random(tc.seed() * 1_000_003L + e)));
         }
+        CausalLm model = state.model();
+        Random dropout = new Random(tc.seed() ^ 0x5DEECE66DL);
+        return optimize(examples, batches, learningRateScale, (opt, batch, lr) -> Training.step(model, opt, batch,
+                state.eos(), lr, tc.weightDecay(), tc.clip(), dropout));
+    }
+
+    /** One optimizer step on a batch at a learning rate. */
+    @FunctionalInterface
+    private interface BatchStep<B> {
+        Training.StepResult run(AdamW opt, B batch, double lr);
+    }
+
+    /**
+     * The optimisation shared by {@link #fit} and {@link #fineTunePreferences}: one fresh AdamW, a step per batch in
+     * order with the warm-up and cosine schedule over all of them (peak: the configured rate times
+     * {@code learningRateScale}), the losses and loss tokens summed; when a step
+     * throws {@link IllegalStateException} (a loss or gradient that is not finite) the state before the call is
+     * put back and the error names the step.
+     */
+    private <B> TrainingReport optimize(int examples, List<B> batches, double learningRateScale,
+            BatchStep<B> stepper) {
+        TrainerConfig tc = state.trainer;
         CausalLm model = state.model();
         Map<String, Tensor> snapshotBase = model.lora() == null ? model.baseTensors() : null;
         Map<String, Tensor> snapshotAdapter = model.lora() != null ? model.adapterTensors() : null;
-        Random dropout = new Random(tc.seed() ^ 0x5DEECE66DL);
         int step = 0;
         long tokens = 0;
         double sum = 0;
         double last = Double.NaN;
         try (AdamW opt = new AdamW(model.manager(), model.trainableNames(), model.trainable())) {
-            for (List<List<Sequence>> epoch : epochs) {
-                for (List<Sequence> batch : epoch) {
-                    // a scale of 1 leaves the rate exactly as configured (x * 1.0 == x)
-                    double lr = TrainerConfig.schedule(tc.learningRate() * learningRateScale, tc.warmupSteps(), step,
-                            total);
-                    Training.StepResult r = Training.step(model, opt, batch, state.eos(), lr, tc.weightDecay(),
-                            tc.clip(), dropout);
-                    step++;
-                    tokens += r.tokens();
-                    sum += r.loss();
-                    last = r.loss();
-                }
+            for (B batch : batches) {
+                // a scale of 1 leaves the rate exactly as configured (x * 1.0 == x)
+                double lr = TrainerConfig.schedule(tc.learningRate() * learningRateScale, tc.warmupSteps(), step,
+                        batches.size());
+                Training.StepResult r = stepper.run(opt, batch, lr);
+                step++;
+                tokens += r.tokens();
+                sum += r.loss();
+                last = r.loss();
             }
         } catch (IllegalStateException e) {
             rollback(snapshotBase, snapshotAdapter);
-            throw new IllegalStateException(e.getMessage() + " at step " + step + " of " + total
+            throw new IllegalStateException(e.getMessage() + " at step " + step + " of " + batches.size()
                     + "; the model was restored to its state before this call", e);
         }
         return new TrainingReport(examples, step, tokens, sum / step, last);

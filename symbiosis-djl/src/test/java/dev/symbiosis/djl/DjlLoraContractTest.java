@@ -6,6 +6,7 @@ import dev.symbiosis.djl.model.LoraConfig;
 import dev.symbiosis.djl.model.TrainerConfig;
 import dev.symbiosis.testkit.GeneratorContract;
 import dev.symbiosis.testkit.GradientHintsContract;
+import dev.symbiosis.testkit.ParameterGradientsContract;
 import dev.symbiosis.testkit.StudentContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The testkit's Student, Generator and GradientHints contracts on a tiny model trained through a LoRA adapter (the
- * hints' gradient then passes through the adapter).
+ * The testkit's Student, Generator, GradientHints and ParameterGradients contracts on a tiny model trained through a
+ * LoRA adapter (the hints' gradient then passes through the adapter; the parameter gradients are the adapter's).
  */
-class DjlLoraContractTest implements StudentContract, GeneratorContract, GradientHintsContract {
+class DjlLoraContractTest implements StudentContract, GeneratorContract, GradientHintsContract,
+        ParameterGradientsContract {
 
     private static DjlLanguageModel model;
 
@@ -46,6 +48,11 @@ class DjlLoraContractTest implements StudentContract, GeneratorContract, Gradien
 
     @Override
     public Student hintingStudent() {
+        return shared();
+    }
+
+    @Override
+    public Student gradientStudent() {
         return shared();
     }
 }

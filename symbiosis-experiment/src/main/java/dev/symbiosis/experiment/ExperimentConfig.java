@@ -808,7 +808,7 @@ public record ExperimentConfig(
         require(strategies != null && !strategies.isEmpty(), "strategies must name at least one strategy");
         for (String s : strategies) {
             require(s != null && StrategyRegistry.isValidName(s), "strategies: '" + s + "' is not a strategy name"
-                    + " (lowercase letters, digits and dashes)");
+                    + " (lowercase letters, digits and dashes; '+' joins a combination such as symbiosis+rest)");
         }
         require(strategies.stream().distinct().count() == strategies.size(), "strategies lists a name twice");
         require(models != null, "models must be given (null paths select the embedded models)");

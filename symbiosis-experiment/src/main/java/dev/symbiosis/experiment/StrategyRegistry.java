@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * Strategies by name, for configurations that list strategies as strings: {@link #standard()} knows the method,
- * its ablations and the baselines ({@link Strategies#NAMES}); {@link #register} adds a user's strategy, which then
- * runs under the same loop, budget, evaluation and statistics as the others.
+ * its ablations and the baselines ({@link Strategies#NAMES}) and the combinations of a variant of the method with
+ * components, such as {@code symbiosis+rest} or {@code symbiosis+dpo+k8} ({@link Strategies#combination});
+ * {@link #register} adds a user's strategy, which then runs under the same loop, budget, evaluation and statistics
+ * as the others.
  *
  * <p>Besides the registered names, the registry makes an arm named as a combination of issue 17's components,
  * {@code symbiosis+<component>+...} (e.g. {@code symbiosis+gap+masked+reset}, see {@link SymbiosisComponents}): the
@@ -43,6 +45,8 @@ public final class StrategyRegistry {
     private static final String ACCUMULATE = "recursive-accumulate";
 
     private final Map<String, StrategyFactory> factories = new LinkedHashMap<>();
+    /** Whether combination names ({@link Strategies#combination}) are known: true for {@link #standard()}. */
+    private boolean combinations;
 
     private StrategyRegistry() {}
 
@@ -65,12 +69,13 @@ public final class StrategyRegistry {
                     ? ExperimentData.subsample(c.seedDocuments(), c.config().accumulateSample(), c.config().seed())
                     : List.of(), c.config().iterations()));
         }
+        r.combinations = true;
         return r;
     }
 
     /**
-     * Whether {@code name} has the form of a strategy name: lowercase letters, digits and dashes, parts joined by
-     * {@code +} (combinations of components).
+     * Whether {@code name} has the form of a strategy name: lowercase letters, digits and dashes, or such parts
+     * joined by {@value Strategies#COMBINE} (a combination).
      */
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
@@ -91,10 +96,25 @@ public final class StrategyRegistry {
         return this;
     }
 
-    /** Whether a name is registered, or is a valid combination of components ({@link SymbiosisComponents}). */
+    /** Whether a name is registered, or (in a standard registry) is a valid combination. */
     public boolean contains(String name) {
-        return factories.containsKey(name) || SymbiosisComponents.isCombination(name)
-                && SymbiosisComponents.isKnown(name);
+        return factories.containsKey(name) || combinationError(name) == null;
+    }
+
+    /**
+     * Why {@code name} is not a combination this registry makes, or null when it is one. A registered name is
+     * never looked at as a combination.
+     */
+    private String combinationError(String name) {
+        if (!combinations || !Strategies.isCombination(name)) {
+            return "not a combination";
+        }
+        try {
+            Strategies.anyCombination(name);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** The registered names, in registration order. */
@@ -110,8 +130,8 @@ public final class StrategyRegistry {
      */
     public Strategy create(String name, StrategyContext context) {
         StrategyFactory f = factories.get(name);
-        if (f == null && SymbiosisComponents.isCombination(name)) {
-            f = c -> SymbiosisComponents.combination(name); // names a bad component
+        if (f == null && combinations && Strategies.isCombination(name)) {
+            f = c -> Strategies.anyCombination(name); // names a bad component
         }
         if (f == null) {
             throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + List.copyOf(names())
@@ -133,13 +153,10 @@ public final class StrategyRegistry {
      */
     public void checkKnown(List<String> names) {
         for (String n : names) {
-            if (!factories.containsKey(n) && SymbiosisComponents.isCombination(n)) {
-                SymbiosisComponents.combination(n); // throws naming the bad component
-                continue;
-            }
             if (!contains(n)) {
-                throw new IllegalArgumentException("unknown strategy '" + n + "' in strategies; known: "
-                        + List.copyOf(names()));
+                String why = combinations && Strategies.isCombination(n) ? " (" + combinationError(n) + ")" : "";
+                throw new IllegalArgumentException("unknown strategy '" + n + "' in strategies" + why + "; known: "
+                        + List.copyOf(names()) + (combinations ? " and combinations such as symbiosis+rest" : ""));
             }
         }
     }

@@ -101,7 +101,7 @@ class StrategyRegistryTest {
         assertTrue(order.getMessage().contains("symbiosis+gap+masked"), order.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> r.create("real-mixing+gap", ctx));
-        assertTrue(unknown.getMessage().contains("combinations symbiosis+<component>"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("the base must be one of"), unknown.getMessage());
 
         assertTrue(StrategyRegistry.isValidName("symbiosis+gap"));
         assertTrue(!StrategyRegistry.isValidName("symbiosis+") && !StrategyRegistry.isValidName("+gap")
@@ -110,5 +110,24 @@ class StrategyRegistryTest {
         ExperimentConfig cfg = ExperimentConfig.preset("smoke").toBuilder()
                 .optStrategies(List.of("symbiosis", "symbiosis+gap+masked+reset")).build();
         assertEquals(List.of("symbiosis", "symbiosis+gap+masked+reset"), cfg.strategies());
+    }
+
+    @Test
+    void combinationsAreKnownToTheStandardRegistryOnlyAndBadOnesSayWhy() {
+        StrategyRegistry r = StrategyRegistry.standard();
+        StrategyContext ctx = context(new AtomicInteger());
+        for (String name : List.of("symbiosis+rest", "symbiosis+dpo+k8", "symbiosis-frozen-generator+rest")) {
+            assertTrue(StrategyRegistry.isValidName(name), name);
+            assertTrue(r.contains(name), name);
+            assertEquals(name, r.create(name, ctx).name());
+        }
+        r.checkKnown(List.of("symbiosis", "symbiosis+rest"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> r.checkKnown(List.of("symbiosis+rest+dpo")));
+        assertTrue(bad.getMessage().contains("choose one of +rest and +dpo"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.create("symbiosis+nothing", ctx));
+        assertTrue(!StrategyRegistry.isValidName("symbiosis+") && !StrategyRegistry.isValidName("+rest"));
+        StrategyRegistry empty = StrategyRegistry.empty();
+        assertTrue(!empty.contains("symbiosis+rest"), "an empty registry knows no combination");
     }
 }

@@ -1,7 +1,8 @@
 /**
  * Contract suites for the core interfaces, so that your own implementation is checked in your own build: jqwik
  * properties that every {@link dev.symbiosis.core.model.Student}, {@link dev.symbiosis.core.model.Generator},
- * {@link dev.symbiosis.core.model.GradientHints} Student, {@link dev.symbiosis.core.feedback.FeedbackMiner} and
+ * {@link dev.symbiosis.core.model.GradientHints} Student, {@link dev.symbiosis.core.model.ParameterGradients} Student,
+ * {@link dev.symbiosis.core.model.PreferenceTraining} Generator, {@link dev.symbiosis.core.feedback.FeedbackMiner} and
  * {@link dev.symbiosis.core.curriculum.Curriculum} must have.
  *
  * <p>Use: depend on {@code dev.symbiosis:symbiosis-testkit} in test scope (it brings jqwik and the JUnit

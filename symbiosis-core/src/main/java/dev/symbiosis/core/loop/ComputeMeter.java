@@ -12,8 +12,11 @@ import org.jspecify.annotations.NullMarked;
  * if it had been sampled, and a serial and a concurrent run count the same.
  *
  * <p>What counts: scoring ({@code score}) a forward pass over every token of every text; saliency a forward and a
- * backward pass; training and fine-tuning the tokens the trainer reports (those with a loss, over every epoch) once
- * forward and once backward; generation through {@link IterationContext#generate} the prompt's tokens plus the
+ * backward pass; parameter-gradient cosines ({@link dev.symbiosis.core.model.ParameterGradients}) a forward and a
+ * backward pass over the target and every candidate; training and fine-tuning the tokens the trainer reports (those
+ * with a loss, over every epoch) once forward and once backward, and preference training
+ * ({@link dev.symbiosis.core.model.PreferenceTraining}) as well plus a forward pass over the chosen and rejected
+ * completions (its reference); generation through {@link IterationContext#generate} the prompt's tokens plus the
  * sampled tokens, forward. The held-out evaluation is not counted (every arm pays the same).
  *
  * <p>Figures ({@link #figures()}): {@code tokens.forward.<role>} and {@code tokens.backward.<role>} for the roles

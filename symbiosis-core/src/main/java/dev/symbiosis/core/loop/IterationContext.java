@@ -5,6 +5,8 @@ import dev.symbiosis.core.dedup.NearDuplicateFilter;
 import dev.symbiosis.core.feedback.FeedbackMiner;
 import dev.symbiosis.core.model.Generator;
 import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.PreferencePair;
+import dev.symbiosis.core.model.PreferenceTraining;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.TrainingText;
@@ -243,6 +245,65 @@ public final class IterationContext {
         });
     }
 
+    /**
+     * The row seed of candidate {@code candidate} of row {@code row} of a step that samples several candidates per
+     * prompt: candidate 0 has {@link #rowSeed rowSeed(step, row)}, the seed the row has when one sample is drawn (so
+     * it is the sample {@link #generate} gives, and the generation cache serves both), candidate {@code c >= 1}
+     * {@code rowSeed(step + "/candidate " + c, row)}. Distinct candidates have distinct seeds, so the cache, keyed by
+     * seed and prompt, keeps them apart.
+     */
+    public long candidateSeed(String step, int row, int candidate) {
+        return candidate == 0 ? rowSeed(step, row) : rowSeed(step + "/candidate " + candidate, row);
+    }
+
+    /**
+     * Samples {@code k} continuations per prompt: candidate {@code c} of prompt {@code i} with the row seed
+     * {@link #candidateSeed candidateSeed(step, i, c)}, in batches of {@link LoopConfig#generationBatch()} rows,
+     * from the generation cache as {@link #generate} does. Every row counts in {@link #compute()} (prompt and
+     * sampled tokens, forward): {@code k} candidates cost {@code k} samples.
+     *
+     * @param prompts the prompts; an empty list gives an empty result
+     * @param k candidates per prompt, {@code >= 1}; with 1 the samples are those of {@link #generate}
+     * @return one list of {@code k} samples per prompt, in prompt order, candidate 0 first
+     * @throws IllegalArgumentException if {@code k < 1}
+     */
+    public List<List<Sample>> generateCandidates(Generator g, List<Prompt> prompts, int k, String step) {
+        if (k < 1) {
+            throw new IllegalArgumentException("candidates per prompt must be >= 1, got " + k);
+        }
+        ProgressSink p = step(step);
+        int rows = prompts.size() * k;
+        List<Sample> flat = new ArrayList<>(rows);
+        int batch = config.generationBatch();
+        for (int from = 0; from < rows; from += batch) {
+            int to = Math.min(rows, from + batch);
+            List<Prompt> part = new ArrayList<>(to - from);
+            long[] seeds = new long[to - from];
+            for (int r = from; r < to; r++) {
+                part.add(prompts.get(r / k));
+                seeds[r - from] = candidateSeed(step, r / k, r % k);
+            }
+            flat.addAll(sample(g, part, seeds));
+            p.progress(to, rows);
+        }
+        List<List<Sample>> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            out.add(List.copyOf(flat.subList(i * k, (i + 1) * k)));
+        }
+        return out;
+    }
+
+    /** Chooses one sample per prompt among its candidates (best-of-k). */
+    @FunctionalInterface
+    public interface CandidateChoice {
+
+        /**
+         * @param candidates per prompt its candidates (at least one each), as {@link #generateCandidates} gives them
+         * @return per prompt the index of the chosen candidate
+         */
+        int[] choose(List<List<Sample>> candidates);
+    }
+
     /** Synthetic texts generated to a token budget, with the samples they came from. */
     public record Synthesized(List<TrainingText> texts, List<Sample> samples) {}
 
@@ -262,6 +323,71 @@ public final class IterationContext {
      * @throws IllegalStateException if three rounds in a row give no usable text (near duplicates aside)
      */
     public Synthesized synthesize(Generator g, PromptSource source, int tokens, double weight, String step) {
+        return synthesize(source, tokens, weight, step, (prompts, round) -> {
+            long[] seeds = new long[prompts.size()];
+            for (int j = 0; j < seeds.length; j++) {
+                seeds[j] = rowSeed(step + "#" + round, j);
+            }
+            return sample(g, prompts, seeds);
+        });
+    }
+
+    /**
+     * {@link #synthesize(Generator, PromptSource, int, double, String)} with best-of-{@code k} rows: every prompt of
+     * round {@code r} is sampled {@code k} times ({@link #candidateSeed candidateSeed(step + "#" + r, j, c)}, so
+     * candidate 0 is the sample the single-sample call draws) and {@code choice} keeps one of them; the budget, the
+     * near-duplicate filter and the stopping rules then see the kept samples as they see single samples. Every
+     * candidate counts in {@link #compute()}, and so does whatever model work {@code choice} asks for.
+     *
+     * @param k candidates per prompt, {@code >= 1}
+     * @throws IllegalArgumentException if {@code k < 1} or {@code choice} returns an index outside a prompt's
+     *     candidates
+     */
+    public Synthesized synthesize(Generator g, PromptSource source, int tokens, double weight, String step, int k,
+            CandidateChoice choice) {
+        if (k < 1) {
+            throw new IllegalArgumentException("candidates per prompt must be >= 1, got " + k);
+        }
+        Objects.requireNonNull(choice, "choice");
+        return synthesize(source, tokens, weight, step, (prompts, round) -> {
+            String roundStep = step + "#" + round;
+            List<Prompt> rows = new ArrayList<>(prompts.size() * k);
+            long[] seeds = new long[prompts.size() * k];
+            for (int j = 0; j < prompts.size(); j++) {
+                for (int c = 0; c < k; c++) {
+                    rows.add(prompts.get(j));
+                    seeds[j * k + c] = candidateSeed(roundStep, j, c);
+                }
+            }
+            List<Sample> flat = sample(g, rows, seeds);
+            List<List<Sample>> candidates = new ArrayList<>(prompts.size());
+            for (int j = 0; j < prompts.size(); j++) {
+                candidates.add(List.copyOf(flat.subList(j * k, (j + 1) * k)));
+            }
+            int[] chosen = choice.choose(candidates);
+            if (chosen.length != prompts.size()) {
+                throw new IllegalArgumentException("the candidate choice returned " + chosen.length
+                        + " indices for " + prompts.size() + " prompts");
+            }
+            List<Sample> out = new ArrayList<>(prompts.size());
+            for (int j = 0; j < prompts.size(); j++) {
+                if (chosen[j] < 0 || chosen[j] >= k) {
+                    throw new IllegalArgumentException("the candidate choice returned index " + chosen[j]
+                            + " for a prompt with " + k + " candidates");
+                }
+                out.add(candidates.get(j).get(chosen[j]));
+            }
+            return out;
+        });
+    }
+
+    /** Samples one row per prompt of a round of {@link #synthesize}. */
+    @FunctionalInterface
+    private interface RoundSampler {
+        List<Sample> sample(List<Prompt> prompts, int round);
+    }
+
+    private Synthesized synthesize(PromptSource source, int tokens, double weight, String step, RoundSampler rows) {
         TokenBudget budget = new TokenBudget(tokens, student::countTokens);
         List<Sample> samples = new ArrayList<>();
         ProgressSink p = step(step);
@@ -270,11 +396,7 @@ public final class IterationContext {
         boolean filtering = nearDuplicates != null;
         for (int round = 0; !budget.isFull(); round++) {
             List<Prompt> prompts = source.prompts(round, config.generationBatch());
-            long[] seeds = new long[prompts.size()];
-            for (int j = 0; j < seeds.length; j++) {
-                seeds[j] = rowSeed(step + "#" + round, j);
-            }
-            List<Sample> got = sample(g, prompts, seeds);
+            List<Sample> got = rows.sample(prompts, round);
             long before = budget.tokens();
             int droppedBefore = nearDuplicatesDropped;
             for (Sample s : got) {
@@ -416,7 +538,8 @@ public final class IterationContext {
         private void load() {
             if (model == null) {
                 model = loader.get();
-                view = new TrackedModel(model, this);
+                view = model instanceof PreferenceTraining ? new TrackedPreferenceModel(model, this)
+                        : new TrackedModel(model, this);
                 fresh = true;
                 state = null;
             }
@@ -495,7 +618,7 @@ public final class IterationContext {
      * A view of a slot's model that tells the slot when the model's state changes, and counts its work in the
      * slot's current meter. Not thread-safe.
      */
-    private static final class TrackedModel extends MeteredModel {
+    private static class TrackedModel extends MeteredModel {
         private final ModelSlot slot;
 
         TrackedModel(LanguageModel model, ModelSlot slot) {
@@ -527,6 +650,35 @@ public final class IterationContext {
         public void restore(Path dir) throws IOException {
             slot.changed();
             super.restore(dir);
+        }
+    }
+
+    /**
+     * The tracked view of a model with {@link PreferenceTraining}: a preference fine-tuning changes the state, and
+     * counts the reported tokens forward and backward plus the reference pass over the completions (forward).
+     */
+    private static final class TrackedPreferenceModel extends TrackedModel implements PreferenceTraining {
+        private final ModelSlot slot;
+
+        TrackedPreferenceModel(LanguageModel model, ModelSlot slot) {
+            super(model, slot);
+            this.slot = slot;
+        }
+
+        @Override
+        public dev.symbiosis.core.model.TrainingReport fineTunePreferences(List<PreferencePair> pairs,
+                double beta) {
+            slot.changed();
+            dev.symbiosis.core.model.TrainingReport r = ((PreferenceTraining) slot.model)
+                    .fineTunePreferences(pairs, beta);
+            if (slot.meter != null) {
+                long reference = 0;
+                for (PreferencePair p : pairs) {
+                    reference += slot.model.countTokens(p.chosen()) + slot.model.countTokens(p.rejected());
+                }
+                slot.meter.forward(ComputeMeter.GENERATOR, reference);
+            }
+            return MeteredModel.trained(r, slot.meter, ComputeMeter.GENERATOR);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.symbiosis.core.loop;
 
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.ParameterGradients;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.SaliencyMap;
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A view of a model that counts its scoring, saliency and training in a {@link ComputeMeter} under one role, then
  * delegates. Generation is not counted here: {@link IterationContext#generate} counts it, also for rows the cache
- * serves. {@link #of} keeps {@link GradientHints} visible when the model has them. Closing the view does nothing
+ * serves. {@link #of} keeps {@link GradientHints} and {@link ParameterGradients} visible when the model has them. Closing the view does nothing
  * (the loop owns the model). Not final: the Generator's view in {@link IterationContext} extends it to tell its slot
  * when the model changes. Not thread-safe.
  */
@@ -41,10 +42,36 @@ class MeteredModel implements LanguageModel {
         this.role = role;
     }
 
-    /** The view, implementing {@link GradientHints} exactly when {@code model} does. */
+    /**
+     * The view, implementing {@link GradientHints} exactly when {@code model} does, and {@link ParameterGradients}
+     * exactly when {@code model} does.
+     */
     static LanguageModel of(LanguageModel model, ComputeMeter meter, String role) {
-        return model instanceof GradientHints ? new WithHints(model, () -> meter, role)
-                : new MeteredModel(model, () -> meter, role);
+        boolean hints = model instanceof GradientHints;
+        boolean gradients = model instanceof ParameterGradients;
+        if (hints && gradients) {
+            return new WithHintsAndGradients(model, () -> meter, role);
+        }
+        if (gradients) {
+            return new WithGradients(model, () -> meter, role);
+        }
+        return hints ? new WithHints(model, () -> meter, role) : new MeteredModel(model, () -> meter, role);
+    }
+
+    /**
+     * {@link ParameterGradients#gradientCosines} of {@code model}, counted as it is computed: one forward and one
+     * backward pass over the target and over every candidate.
+     */
+    static double[] gradientCosines(LanguageModel model, @Nullable ComputeMeter meter, String role, String target,
+            List<String> candidates) {
+        if (candidates.isEmpty()) {
+            return ((ParameterGradients) model).gradientCosines(target, candidates);
+        }
+        List<String> all = new java.util.ArrayList<>(candidates.size() + 1);
+        all.add(target);
+        all.addAll(candidates);
+        scored(model, all, meter, role, true);
+        return ((ParameterGradients) model).gradientCosines(target, candidates);
     }
 
     /** Counts a training call's reported tokens once forward and once backward; returns the report. */
@@ -133,7 +160,7 @@ class MeteredModel implements LanguageModel {
     public void close() {}
 
     /** The view of a model with gradient hints: one forward and backward pass per call, as the engine does it. */
-    private static final class WithHints extends MeteredModel implements GradientHints {
+    private static class WithHints extends MeteredModel implements GradientHints {
         private final GradientHints hints;
 
         WithHints(LanguageModel model, Supplier<@Nullable ComputeMeter> meter, String role) {
@@ -152,6 +179,33 @@ class MeteredModel implements LanguageModel {
                 int candidates) {
             scored(super.model, texts, super.meter.get(), super.role, true);
             return hints.saliencyWithHints(texts, positions, candidates);
+        }
+    }
+
+    /** The view of a model with parameter gradients. */
+    private static final class WithGradients extends MeteredModel implements ParameterGradients {
+
+        WithGradients(LanguageModel model, Supplier<@Nullable ComputeMeter> meter, String role) {
+            super(model, meter, role);
+        }
+
+        @Override
+        public double[] gradientCosines(String target, List<String> candidates) {
+            return MeteredModel.gradientCosines(super.model, super.meter.get(), super.role, target, candidates);
+        }
+    }
+
+    /** The view of a model with gradient hints and parameter gradients. */
+    private static final class WithHintsAndGradients extends WithHints implements ParameterGradients {
+
+        WithHintsAndGradients(LanguageModel model, Supplier<@Nullable ComputeMeter> meter, String role) {
+            super(model, meter, role);
+        }
+
+        @Override
+        public double[] gradientCosines(String target, List<String> candidates) {
+            return MeteredModel.gradientCosines(((MeteredModel) this).model, ((MeteredModel) this).meter.get(),
+                    ((MeteredModel) this).role, target, candidates);
         }
     }
 }

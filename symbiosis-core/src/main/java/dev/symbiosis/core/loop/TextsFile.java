@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableSortedMap;
 import dev.symbiosis.core.corpus.JsonLines;
 import dev.symbiosis.core.model.Prompt;
+import dev.symbiosis.core.model.Sample;
 import dev.symbiosis.core.model.TrainingText;
 import dev.symbiosis.core.text.Provenance;
 import java.io.BufferedReader;
@@ -104,6 +105,52 @@ public final class TextsFile {
             try {
                 out.add(new TrainingText(text(o, file, line), w.asDouble(), provenanceOf(o.get("provenance"), file,
                         line), c == null ? "" : c.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ":" + line + ": " + e.getMessage(), e);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Writes samples, one object per line: {@code prompt} ({@code text}, {@code provenance}), {@code completion},
+     * {@code new_tokens}, {@code provenance}. An empty list writes an empty file.
+     */
+    public static void writeSamples(Path file, List<Sample> samples) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (Sample s : samples) {
+            ObjectNode o = Json.object();
+            ObjectNode prompt = o.putObject("prompt");
+            prompt.put("text", s.prompt().text());
+            prompt.set("provenance", provenanceJson(s.prompt().provenance()));
+            o.put("completion", s.completion());
+            o.put("new_tokens", s.newTokens());
+            o.set("provenance", provenanceJson(s.provenance()));
+            lines.add(Json.writer().writeValueAsString(o));
+        }
+        AtomicFiles.writeLines(file, lines);
+    }
+
+    /**
+     * Reads {@link #writeSamples}'s file.
+     *
+     * @throws IOException naming the file and line of a missing or malformed field
+     */
+    public static List<Sample> readSamples(Path file) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        readObjects(file, (o, line) -> {
+            JsonNode prompt = o.get("prompt");
+            JsonNode completion = o.get("completion");
+            JsonNode tokens = o.get("new_tokens");
+            if (prompt == null || !prompt.isObject() || completion == null || !completion.isTextual()
+                    || tokens == null || !tokens.canConvertToInt() || o.get("provenance") == null) {
+                throw new IOException(file + ":" + line + ": a sample needs an object 'prompt', a string "
+                        + "'completion', an int 'new_tokens' and a 'provenance'");
+            }
+            try {
+                Prompt p = new Prompt(text(prompt, file, line), provenanceOf(prompt.get("provenance"), file, line));
+                out.add(new Sample(p, completion.asText(), tokens.asInt(), provenanceOf(o.get("provenance"), file,
+                        line)));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ":" + line + ": " + e.getMessage(), e);
             }

@@ -21,7 +21,9 @@ import java.util.SortedMap;
  * {@code sizeInBudgets} times the per-iteration budget), and every iteration trains the Student on a random subset
  * of it of the usual budget. The set is written by Generator 0 ({@code static-synthetic}), or, as a control of the
  * teacher's strength, by Student 0 itself ({@link #fromStudent0}, {@code static-synthetic-student0}: the Student
- * trains on its own samples, drawn once, before any training).
+ * trains on its own samples, drawn once, before any training). {@link #bestOfK} ({@code static-synthetic-best-of-k})
+ * is the matched-compute control of Student-rewarded teaching: each row of the set written by Generator 0 is the
+ * most likely of {@code k} samples by Generator 0's own likelihood ({@link BestOfK#byLikelihood}).
  *
  * <p>Not thread-safe; the static set is saved with the checkpoint.
  */
@@ -29,6 +31,8 @@ public final class StaticSynthetic implements Strategy {
 
     private final int sizeInBudgets;
     private final boolean fromStudent0;
+    /** Samples per row, best by the Generator's likelihood; 0 = one sample per row. */
+    private final int bestOfK;
     private List<TrainingText> staticSet = List.of();
 
     /**
@@ -41,11 +45,31 @@ public final class StaticSynthetic implements Strategy {
     }
 
     private StaticSynthetic(int sizeInBudgets, boolean fromStudent0) {
+        this(sizeInBudgets, fromStudent0, 0);
+    }
+
+    private StaticSynthetic(int sizeInBudgets, boolean fromStudent0, int bestOfK) {
         if (sizeInBudgets < 1) {
             throw new IllegalArgumentException("sizeInBudgets must be >= 1, got " + sizeInBudgets);
         }
         this.sizeInBudgets = sizeInBudgets;
         this.fromStudent0 = fromStudent0;
+        this.bestOfK = bestOfK;
+    }
+
+    /**
+     * The set written by Generator 0, each row the most likely of {@code k} samples under Generator 0
+     * ({@code static-synthetic-best-of-k}).
+     *
+     * @param sizeInBudgets size of the static set in per-iteration budgets, {@code >= 1}
+     * @param k samples per row, in {@code [2, }{@link StudentReward#MAX_CANDIDATES}{@code ]}
+     */
+    public static StaticSynthetic bestOfK(int sizeInBudgets, int k) {
+        if (k < 2 || k > StudentReward.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("best-of-k needs k in [2, " + StudentReward.MAX_CANDIDATES
+                    + "], got " + k);
+        }
+        return new StaticSynthetic(sizeInBudgets, false, k);
     }
 
     /** The set written by Student 0 (sampled in the first iteration before the Student trains). */
@@ -53,16 +77,21 @@ public final class StaticSynthetic implements Strategy {
         return new StaticSynthetic(sizeInBudgets, true);
     }
 
-    /** The size of the static set in budgets and its writer. */
+    /** The size of the static set in budgets and its writer; with best-of-k rows also {@code bestOfK} and its rule. */
     @Override
     public SortedMap<String, Object> settings() {
+        if (bestOfK > 0) {
+            return Describable.settingsOf("sizeInBudgets", sizeInBudgets, "writer", "generator-0", "bestOfK",
+                    bestOfK, "bestOfKChoice", BestOfK.GENERATOR_LIKELIHOOD);
+        }
         return Describable.settingsOf("sizeInBudgets", sizeInBudgets, "writer",
                 fromStudent0 ? "student-0" : "generator-0");
     }
 
     @Override
     public String name() {
-        return fromStudent0 ? "static-synthetic-student0" : "static-synthetic";
+        return bestOfK > 0 ? "static-synthetic-best-of-k"
+                : fromStudent0 ? "static-synthetic-student0" : "static-synthetic";
     }
 
     @Override
@@ -70,8 +99,12 @@ public final class StaticSynthetic implements Strategy {
         IterationContext.Synthesized generated = null;
         if (staticSet.isEmpty()) {
             // prepare() runs before the iteration's training, so in iteration 1 the Student is still Student 0
-            generated = ctx.synthesize(fromStudent0 ? ctx.student() : ctx.generator(), ctx.topicPrompts("static set"),
-                    ctx.config().tokenBudget() * sizeInBudgets, 1.0, "generate static set");
+            int tokens = ctx.config().tokenBudget() * sizeInBudgets;
+            generated = bestOfK > 0
+                    ? ctx.synthesize(ctx.generator(), ctx.topicPrompts("static set"), tokens, 1.0,
+                            "generate static set", bestOfK, BestOfK.byLikelihood(ctx.generator()))
+                    : ctx.synthesize(fromStudent0 ? ctx.student() : ctx.generator(), ctx.topicPrompts("static set"),
+                            tokens, 1.0, "generate static set");
             staticSet = generated.texts();
         }
         List<TrainingText> shuffled = new ArrayList<>(staticSet);

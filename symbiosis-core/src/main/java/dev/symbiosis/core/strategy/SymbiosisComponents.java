@@ -22,7 +22,12 @@ import java.util.function.UnaryOperator;
  *       ({@link SymbiosisStrategy.Builder#optGeneratorReset}); alone {@code symbiosis-generator-reset};</li>
  *   <li>{@code low-lr}: Step D at {@value #LOW_LEARNING_RATE_SCALE} times the Generator's configured learning rate
  *       ({@link SymbiosisStrategy.Builder#optGeneratorLearningRateScale}); alone
- *       {@code symbiosis-generator-low-lr}.</li>
+ *       {@code symbiosis-generator-low-lr};</li>
+ *   <li>{@code rest} and {@code dpo} (one of them): Student-rewarded teaching, the Generator fine-tuned on the
+ *       continuations the Student's gradient prefers ({@link StudentReward#rest()}) or trained by DPO on (best,
+ *       worst) pairs ({@link StudentReward#dpo()}), {@link StudentReward#DEFAULT_CANDIDATES} candidates per teaching
+ *       prompt ({@link SymbiosisStrategy.Builder#optStudentReward}); alone {@code symbiosis-rest},
+ *       {@code symbiosis-dpo}. Other bases and candidate counts: {@link Strategies#combination}.</li>
  * </ul>
  * A combination names each component once, in the canonical order (so one arm has one name); the strategy it gives
  * has the combination as its {@link SymbiosisStrategy#name()} and run folder. To add a component, add one
@@ -62,7 +67,9 @@ public final class SymbiosisComponents {
             new Component("masked", "symbiosis-masked-context", b -> b.optMaskedContext(true)),
             new Component("reset", "symbiosis-generator-reset", b -> b.optGeneratorReset(true)),
             new Component("low-lr", "symbiosis-generator-low-lr",
-                    b -> b.optGeneratorLearningRateScale(LOW_LEARNING_RATE_SCALE)));
+                    b -> b.optGeneratorLearningRateScale(LOW_LEARNING_RATE_SCALE)),
+            new Component("rest", "symbiosis-rest", b -> b.optStudentReward(StudentReward.rest())),
+            new Component("dpo", "symbiosis-dpo", b -> b.optStudentReward(StudentReward.dpo())));
 
     private SymbiosisComponents() {}
 
@@ -121,6 +128,9 @@ public final class SymbiosisComponents {
             }
             chosen.add(c);
         }
+        if (seen.contains("rest") && seen.contains("dpo")) {
+            throw new IllegalArgumentException("strategy '" + name + "': choose one of +rest and +dpo");
+        }
         List<Component> canonical = ALL.stream().filter(chosen::contains).toList();
         if (!canonical.equals(chosen)) {
             throw new IllegalArgumentException("strategy '" + name + "' lists its components out of order (one arm, "
@@ -130,7 +140,11 @@ public final class SymbiosisComponents {
         for (Component c : chosen) {
             b = c.apply().apply(b);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("strategy '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     /** Whether {@code name} is a single-component arm or a valid combination. */

@@ -12,16 +12,24 @@ import dev.symbiosis.core.loop.TextsFile;
 import dev.symbiosis.core.loop.TokenBudget;
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.ParameterGradients;
+import dev.symbiosis.core.model.PreferencePair;
+import dev.symbiosis.core.model.PreferenceTraining;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.Sample;
+import dev.symbiosis.core.model.TrainingReport;
 import dev.symbiosis.core.model.TrainingText;
+import dev.symbiosis.core.text.ProvenanceKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
@@ -83,6 +91,23 @@ import java.util.SplittableRandom;
  *       ({@link dev.symbiosis.core.model.Generator#fineTune(List, double)}).</li>
  * </ul>
  *
+ * <p>Student-rewarded teaching (issue 17, point 2; opt-in, {@link #withStudentReward}, {@link #rest()},
+ * {@link #dpo()}): Step D samples {@link StudentReward#candidates()} continuations per teaching prompt (candidate
+ * {@code c} of prompt {@code i} with {@link IterationContext#candidateSeed candidateSeed("step-d teach", i, c)}, so
+ * candidate 0 is the continuation the full method samples), scores each by the cosine between the Student's
+ * parameter gradient on it and on the hard example the prompt was made from ({@link ParameterGradients}; the
+ * Student must implement it), and keeps each prompt's best (ties to the lower candidate). The Generator is then
+ * fine-tuned on the kept continuations (ReST) or on (best, worst) pairs with DPO ({@link PreferenceTraining}; the
+ * Generator must implement it); with a frozen Generator only the choice is made. The kept continuations are the
+ * Student's teaching material of the next iteration: Step A puts each of them once into the teaching share of the
+ * budget (in a seeded order, the last one cut to fit), and fills what is left of the share from the teaching
+ * prompts as the full method does, so that no continuation is repeated to fill the share; the rest of the budget
+ * is topic data as usual. Each kept continuation's training text records its score and candidate index in its
+ * provenance ({@value #REWARD_KEY}, {@value #CANDIDATE_KEY}).
+ *
+ * <p>Best-of-k by the Generator's likelihood ({@link #frozenGeneratorBestOfK}, the matched-compute control): the
+ * frozen-generator ablation with every Step A row chosen among {@code k} samples by {@link BestOfK#byLikelihood}.
+ *
  * <p>Cross-iteration state (last teaching prompts, or last hard texts) is saved with the checkpoint, so a resumed
  * run continues exactly. Not thread-safe.
  */
@@ -92,6 +117,12 @@ public final class SymbiosisStrategy implements Strategy {
     public static final int DEFAULT_HINT_POSITIONS = 2;
     /** Contrast candidates per hint position of {@link #hotflipHints()}. */
     public static final int DEFAULT_HINT_CANDIDATES = 3;
+    /** Provenance attribute of a kept continuation: the Student's score of it (a cosine). */
+    public static final String REWARD_KEY = "student_reward";
+    /** Provenance attribute of a kept continuation: its candidate index among the prompt's samples. */
+    public static final String CANDIDATE_KEY = "candidate";
+    /** Step D's generation step: the full method's samples and candidate 0 of Student-rewarded teaching. */
+    private static final String STEP_D_TEACH = "step-d teach";
 
     private enum Variant {
         FULL, FROZEN_GENERATOR, NO_SALIENCY, RANDOM_POOL, HARD_TO_STUDENT, HOTFLIP_HINTS, RANDOM_SALIENCY,
@@ -106,14 +137,27 @@ public final class SymbiosisStrategy implements Strategy {
     private final boolean maskedContext;
     private final boolean generatorReset;
     private final double generatorLearningRateScale;
+    /** Student-rewarded teaching, or null (the method as it was). */
+    private final StudentReward reward;
+    /** Best-of-k of every Step A row by the Generator's likelihood; 0 = one sample per row. */
+    private final int bestOfK;
     private List<Prompt> lastTeachingPrompts = List.of();
     private List<TrainingText> lastHardTexts = List.of();
+    /** The continuations Step D kept (Student-rewarded teaching), for the next Step A. */
+    private List<Sample> lastChosen = List.of();
 
     private SymbiosisStrategy(String name, Variant variant, int hintPositions, int hintCandidates) {
+        this(name, variant, hintPositions, hintCandidates, null, 0);
+    }
+
+    private SymbiosisStrategy(String name, Variant variant, int hintPositions, int hintCandidates,
+            StudentReward reward, int bestOfK) {
         this.name = name;
         this.variant = variant;
         this.hintPositions = hintPositions;
         this.hintCandidates = hintCandidates;
+        this.reward = reward;
+        this.bestOfK = bestOfK;
         this.teachableGap = false;
         this.maskedContext = false;
         this.generatorReset = false;
@@ -125,6 +169,8 @@ public final class SymbiosisStrategy implements Strategy {
         this.variant = Variant.FULL;
         this.hintPositions = 0;
         this.hintCandidates = 0;
+        this.reward = b.reward;
+        this.bestOfK = 0;
         this.teachableGap = b.teachableGap;
         this.maskedContext = b.maskedContext;
         this.generatorReset = b.generatorReset;
@@ -238,25 +284,89 @@ public final class SymbiosisStrategy implements Strategy {
         return new SymbiosisStrategy("symbiosis-hotflip-hints", Variant.HOTFLIP_HINTS, positions, candidates);
     }
 
+    /**
+     * The full method with Student-rewarded teaching by ReST ({@link StudentReward#rest()}), named
+     * {@code symbiosis-rest}.
+     */
+    public static SymbiosisStrategy rest() {
+        return create().withStudentReward("symbiosis-rest", StudentReward.rest());
+    }
+
+    /**
+     * The full method with Student-rewarded teaching by DPO ({@link StudentReward#dpo()}), named
+     * {@code symbiosis-dpo}.
+     */
+    public static SymbiosisStrategy dpo() {
+        return create().withStudentReward("symbiosis-dpo", StudentReward.dpo());
+    }
+
+    /**
+     * The matched-compute control of Student-rewarded teaching: {@link #frozenGenerator()} with every Step A row
+     * chosen among {@code k} samples by the Generator's own likelihood ({@link BestOfK#byLikelihood}), named
+     * {@code symbiosis-frozen-generator-best-of-k}.
+     *
+     * @param k samples per Step A row, {@code >= 2}
+     */
+    public static SymbiosisStrategy frozenGeneratorBestOfK(int k) {
+        if (k < 2 || k > StudentReward.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("best-of-k needs k in [2, " + StudentReward.MAX_CANDIDATES
+                    + "], got " + k);
+        }
+        return new SymbiosisStrategy("symbiosis-frozen-generator-best-of-k", Variant.FROZEN_GENERATOR, 0, 0, null,
+                k);
+    }
+
+    /**
+     * This strategy (same variant, miner and hint sizes) with Student-rewarded teaching in Step D, under a new name.
+     * With the frozen-generator ablation only the choice is made (the Student still receives the kept
+     * continuations; the Generator is not trained).
+     *
+     * @param newName the strategy's name (e.g. {@code symbiosis+rest})
+     * @param value the options
+     * @throws IllegalArgumentException for the variants that send real text to the Student (no teaching prompts),
+     *     or when this strategy already has Student-rewarded teaching or best-of-k rows
+     */
+    public SymbiosisStrategy withStudentReward(String newName, StudentReward value) {
+        Objects.requireNonNull(newName, "newName");
+        Objects.requireNonNull(value, "value");
+        if (realToStudent()) {
+            throw new IllegalArgumentException(name + " makes no teaching prompts: Student-rewarded teaching does not"
+                    + " apply");
+        }
+        if (reward != null || bestOfK > 0) {
+            throw new IllegalArgumentException(name + " already chooses among candidates");
+        }
+        return new SymbiosisStrategy(newName, variant, hintPositions, hintCandidates, value, 0);
+    }
+
     @Override
     public String name() {
         return name;
     }
 
     /**
-     * The variant and, for gradient hints, their sizes; and each of issue 17's components that is on
-     * ({@code teachableGap}, {@code maskedContext}, {@code generatorReset}: {@code true};
-     * {@code generatorLearningRateScale} when not 1), so that the settings of the strategies without them are what
-     * they were before the components existed.
+     * The variant and, for gradient hints, their sizes; with Student-rewarded teaching also
+     * {@link StudentReward#settings()}, with best-of-k rows {@code bestOfK} and {@code bestOfKChoice}; and each of
+     * issue 17's other components that is on ({@code teachableGap}, {@code maskedContext}, {@code generatorReset}:
+     * {@code true}; {@code generatorLearningRateScale} when not 1), so that the settings of the strategies without
+     * them are what they were before the components existed.
      */
     @Override
     public SortedMap<String, Object> settings() {
         SortedMap<String, Object> base = Describable.settingsOf("variant", variant.name(), "hintPositions",
                 hintPositions, "hintCandidates", hintCandidates);
-        if (!teachableGap && !maskedContext && !generatorReset && generatorLearningRateScale == 1.0) {
-            return base;
+        if (reward == null && bestOfK == 0 && !teachableGap && !maskedContext && !generatorReset
+                && generatorLearningRateScale == 1.0) {
+            return base; // the settings of the arms as they were before issue 17's components
         }
         java.util.TreeMap<String, Object> out = new java.util.TreeMap<>(base);
+        if (reward != null) {
+            out.putAll(reward.settings());
+        }
+        if (bestOfK > 0) {
+            out.put("bestOfK", bestOfK);
+            out.put("bestOfKChoice", BestOfK.GENERATOR_LIKELIHOOD);
+        }
         if (teachableGap) {
             out.put("teachableGap", true);
         }
@@ -307,10 +417,26 @@ public final class SymbiosisStrategy implements Strategy {
         if (realToStudent()) {
             return prepareWithHardTexts(ctx);
         }
+        if (reward != null) {
+            return prepareWithChosen(ctx);
+        }
         double share = lastTeachingPrompts.isEmpty() ? 0 : ctx.config().teachingShare();
+        IterationContext.PromptSource source = stepASource(ctx, share);
+        IterationContext.Synthesized s = bestOfK > 0
+                ? ctx.synthesize(ctx.generator(), source, ctx.config().tokenBudget(), 1.0, "step-a generate", bestOfK,
+                        BestOfK.byLikelihood(ctx.generator()))
+                : ctx.synthesize(ctx.generator(), source, ctx.config().tokenBudget(), 1.0, "step-a generate");
+        return new IterationData(s.texts(), s.samples(), false);
+    }
+
+    /**
+     * Step A's prompts: of each round's {@code count}, {@code round(count * share)} drawn (seeded, with
+     * replacement) from the last teaching prompts, the rest topic prompts.
+     */
+    private IterationContext.PromptSource stepASource(IterationContext ctx, double share) {
         IterationContext.PromptSource topics = ctx.topicPrompts("step-a");
         List<Prompt> teaching = lastTeachingPrompts;
-        IterationContext.PromptSource source = (round, count) -> {
+        return (round, count) -> {
             int nTeach = (int) Math.round(count * share);
             List<Prompt> out = new ArrayList<>(count);
             SplittableRandom rnd = new SplittableRandom(ctx.seed("step-a/teaching#" + round));
@@ -320,9 +446,42 @@ public final class SymbiosisStrategy implements Strategy {
             out.addAll(topics.prompts(round, count - nTeach));
             return out;
         };
-        IterationContext.Synthesized s = ctx.synthesize(ctx.generator(), source, ctx.config().tokenBudget(), 1.0,
-                "step-a generate");
-        return new IterationData(s.texts(), s.samples(), false);
+    }
+
+    /**
+     * Step A of Student-rewarded teaching: the teaching share of the budget holds each continuation Step D kept
+     * once (seeded order, the last one cut to fit), what is left of the share is sampled from the last teaching
+     * prompts as usual, and the rest of the budget from topic prompts.
+     */
+    private IterationData prepareWithChosen(IterationContext ctx) {
+        int budget = ctx.config().tokenBudget();
+        int shareTokens = lastTeachingPrompts.isEmpty() ? 0 : (int) Math.round(budget * ctx.config().teachingShare());
+        List<TrainingText> texts = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        long chosenTokens = 0;
+        if (!lastChosen.isEmpty() && shareTokens >= 1) {
+            List<Sample> order = new ArrayList<>(lastChosen);
+            Collections.shuffle(order, new Random(ctx.seed("step-a/chosen-teaching")));
+            TokenBudget b = new TokenBudget(shareTokens, ctx.student()::countTokens);
+            for (Sample s : order) {
+                TrainingText t = IterationContext.toTrainingText(s, 1.0);
+                if (b.isFull()) {
+                    break;
+                }
+                if (t != null && b.offer(t)) {
+                    samples.add(s);
+                }
+            }
+            texts.addAll(b.texts());
+            chosenTokens = b.tokens();
+        }
+        long rest = Math.max(1, budget - chosenTokens);
+        double share = Math.max(0, shareTokens - chosenTokens) / (double) rest;
+        IterationContext.Synthesized s = ctx.synthesize(ctx.generator(), stepASource(ctx, Math.min(1.0, share)),
+                (int) rest, 1.0, "step-a generate");
+        texts.addAll(s.texts());
+        samples.addAll(s.samples());
+        return new IterationData(texts, samples, false);
     }
 
     /** Hard texts of the last iteration for the teaching share, Step A synthetic data for the rest. */
@@ -385,6 +544,10 @@ public final class SymbiosisStrategy implements Strategy {
         if (generatorReset && evolvesGenerator()) {
             ctx.resetGenerator(); // Step D starts from Generator 0: no drift accumulates over iterations
         }
+        if (reward != null) {
+            rewardedTeaching(ctx, data, feedback, teaching);
+            return;
+        }
         if (!evolvesGenerator() || teaching.isEmpty()) {
             return;
         }
@@ -410,6 +573,123 @@ public final class SymbiosisStrategy implements Strategy {
             throw new IllegalStateException("strategy " + name + " teaches with masked context, which needs a "
                     + "curriculum that builds such prompts (TemplateCurriculum in prefix style): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Step D of Student-rewarded teaching: candidates, the Student's scores, the kept continuations and the
+     * Generator's update (see the class comment).
+     */
+    private void rewardedTeaching(IterationContext ctx, IterationData data, Feedback feedback, List<Prompt> teaching) {
+        lastChosen = List.of();
+        if (teaching.isEmpty()) {
+            return;
+        }
+        if (!(ctx.student() instanceof ParameterGradients gradients)) {
+            throw new IllegalStateException("strategy " + name + " scores candidates by the Student's parameter "
+                    + "gradients: the Student must implement ParameterGradients; " + ctx.student().getClass()
+                    .getName() + " does not");
+        }
+        LanguageModel g = ctx.generator();
+        boolean dpo = evolvesGenerator() && reward.update() == StudentReward.GeneratorUpdate.DPO;
+        if (dpo && !(g instanceof PreferenceTraining)) {
+            throw new IllegalStateException("strategy " + name + " trains the Generator with DPO: the Generator must "
+                    + "implement PreferenceTraining; " + g.getClass().getName() + " does not");
+        }
+        int k = reward.candidates();
+        List<List<Sample>> candidates = ctx.generateCandidates(g, teaching, k, STEP_D_TEACH);
+        double[][] scores = studentScores(ctx, gradients, feedback, teaching, candidates);
+        List<Sample> chosen = new ArrayList<>();
+        List<PromptCompletion> best = new ArrayList<>();
+        List<PreferencePair> pairs = new ArrayList<>();
+        for (int i = 0; i < teaching.size(); i++) {
+            int hi = -1;
+            int lo = -1;
+            for (int c = 0; c < k; c++) {
+                double v = scores[i][c];
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                hi = hi < 0 || v > scores[i][hi] ? c : hi;
+                lo = lo < 0 || v < scores[i][lo] ? c : lo;
+            }
+            if (hi < 0) {
+                continue; // no usable candidate
+            }
+            Sample s = candidates.get(i).get(hi);
+            chosen.add(new Sample(s.prompt(), s.completion(), s.newTokens(), s.provenance()
+                    .with(REWARD_KEY, Double.toString(scores[i][hi]))
+                    .with(CANDIDATE_KEY, Integer.toString(hi))));
+            best.add(new PromptCompletion(s.prompt().text(), s.completion()));
+            if (scores[i][hi] > scores[i][lo]) {
+                pairs.add(new PreferencePair(s.prompt().text(), s.completion(),
+                        candidates.get(i).get(lo).completion()));
+            }
+        }
+        lastChosen = List.copyOf(chosen);
+        if (!evolvesGenerator()) {
+            return;
+        }
+        ctx.step("step-d fine-tune generator").progress(0, 1);
+        TrainingReport report = dpo
+                ? pairs.isEmpty() ? TrainingReport.empty()
+                        : ((PreferenceTraining) g).fineTunePreferences(pairs, reward.beta())
+                : generatorLearningRateScale == 1.0 ? g.fineTune(best)
+                        : g.fineTune(best, generatorLearningRateScale);
+        data.setGeneratorTraining(report);
+        ctx.step("step-d fine-tune generator").progress(1, 1);
+    }
+
+    /**
+     * The Student's score of every candidate ({@link ParameterGradients#gradientCosines} against the text of the
+     * hard example the prompt teaches, one call per hard example), NaN for a candidate whose training text is empty
+     * or shorter than two tokens.
+     *
+     * @throws IllegalStateException if a teaching prompt names no hard example of the feedback
+     */
+    private double[][] studentScores(IterationContext ctx, ParameterGradients gradients, Feedback feedback,
+            List<Prompt> teaching, List<List<Sample>> candidates) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        for (HardExample h : feedback.hardExamples()) {
+            targets.putIfAbsent(h.document().id(), h.document().text());
+        }
+        Map<String, List<Integer>> promptsByExample = new LinkedHashMap<>();
+        for (int i = 0; i < teaching.size(); i++) {
+            String id = teaching.get(i).provenance().attributes().get(ProvenanceKeys.HARD_EXAMPLE);
+            if (id == null || !targets.containsKey(id)) {
+                throw new IllegalStateException("teaching prompt " + i + " of iteration " + ctx.iteration()
+                        + " names hard example '" + id + "', which the feedback does not hold");
+            }
+            promptsByExample.computeIfAbsent(id, x -> new ArrayList<>()).add(i);
+        }
+        int k = reward.candidates();
+        double[][] scores = new double[teaching.size()][k];
+        for (double[] row : scores) {
+            java.util.Arrays.fill(row, Double.NaN);
+        }
+        var progress = ctx.step("step-d score candidates");
+        int done = 0;
+        for (Map.Entry<String, List<Integer>> e : promptsByExample.entrySet()) {
+            List<String> texts = new ArrayList<>();
+            List<int[]> where = new ArrayList<>();
+            for (int i : e.getValue()) {
+                for (int c = 0; c < k; c++) {
+                    TrainingText t = IterationContext.toTrainingText(candidates.get(i).get(c), 1.0);
+                    if (t != null && ctx.student().countTokens(t.text()) >= 2) {
+                        texts.add(t.text());
+                        where.add(new int[] {i, c});
+                    }
+                }
+            }
+            String target = targets.get(e.getKey());
+            // a target without a prediction has no loss to lower: its candidates stay unscored
+            double[] cos = texts.isEmpty() || ctx.student().countTokens(target) < 2 ? new double[0]
+                    : gradients.gradientCosines(target, texts);
+            for (int j = 0; j < cos.length; j++) {
+                scores[where.get(j)[0]][where.get(j)[1]] = cos[j];
+            }
+            progress.progress(++done, promptsByExample.size());
+        }
+        return scores;
     }
 
     /** The loop's miner, or the variant of it this ablation needs. */
@@ -453,7 +733,13 @@ public final class SymbiosisStrategy implements Strategy {
         } else {
             TextsFile.writePrompts(dir.resolve("teaching-prompts.jsonl"), lastTeachingPrompts);
         }
+        if (reward != null) {
+            TextsFile.writeSamples(dir.resolve(CHOSEN_FILE), lastChosen);
+        }
     }
+
+    /** The state file of the continuations Step D kept (Student-rewarded teaching). */
+    private static final String CHOSEN_FILE = "chosen-teaching.jsonl";
 
     @Override
     public void restoreState(Path dir) throws IOException {
@@ -463,6 +749,10 @@ public final class SymbiosisStrategy implements Strategy {
         } else {
             Path f = dir.resolve("teaching-prompts.jsonl");
             lastTeachingPrompts = Files.exists(f) ? TextsFile.readPrompts(f) : List.of();
+        }
+        if (reward != null) {
+            Path f = dir.resolve(CHOSEN_FILE);
+            lastChosen = Files.exists(f) ? TextsFile.readSamples(f) : List.of();
         }
     }
 
@@ -477,6 +767,7 @@ public final class SymbiosisStrategy implements Strategy {
         private boolean maskedContext;
         private boolean generatorReset;
         private double generatorLearningRateScale = 1.0;
+        private StudentReward reward;
 
         private Builder(String name) {
             java.util.Objects.requireNonNull(name, "name");
@@ -532,7 +823,32 @@ public final class SymbiosisStrategy implements Strategy {
             return this;
         }
 
+        /**
+         * Student-rewarded teaching in Step D ({@link StudentReward}: ReST or DPO, k candidates per teaching prompt),
+         * or null for none. Default none.
+         */
+        public Builder optStudentReward(StudentReward value) {
+            this.reward = value;
+            return this;
+        }
+
+        /**
+         * The strategy.
+         *
+         * @throws IllegalArgumentException for combinations not composed yet: masked-context teaching with
+         *     Student-rewarded teaching (the kept continuations would enter the budget without their context's
+         *     tokens), and DPO with a Generator learning-rate scale (DPO trains at the configured rate)
+         */
         public SymbiosisStrategy build() {
+            if (reward != null && maskedContext) {
+                throw new IllegalArgumentException(name + ": masked-context teaching and Student-rewarded teaching "
+                        + "are not composed yet");
+            }
+            if (reward != null && reward.update() == StudentReward.GeneratorUpdate.DPO
+                    && generatorLearningRateScale != 1.0) {
+                throw new IllegalArgumentException(name + ": DPO trains the Generator at its configured learning "
+                        + "rate; a learning-rate scale does not apply");
+            }
             return new SymbiosisStrategy(this);
         }
     }

@@ -4,6 +4,9 @@ import com.google.common.primitives.ImmutableDoubleArray;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.symbiosis.core.model.GradientHints;
 import dev.symbiosis.core.model.LanguageModel;
+import dev.symbiosis.core.model.ParameterGradients;
+import dev.symbiosis.core.model.PreferencePair;
+import dev.symbiosis.core.model.PreferenceTraining;
 import dev.symbiosis.core.model.Prompt;
 import dev.symbiosis.core.model.PromptCompletion;
 import dev.symbiosis.core.model.Sample;
@@ -36,13 +39,23 @@ import java.util.SplittableRandom;
  * {@code dL/dx_i[a] = -P[a][t_{i+1}] / ((n-1) P[t_i][t_{i+1}])} (zero for the last token, which predicts
  * nothing). {@link #saliency} is its L2 norm; {@link #gradientHints} ranks substitutions {@code v} by the HotFlip
  * first-order loss change {@code (e_v - e_{t_i}) . g_i = (1 - P[v][t_{i+1}] / P[t_i][t_{i+1}]) / (n-1)}.
+ *
+ * <p>Its parameters are the counts {@code c[a][b]} ({@code P[a][b] = (c[a][b] + alpha) / (R[a] + alpha V)},
+ * {@code R[a]} the row total). {@link #gradientCosines} uses the exact gradient of the mean next-token loss with
+ * respect to them, {@code dL/dc[a][b] = -(1/m) (n_ab / (c[a][b] + alpha) - n_a / (R[a] + alpha V))} ({@code n_ab}
+ * the text's bigrams {@code ab}, {@code n_a} its predictions from {@code a}, {@code m} all its predictions).
+ * {@link #fineTunePreferences} takes one plain gradient step of the DPO loss on the counts (rate
+ * {@value #PREFERENCE_RATE}, counts kept {@code >= 0}), the completion's log-probability being that of the bigrams
+ * {@link #fineTune} trains.
  */
-public final class CharBigramModel implements LanguageModel, GradientHints {
+public final class CharBigramModel implements LanguageModel, GradientHints, ParameterGradients, PreferenceTraining {
 
     static final int V = 128;
     private static final double ALPHA = 0.5;
     /** Count added per bigram occurrence and unit of weight: strong enough to move probabilities visibly. */
     private static final double RATE = 4.0;
+    /** Step size of the DPO gradient step on the counts: large enough to move the margin visibly. */
+    static final double PREFERENCE_RATE = 200.0;
 
     private final double[][] counts = new double[V][V];
     private final double[] rowTotals = new double[V];
@@ -260,6 +273,106 @@ public final class CharBigramModel implements LanguageModel, GradientHints {
         }
         double loss = meanNll(full);
         return new TrainingReport(examples.size(), 1, tokens, loss, loss);
+    }
+
+    @Override
+    public double[] gradientCosines(String target, List<String> candidates) {
+        double[] t = countGradient(target);
+        double[] out = new double[candidates.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = cosine(t, countGradient(candidates.get(i)));
+        }
+        return out;
+    }
+
+    /** The gradient of {@code text}'s mean next-token loss with respect to the counts, row-major (see above). */
+    double[] countGradient(String text) {
+        if (text.length() < 2) {
+            throw new IllegalArgumentException("a text needs at least two tokens, got '" + text + "'");
+        }
+        int m = text.length() - 1;
+        double[] g = new double[V * V];
+        int[] predictions = new int[V];
+        for (int i = 1; i < text.length(); i++) {
+            int a = sym(text.charAt(i - 1));
+            int b = sym(text.charAt(i));
+            predictions[a]++;
+            g[a * V + b] -= 1.0 / (m * (counts[a][b] + ALPHA));
+        }
+        for (int a = 0; a < V; a++) {
+            if (predictions[a] > 0) {
+                double row = predictions[a] / (m * (rowTotals[a] + ALPHA * V));
+                for (int b = 0; b < V; b++) {
+                    g[a * V + b] += row;
+                }
+            }
+        }
+        return g;
+    }
+
+    private static double cosine(double[] x, double[] y) {
+        double dot = 0;
+        double xx = 0;
+        double yy = 0;
+        for (int i = 0; i < x.length; i++) {
+            dot += x[i] * y[i];
+            xx += x[i] * x[i];
+            yy += y[i] * y[i];
+        }
+        return xx == 0 || yy == 0 ? 0 : Math.max(-1, Math.min(1, dot / Math.sqrt(xx * yy)));
+    }
+
+    /** The log-probability of {@code completion} after {@code prompt}: the bigrams {@link #fineTune} trains. */
+    double completionLogProb(String prompt, String completion) {
+        String text = prompt + completion;
+        double lp = 0;
+        for (int i = Math.max(1, prompt.length()); i < text.length(); i++) {
+            lp += Math.log(prob(sym(text.charAt(i - 1)), sym(text.charAt(i))));
+        }
+        return lp;
+    }
+
+    /** Adds {@code scale} times the gradient of {@link #completionLogProb} with respect to the counts to {@code g}. */
+    private void addLogProbGradient(double[] g, String prompt, String completion, double scale) {
+        String text = prompt + completion;
+        for (int i = Math.max(1, prompt.length()); i < text.length(); i++) {
+            int a = sym(text.charAt(i - 1));
+            int b = sym(text.charAt(i));
+            g[a * V + b] += scale / (counts[a][b] + ALPHA);
+            double row = scale / (rowTotals[a] + ALPHA * V);
+            for (int v = 0; v < V; v++) {
+                g[a * V + v] -= row;
+            }
+        }
+    }
+
+    @Override
+    public TrainingReport fineTunePreferences(List<PreferencePair> pairs, double beta) {
+        PreferenceTraining.checkBeta(beta);
+        if (pairs.isEmpty()) {
+            return TrainingReport.empty();
+        }
+        // one step from the reference (the state now): every margin is 0, so the loss is log 2 per pair
+        double[] grad = new double[V * V];
+        double loss = 0;
+        long tokens = 0;
+        for (PreferencePair p : pairs) {
+            double z = 0; // beta * ((pi_c - ref_c) - (pi_r - ref_r)) with pi = ref
+            loss += Math.log1p(Math.exp(-z));
+            double dz = -1.0 / (1 + Math.exp(z)) / pairs.size(); // d loss / d z, averaged over pairs
+            addLogProbGradient(grad, p.prompt(), p.chosen(), dz * beta);
+            addLogProbGradient(grad, p.prompt(), p.rejected(), -dz * beta);
+            tokens += p.chosen().length() + p.rejected().length();
+        }
+        for (int a = 0; a < V; a++) {
+            for (int b = 0; b < V; b++) {
+                double c = Math.max(0, counts[a][b] - PREFERENCE_RATE * grad[a * V + b]);
+                rowTotals[a] += c - counts[a][b];
+                counts[a][b] = c;
+            }
+        }
+        loss /= pairs.size();
+        return new TrainingReport(pairs.size(), 1, tokens, loss, loss);
     }
 
     private double meanNll(List<String> texts) {

@@ -1,8 +1,11 @@
 package dev.symbiosis.djl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -68,28 +71,13 @@ public final class Training {
         if (padId < 0) {
             padId = 0; // padding is never trained nor attended to by real positions: any valid id will do
         }
-        int b = batch.size();
-        int len = 0;
-        for (Sequence s : batch) {
-            len = Math.max(len, s.ids().length);
-        }
-        int t = len - 1;
-        long[] inputs = new long[b * t];
-        long[] targets = new long[b * t];
-        float[] w = new float[b * t];
-        long count = 0;
-        for (int i = 0; i < b; i++) {
-            Sequence s = batch.get(i);
-            for (int j = 0; j < t; j++) {
-                boolean real = j + 1 < s.ids().length;
-                inputs[i * t + j] = j < s.ids().length ? s.ids()[j] : padId;
-                targets[i * t + j] = real ? s.ids()[j + 1] : padId;
-                w[i * t + j] = real ? s.weights()[j + 1] : 0f;
-                if (real && s.weights()[j + 1] != 0) {
-                    count++;
-                }
-            }
-        }
+        Padded p = padded(batch, padId);
+        int b = p.b();
+        int t = p.t();
+        long[] inputs = p.inputs();
+        long[] targets = p.targets();
+        float[] w = p.weights();
+        long count = p.count();
         if (count == 0) {
             throw new IllegalArgumentException("batch has no position carrying loss");
         }
@@ -114,22 +102,198 @@ public final class Training {
             } finally {
                 noGrad();
             }
-            List<NDArray> grads = new ArrayList<>(params.size());
-            double sq = 0;
-            for (NDArray p : params) {
-                NDArray g = p.getGradient();
-                grads.add(g);
-                sq += g.square().sum().getFloat();
-            }
-            double norm = Math.sqrt(sq);
-            if (!Double.isFinite(norm)) {
-                zero(params);
-                throw new IllegalStateException("gradient norm is " + norm + " (not finite); no update applied");
-            }
-            double scale = norm > clip ? clip / (norm + 1e-6) : 1.0;
-            opt.update(params, grads, lr, weightDecay, scale);
+            return new StepResult(lossValue, count, clipAndUpdate(params, opt, lr, weightDecay, clip));
+        }
+    }
+
+    /**
+     * Global-norm clipping and an AdamW update from the parameters' accumulated gradients, which are then zeroed.
+     *
+     * @return the gradient norm before clipping
+     * @throws IllegalStateException if the norm is NaN or infinite (the gradients are zeroed, no update applied)
+     */
+    private static double clipAndUpdate(List<NDArray> params, AdamW opt, double lr, double weightDecay,
+            double clip) {
+        List<NDArray> grads = new ArrayList<>(params.size());
+        double sq = 0;
+        for (NDArray p : params) {
+            NDArray g = p.getGradient();
+            grads.add(g);
+            sq += g.square().sum().getFloat();
+        }
+        double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
             zero(params);
-            return new StepResult(lossValue, count, norm);
+            throw new IllegalStateException("gradient norm is " + norm + " (not finite); no update applied");
+        }
+        double scale = norm > clip ? clip / (norm + 1e-6) : 1.0;
+        opt.update(params, grads, lr, weightDecay, scale);
+        zero(params);
+        return norm;
+    }
+
+    /** The padded inputs of a batch of sequences: ids, targets, weights, rows, width and loss positions. */
+    private record Padded(long[] inputs, long[] targets, float[] weights, int b, int t, long count) {}
+
+    private static Padded padded(List<Sequence> batch, int padId) {
+        int b = batch.size();
+        int len = 0;
+        for (Sequence s : batch) {
+            len = Math.max(len, s.ids().length);
+        }
+        int t = len - 1;
+        long[] inputs = new long[b * t];
+        long[] targets = new long[b * t];
+        float[] w = new float[b * t];
+        long count = 0;
+        for (int i = 0; i < b; i++) {
+            Sequence s = batch.get(i);
+            for (int j = 0; j < t; j++) {
+                boolean real = j + 1 < s.ids().length;
+                inputs[i * t + j] = j < s.ids().length ? s.ids()[j] : padId;
+                targets[i * t + j] = real ? s.ids()[j + 1] : padId;
+                w[i * t + j] = real ? s.weights()[j + 1] : 0f;
+                if (real && s.weights()[j + 1] != 0) {
+                    count++;
+                }
+            }
+        }
+        return new Padded(inputs, targets, w, b, t, count);
+    }
+
+    /**
+     * Per sequence the weighted sum of the log-probabilities of its targets ({@code sum_t w_t log p(ids[t] |
+     * ids[0..t-1])}) under the detached weights, without a graph and without dropout: DPO's reference values.
+     *
+     * @param padId as {@link #step}
+     * @return one value per sequence, in order
+     */
+    public static double[] sequenceLogProbs(CausalLm model, List<Sequence> batch, int padId) {
+        Padded in = padded(batch, Math.max(0, padId));
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray ids = owned(scratch.create(in.inputs(), new Shape(in.b(), in.t())));
+            NDArray tg = owned(scratch.create(in.targets(), new Shape(in.b(), in.t(), 1)));
+            NDArray wt = owned(scratch.create(in.weights(), new Shape(in.b(), in.t())));
+            float[] lp = model.forwardLogits(scratch, ids, false, null).logSoftmax(-1).gather(tg, 2)
+                    .reshape(in.b(), in.t()).mul(wt).sum(new int[] {1}).toFloatArray();
+            double[] out = new double[lp.length];
+            for (int i = 0; i < lp.length; i++) {
+                out[i] = lp[i];
+            }
+            return out;
+        }
+    }
+
+    /**
+     * One DPO step (Rafailov et al., 2023) on {@code n} pairs: the batch holds the {@code n} chosen sequences, then
+     * the {@code n} rejected ones (same order); the loss is the mean over pairs of
+     * {@code -log sigmoid(beta * ((lp(c) - ref(c)) - (lp(r) - ref(r))))} with {@code lp} the weighted sum of target
+     * log-probabilities ({@link #sequenceLogProbs}) under the gradient-carrying weights, without dropout (so that
+     * the first step from the reference state has loss {@code log 2}); then clipping and an AdamW update as
+     * {@link #step}. {@code -log sigmoid(z)} is computed as {@code -logSoftmax([z, 0])[0]}, stable for every z.
+     *
+     * @param reference {@code 2n} reference values, in the batch's order
+     * @param beta the DPO temperature, {@code > 0}
+     * @return the mean pair loss (nats), the loss positions of the batch and the gradient norm
+     * @throws IllegalArgumentException if the batch is not of even size {@code 2n >= 2} with as many reference
+     *     values, or a sequence carries no loss
+     * @throws IllegalStateException if the loss or the gradient norm is NaN or infinite; no update is then applied
+     */
+    public static StepResult preferenceStep(CausalLm model, AdamW opt, List<Sequence> batch, double[] reference,
+            double beta, int padId, double lr, double weightDecay, double clip) {
+        if (batch.isEmpty() || batch.size() % 2 != 0 || reference.length != batch.size()) {
+            throw new IllegalArgumentException("a preference batch holds n chosen then n rejected sequences and 2n "
+                    + "reference values; got " + batch.size() + " sequences and " + reference.length + " values");
+        }
+        for (Sequence s : batch) {
+            if (s.targets() == 0) {
+                throw new IllegalArgumentException("a preference sequence carries no loss");
+            }
+        }
+        int n = batch.size() / 2;
+        Padded in = padded(batch, Math.max(0, padId));
+        float[] ref = new float[reference.length];
+        for (int i = 0; i < ref.length; i++) {
+            ref[i] = (float) reference[i];
+        }
+        List<NDArray> params = model.trainable();
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray ids = owned(scratch.create(in.inputs(), new Shape(in.b(), in.t())));
+            NDArray tg = owned(scratch.create(in.targets(), new Shape(in.b(), in.t(), 1)));
+            NDArray wt = owned(scratch.create(in.weights(), new Shape(in.b(), in.t())));
+            NDArray refs = owned(scratch.create(ref, new Shape(in.b())));
+            // PyTorch-owned scalars: Java-owned ones in the gradient path break backward (see Training.step)
+            NDArray betaScalar = scratch.full(new Shape(), (float) beta);
+            NDArray meanScale = scratch.full(new Shape(), (float) (-1.0 / n));
+            double lossValue;
+            try (ThreadGradients gc = ThreadGradients.collect()) {
+                NDArray logRatio = model.forwardLogits(scratch, ids, true, null).logSoftmax(-1).gather(tg, 2)
+                        .reshape(in.b(), in.t()).mul(wt).sum(new int[] {1}).sub(refs);
+                NDArray margin = logRatio.get("0:" + n).sub(logRatio.get(n + ":")).mul(betaScalar);
+                NDArray logSigmoid = NDArrays.stack(new NDList(margin, margin.zerosLike()), 1).logSoftmax(1)
+                        .get(":, 0");
+                NDArray loss = logSigmoid.sum().mul(meanScale);
+                lossValue = loss.getFloat();
+                if (!Double.isFinite(lossValue)) {
+                    throw new IllegalStateException("preference loss is " + lossValue + " (not finite); no update"
+                            + " applied");
+                }
+                gc.backward(loss);
+            } finally {
+                noGrad();
+            }
+            return new StepResult(lossValue, in.count(), clipAndUpdate(params, opt, lr, weightDecay, clip));
+        }
+    }
+
+    /**
+     * The gradient of {@code -sum(coef * log p(next))} over {@code b} rows of {@code t} tokens with respect to the
+     * trainable parameters, without dropout and without an update: per trainable array (in
+     * {@link CausalLm#trainable()} order) a FLOAT32 copy attached to {@code keep}. The parameters' own gradients
+     * are zeroed afterwards, so the model is as before the call.
+     *
+     * @throws IllegalStateException if the loss is NaN or infinite, or the model has no trainable parameters
+     */
+    public static List<NDArray> parameterGradient(CausalLm model, long[] ids, long[] next, float[] coef, int b,
+            int t, NDManager keep) {
+        List<NDArray> params = model.trainable();
+        if (params.isEmpty()) {
+            throw new IllegalStateException("the model has no trainable parameters");
+        }
+        try (NDScope scope = new NDScope(); NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray in = owned(scratch.create(ids, new Shape(b, t)));
+            NDArray tg = owned(scratch.create(next, new Shape(b, t, 1)));
+            NDArray cf = owned(scratch.create(coef, new Shape(b, t)));
+            try (ThreadGradients gc = ThreadGradients.collect()) {
+                NDArray loss = model.forwardLogits(scratch, in, true, null).logSoftmax(-1).gather(tg, 2)
+                        .reshape(b, t).mul(cf).sum().neg();
+                double value = loss.getFloat();
+                if (!Double.isFinite(value)) {
+                    throw new IllegalStateException("loss is " + value + " (not finite)");
+                }
+                gc.backward(loss);
+            } finally {
+                noGrad();
+            }
+            List<NDArray> out = new ArrayList<>(params.size());
+            try {
+                for (NDArray p : params) {
+                    NDArray g = p.getGradient();
+                    // duplicate(): toType(FLOAT32, true) of a FLOAT32 array may share its storage, which the zeroing
+                    // below would then clear
+                    NDArray copy = g.getDataType() == DataType.FLOAT32 ? g.duplicate()
+                            : g.toType(DataType.FLOAT32, false);
+                    NDScope.unregister(copy);
+                    copy.attach(keep);
+                    out.add(copy);
+                }
+            } finally {
+                zero(params);
+            }
+            return out;
         }
     }
 
