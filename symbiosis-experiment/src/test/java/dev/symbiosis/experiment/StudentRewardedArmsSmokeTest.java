@@ -2,7 +2,6 @@ package dev.symbiosis.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.loop.IterationRecord;
@@ -18,15 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Student-rewarded teaching on the embedded models at smoke size: {@code symbiosis-rest}, {@code symbiosis-dpo} and
- * the matched-compute control {@code symbiosis-frozen-generator-best-of-k} for two iterations (the kept
- * continuations of iteration 1 reach the Student in iteration 2), with the compute per arm.
+ * Student-rewarded teaching on the embedded models at smoke size: {@code symbiosis-rest} and {@code symbiosis-dpo}
+ * for two iterations (the kept continuations of iteration 1 reach the Student in iteration 2), with the compute per
+ * arm. (The best-of-k controls run on the tiny loop of symbiosis-core: four times the Step A generation would make
+ * this test the slowest of the module.)
  */
 class StudentRewardedArmsSmokeTest {
 
     @Test
-    void restDpoAndBestOfKRunOnTheEmbeddedModels(@TempDir Path out) throws IOException {
-        List<String> arms = List.of("symbiosis-rest", "symbiosis-dpo", "symbiosis-frozen-generator-best-of-k");
+    void restAndDpoRunOnTheEmbeddedModels(@TempDir Path out) throws IOException {
+        List<String> arms = List.of("symbiosis-rest", "symbiosis-dpo");
         ExperimentConfig smoke = ExperimentConfig.preset("smoke");
         // the semantic metrics (MiniLM) are most of a smoke iteration's time and say nothing about these arms
         ExperimentConfig cfg = smoke.toBuilder().optStrategies(arms).optIterations(2)
@@ -40,11 +40,7 @@ class StudentRewardedArmsSmokeTest {
                 assertTrue(Double.isFinite(r.headlineValue()), r.toString());
                 if (r.iteration() > 0) {
                     assertTrue(r.trainingTokens() > 0.8 * cfg.tokenBudget(), arm + ": " + r.trainingTokens());
-                    if (arm.equals("symbiosis-frozen-generator-best-of-k")) {
-                        assertNull(r.generatorTraining(), arm);
-                    } else {
-                        assertNotNull(r.generatorTraining(), arm + " " + r.iteration());
-                    }
+                    assertNotNull(r.generatorTraining(), arm + " " + r.iteration());
                 }
             }
         }
@@ -57,10 +53,11 @@ class StudentRewardedArmsSmokeTest {
         Map<String, ComputePerArm.Row> compute = rows.stream()
                 .collect(Collectors.toMap(ComputePerArm.Row::strategy, x -> x));
         for (String arm : arms) {
-            assertTrue(compute.get(arm).tokens().getOrDefault("tokens.forward.generator", 0.0) > 0, arm);
+            // generation of the candidates, the Generator's training, the Student's training and scoring
+            for (String key : List.of("tokens.forward.generator", "tokens.backward.generator",
+                    "tokens.backward.student")) {
+                assertTrue(compute.get(arm).tokens().getOrDefault(key, 0.0) > 0, arm + " " + key);
+            }
         }
-        assertTrue(compute.get("symbiosis-rest").tokens().get("tokens.backward.student")
-                > compute.get("symbiosis-frozen-generator-best-of-k").tokens().get("tokens.backward.student"),
-                "the Student's scoring of the candidates is counted");
     }
 }
