@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 17's components combined into one arm, named in the configuration, at smoke size on the embedded models
  * (two iterations, bits per byte only): every component does its part and the report shows the real context tokens.
  */
+// a few minutes of the embedded models: in the slow group, to keep the default suite within its budget
+// (mvn -B verify -Dgroups=slow -Dtest=ComponentArmsSmokeTest,StudentRewardedArmsSmokeTest)
+@Tag("slow")
 class ComponentArmsSmokeTest {
 
     private static final String ARM = "symbiosis+gap+masked+reset";

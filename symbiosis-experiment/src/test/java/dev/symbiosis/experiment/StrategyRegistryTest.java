@@ -127,6 +127,16 @@ class StrategyRegistryTest {
         assertTrue(bad.getMessage().contains("choose one of +rest and +dpo"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.create("symbiosis+nothing", ctx));
         assertTrue(!StrategyRegistry.isValidName("symbiosis+") && !StrategyRegistry.isValidName("+rest"));
+        // issue 17's two sets of components compose in one name: the components' parser knows rest and dpo
+        Strategy gapRest = r.create("symbiosis+gap+rest", ctx);
+        assertEquals(true, gapRest.settings().get("teachableGap"));
+        assertEquals("REST", String.valueOf(gapRest.settings().get("rewardUpdate")));
+        IllegalArgumentException notComposed = assertThrows(IllegalArgumentException.class,
+                () -> r.create("symbiosis+masked+rest", ctx));
+        assertTrue(notComposed.getMessage().contains("not composed yet"), notComposed.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> r.create("symbiosis+gap+rest+dpo", ctx));
+        assertTrue(both.getMessage().contains("choose one of +rest and +dpo"), both.getMessage());
         StrategyRegistry empty = StrategyRegistry.empty();
         assertTrue(!empty.contains("symbiosis+rest"), "an empty registry knows no combination");
     }

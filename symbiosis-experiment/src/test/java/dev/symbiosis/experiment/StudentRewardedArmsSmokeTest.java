@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * arm. (The best-of-k controls run on the tiny loop of symbiosis-core: four times the Step A generation would make
  * this test the slowest of the module.)
  */
+// a few minutes of the embedded models: in the slow group, to keep the default suite within its budget
+// (mvn -B verify -Dgroups=slow -Dtest=ComponentArmsSmokeTest,StudentRewardedArmsSmokeTest)
+@Tag("slow")
 class StudentRewardedArmsSmokeTest {
 
     @Test
