@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Strategies by name, for configurations that list strategies as strings: {@link #standard()} knows the method,
  * its ablations and the baselines ({@link Strategies#NAMES}) and the combinations of a variant of the method with
- * components, such as {@code symbiosis+rest} or {@code symbiosis+dpo+k8} ({@link Strategies#combination});
+ * components, such as {@code symbiosis+rest} or {@code symbiosis+dpo+k8} ({@link SymbiosisComponents#combination});
  * {@link #register} adds a user's strategy, which then runs under the same loop, budget, evaluation and statistics
  * as the others.
  *
@@ -45,7 +45,7 @@ public final class StrategyRegistry {
     private static final String ACCUMULATE = "recursive-accumulate";
 
     private final Map<String, StrategyFactory> factories = new LinkedHashMap<>();
-    /** Whether combination names ({@link Strategies#combination}) are known: true for {@link #standard()}. */
+    /** Whether combination names ({@link SymbiosisComponents#combination}) are known: true for {@link #standard()}. */
     private boolean combinations;
 
     private StrategyRegistry() {}
@@ -75,7 +75,7 @@ public final class StrategyRegistry {
 
     /**
      * Whether {@code name} has the form of a strategy name: lowercase letters, digits and dashes, or such parts
-     * joined by {@value Strategies#COMBINE} (a combination).
+     * joined by {@value SymbiosisComponents#JOIN} (a combination).
      */
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
@@ -106,11 +106,11 @@ public final class StrategyRegistry {
      * never looked at as a combination.
      */
     private String combinationError(String name) {
-        if (!combinations || !Strategies.isCombination(name)) {
+        if (!combinations || !SymbiosisComponents.isCombination(name)) {
             return "not a combination";
         }
         try {
-            Strategies.anyCombination(name);
+            SymbiosisComponents.combination(name);
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
@@ -130,12 +130,13 @@ public final class StrategyRegistry {
      */
     public Strategy create(String name, StrategyContext context) {
         StrategyFactory f = factories.get(name);
-        if (f == null && combinations && Strategies.isCombination(name)) {
-            f = c -> Strategies.anyCombination(name); // names a bad component
+        if (f == null && combinations && SymbiosisComponents.isCombination(name)) {
+            f = c -> SymbiosisComponents.combination(name); // names a bad component
         }
         if (f == null) {
             throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + List.copyOf(names())
-                    + ", and combinations " + SymbiosisComponents.BASE + "+<component>+... of "
+                    + ", and combinations <base>+<component>+... of the bases " + SymbiosisComponents.BASES
+                    + " and the components "
                     + SymbiosisComponents.ALL.stream().map(SymbiosisComponents.Component::name).toList());
         }
         Strategy s = Objects.requireNonNull(f.create(context), () -> "the factory of '" + name + "' returned null");
@@ -154,7 +155,7 @@ public final class StrategyRegistry {
     public void checkKnown(List<String> names) {
         for (String n : names) {
             if (!contains(n)) {
-                String why = combinations && Strategies.isCombination(n) ? " (" + combinationError(n) + ")" : "";
+                String why = combinations && SymbiosisComponents.isCombination(n) ? " (" + combinationError(n) + ")" : "";
                 throw new IllegalArgumentException("unknown strategy '" + n + "' in strategies" + why + "; known: "
                         + List.copyOf(names()) + (combinations ? " and combinations such as symbiosis+rest" : ""));
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.symbiosis.assets.EmbeddedAssets;
 import dev.symbiosis.core.loop.GenerationCache;
 import dev.symbiosis.core.testing.TinyLoop;
+import dev.symbiosis.testkit.RunFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class ExperimentConcurrencyTest {
         run(serial, 1, false, uncachedRows);
         run(concurrent, 3, true, cachedRows);
 
-        List<String> files = RunFolderFiles.assertSame(serial, concurrent);
+        List<String> files = RunFolders.assertSameRecords(serial, concurrent);
         assertTrue(files.contains("seed-43/symbiosis-frozen-generator/iter-1/synthetic.jsonl"), files.toString());
         assertTrue(Files.exists(concurrent.resolve("seed-42").resolve(GenerationCache.FILE)));
         assertTrue(cachedRows.get() < uncachedRows.get(), cachedRows + " rows generated with the cache, "

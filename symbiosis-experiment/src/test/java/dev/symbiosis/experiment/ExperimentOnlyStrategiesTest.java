@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.loop.IterationRecord;
 import dev.symbiosis.core.testing.CharBigramModel;
+import dev.symbiosis.testkit.RunFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class ExperimentOnlyStrategiesTest {
         assertEquals(before, opened.get(), "every unit complete: no model opened");
         assertTrue(all.statistics().isPresent());
 
-        List<String> files = RunFolderFiles.assertSame(serial, apart);
+        List<String> files = RunFolders.assertSameRecords(serial, apart);
         assertTrue(files.contains("seed-43/static-synthetic/iter-2/items.jsonl"), files.toString());
     }
 

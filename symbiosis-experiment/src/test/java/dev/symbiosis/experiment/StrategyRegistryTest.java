@@ -101,7 +101,7 @@ class StrategyRegistryTest {
         assertTrue(order.getMessage().contains("symbiosis+gap+masked"), order.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> r.create("real-mixing+gap", ctx));
-        assertTrue(unknown.getMessage().contains("the base must be one of"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("is not a base of combinations"), unknown.getMessage());
 
         assertTrue(StrategyRegistry.isValidName("symbiosis+gap"));
         assertTrue(!StrategyRegistry.isValidName("symbiosis+") && !StrategyRegistry.isValidName("+gap")

@@ -10,6 +10,7 @@ import dev.symbiosis.core.loop.GenerationCache;
 import dev.symbiosis.core.loop.Json;
 import dev.symbiosis.experiment.ExperimentConfig;
 import dev.symbiosis.experiment.ExperimentRunner;
+import dev.symbiosis.testkit.RunFolders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,44 +113,10 @@ class ExperimentGridTest {
         assertTrue(other.getMessage().contains("another configuration"), other.getMessage());
     }
 
-    /** Same files (grid bookkeeping, caches, provenance and HTML aside), byte for byte except the wall times. */
+    /** Same records as the serial run (RunFolders), the grid's own bookkeeping aside. */
     private static void assertSameFiles(Path serial, Path grid) throws IOException {
-        List<String> files = files(serial);
-        assertEquals(files, files(grid));
+        List<String> files = RunFolders.assertSameRecords(serial, grid, n -> n.startsWith("_grid/"));
         assertTrue(files.contains("seed-43/static-synthetic/iter-1/synthetic.jsonl"), files.toString());
-        for (String f : files) {
-            if (f.endsWith("timings.jsonl")) {
-                assertEquals(timingKeys(serial.resolve(f)), timingKeys(grid.resolve(f)), f);
-            } else if (f.endsWith("compute.csv")) {
-                assertEquals(withoutLastColumn(serial.resolve(f)), withoutLastColumn(grid.resolve(f)), f);
-            } else {
-                assertEquals(-1L, Files.mismatch(serial.resolve(f), grid.resolve(f)), f);
-            }
-        }
-    }
-
-    private static List<String> files(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .filter(n -> !n.startsWith("_grid/") && !n.endsWith(GenerationCache.FILE)
-                            && !n.endsWith("provenance.json") && !n.endsWith(".html"))
-                    .sorted().forEach(out::add);
-        }
-        return out;
-    }
-
-    private static List<String> withoutLastColumn(Path f) throws IOException {
-        return Files.readAllLines(f).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
-    }
-
-    private static List<String> timingKeys(Path f) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(f)) {
-            var o = Json.parse(line);
-            out.add(o.get("strategy").asText() + "/" + o.get("iteration").asInt() + " " + o.path("compute"));
-        }
-        return out;
     }
 
     /** Writes a fabricated unit folder (no model): its records, timings, cache, shared files and strategy folder. */

@@ -103,17 +103,9 @@ final class EngineProfile {
                         Training.noGrad();
                     }
                     List<NDArray> grads = new ArrayList<>(params.size());
-                    double sq = 0;
-                    for (NDArray p : params) {
-                        NDArray g = p.getGradient();
-                        grads.add(g);
-                        sq += g.square().sum().getFloat();
-                    }
+                    double gradNorm = Training.gradientNorm(params, grads);
                     long t3 = System.nanoTime();
-                    opt.update(params, grads, 1e-3, 0.01, Math.sqrt(sq) > 0 ? 1.0 : 1.0);
-                    for (NDArray p : params) {
-                        JniUtils.zeroGrad((PtNDArray) p);
-                    }
+                    Training.clippedUpdate(params, grads, gradNorm, opt, 1e-3, 0.01, 1.0);
                     long t4 = System.nanoTime();
                     if (it >= 0) {
                         fwd[it] = (t1 - t0) / 1e6;

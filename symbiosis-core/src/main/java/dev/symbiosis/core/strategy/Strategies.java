@@ -1,7 +1,6 @@
 package dev.symbiosis.core.strategy;
 
 import dev.symbiosis.core.loop.Strategy;
-import dev.symbiosis.core.model.PreferenceTraining;
 import dev.symbiosis.core.text.Document;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,7 @@ public final class Strategies {
             "random-real-to-student");
 
     /**
-     * Student-rewarded teaching (issue 17, point 2; {@link SymbiosisStrategy#withStudentReward}) with
+     * Student-rewarded teaching (issue 17, point 2; {@link SymbiosisStrategy.Builder#optStudentReward}) with
      * {@link StudentReward#DEFAULT_CANDIDATES} candidates: {@code symbiosis-rest}, {@code symbiosis-dpo}; and its
      * matched-compute controls, best-of-k by the Generator's own likelihood with the same k:
      * {@code symbiosis-frozen-generator-best-of-k}, {@code static-synthetic-best-of-k}.
@@ -56,8 +55,9 @@ public final class Strategies {
      * Issue 17's other components, each added alone to the full method ({@link SymbiosisComponents}):
      * {@code symbiosis-teachable-gap}, {@code symbiosis-masked-context}, {@code symbiosis-generator-reset},
      * {@code symbiosis-generator-low-lr}.
-     * Combinations ({@code symbiosis+gap+masked+reset}, {@code symbiosis+gap+rest}) are known to {@link #byName} too,
-     * but not listed.
+     * Combinations ({@code symbiosis+gap+masked+reset}, {@code symbiosis+gap+rest},
+     * {@code symbiosis-frozen-generator+rest+k8}; {@link SymbiosisComponents}) are known to {@link #byName} too, but
+     * not listed.
      */
     public static final List<String> COMPONENTS = SymbiosisComponents.singleComponentArms().stream()
             .filter(a -> !STUDENT_REWARDED.contains(a)).toList();
@@ -67,13 +67,6 @@ public final class Strategies {
      * single-component arms and {@link #STUDENT_REWARDED}. Combinations are not listed.
      */
     public static final List<String> NAMES = names();
-
-    /** Separates the components of a combination name ({@link #combination}). */
-    public static final String COMBINE = "+";
-
-    /** The strategies a combination may start from: the variants of the full method that make teaching prompts. */
-    private static final List<String> COMBINATION_BASES = List.of("symbiosis", "symbiosis-frozen-generator",
-            "symbiosis-no-saliency", "symbiosis-random-pool", "symbiosis-hotflip-hints", "symbiosis-random-saliency");
 
     /** The controls {@link #symbiosis} makes (variants of the full method's flow). */
     private static final List<String> SYMBIOSIS_CONTROLS = List.of("symbiosis-random-saliency",
@@ -92,101 +85,9 @@ public final class Strategies {
         return List.copyOf(all);
     }
 
-    /** Whether {@code name} is one of {@link #NAMES} or a valid combination of components. */
+    /** Whether {@code name} is one of {@link #NAMES} or a valid combination ({@link SymbiosisComponents}). */
     public static boolean isKnown(String name) {
-        if (NAMES.contains(name) || SymbiosisComponents.isKnown(name)) {
-            return true;
-        }
-        try {
-            return isCombination(name) && combination(name) != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /**
-     * A combination by either spelling: issue 17's components on the full method ({@link SymbiosisComponents},
-     * e.g. {@code symbiosis+gap+rest}), else a variant of the method with Student-rewarded teaching and its candidate
-     * count ({@link #combination}, e.g. {@code symbiosis-frozen-generator+rest}, {@code symbiosis+dpo+k8}).
-     *
-     * @throws IllegalArgumentException naming the component at fault
-     */
-    public static SymbiosisStrategy anyCombination(String name) {
-        if (SymbiosisComponents.isKnown(name)) {
-            return SymbiosisComponents.byName(name);
-        }
-        try {
-            return combination(name);
-        } catch (IllegalArgumentException e) {
-            if (SymbiosisComponents.isCombination(name)) {
-                SymbiosisComponents.byName(name); // throws with the components' message
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * A combination of a variant of the full method with components, by name: {@code <base>+<component>...}, the
-     * base one of {@code symbiosis}, {@code symbiosis-frozen-generator}, {@code symbiosis-no-saliency},
-     * {@code symbiosis-random-pool}, {@code symbiosis-hotflip-hints}, {@code symbiosis-random-saliency}, and the
-     * components
-     * <ul>
-     *   <li>{@code rest}: Student-rewarded teaching, the Generator fine-tuned on the kept continuations
-     *       ({@link StudentReward#rest()});</li>
-     *   <li>{@code dpo}: Student-rewarded teaching, the Generator trained by DPO on (best, worst) pairs
-     *       ({@link StudentReward#dpo()});</li>
-     *   <li>{@code k<N>}: {@code N} candidates per teaching prompt instead of
-     *       {@value StudentReward#DEFAULT_CANDIDATES} (with {@code rest} or {@code dpo}).</li>
-     * </ul>
-     * E.g. {@code symbiosis+rest}, {@code symbiosis+dpo+k8}, {@code symbiosis-frozen-generator+rest} (the Student's
-     * choice without Generator training). The strategy's name is {@code name}.
-     *
-     * @throws IllegalArgumentException naming the part at fault: an unknown base or component, a repeated
-     *     component, both or neither of {@code rest} and {@code dpo}
-     */
-    public static SymbiosisStrategy combination(String name) {
-        Objects.requireNonNull(name, "name");
-        String[] parts = name.split(java.util.regex.Pattern.quote(COMBINE), -1);
-        if (parts.length < 2 || !COMBINATION_BASES.contains(parts[0])) {
-            throw new IllegalArgumentException("'" + name + "' is not a combination <base>+<component>...: the base"
-                    + " must be one of " + COMBINATION_BASES);
-        }
-        StudentReward.GeneratorUpdate update = null;
-        int k = StudentReward.DEFAULT_CANDIDATES;
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 1; i < parts.length; i++) {
-            String c = parts[i];
-            boolean candidates = c.matches("k[0-9]{1,3}");
-            if (!seen.add(candidates ? "k" : c)) {
-                throw new IllegalArgumentException("'" + name + "': component '" + c + "' is given twice");
-            }
-            if (c.equals("rest") || c.equals("dpo")) {
-                if (update != null) {
-                    throw new IllegalArgumentException("'" + name + "': choose one of +rest and +dpo");
-                }
-                update = c.equals("rest") ? StudentReward.GeneratorUpdate.REST : StudentReward.GeneratorUpdate.DPO;
-            } else if (candidates) {
-                k = Integer.parseInt(c.substring(1));
-            } else {
-                throw new IllegalArgumentException("'" + name + "': unknown component '" + c + "'; known: rest, dpo,"
-                        + " k<N> (candidates per teaching prompt)");
-            }
-        }
-        if (update == null) {
-            throw new IllegalArgumentException("'" + name + "': a combination needs +rest or +dpo");
-        }
-        StudentReward reward;
-        try {
-            reward = new StudentReward(k, update, PreferenceTraining.DEFAULT_BETA);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + name + "': " + e.getMessage(), e);
-        }
-        return symbiosis(parts[0]).withStudentReward(name, reward);
-    }
-
-    /** Whether {@code name} has the form of a combination (it contains {@value #COMBINE}). */
-    public static boolean isCombination(String name) {
-        return name != null && name.contains(COMBINE);
+        return NAMES.contains(name) || SymbiosisComponents.isKnown(name);
     }
 
     /**
@@ -211,11 +112,8 @@ public final class Strategies {
             case "symbiosis-frozen-generator-best-of-k" ->
                     SymbiosisStrategy.frozenGeneratorBestOfK(StudentReward.DEFAULT_CANDIDATES);
             default -> {
-                if (COMPONENTS.contains(name) || SymbiosisComponents.isKnown(name)) {
-                    yield SymbiosisComponents.byName(name);
-                }
-                if (isCombination(name)) {
-                    yield anyCombination(name); // names the bad component of a combination
+                if (COMPONENTS.contains(name) || SymbiosisComponents.isCombination(name)) {
+                    yield SymbiosisComponents.byName(name); // names the bad part of a combination
                 }
                 throw new IllegalArgumentException("'" + name + "' is not symbiosis or one of its ablations "
                     + ABLATIONS + " or controls " + SYMBIOSIS_CONTROLS + " or components " + COMPONENTS);
@@ -250,7 +148,7 @@ public final class Strategies {
                     StaticSynthetic.bestOfK(staticSetBudgets, StudentReward.DEFAULT_CANDIDATES);
             default -> {
                 if (!name.equals(SYMBIOSIS) && !ABLATIONS.contains(name) && !SYMBIOSIS_CONTROLS.contains(name)
-                        && !COMPONENTS.contains(name) && !STUDENT_REWARDED.contains(name) && !isCombination(name)) {
+                        && !COMPONENTS.contains(name) && !STUDENT_REWARDED.contains(name) && !SymbiosisComponents.isCombination(name)) {
                     throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + NAMES);
                 }
                 yield symbiosis(name);

@@ -8,9 +8,17 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Issue 17's components of the full method by name, and arms named as their combination:
- * {@code symbiosis+<component>+<component>...}, e.g. {@code symbiosis+gap+masked+reset}, so that one combination
- * and each of its leave-one-out ablations can be listed in an experiment's {@code strategies} like any other arm.
+ * Issue 17's components by name, and arms named as their combination with a variant of the method:
+ * {@code <base>+<component>+<component>...}, e.g. {@code symbiosis+gap+masked+reset},
+ * {@code symbiosis+dpo+k8} or {@code symbiosis-frozen-generator+gap+rest}, so that one combination and each of its
+ * leave-one-out ablations can be listed in an experiment's {@code strategies} like any other arm. The one parser of
+ * combination names: every name with a {@value #JOIN} is read here.
+ *
+ * <p>Bases ({@link #BASES}): the variants of the method that make teaching prompts, {@code symbiosis},
+ * {@code symbiosis-frozen-generator}, {@code symbiosis-no-saliency}, {@code symbiosis-random-pool},
+ * {@code symbiosis-hotflip-hints}, {@code symbiosis-random-saliency}. A component that the base cannot have (a
+ * Generator reset on the frozen Generator, teachable-gap mining on random pool windows, masked context without
+ * salient spans) is refused by {@link SymbiosisStrategy.Builder#build()}, naming it.
  *
  * <p>Components ({@link #ALL}, in their canonical order):
  * <ul>
@@ -27,7 +35,9 @@ import java.util.function.UnaryOperator;
  *       continuations the Student's gradient prefers ({@link StudentReward#rest()}) or trained by DPO on (best,
  *       worst) pairs ({@link StudentReward#dpo()}), {@link StudentReward#DEFAULT_CANDIDATES} candidates per teaching
  *       prompt ({@link SymbiosisStrategy.Builder#optStudentReward}); alone {@code symbiosis-rest},
- *       {@code symbiosis-dpo}. Other bases and candidate counts: {@link Strategies#combination}.</li>
+ *       {@code symbiosis-dpo};</li>
+ *   <li>{@code k<N>} (last, only after {@code rest} or {@code dpo}): {@code N} candidates per teaching prompt
+ *       instead of {@value StudentReward#DEFAULT_CANDIDATES}.</li>
  * </ul>
  * A combination names each component once, in the canonical order (so one arm has one name); the strategy it gives
  * has the combination as its {@link SymbiosisStrategy#name()} and run folder. To add a component, add one
@@ -37,8 +47,15 @@ import java.util.function.UnaryOperator;
  */
 public final class SymbiosisComponents {
 
-    /** The arm the components are added to. */
+    /** The arm the components are added to when nothing else is said: the full method. */
     public static final String BASE = Strategies.SYMBIOSIS;
+
+    /** The variants of the method a combination may start from: those that make teaching prompts. */
+    public static final List<String> BASES = List.of("symbiosis", "symbiosis-frozen-generator",
+            "symbiosis-no-saliency", "symbiosis-random-pool", "symbiosis-hotflip-hints", "symbiosis-random-saliency");
+
+    /** The candidate-count part of a combination: {@code k} and 1-3 digits. */
+    private static final java.util.regex.Pattern CANDIDATES = java.util.regex.Pattern.compile("k[0-9]{1,3}");
 
     /** The learning-rate factor of the {@code low-lr} component: a tenth of the configured rate. */
     public static final double LOW_LEARNING_RATE_SCALE = 0.1;
@@ -78,9 +95,12 @@ public final class SymbiosisComponents {
         return ALL.stream().map(Component::arm).toList();
     }
 
-    /** Whether {@code name} has the form of a combination ({@code symbiosis+...}); it may still be invalid. */
+    /**
+     * Whether {@code name} has the form of a combination (it contains {@value #JOIN}); it may still be invalid
+     * ({@link #isKnown}).
+     */
     public static boolean isCombination(String name) {
-        return name != null && name.startsWith(BASE + JOIN);
+        return name != null && name.contains(JOIN);
     }
 
     /**
@@ -100,29 +120,47 @@ public final class SymbiosisComponents {
     }
 
     /**
-     * The strategy of a combination name: the full method with every named component.
+     * The strategy of a combination name: the base variant with every named component, named {@code name}.
      *
-     * @throws IllegalArgumentException if the name does not start with {@code symbiosis+}, or a component is empty,
-     *     unknown, repeated or out of the canonical order (the message names it, the known components and, for the
-     *     order, the canonical spelling)
+     * @throws IllegalArgumentException naming {@code name} and the part at fault: a base that is not one of
+     *     {@link #BASES}, a component that is empty, unknown, repeated or out of the canonical order (with the
+     *     canonical spelling), both {@code rest} and {@code dpo}, {@code k<N>} without one of them or not last, or
+     *     a component the base cannot have
      */
     public static SymbiosisStrategy combination(String name) {
         Objects.requireNonNull(name, "name");
         if (!isCombination(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a combination of components: it must read "
-                    + BASE + JOIN + "<component>" + JOIN + "..., components " + names());
+                    + "<base>" + JOIN + "<component>" + JOIN + "..., bases " + BASES + ", components " + names());
         }
-        String[] parts = name.substring(BASE.length() + JOIN.length()).split("\\+", -1);
+        String[] parts = name.split(java.util.regex.Pattern.quote(JOIN), -1);
+        if (!BASES.contains(parts[0])) {
+            throw new IllegalArgumentException("strategy '" + name + "': '" + parts[0] + "' is not a base of "
+                    + "combinations; bases " + BASES);
+        }
         List<Component> chosen = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String part : parts) {
+        Integer candidates = null;
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i];
             if (part.isEmpty()) {
                 throw new IllegalArgumentException("strategy '" + name + "' has an empty component (two '+' in a row "
                         + "or one at the end); components " + names());
             }
+            if (CANDIDATES.matcher(part).matches()) {
+                if (candidates != null) {
+                    throw new IllegalArgumentException("strategy '" + name + "' names component 'k' twice");
+                }
+                if (!seen.contains("rest") && !seen.contains("dpo") || i != parts.length - 1) {
+                    throw new IllegalArgumentException("strategy '" + name + "': '" + part + "' (candidates per "
+                            + "teaching prompt) comes last, after +rest or +dpo");
+                }
+                candidates = Integer.parseInt(part.substring(1));
+                continue;
+            }
             Component c = ALL.stream().filter(x -> x.name().equals(part)).findFirst().orElseThrow(() ->
                     new IllegalArgumentException("strategy '" + name + "': unknown component '" + part
-                            + "'; known components " + names()));
+                            + "'; known components " + names() + " and k<N> after rest or dpo"));
             if (!seen.add(part)) {
                 throw new IllegalArgumentException("strategy '" + name + "' names component '" + part + "' twice");
             }
@@ -134,16 +172,22 @@ public final class SymbiosisComponents {
         List<Component> canonical = ALL.stream().filter(chosen::contains).toList();
         if (!canonical.equals(chosen)) {
             throw new IllegalArgumentException("strategy '" + name + "' lists its components out of order (one arm, "
-                    + "one name): write it " + canonicalName(canonical));
-        }
-        SymbiosisStrategy.Builder b = SymbiosisStrategy.builder(name);
-        for (Component c : chosen) {
-            b = c.apply().apply(b);
+                    + "one name): write it " + canonicalName(parts[0], canonical, candidates));
         }
         try {
+            SymbiosisStrategy.Builder b = Strategies.symbiosis(parts[0]).toBuilder(name);
+            for (Component c : chosen) {
+                b = c.apply().apply(b);
+            }
+            if (candidates != null) {
+                StudentReward reward = seen.contains("rest") ? StudentReward.rest() : StudentReward.dpo();
+                b = b.optStudentReward(reward.withCandidates(candidates));
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("strategy '" + name + "': " + e.getMessage(), e);
+            String message = e.getMessage();
+            throw new IllegalArgumentException(message.startsWith(name + ":") ? message
+                    : "strategy '" + name + "': " + message, e);
         }
     }
 
@@ -166,9 +210,12 @@ public final class SymbiosisComponents {
         }
     }
 
-    private static String canonicalName(List<Component> components) {
-        StringBuilder sb = new StringBuilder(BASE);
+    private static String canonicalName(String base, List<Component> components, Integer candidates) {
+        StringBuilder sb = new StringBuilder(base);
         components.forEach(c -> sb.append(JOIN).append(c.name()));
+        if (candidates != null) {
+            sb.append(JOIN).append('k').append(candidates);
+        }
         return sb.toString();
     }
 

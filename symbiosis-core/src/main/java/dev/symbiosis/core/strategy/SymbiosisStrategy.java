@@ -146,39 +146,17 @@ public final class SymbiosisStrategy implements Strategy {
     /** The continuations Step D kept (Student-rewarded teaching), for the next Step A. */
     private List<Sample> lastChosen = List.of();
 
-    private SymbiosisStrategy(String name, Variant variant, int hintPositions, int hintCandidates) {
-        this(name, variant, hintPositions, hintCandidates, null, 0);
-    }
-
-    private SymbiosisStrategy(String name, Variant variant, int hintPositions, int hintCandidates,
-            StudentReward reward, int bestOfK) {
-        this.name = name;
-        this.variant = variant;
-        this.hintPositions = hintPositions;
-        this.hintCandidates = hintCandidates;
-        this.reward = reward;
-        this.bestOfK = bestOfK;
-        this.teachableGap = false;
-        this.maskedContext = false;
-        this.generatorReset = false;
-        this.generatorLearningRateScale = 1.0;
-    }
-
     private SymbiosisStrategy(Builder b) {
         this.name = b.name;
-        this.variant = Variant.FULL;
-        this.hintPositions = 0;
-        this.hintCandidates = 0;
+        this.variant = b.variant;
+        this.hintPositions = b.hintPositions;
+        this.hintCandidates = b.hintCandidates;
         this.reward = b.reward;
-        this.bestOfK = 0;
+        this.bestOfK = b.bestOfK;
         this.teachableGap = b.teachableGap;
         this.maskedContext = b.maskedContext;
         this.generatorReset = b.generatorReset;
         this.generatorLearningRateScale = b.generatorLearningRateScale;
-    }
-
-    private SymbiosisStrategy(String name, Variant variant) {
-        this(name, variant, 0, 0);
     }
 
     /**
@@ -188,7 +166,7 @@ public final class SymbiosisStrategy implements Strategy {
      * @param name the arm's name (a run folder): lowercase letters, digits and dashes, parts joined by {@code +}
      */
     public static Builder builder(String name) {
-        return new Builder(name);
+        return new Builder(name, Variant.FULL);
     }
 
     /** The full method with teachable-gap mining in Step C ({@link Builder#optTeachableGap}). */
@@ -217,22 +195,22 @@ public final class SymbiosisStrategy implements Strategy {
 
     /** The full method: Steps A-D. */
     public static SymbiosisStrategy create() {
-        return new SymbiosisStrategy("symbiosis", Variant.FULL);
+        return builder("symbiosis").build();
     }
 
     /** Ablation: Steps A-C and teaching prompts, but the Generator is never fine-tuned (no Step D training). */
     public static SymbiosisStrategy frozenGenerator() {
-        return new SymbiosisStrategy("symbiosis-frozen-generator", Variant.FROZEN_GENERATOR);
+        return variant("symbiosis-frozen-generator", Variant.FROZEN_GENERATOR);
     }
 
     /** Ablation: Step C by uncertainty only (no gradient saliency, hence no salient spans). */
     public static SymbiosisStrategy noSaliency() {
-        return new SymbiosisStrategy("symbiosis-no-saliency", Variant.NO_SALIENCY);
+        return variant("symbiosis-no-saliency", Variant.NO_SALIENCY);
     }
 
     /** Ablation: random pool windows instead of the hardest ones, seeded per iteration. */
     public static SymbiosisStrategy randomPool() {
-        return new SymbiosisStrategy("symbiosis-random-pool", Variant.RANDOM_POOL);
+        return variant("symbiosis-random-pool", Variant.RANDOM_POOL);
     }
 
     /**
@@ -242,7 +220,7 @@ public final class SymbiosisStrategy implements Strategy {
      * Generator is never fine-tuned.
      */
     public static SymbiosisStrategy hardToStudent() {
-        return new SymbiosisStrategy("symbiosis-hard-to-student", Variant.HARD_TO_STUDENT);
+        return variant("symbiosis-hard-to-student", Variant.HARD_TO_STUDENT);
     }
 
     /**
@@ -250,7 +228,7 @@ public final class SymbiosisStrategy implements Strategy {
      * (saliency is still computed, so compute is equal).
      */
     public static SymbiosisStrategy randomSaliency() {
-        return new SymbiosisStrategy("symbiosis-random-saliency", Variant.RANDOM_SALIENCY);
+        return variant("symbiosis-random-saliency", Variant.RANDOM_SALIENCY);
     }
 
     /**
@@ -258,7 +236,7 @@ public final class SymbiosisStrategy implements Strategy {
      * pool sample) fill the same share of the Student's budget; the Generator is never fine-tuned.
      */
     public static SymbiosisStrategy randomRealToStudent() {
-        return new SymbiosisStrategy("random-real-to-student", Variant.RANDOM_REAL_TO_STUDENT);
+        return variant("random-real-to-student", Variant.RANDOM_REAL_TO_STUDENT);
     }
 
     /**
@@ -281,7 +259,7 @@ public final class SymbiosisStrategy implements Strategy {
             throw new IllegalArgumentException("positions and candidates must be >= 1, got " + positions + " and "
                     + candidates);
         }
-        return new SymbiosisStrategy("symbiosis-hotflip-hints", Variant.HOTFLIP_HINTS, positions, candidates);
+        return new Builder("symbiosis-hotflip-hints", Variant.HOTFLIP_HINTS).hints(positions, candidates).build();
     }
 
     /**
@@ -289,7 +267,7 @@ public final class SymbiosisStrategy implements Strategy {
      * {@code symbiosis-rest}.
      */
     public static SymbiosisStrategy rest() {
-        return create().withStudentReward("symbiosis-rest", StudentReward.rest());
+        return builder("symbiosis-rest").optStudentReward(StudentReward.rest()).build();
     }
 
     /**
@@ -297,7 +275,7 @@ public final class SymbiosisStrategy implements Strategy {
      * {@code symbiosis-dpo}.
      */
     public static SymbiosisStrategy dpo() {
-        return create().withStudentReward("symbiosis-dpo", StudentReward.dpo());
+        return builder("symbiosis-dpo").optStudentReward(StudentReward.dpo()).build();
     }
 
     /**
@@ -312,8 +290,7 @@ public final class SymbiosisStrategy implements Strategy {
             throw new IllegalArgumentException("best-of-k needs k in [2, " + StudentReward.MAX_CANDIDATES
                     + "], got " + k);
         }
-        return new SymbiosisStrategy("symbiosis-frozen-generator-best-of-k", Variant.FROZEN_GENERATOR, 0, 0, null,
-                k);
+        return new Builder("symbiosis-frozen-generator-best-of-k", Variant.FROZEN_GENERATOR).bestOfK(k).build();
     }
 
     /**
@@ -327,16 +304,33 @@ public final class SymbiosisStrategy implements Strategy {
      *     or when this strategy already has Student-rewarded teaching or best-of-k rows
      */
     public SymbiosisStrategy withStudentReward(String newName, StudentReward value) {
-        Objects.requireNonNull(newName, "newName");
         Objects.requireNonNull(value, "value");
-        if (realToStudent()) {
-            throw new IllegalArgumentException(name + " makes no teaching prompts: Student-rewarded teaching does not"
-                    + " apply");
-        }
         if (reward != null || bestOfK > 0) {
             throw new IllegalArgumentException(name + " already chooses among candidates");
         }
-        return new SymbiosisStrategy(newName, variant, hintPositions, hintCandidates, value, 0);
+        return toBuilder(newName).optStudentReward(value).build();
+    }
+
+    /**
+     * A builder holding this strategy's variant (full method or ablation), gradient-hint sizes, best-of-k rows and
+     * components, under a new name: the one route by which a variant gets issue 17's components
+     * ({@link SymbiosisComponents#combination} starts every combination here).
+     *
+     * @param newName the new strategy's name (a run folder)
+     */
+    public Builder toBuilder(String newName) {
+        Builder b = new Builder(newName, variant).hints(hintPositions, hintCandidates);
+        b.bestOfK = bestOfK;
+        b.teachableGap = teachableGap;
+        b.maskedContext = maskedContext;
+        b.generatorReset = generatorReset;
+        b.generatorLearningRateScale = generatorLearningRateScale;
+        b.reward = reward;
+        return b;
+    }
+
+    private static SymbiosisStrategy variant(String name, Variant variant) {
+        return new Builder(name, variant).build();
     }
 
     @Override
@@ -763,19 +757,35 @@ public final class SymbiosisStrategy implements Strategy {
      */
     public static final class Builder {
         private final String name;
+        private final Variant variant;
+        private int hintPositions;
+        private int hintCandidates;
+        private int bestOfK;
         private boolean teachableGap;
         private boolean maskedContext;
         private boolean generatorReset;
         private double generatorLearningRateScale = 1.0;
         private StudentReward reward;
 
-        private Builder(String name) {
+        private Builder(String name, Variant variant) {
+            this.variant = variant;
             java.util.Objects.requireNonNull(name, "name");
             if (!name.matches("[a-z0-9][a-z0-9-]*(\\+[a-z0-9][a-z0-9-]*)*")) {
                 throw new IllegalArgumentException("a strategy name is lowercase letters, digits and dashes, parts "
                         + "joined by '+' (it names a folder), got '" + name + "'");
             }
             this.name = name;
+        }
+
+        private Builder hints(int positions, int candidates) {
+            this.hintPositions = positions;
+            this.hintCandidates = candidates;
+            return this;
+        }
+
+        private Builder bestOfK(int k) {
+            this.bestOfK = k;
+            return this;
         }
 
         /**
@@ -835,11 +845,35 @@ public final class SymbiosisStrategy implements Strategy {
         /**
          * The strategy.
          *
-         * @throws IllegalArgumentException for combinations not composed yet: masked-context teaching with
-         *     Student-rewarded teaching (the kept continuations would enter the budget without their context's
-         *     tokens), and DPO with a Generator learning-rate scale (DPO trains at the configured rate)
+         * @throws IllegalArgumentException naming the strategy, for a component its variant cannot have
+         *     (Student-rewarded teaching or masked context without teaching prompts, teachable-gap mining without
+         *     ranked pool windows, a Generator reset or learning-rate scale without Step D, a reward with best-of-k
+         *     rows) and for combinations not composed yet: masked-context teaching with Student-rewarded teaching
+         *     (the kept continuations would enter the budget without their context's tokens), and DPO with a
+         *     Generator learning-rate scale (DPO trains at the configured rate)
          */
         public SymbiosisStrategy build() {
+            boolean realToStudent = variant == Variant.HARD_TO_STUDENT || variant == Variant.RANDOM_REAL_TO_STUDENT;
+            boolean stepD = variant != Variant.FROZEN_GENERATOR && !realToStudent;
+            if (reward != null && realToStudent) {
+                throw new IllegalArgumentException(name + ": the " + variantName() + " variant makes no teaching "
+                        + "prompts: Student-rewarded teaching does not apply");
+            }
+            if (reward != null && bestOfK > 0) {
+                throw new IllegalArgumentException(name + ": best-of-k rows already choose among candidates");
+            }
+            if (teachableGap && (variant == Variant.RANDOM_POOL || variant == Variant.RANDOM_REAL_TO_STUDENT)) {
+                throw new IllegalArgumentException(name + ": the " + variantName() + " variant does not rank pool "
+                        + "windows: teachable-gap mining does not apply");
+            }
+            if (maskedContext && (realToStudent || variant == Variant.NO_SALIENCY)) {
+                throw new IllegalArgumentException(name + ": the " + variantName() + " variant makes no teaching "
+                        + "prompts cut at a salient span: masked-context teaching does not apply");
+            }
+            if ((generatorReset || generatorLearningRateScale != 1.0) && !stepD) {
+                throw new IllegalArgumentException(name + ": the " + variantName() + " variant never fine-tunes the "
+                        + "Generator: a Generator reset or learning-rate scale does not apply");
+            }
             if (reward != null && maskedContext) {
                 throw new IllegalArgumentException(name + ": masked-context teaching and Student-rewarded teaching "
                         + "are not composed yet");
@@ -850,6 +884,10 @@ public final class SymbiosisStrategy implements Strategy {
                         + "rate; a learning-rate scale does not apply");
             }
             return new SymbiosisStrategy(this);
+        }
+
+        private String variantName() {
+            return variant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 }

@@ -265,4 +265,44 @@ class ComponentStrategiesTest {
         assertFalse(Strategies.isKnown("symbiosis+typo"));
         assertFalse(Strategies.isKnown("symbiosis+reset+gap"));
     }
+
+    @Test
+    void everyBaseTakesTheComponentsItCanHaveThroughTheOneParser() {
+        SymbiosisStrategy frozen = SymbiosisComponents.combination("symbiosis-frozen-generator+gap+rest+k3");
+        assertEquals("symbiosis-frozen-generator+gap+rest+k3", frozen.name());
+        assertEquals("FROZEN_GENERATOR", frozen.settings().get("variant"));
+        assertEquals(true, frozen.settings().get("teachableGap"));
+        assertEquals(3, frozen.settings().get("rewardCandidates"));
+        assertFalse(frozen.evolvesGenerator());
+        SymbiosisStrategy hints = SymbiosisComponents.combination("symbiosis-hotflip-hints+reset");
+        assertEquals(SymbiosisStrategy.DEFAULT_HINT_POSITIONS, hints.settings().get("hintPositions"));
+        assertTrue(hints.resetsGenerator());
+        // the named single-component arms and their one-component combinations are the same arm under two names
+        assertEquals(SymbiosisStrategy.rest().settings(), SymbiosisComponents.combination("symbiosis+rest")
+                .settings());
+        assertEquals(SymbiosisStrategy.dpo().settings(), SymbiosisComponents.combination("symbiosis+dpo+k4")
+                .settings());
+        assertEquals(SymbiosisStrategy.rest().settings(), SymbiosisStrategy.create()
+                .withStudentReward("x", StudentReward.rest()).settings());
+
+        Map<String, String> refused = Map.of(
+                "symbiosis-frozen-generator+reset", "never fine-tunes the Generator",
+                "symbiosis-frozen-generator+low-lr", "never fine-tunes the Generator",
+                "symbiosis-random-pool+gap", "does not rank pool windows",
+                "symbiosis-no-saliency+masked", "salient span",
+                "symbiosis+rest+k8+gap", "comes last",
+                "symbiosis+gap+k8", "after +rest or +dpo",
+                "symbiosis+masked+rest", "not composed yet",
+                "real-mixing+gap", "not a base",
+                "symbiosis+dpo+k8+k4", "comes last");
+        refused.forEach((name, why) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SymbiosisComponents.combination(name), name);
+            assertTrue(e.getMessage().contains(name) && e.getMessage().contains(why), e.getMessage());
+            assertFalse(Strategies.isKnown(name), name);
+        });
+        IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
+                () -> SymbiosisComponents.combination("symbiosis-random-saliency+rest+gap+k8"));
+        assertTrue(order.getMessage().contains("symbiosis-random-saliency+gap+rest+k8"), order.getMessage());
+    }
 }

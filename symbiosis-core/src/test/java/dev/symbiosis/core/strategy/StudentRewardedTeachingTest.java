@@ -57,7 +57,7 @@ class StudentRewardedTeachingTest {
     void restAndDpoChooseByTheStudentTrainTheGeneratorAndTeachTheStudentTheChosen(@TempDir Path dir)
             throws IOException {
         List<Strategy> arms = List.of(Strategies.symbiosis("symbiosis"), SymbiosisStrategy.rest(),
-                SymbiosisStrategy.dpo(), Strategies.combination("symbiosis-frozen-generator+rest+k3"));
+                SymbiosisStrategy.dpo(), SymbiosisComponents.combination("symbiosis-frozen-generator+rest+k3"));
         List<IterationRecord> records = TinyLoop.loop(dir, TinyLoop.config(2), TinyLoop.model("s0"),
                 TinyLoop.curriculum()).run(arms);
         Map<String, IterationRecord> first = byStrategy(records, 1);
@@ -117,7 +117,7 @@ class StudentRewardedTeachingTest {
         assertEquals("REST", rest.get("rewardUpdate"));
         assertEquals(StudentReward.SCORE, rest.get("rewardScore"));
         assertFalse(rest.containsKey("dpoBeta"));
-        SortedMap<String, Object> dpo = Strategies.combination("symbiosis+dpo+k8").settings();
+        SortedMap<String, Object> dpo = SymbiosisComponents.combination("symbiosis+dpo+k8").settings();
         assertEquals(8, dpo.get("rewardCandidates"));
         assertEquals(0.1, dpo.get("dpoBeta"));
         SortedMap<String, Object> best = Strategies.byName("symbiosis-frozen-generator-best-of-k", List.of(), 1)
@@ -131,16 +131,16 @@ class StudentRewardedTeachingTest {
 
     @Test
     void combinationsParseTheirComponentsAndRefuseWhatTheyCannotBe() {
-        assertEquals("symbiosis+rest", Strategies.combination("symbiosis+rest").name());
-        assertEquals("symbiosis-no-saliency+dpo", Strategies.combination("symbiosis-no-saliency+dpo").name());
+        assertEquals("symbiosis+rest", SymbiosisComponents.combination("symbiosis+rest").name());
+        assertEquals("symbiosis-no-saliency+dpo", SymbiosisComponents.combination("symbiosis-no-saliency+dpo").name());
         for (String bad : List.of("symbiosis+k8", "symbiosis+rest+dpo", "symbiosis+rest+rest", "symbiosis+gapx",
                 "symbiosis-hard-to-student+rest", "static-synthetic+rest", "symbiosis+rest+k1", "symbiosis")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Strategies.combination(bad), bad);
+                    () -> SymbiosisComponents.combination(bad), bad);
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }
-        assertTrue(Strategies.isCombination("symbiosis+rest"));
-        assertFalse(Strategies.isCombination("symbiosis-rest"));
+        assertTrue(SymbiosisComponents.isCombination("symbiosis+rest"));
+        assertFalse(SymbiosisComponents.isCombination("symbiosis-rest"));
         assertThrows(IllegalArgumentException.class,
                 () -> SymbiosisStrategy.hardToStudent().withStudentReward("x", StudentReward.rest()));
         assertThrows(IllegalArgumentException.class, () -> new StudentReward(1, StudentReward.GeneratorUpdate.REST,

@@ -115,13 +115,36 @@ public final class Training {
     private static double clipAndUpdate(List<NDArray> params, AdamW opt, double lr, double weightDecay,
             double clip) {
         List<NDArray> grads = new ArrayList<>(params.size());
+        double norm = gradientNorm(params, grads);
+        clippedUpdate(params, grads, norm, opt, lr, weightDecay, clip);
+        return norm;
+    }
+
+    /**
+     * The global L2 norm of the parameters' accumulated gradients, summed on the host one parameter array at a
+     * time (outside the gradient path, no scalar NDArray ops).
+     *
+     * @param grads receives each parameter's gradient, in order
+     */
+    public static double gradientNorm(List<NDArray> params, List<NDArray> grads) {
         double sq = 0;
         for (NDArray p : params) {
             NDArray g = p.getGradient();
             grads.add(g);
             sq += g.square().sum().getFloat();
         }
-        double norm = Math.sqrt(sq);
+        return Math.sqrt(sq);
+    }
+
+    /**
+     * The AdamW update with the gradients scaled down to global norm {@code clip} when {@code norm} exceeds it; the
+     * gradients are zeroed afterwards.
+     *
+     * @param norm the gradients' global norm ({@link #gradientNorm})
+     * @throws IllegalStateException if the norm is NaN or infinite (the gradients are zeroed, no update applied)
+     */
+    public static void clippedUpdate(List<NDArray> params, List<NDArray> grads, double norm, AdamW opt, double lr,
+            double weightDecay, double clip) {
         if (!Double.isFinite(norm)) {
             zero(params);
             throw new IllegalStateException("gradient norm is " + norm + " (not finite); no update applied");
@@ -129,7 +152,6 @@ public final class Training {
         double scale = norm > clip ? clip / (norm + 1e-6) : 1.0;
         opt.update(params, grads, lr, weightDecay, scale);
         zero(params);
-        return norm;
     }
 
     /** The padded inputs of a batch of sequences: ids, targets, weights, rows, width and loss positions. */
