@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code study}: the confirmatory study of docs/protocol.md over several pretrained pairs, each pair one experiment's
- * output folder ({@link Study}): the primary and secondary comparisons with their verdicts, the fraction of the
+ * {@code study}: a confirmatory study over several pretrained pairs by a declared protocol (docs/protocol.md's unless
+ * {@code --protocol} names another), each pair one experiment's output folder ({@link Study}): the primary and secondary comparisons with their verdicts, the fraction of the
  * real-data gain recovered over every run, the calibration conditions per pair and a forest plot, written into
  * {@code --out}.
  */
@@ -32,13 +32,20 @@ public final class StudyCommand implements Callable<Integer> {
             description = "the last iteration, where the comparisons are made (default: the first run's iterations)")
     int iteration;
 
+    @Option(names = "--protocol", paramLabel = "FILE",
+            description = "the declared comparisons as JSON: {\"name\": ..., \"primary\": [\"a\", \"b\"], \"secondary\":"
+                    + " [[\"a\", \"b\"], ...]} (default: docs/protocol.md's, symbiosis vs static-synthetic and four"
+                    + " secondary comparisons)")
+    Path protocol;
+
     @Override
     public Integer call() {
         SymbiosisCli.configureOffline();
         try {
             List<Study.Pair> p = Study.pairs(pairs);
             int t = iteration >= 0 ? iteration : ExperimentConfig.ofRun(p.get(0).runs().get(0)).iterations();
-            Study.Result r = Study.compute(p, t);
+            Study.Protocol declared = protocol == null ? Study.Protocol.ISSUE_16 : Study.Protocol.read(protocol);
+            Study.Result r = Study.compute(p, t, declared);
             Path report = Study.write(r, out);
             var c = r.primary().comparison();
             System.out.printf(Locale.ROOT, "study: %d pairs, %d runs; %s - %s at iteration %d: %+.4f [%+.4f, %+.4f],"

@@ -16,10 +16,10 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The confirmatory study of docs/protocol.md over several pretrained pairs: each pair is one experiment's output
- * folder (its run seeds' folders, or one run folder), all runs of all pairs analysed together. The primary
- * comparison ({@value #PRIMARY_A} vs {@value #PRIMARY_B}) and the declared secondary ones
- * ({@link #SECONDARY}) on {@code bpb.macro} at the last iteration, each with the hierarchical bootstrap of
+ * A confirmatory study over several pretrained pairs, by a declared {@link Protocol} (by default docs/protocol.md's,
+ * {@link Protocol#ISSUE_16}): each pair is one experiment's output folder (its run seeds' folders, or one run
+ * folder), all runs of all pairs analysed together. The primary comparison and the declared secondary ones on
+ * {@code bpb.macro} at the last iteration, each with the hierarchical bootstrap of
  * {@link GainRecovered#compare} (pairs, their runs, documents within domains) and its TOST verdict; the secondary
  * ones with Holm's adjustment of their bootstrap p-values; the fraction of the real-data gain each arm recovers
  * over every run; per pair, the calibration conditions (a) the real-data gain and (b) Generator 0's advantage over
@@ -40,6 +40,113 @@ public final class Study {
     public static final long BOOTSTRAP_SEED = 20261205L;
 
     private Study() {}
+
+    /**
+     * Two arms compared on the outcome: the difference is {@code a - b}.
+     *
+     * @param a the first arm (the method)
+     * @param b the second arm (the comparator)
+     */
+    public record Arms(String a, String b) {
+        public Arms {
+            java.util.Objects.requireNonNull(a, "a");
+            java.util.Objects.requireNonNull(b, "b");
+            if (a.equals(b)) {
+                throw new IllegalArgumentException("a comparison needs two different arms, got " + a + " twice");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return a + " - " + b;
+        }
+    }
+
+    /**
+     * The declared comparisons of a study, fixed before its runs: one primary (not adjusted) and a family of secondary
+     * ones (Holm's adjustment over the family). The arms whose fraction of the real-data gain is reported are every
+     * arm named here and {@link GainRecovered#REFERENCE}.
+     *
+     * @param name the protocol's name (the report's title), e.g. the document that declares it
+     * @param primary the primary comparison
+     * @param secondary the secondary comparisons, in their declared order; may be empty
+     */
+    public record Protocol(String name, Arms primary, List<Arms> secondary) {
+
+        /** docs/protocol.md (issue 16): symbiosis vs static synthetic data, then four secondary comparisons. */
+        public static final Protocol ISSUE_16 = new Protocol("docs/protocol.md", new Arms(PRIMARY_A, PRIMARY_B),
+                SECONDARY.stream().map(b -> new Arms(PRIMARY_A, b)).toList());
+
+        public Protocol {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(primary, "primary");
+            secondary = List.copyOf(secondary);
+            java.util.Set<Arms> seen = new java.util.HashSet<>(List.of(primary));
+            for (Arms c : secondary) {
+                if (!seen.add(c)) {
+                    throw new IllegalArgumentException("protocol " + name + ": comparison " + c + " is declared twice");
+                }
+            }
+        }
+
+        /** Every arm the protocol names, in order of first mention, then {@link GainRecovered#REFERENCE}. */
+        public List<String> arms() {
+            java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(List.of(primary.a(), primary.b()));
+            secondary.forEach(c -> {
+                out.add(c.a());
+                out.add(c.b());
+            });
+            out.add(GainRecovered.REFERENCE);
+            return List.copyOf(out);
+        }
+
+        /**
+         * A protocol from its JSON file: {@code {"name": ..., "primary": ["a", "b"], "secondary": [["a", "b"],
+         * ...]}} ({@code name} defaults to the file name, {@code secondary} to none).
+         *
+         * @throws IOException if the file cannot be read
+         * @throws IllegalArgumentException naming the file and the field that is missing or malformed
+         */
+        public static Protocol read(Path file) throws IOException {
+            com.fasterxml.jackson.databind.JsonNode root;
+            try {
+                root = dev.symbiosis.core.loop.Json.parse(Files.readString(file));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + ": not a JSON object (" + e.getMessage() + ")", e);
+            }
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException(file + ": not a JSON object");
+            }
+            String name = root.hasNonNull("name") ? root.get("name").asText() : file.getFileName().toString();
+            Arms primary = arms(file, "primary", root.get("primary"));
+            List<Arms> secondary = new ArrayList<>();
+            com.fasterxml.jackson.databind.JsonNode sec = root.get("secondary");
+            if (sec != null && !sec.isNull()) {
+                if (!sec.isArray()) {
+                    throw new IllegalArgumentException(file + ": secondary must be an array of [a, b] pairs");
+                }
+                for (int i = 0; i < sec.size(); i++) {
+                    secondary.add(arms(file, "secondary[" + i + "]", sec.get(i)));
+                }
+            }
+            try {
+                return new Protocol(name, primary, secondary);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static Arms arms(Path file, String field, com.fasterxml.jackson.databind.JsonNode n) {
+            if (n == null || !n.isArray() || n.size() != 2 || !n.get(0).isTextual() || !n.get(1).isTextual()) {
+                throw new IllegalArgumentException(file + ": " + field + " must be [\"a\", \"b\"] (two arm names)");
+            }
+            try {
+                return new Arms(n.get(0).asText(), n.get(1).asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + field + ": " + e.getMessage(), e);
+            }
+        }
+    }
 
     /**
      * One pretrained pair's runs.
@@ -76,8 +183,8 @@ public final class Study {
      */
     public record RunDifference(String pair, String run, double difference, double lower95, double upper95) {}
 
-    /** Everything the study reports. */
-    public record Result(List<Pair> pairs, int iteration, Tested primary, List<Tested> secondary,
+    /** Everything the study reports, under the protocol it was computed by. */
+    public record Result(Protocol protocol, List<Pair> pairs, int iteration, Tested primary, List<Tested> secondary,
             List<GainRecovered.Row> gain, List<Conditions> conditions, List<RunDifference> perRun) {}
 
     /**
@@ -107,41 +214,49 @@ public final class Study {
     }
 
     /**
-     * The study's statistics at the last iteration {@code iteration}.
+     * The statistics of docs/protocol.md ({@link Protocol#ISSUE_16}) at the last iteration {@code iteration}.
      *
      * @throws IllegalArgumentException if a run lacks the records a declared comparison needs
      */
     public static Result compute(List<Pair> pairs, int iteration) throws IOException {
+        return compute(pairs, iteration, Protocol.ISSUE_16);
+    }
+
+    /**
+     * The statistics of a declared protocol at the last iteration {@code iteration}.
+     *
+     * @throws IllegalArgumentException if a run lacks the records a declared comparison needs
+     */
+    public static Result compute(List<Pair> pairs, int iteration, Protocol protocol) throws IOException {
         List<List<Path>> grouped = pairs.stream().map(Pair::runs).toList();
-        GainRecovered.Comparison primary = GainRecovered.compare(grouped, PRIMARY_A, PRIMARY_B, iteration,
+        Arms first = protocol.primary();
+        GainRecovered.Comparison primary = GainRecovered.compare(grouped, first.a(), first.b(), iteration,
                 BOOTSTRAP_SEED);
         List<GainRecovered.Comparison> secondary = new ArrayList<>();
-        for (String b : SECONDARY) {
-            secondary.add(GainRecovered.compare(grouped, PRIMARY_A, b, iteration, BOOTSTRAP_SEED));
+        for (Arms c : protocol.secondary()) {
+            secondary.add(GainRecovered.compare(grouped, c.a(), c.b(), iteration, BOOTSTRAP_SEED));
         }
-        double[] adjusted = HolmAdjustment.of(secondary.stream().mapToDouble(GainRecovered.Comparison::p)
-                .toArray());
+        double[] adjusted = secondary.isEmpty() ? new double[0]
+                : HolmAdjustment.of(secondary.stream().mapToDouble(GainRecovered.Comparison::p).toArray());
         List<Tested> tested = new ArrayList<>();
         for (int i = 0; i < secondary.size(); i++) {
             tested.add(new Tested(secondary.get(i), adjusted[i]));
         }
-        List<String> arms = new ArrayList<>(List.of(PRIMARY_A, PRIMARY_B));
-        arms.addAll(SECONDARY);
-        arms.add(GainRecovered.REFERENCE);
         List<Path> all = grouped.stream().flatMap(List::stream).toList();
-        List<GainRecovered.Row> gain = GainRecovered.compute(all, arms, iteration, BOOTSTRAP_SEED);
+        List<GainRecovered.Row> gain = GainRecovered.compute(all, protocol.arms(), iteration, BOOTSTRAP_SEED);
         List<Conditions> conditions = new ArrayList<>();
         List<RunDifference> perRun = new ArrayList<>();
         for (Pair p : pairs) {
             conditions.add(conditions(p, iteration));
             for (Path run : p.runs()) {
-                GainRecovered.Comparison one = GainRecovered.compare(List.of(List.of(run)), PRIMARY_A, PRIMARY_B,
+                GainRecovered.Comparison one = GainRecovered.compare(List.of(List.of(run)), first.a(), first.b(),
                         iteration, BOOTSTRAP_SEED);
                 perRun.add(new RunDifference(p.name(), run.getFileName().toString(), one.difference(),
                         one.lower95(), one.upper95()));
             }
         }
-        return new Result(pairs, iteration, new Tested(primary, primary.p()), tested, gain, conditions, perRun);
+        return new Result(protocol, pairs, iteration, new Tested(primary, primary.p()), tested, gain, conditions,
+                perRun);
     }
 
     /** (a) and (b) of one pair, from results.jsonl (means over the pair's runs). */
@@ -214,7 +329,7 @@ public final class Study {
 
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
                 + "Confirmatory study</title></head><body style=\"font-family:sans-serif;max-width:1100px;margin:auto\">"
-                + "\n<h1>Confirmatory study (docs/protocol.md)</h1>\n");
+                + "\n<h1>Confirmatory study (" + r.protocol().name() + ")</h1>\n");
         GainRecovered.Comparison p = r.primary().comparison();
         html.append(String.format(Locale.ROOT, "<p><b>Primary: %s &minus; %s on <code>bpb.macro</code> at iteration"
                 + " %d: %+.4f, 95%% interval [%+.4f, %+.4f], 90%% [%+.4f, %+.4f], margin &plusmn;%.4f (20%% of the"
@@ -223,7 +338,8 @@ public final class Study {
                 p.pairs(), p.runs(), p.verdict() == GainRecovered.Verdict.INCONCLUSIVE ? "inconclusive"
                         : p.a() + " " + p.verdict().words()));
         html.append("<p><img src=\"plots/study-forest.png\" alt=\"primary difference per run\"></p>\n");
-        html.append("<h2>Secondary comparisons (Holm over the four)</h2>\n<table border=\"1\" cellpadding=\"4\">"
+        html.append("<h2>Secondary comparisons (Holm over the " + r.secondary().size() + ")</h2>\n"
+                + "<table border=\"1\" cellpadding=\"4\">"
                 + "<tr><th>a &minus; b</th><th>difference</th><th>95% interval</th><th>p</th><th>p (Holm)</th>"
                 + "<th>verdict</th></tr>\n");
         for (Tested t : r.secondary()) {
@@ -255,9 +371,10 @@ public final class Study {
 
     private static void forest(Result r, Path file) throws IOException {
         int n = r.perRun().size();
-        XYChart chart = new XYChartBuilder().width(720).height(320).title("forest: " + PRIMARY_A + " - "
-                + PRIMARY_B + " on bpb.macro at iteration " + r.iteration()).xAxisTitle("run (last: all runs)")
-                .yAxisTitle("difference (below 0: " + PRIMARY_A + " better)").build();
+        Arms first = r.protocol().primary();
+        XYChart chart = new XYChartBuilder().width(720).height(320).title("forest: " + first.a() + " - "
+                + first.b() + " on bpb.macro at iteration " + r.iteration()).xAxisTitle("run (last: all runs)")
+                .yAxisTitle("difference (below 0: " + first.a() + " better)").build();
         double[] xs = new double[n];
         double[] ys = new double[n];
         double[] err = new double[n];

@@ -119,6 +119,51 @@ class StudyTest {
     }
 
     @Test
+    void aProtocolReadFromItsFileDeclaresTheComparisonsTheFamilyAndTheReportedArms(@TempDir Path tmp)
+            throws IOException {
+        List<Study.Pair> pairs = Study.pairs(study(tmp, Map.of("symbiosis-frozen-generator", -0.05), 0.12));
+        Path file = tmp.resolve("method.json");
+        Files.writeString(file, "{\"name\": \"issue 17\", \"primary\": [\"symbiosis-frozen-generator\","
+                + " \"static-synthetic\"], \"secondary\": [[\"symbiosis-frozen-generator\", \"symbiosis\"]]}");
+        Study.Protocol protocol = Study.Protocol.read(file);
+        assertEquals(List.of("symbiosis-frozen-generator", "static-synthetic", "symbiosis", "real-upper-bound"),
+                protocol.arms());
+        Study.Result r = Study.compute(pairs, T, protocol);
+        GainRecovered.Comparison p = r.primary().comparison();
+        assertEquals("symbiosis-frozen-generator", p.a());
+        // the frozen arm sits at 1.65 plus noise averaging +0.0005; static-synthetic at 1.8
+        assertEquals(-0.1495, p.difference(), 1e-9);
+        assertEquals(1, r.secondary().size());
+        Study.Tested only = r.secondary().get(0);
+        assertEquals(only.comparison().p(), only.pHolm(), 0.0, "a family of one is not adjusted");
+        assertEquals(List.of("symbiosis-frozen-generator", "static-synthetic", "symbiosis", "real-upper-bound"),
+                r.gain().stream().map(GainRecovered.Row::strategy).distinct().toList());
+        r.perRun().forEach(d -> assertEquals(-0.1495, d.difference(), 0.02));
+        Path report = Study.write(r, tmp.resolve("report"));
+        String html = Files.readString(report);
+        assertTrue(html.contains("Confirmatory study (issue 17)") && html.contains("Holm over the 1"), html);
+        assertEquals(3, Files.readAllLines(tmp.resolve("report/study-comparisons.csv")).size());
+        // the default protocol is docs/protocol.md's
+        assertEquals(Study.Protocol.ISSUE_16.arms(), Study.compute(pairs, T).protocol().arms());
+
+        Map<String, String> bad = Map.of(
+                "{\"secondary\": []}", "primary must be",
+                "{\"primary\": [\"a\"]}", "primary must be",
+                "{\"primary\": [\"a\", \"a\"]}", "two different arms",
+                "{\"primary\": [\"a\", \"b\"], \"secondary\": [[\"a\", \"b\"]]}", "declared twice",
+                "{\"primary\": [\"a\", \"b\"], \"secondary\": {}}", "secondary must be an array",
+                "{\"primary\": [\"a\", \"b\"], \"secondary\": [[\"a\", 3]]}", "secondary[0]",
+                "[1, 2]", "not a JSON object");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Files.writeString(file, e.getKey());
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> Study.Protocol.read(file),
+                    e.getKey());
+            assertTrue(x.getMessage().contains("method.json") && x.getMessage().contains(e.getValue()),
+                    x.getMessage());
+        }
+    }
+
+    @Test
     void aFolderWithoutRecordsIsNamed(@TempDir Path tmp) throws IOException {
         Files.createDirectories(tmp.resolve("empty"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
