@@ -5,7 +5,7 @@
 # initial Student, the released synthetic data and the generation cache (about 60 % of a run folder's text: the
 # whole study must stay under 50 MB), plots or the report. unpack-records.sh restores them.
 set -e
-S=study/confirmatory
+S=${S:-study/confirmatory}  # the study's folder; S=study/method packs issue 17's runs
 name=$1
 [ -d $S/runs/$name ] || { echo "no run folder $S/runs/$name" >&2; exit 2; }
 mkdir -p $S/records
