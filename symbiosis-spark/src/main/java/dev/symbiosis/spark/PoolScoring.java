@@ -38,6 +38,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Pool scoring and hard-example mining on Spark: the distributed form of {@link UncertaintyFeedbackMiner}.
@@ -236,11 +237,14 @@ public final class PoolScoring {
      * @param rankedWindows windows with at least two tokens (ranked)
      * @param tokens tokens scored (every window's tokens)
      * @param scoreSeconds wall time of reading, windowing and scoring (model loads included)
+     * @param modelSeconds time the scoring tasks spent inside the model's {@code score} calls, summed over tasks
+     *     (in {@code local[1]} or on one one-core executor, {@code scoreSeconds - modelSeconds} is Spark's own work:
+     *     reading, shuffle, serialisation, persisting, scheduling)
      * @param saliencySeconds wall time of the top-k and the saliency stage
      * @param checkpointSha256 the checkpoint's content hash
      */
     public record Result(Feedback feedback, long windows, long rankedWindows, long tokens, double scoreSeconds,
-            double saliencySeconds, String checkpointSha256) {}
+            double modelSeconds, double saliencySeconds, String checkpointSha256) {}
 
     /** Orders scored windows hardest first, ties in corpus order. */
     static final class Hardest implements Comparator<Scored>, Serializable {
@@ -324,8 +328,12 @@ public final class PoolScoring {
         }
     }
 
-    /** Scores one partition's windows with this JVM's model, {@code batchSize} at a time. */
-    static Iterator<Scored> scorePartition(Iterator<Window> it, String checkpoint, int batchSize) {
+    /**
+     * Scores one partition's windows with this JVM's model, {@code batchSize} at a time; adds the nanoseconds spent
+     * in the model's calls to {@code modelNanos} (null: not timed).
+     */
+    static Iterator<Scored> scorePartition(Iterator<Window> it, String checkpoint, int batchSize,
+            LongAccumulator modelNanos) {
         List<Scored> out = new ArrayList<>();
         if (!it.hasNext()) {
             return out.iterator();
@@ -335,7 +343,11 @@ public final class PoolScoring {
             while (it.hasNext()) {
                 batch.add(it.next());
                 if (batch.size() == batchSize || !it.hasNext()) {
+                    long t0 = System.nanoTime();
                     List<TokenScores> scores = lease.model().score(batch.stream().map(Window::text).toList());
+                    if (modelNanos != null) {
+                        modelNanos.add(System.nanoTime() - t0);
+                    }
                     if (scores.size() != batch.size()) {
                         throw new IllegalStateException("the model returned " + scores.size() + " scores for "
                                 + batch.size() + " windows");
@@ -410,10 +422,14 @@ public final class PoolScoring {
                 .repartition(parts);
         String ckpt = o.checkpoint;
         int batch = o.batchSize;
-        JavaRDD<Scored> scored = windows.mapPartitions(it -> scorePartition(it, ckpt, batch))
+        LongAccumulator modelNanos = jsc.sc().longAccumulator("pool-scoring model nanoseconds");
+        JavaRDD<Scored> scored = windows.mapPartitions(it -> scorePartition(it, ckpt, batch, modelNanos))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         Sums sums = scored.aggregate(new Sums(), Sums::add, Sums::merge);
         double scoreSeconds = (System.nanoTime() - t0) / 1e9;
+        // read once the action is done: a recomputed partition (persisted to disk and lost, or a retried task) adds
+        // its time again, so this is the work the model did, not a share of the stage
+        double modelSeconds = modelNanos.value() / 1e9;
 
         long t1 = System.nanoTime();
         List<HardExample> hard = new ArrayList<>();
@@ -463,7 +479,8 @@ public final class PoolScoring {
                 ? new Feedback(o.iteration, (int) sums.windows, ImmutableList.of(), Double.NaN, Double.NaN)
                 : new Feedback(o.iteration, (int) Math.min(Integer.MAX_VALUE, sums.windows),
                         ImmutableList.copyOf(hard), sums.entropy / sums.ranked, sums.logProb / sums.ranked);
-        Result r = new Result(feedback, sums.windows, sums.ranked, sums.tokens, scoreSeconds, saliencySeconds, sha);
+        Result r = new Result(feedback, sums.windows, sums.ranked, sums.tokens, scoreSeconds, modelSeconds,
+                saliencySeconds, sha);
         if (o.output != null) {
             write(spark, scored, r, o);
         }
@@ -527,6 +544,7 @@ public final class PoolScoring {
         putFinite(s, "pool_mean_log_prob", r.feedback().poolMeanLogProb());
         s.put("hard_examples", hard.size());
         s.put("score_seconds", r.scoreSeconds());
+        s.put("model_seconds", r.modelSeconds());
         s.put("saliency_seconds", r.saliencySeconds());
         writeJson(spark, o.output + "/_summary.json", s);
     }

@@ -213,6 +213,7 @@ public final class PoolScoringBench {
                 r.put("startup_seconds", clusterSeconds + sessionSeconds + warmSeconds);
                 r.put("steady_seconds", steady);
                 r.put("score_seconds", res.scoreSeconds());
+                r.put("model_seconds", res.modelSeconds());
                 r.put("saliency_seconds", res.saliencySeconds());
                 r.put("tokens", res.tokens());
                 r.put("windows", res.windows());

@@ -96,6 +96,13 @@ class PoolScoringTest {
                 .collectAsList();
         assertEquals(expected.hardExamples().get(0).document().id(), hard.get(0).getAs("id"));
         assertTrue(Files.exists(tmp.resolve("out/_summary.json")));
+
+        // the model's time is inside the scoring stage: positive, and at most the stage's wall time on each of the
+        // two task threads
+        assertTrue(r.modelSeconds() > 0 && r.modelSeconds() <= 2 * r.scoreSeconds(),
+                "model " + r.modelSeconds() + " s, stage " + r.scoreSeconds() + " s");
+        assertEquals(r.modelSeconds(), new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(tmp.resolve("out/_summary.json").toFile()).get("model_seconds").asDouble(), 0);
     }
 
     @Test
