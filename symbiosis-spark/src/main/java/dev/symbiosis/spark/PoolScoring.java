@@ -330,7 +330,7 @@ public final class PoolScoring {
 
     /**
      * Scores one partition's windows with this JVM's model, {@code batchSize} at a time; adds the nanoseconds spent
-     * in the model's calls to {@code modelNanos} (null: not timed).
+     * in the model's calls to {@code modelNanos}.
      */
     static Iterator<Scored> scorePartition(Iterator<Window> it, String checkpoint, int batchSize,
             LongAccumulator modelNanos) {
@@ -345,9 +345,7 @@ public final class PoolScoring {
                 if (batch.size() == batchSize || !it.hasNext()) {
                     long t0 = System.nanoTime();
                     List<TokenScores> scores = lease.model().score(batch.stream().map(Window::text).toList());
-                    if (modelNanos != null) {
-                        modelNanos.add(System.nanoTime() - t0);
-                    }
+                    modelNanos.add(System.nanoTime() - t0);
                     if (scores.size() != batch.size()) {
                         throw new IllegalStateException("the model returned " + scores.size() + " scores for "
                                 + batch.size() + " windows");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.symbiosis.core.corpus.JsonlCorpusReader;
 import dev.symbiosis.core.feedback.Feedback;
 import dev.symbiosis.core.feedback.HardExample;
@@ -101,8 +102,8 @@ class PoolScoringTest {
         // two task threads
         assertTrue(r.modelSeconds() > 0 && r.modelSeconds() <= 2 * r.scoreSeconds(),
                 "model " + r.modelSeconds() + " s, stage " + r.scoreSeconds() + " s");
-        assertEquals(r.modelSeconds(), new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(tmp.resolve("out/_summary.json").toFile()).get("model_seconds").asDouble(), 0);
+        assertEquals(r.modelSeconds(), new ObjectMapper().readTree(tmp.resolve("out/_summary.json").toFile())
+                .get("model_seconds").asDouble(), 0);
     }
 
     @Test
