@@ -50,7 +50,9 @@ import java.util.function.Supplier;
  * {@link IterationRecord}. Iteration 0 records Student 0's evaluation.
  *
  * <p>Resumption: running again on the same run folder continues every strategy from its last iteration that has
- * both a record and a complete checkpoint; records past it are dropped and redone. Every random choice derives
+ * both a record and a complete checkpoint; records past it are dropped and redone. A strategy with a record of
+ * the last iteration (or one that stopped on a plateau) is finished and needs no checkpoint: the records of
+ * finished strategies, copied into an empty run folder of the same configuration, are kept as they are. Every random choice derives
  * from {@link LoopConfig#seedFor}, so a resumed run gives the records of an uninterrupted one (on CPU, given
  * deterministic models).
  *
@@ -313,6 +315,12 @@ public final class SymbiosisLoop {
         Path sdir = store.strategyDir(name);
         List<IterationRecord> all = store.records();
         List<IterationRecord> mine = new ArrayList<>(all.stream().filter(r -> r.strategy().equals(name)).toList());
+        if (mine.stream().anyMatch(r -> r.stopped() != null || r.iteration() == config.iterations())) {
+            // a finished strategy needs no checkpoint: its records are the product, a checkpoint only continues it
+            // (so records restored without checkpoints, e.g. from a study's packed records, are not redone)
+            notify(l -> l.strategyFinished(name, "resumed-complete"));
+            return mine;
+        }
         int resumeAt = 0;
         for (IterationRecord r : mine) {
             if (r.iteration() >= 1 && store.hasCheckpoint(name, r.iteration())) {
@@ -325,10 +333,6 @@ public final class SymbiosisLoop {
             // records without a checkpoint behind them are redone
             mine.removeIf(r -> r.iteration() > done);
             store.dropRecordsAfter(name, done);
-        }
-        if (mine.stream().anyMatch(r -> r.stopped() != null) || done >= config.iterations()) {
-            notify(l -> l.strategyFinished(name, "resumed-complete"));
-            return mine;
         }
         notify(l -> l.strategyStarted(name, done + 1, config.iterations()));
         NearDuplicateFilter nearDuplicates = curriculum.nearDuplicateFilter(config.seedFor(0, "near-duplicates"))

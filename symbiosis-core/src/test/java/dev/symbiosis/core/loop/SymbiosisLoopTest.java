@@ -164,6 +164,45 @@ class SymbiosisLoopTest {
     }
 
     @Test
+    void finishedStrategiesRestoredWithoutCheckpointsAreKeptAndUnfinishedOnesRedone(@TempDir Path whole,
+            @TempDir Path restored) throws IOException {
+        // fresh strategy objects for every run, as a new process has (a strategy object keeps its state)
+        Supplier<List<dev.symbiosis.core.loop.Strategy>> s =
+                () -> List.of(SymbiosisStrategy.create(), RecursiveCollapse.replace());
+        loop(whole, config(3), model("s0")).run(s.get());
+        String results = Files.readString(whole.resolve("results.jsonl"));
+        // the records of a study's packed run folder: every file but checkpoints and the initial Student
+        try (var files = Files.walk(whole)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String rel = whole.relativize(f).toString();
+                if (!rel.contains("checkpoint-") && !rel.contains("initial-student")) {
+                    Files.createDirectories(restored.resolve(rel).getParent());
+                    Files.copy(f, restored.resolve(rel));
+                }
+            }
+        }
+        // a Student that cannot train: finished strategies must not be run again
+        loop(restored, config(3), crashingOnTrainCall(1)).run(s.get());
+        assertEquals(results, Files.readString(restored.resolve("results.jsonl")));
+
+        // without its last record, a strategy is unfinished: with no checkpoint behind its records it is redone
+        List<String> lines = new ArrayList<>(Files.readAllLines(restored.resolve("results.jsonl")));
+        int last = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("\"symbiosis\"") && lines.get(i).contains("\"iteration\":3")) {
+                last = i;
+            }
+        }
+        assertTrue(last >= 0, "the record of symbiosis at iteration 3");
+        lines.remove(last);
+        Files.write(restored.resolve("results.jsonl"), lines);
+        assertThrows(IllegalStateException.class,
+                () -> loop(restored, config(3), crashingOnTrainCall(1), 1).run(s.get()));
+        loop(restored, config(3), model("s0")).run(s.get());
+        assertEquals(results, Files.readString(restored.resolve("results.jsonl")));
+    }
+
+    @Test
     void aRunFolderOfAnotherConfigurationIsNotResumed(@TempDir Path dir) throws IOException {
         new RunStore(dir, "{\"a\": 1}");
         IOException e = assertThrows(IOException.class, () -> new RunStore(dir, "{\"a\": 2}"));
