@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * through the same {@link SymbiosisLoop}, gets the same token budget, and writes the same records.
  *
  * <p>A strategy keeps its cross-iteration state in memory and persists it with {@link #saveState} /
- * {@link #restoreState} so that an interrupted run resumes exactly.
+ * {@link #restoreState} so that an interrupted run resumes exactly; {@link #resetState} empties it before a fresh
+ * start, so that one strategy object run twice (two run folders, or a strategy begun again) gives the records of
+ * a new object.
  */
 public interface Strategy extends Describable {
 
@@ -35,4 +37,10 @@ public interface Strategy extends Describable {
 
     /** Reads the state written by {@link #saveState}. */
     default void restoreState(Path dir) throws IOException {}
+
+    /**
+     * Returns the cross-iteration state to what a new object holds. The loop calls it before iteration 1 when the
+     * strategy starts from the beginning (not when it resumes from a checkpoint).
+     */
+    default void resetState() {}
 }

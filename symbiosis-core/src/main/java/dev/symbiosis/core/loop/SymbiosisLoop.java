@@ -363,6 +363,8 @@ public final class SymbiosisLoop {
                         nearDuplicates.restore(in, nd.toString());
                     }
                 }
+            } else {
+                strategy.resetState();
             }
             if (!hasInitial) {
                 Evaluation e = initialEvaluation(student, name);

@@ -214,6 +214,11 @@ public final class RecursiveCollapse implements Strategy {
     }
 
     @Override
+    public void resetState() {
+        accumulated = new ArrayList<>();
+    }
+
+    @Override
     public void restoreState(Path dir) throws IOException {
         Path f = dir.resolve("accumulated.jsonl");
         accumulated = accumulates() && Files.exists(f) ? TextsFile.readTexts(f) : new ArrayList<>();

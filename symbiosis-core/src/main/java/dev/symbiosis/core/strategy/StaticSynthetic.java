@@ -121,6 +121,11 @@ public final class StaticSynthetic implements Strategy {
     }
 
     @Override
+    public void resetState() {
+        staticSet = List.of();
+    }
+
+    @Override
     public void restoreState(Path dir) throws IOException {
         Path f = dir.resolve("static-set.jsonl");
         staticSet = Files.exists(f) ? TextsFile.readTexts(f) : List.of();

@@ -736,6 +736,13 @@ public final class SymbiosisStrategy implements Strategy {
     private static final String CHOSEN_FILE = "chosen-teaching.jsonl";
 
     @Override
+    public void resetState() {
+        lastTeachingPrompts = List.of();
+        lastHardTexts = List.of();
+        lastChosen = List.of();
+    }
+
+    @Override
     public void restoreState(Path dir) throws IOException {
         if (realToStudent()) {
             Path f = dir.resolve("hard-texts.jsonl");

@@ -141,6 +141,20 @@ class SymbiosisLoopTest {
         assertEquals(Files.readString(a.resolve("results.jsonl")), Files.readString(b.resolve("results.jsonl")));
     }
 
+    @Test
+    void oneStrategyObjectRunTwiceGivesTheRecordsOfNewObjects(@TempDir Path a, @TempDir Path b, @TempDir Path c)
+            throws IOException {
+        // every stateful strategy: Symbiosis keeps its teaching prompts, accumulation its pool, static its set
+        List<dev.symbiosis.core.loop.Strategy> reused = List.of(SymbiosisStrategy.create(),
+                RecursiveCollapse.accumulate(SEED), new StaticSynthetic(3));
+        loop(a, config(2), model("s0"), 1).run(reused);
+        loop(b, config(2), model("s0"), 1).run(reused);
+        loop(c, config(2), model("s0"), 1).run(List.of(SymbiosisStrategy.create(),
+                RecursiveCollapse.accumulate(SEED), new StaticSynthetic(3)));
+        assertEquals(Files.readString(c.resolve("results.jsonl")), Files.readString(b.resolve("results.jsonl")));
+        assertEquals(Files.readString(a.resolve("results.jsonl")), Files.readString(b.resolve("results.jsonl")));
+    }
+
     /** A Student that crashes on its n-th training call, as a killed process would stop there. */
     private static Supplier<LanguageModel> crashingOnTrainCall(int n) {
         return () -> new DelegatingModel((LanguageModel) model("s0").get(), n);
