@@ -55,8 +55,12 @@ class RunStoreCrashSafetyTest {
     };
 
     private static SymbiosisLoop loop(Path dir) throws IOException {
+        return loop(dir, 2);
+    }
+
+    private static SymbiosisLoop loop(Path dir, int iterations) throws IOException {
         Supplier<LanguageModel> model = () -> CharBigramModel.trainedOn("s0", TEXTS.subList(0, 2));
-        LoopConfig cfg = LoopConfig.builder().optIterations(2).optTokenBudget(200).optGenerationBatch(4)
+        LoopConfig cfg = LoopConfig.builder().optIterations(iterations).optTokenBudget(200).optGenerationBatch(4)
                 .optPoolSample(4).optSeed(3).build();
         return SymbiosisLoop.builder(cfg, model, model, EVAL, new RunStore(dir, "{\"crash\": 1}"))
                 .optRealStream(docs("stream", 40)).build();
@@ -90,8 +94,13 @@ class RunStoreCrashSafetyTest {
         IOException e = assertThrows(IOException.class, () -> store.hasCheckpoint("real-upper-bound", 2));
         assertTrue(e.getMessage().contains(victim.getFileName().toString()), e.getMessage());
         assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
-        // the loop refuses to resume from it rather than silently redoing or using it
-        IOException again = assertThrows(IOException.class, () -> loop(dir).run(new RealUpperBound()));
+        // a finished strategy does not need its checkpoint: its records stand
+        String finished = Files.readString(dir.resolve("results.jsonl"));
+        loop(dir).run(new RealUpperBound());
+        assertEquals(finished, Files.readString(dir.resolve("results.jsonl")));
+        // continuing from it (a third iteration; the test's store does not pin the iteration count) is refused
+        // rather than silently redoing or using it
+        IOException again = assertThrows(IOException.class, () -> loop(dir, 3).run(new RealUpperBound()));
         assertTrue(again.getMessage().contains("damaged checkpoint"), again.getMessage());
 
         Files.delete(victim);
@@ -101,8 +110,10 @@ class RunStoreCrashSafetyTest {
         // deleting the damaged checkpoint, as the message says, redoes the strategy to the same records
         String records = Files.readString(dir.resolve("results.jsonl"));
         dev.symbiosis.core.loop.AtomicFiles.deleteTree(ck);
-        loop(dir).run(new RealUpperBound());
-        assertEquals(records, Files.readString(dir.resolve("results.jsonl")));
+        loop(dir, 3).run(new RealUpperBound());
+        List<String> three = Files.readAllLines(dir.resolve("results.jsonl"));
+        assertEquals(4, three.size(), "iterations 0-3: " + three);
+        assertEquals(records, String.join("\n", three.subList(0, 3)) + "\n");
     }
 
     /** A valid results.jsonl (from one run of the loop), fuzzed below. */
