@@ -291,6 +291,18 @@ public final class Study {
     }
 
     /**
+     * A bootstrap p-value for the report (HTML): three significant digits, or, when no resample fell on the other
+     * side of zero (p = 0), the resolution of the bootstrap, {@code < 2 / resamples}, since the p-value of a finite
+     * bootstrap is never 0.
+     */
+    static String pValue(double p) {
+        if (p == 0) {
+            return String.format(Locale.ROOT, "&lt; %.2g", 2.0 / GainRecovered.COMPARISON_RESAMPLES);
+        }
+        return String.format(Locale.ROOT, "%.3g", p);
+    }
+
+    /**
      * Writes {@code study.html}, {@code study-comparisons.csv}, {@code study-gain-recovered.csv},
      * {@code study-conditions.csv} and {@code plots/study-forest.png} into {@code out}.
      *
@@ -345,8 +357,8 @@ public final class Study {
         for (Tested t : r.secondary()) {
             GainRecovered.Comparison c = t.comparison();
             html.append(String.format(Locale.ROOT, "<tr><td>%s &minus; %s</td><td>%+.4f</td><td>[%+.4f, %+.4f]</td>"
-                    + "<td>%.3g</td><td>%.3g</td><td>%s</td></tr>%n", c.a(), c.b(), c.difference(), c.lower95(),
-                    c.upper95(), c.p(), t.pHolm(), c.verdict().words()));
+                    + "<td>%s</td><td>%s</td><td>%s</td></tr>%n", c.a(), c.b(), c.difference(), c.lower95(),
+                    c.upper95(), pValue(c.p()), pValue(t.pHolm()), c.verdict().words()));
         }
         html.append("</table>\n<h2>Fraction of the real-data gain recovered (all runs)</h2>\n<table border=\"1\""
                 + " cellpadding=\"4\"><tr><th>arm</th><th>gain</th><th>recovered</th><th>95% interval</th></tr>\n");

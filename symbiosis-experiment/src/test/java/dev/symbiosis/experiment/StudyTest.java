@@ -164,6 +164,14 @@ class StudyTest {
     }
 
     @Test
+    void aBootstrapPOfZeroIsReportedAsTheBootstrapsResolution() {
+        assertEquals("&lt; 0.00020", Study.pValue(0));
+        assertEquals("0.188", Study.pValue(0.1876));
+        assertEquals("0.000800", Study.pValue(0.0008));
+        assertEquals("1.00", Study.pValue(1));
+    }
+
+    @Test
     void aFolderWithoutRecordsIsNamed(@TempDir Path tmp) throws IOException {
         Files.createDirectories(tmp.resolve("empty"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
