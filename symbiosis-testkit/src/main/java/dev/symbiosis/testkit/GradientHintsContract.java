@@ -71,7 +71,8 @@ public interface GradientHintsContract extends Contract {
      * For 1 to 3 texts, 1 to 4 positions and 1 to 5 candidates: one list per text with min(positions, tokens) hints,
      * each token once, most salient first; each hint's saliency and span are those of its token in {@link
      * Student#saliency} (within a relative 1e-3, for float engines); at most the asked number of candidates, none blank
-     * and none the token's own text; the same hints when asked again.
+     * and none the token's own text; the same hints when asked again; and, asked for as many positions as the
+     * longest text has tokens, every token ranked most salient first.
      */
     @Property(tries = 10)
     @ScaledTries
@@ -105,6 +106,18 @@ public interface GradientHintsContract extends Contract {
             }
         }
         assertEquals(hints, g.gradientHints(texts, positions, candidates), "deterministic");
+        // the ranking over every token of each text: a wrong order cannot hide behind a short list of hints (with
+        // 1 to 4 positions, the top few tokens are often in text order by chance)
+        int most = maps.stream().mapToInt(SaliencyMap::size).max().orElse(1);
+        List<List<TokenHint>> ranked = g.gradientHints(texts, Math.max(1, most), 1);
+        for (int t = 0; t < texts.size(); t++) {
+            double[] sorted = maps.get(t).norms().stream().map(v -> -v).sorted().map(v -> -v).toArray();
+            List<TokenHint> hs = ranked.get(t);
+            for (int k = 0; k < hs.size(); k++) {
+                assertEquals(sorted[k], hs.get(k).saliency(), 1e-3 * Math.max(1e-9, sorted[k]),
+                        "most salient first (every token ranked)");
+            }
+        }
     }
 
     /**
