@@ -864,7 +864,7 @@ public record ExperimentConfig(
                     + " evaluator.multipleChoice or evaluator.generative to false)");
         }
         require(miner != null, "miner must be given");
-        require(Set.of("ENTROPY", "LOW_LOG_LIKELIHOOD").contains(miner.signal()),
+        require(miner.signal() != null && Set.of("ENTROPY", "LOW_LOG_LIKELIHOOD").contains(miner.signal()),
                 "miner.signal must be \"ENTROPY\" or \"LOW_LOG_LIKELIHOOD\", got " + miner.signal());
         require(miner.fraction() >= 0 && miner.fraction() <= 1, "miner.fraction must be in [0, 1] (0: top-k), got "
                 + miner.fraction());
