@@ -525,6 +525,9 @@ public record ExperimentConfig(
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + oneLine(e.getOriginalMessage()), e);
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses the encoding from the first bytes; binary input can look like UTF-32 it cannot read
+            throw new IOException(file + ": not a JSON text in UTF-8 (" + oneLine(e.getMessage()) + ")", e);
         }
         try {
             c = c.resolvePaths(file.toAbsolutePath().getParent());

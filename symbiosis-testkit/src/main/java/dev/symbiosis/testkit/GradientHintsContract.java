@@ -90,7 +90,7 @@ public interface GradientHintsContract extends Contract {
             assertEquals(Math.min(positions, m.size()), hs.size(), "one hint per salient token");
             assertEquals(hs.size(), hs.stream().mapToInt(TokenHint::tokenIndex).distinct().count(),
                     "each token is hinted once");
-            double[] sorted = m.norms().stream().map(v -> -v).sorted().map(v -> -v).toArray();
+            double[] sorted = descendingNorms(m);
             for (int k = 0; k < hs.size(); k++) {
                 TokenHint h = hs.get(k);
                 double expected = m.norms().get(h.tokenIndex());
@@ -111,13 +111,18 @@ public interface GradientHintsContract extends Contract {
         int most = maps.stream().mapToInt(SaliencyMap::size).max().orElse(1);
         List<List<TokenHint>> ranked = g.gradientHints(texts, Math.max(1, most), 1);
         for (int t = 0; t < texts.size(); t++) {
-            double[] sorted = maps.get(t).norms().stream().map(v -> -v).sorted().map(v -> -v).toArray();
+            double[] sorted = descendingNorms(maps.get(t));
             List<TokenHint> hs = ranked.get(t);
             for (int k = 0; k < hs.size(); k++) {
                 assertEquals(sorted[k], hs.get(k).saliency(), 1e-3 * Math.max(1e-9, sorted[k]),
                         "most salient first (every token ranked)");
             }
         }
+    }
+
+    /** The map's gradient norms, most salient first: the order the hints must follow. */
+    private static double[] descendingNorms(SaliencyMap m) {
+        return m.norms().stream().map(v -> -v).sorted().map(v -> -v).toArray();
     }
 
     /**

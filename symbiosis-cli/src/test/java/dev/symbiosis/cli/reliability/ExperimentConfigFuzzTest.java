@@ -142,6 +142,18 @@ class ExperimentConfigFuzzTest {
         assertTrue(message.startsWith(f.toString()) && message.contains("miner.signal"), message);
     }
 
+    /** Found by the fuzzing above: bytes that Jackson takes for UTF-32 threw its own message, naming no file. */
+    @net.jqwik.api.Example
+    void bytesThatLookLikeUtf32AreRefusedNamingTheFile() throws IOException {
+        Path f = dir.resolve("utf-32.json");
+        for (byte[] start : new byte[][] {{0, 0, (byte) 0xFF, (byte) 0xFE}, {0, 0x7B, 0, 0}}) {
+            byte[] bytes = java.util.Arrays.copyOf(start, 16);
+            Files.write(f, bytes);
+            String message = assertThrows(IOException.class, () -> ExperimentConfig.read(f)).getMessage();
+            assertTrue(message.startsWith(f.toString()), message);
+        }
+    }
+
     @net.jqwik.api.Example
     void aPresetNameCannotLeaveTheRunsFolder() throws IOException {
         for (String name : new String[] {"../../etc", "/tmp/elsewhere", "a/b", "..", ""}) {

@@ -192,6 +192,10 @@ public final class BpeTokenizer implements AutoCloseable {
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
             throw new IOException("Tokenizer file " + tokenizerJson + " is not valid JSON" + where + ": "
                     + e.getOriginalMessage(), e);
+        } catch (java.io.CharConversionException e) {
+            // binary input whose first bytes look like UTF-32 to Jackson's encoding detection
+            throw new IOException("Tokenizer file " + tokenizerJson + " is not a JSON text in UTF-8: "
+                    + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) {
             throw new IOException("Tokenizer file " + tokenizerJson + " is empty");

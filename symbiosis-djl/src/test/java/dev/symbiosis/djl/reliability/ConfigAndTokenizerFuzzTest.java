@@ -150,6 +150,16 @@ class ConfigAndTokenizerFuzzTest {
         loadTokenizer(Fuzz.toBytes(json));
     }
 
+    /** Bytes that Jackson's encoding detection takes for UTF-32: refused naming the tokenizer file. */
+    @net.jqwik.api.Example
+    void aTokenizerThatLooksLikeUtf32IsRefusedNamingTheFile() throws IOException {
+        Path f = dir.resolve("tokenizer.json");
+        Files.write(f, java.util.Arrays.copyOf(new byte[] {0, 0, (byte) 0xFF, (byte) 0xFE}, 16));
+        String message = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> BpeTokenizer.load(f))
+                .getMessage();
+        assertTrue(message.contains(f.toString()), message);
+    }
+
     /** Sizes that would need terabytes if believed: refused, naming config.json or the weights, without OOM. */
     @net.jqwik.api.Example
     void absurdSizesInAValidCheckpointAreRefusedNamingTheFile() throws IOException {
