@@ -207,6 +207,8 @@ public final class ExperimentRunner {
     private final boolean reportOnly;
     private final int parallelism;
     private final boolean generationCache;
+    /** Checkpoint folder (absolute) to its {@link CheckpointFingerprint}: hashed once per runner. */
+    private final Map<String, String> checkpointHashes = new java.util.concurrent.ConcurrentHashMap<>();
     private @Nullable Curriculum derivedCurriculum;
     private @Nullable TokenFrequencies frequencies;
     private boolean frequenciesCounted;
@@ -608,6 +610,10 @@ public final class ExperimentRunner {
             }
         }
         components.set("miner", describe(miner()));
+        ObjectNode models = checkpointFingerprints();
+        if (!models.isEmpty()) {
+            components.set("models", models);
+        }
         ObjectNode strategyNodes = components.putObject("strategies");
         for (Strategy s : strategies) {
             strategyNodes.set(s.name(), describe(s));
@@ -619,6 +625,41 @@ public final class ExperimentRunner {
         o.put("numericsVersion", Numerics.VERSION);
         o.put("runSeed", runSeed);
         return Json.prettyWriter().writeValueAsString(o) + "\n";
+    }
+
+    /**
+     * The SHA-256 of each checkpoint folder the configuration opens (Generator 0, Student 0, the reference; the
+     * embedded ones included), so that a run folder refuses to resume on other weights under the same path. Roles
+     * given as {@link ModelSource}s describe themselves instead, and a name that is not a folder (a hub id the
+     * loader resolves) is left out. Computed once per runner: the models do not change during a run.
+     */
+    private ObjectNode checkpointFingerprints() throws IOException {
+        ObjectNode o = Json.object();
+        if (generator == null) {
+            putFingerprint(o, "generator", config.models().generator(), "generator-0");
+        }
+        if (student == null) {
+            putFingerprint(o, "student", config.models().student(), "student-0");
+        }
+        if (reference == null) {
+            putFingerprint(o, "reference", config.models().reference(), "reference");
+        }
+        return o;
+    }
+
+    private void putFingerprint(ObjectNode o, String role, @Nullable String given, String embedded)
+            throws IOException {
+        Path path = given == null ? EmbeddedAssets.open().model(embedded) : Path.of(given);
+        if (!Files.isDirectory(path)) {
+            return;
+        }
+        String key = path.toAbsolutePath().normalize().toString();
+        String sha = checkpointHashes.get(key);
+        if (sha == null) {
+            sha = CheckpointFingerprint.of(path);
+            checkpointHashes.put(key, sha);
+        }
+        o.putObject(role).put("sha256", sha);
     }
 
     /** A component's class (a lambda's enclosing class) and settings. */

@@ -23,6 +23,8 @@ final class RunFingerprint {
     /** File name in a run folder. */
     static final String FILE = "run-config.json";
     private static final int MAX_LISTED = 12;
+    /** The key of {@code components} holding the checkpoints' SHA-256 ({@link CheckpointFingerprint}). */
+    static final String MODELS = "models";
 
     private RunFingerprint() {}
 
@@ -30,7 +32,8 @@ final class RunFingerprint {
      * Refuses to resume a run folder whose stored settings differ from {@code json}; does nothing for a folder
      * without {@value #FILE}. A folder written before some configuration keys existed resumes when the only
      * differences are those keys at the default preset's value (the value that reproduces what the harness did
-     * before the key existed): its {@value #FILE} is then rewritten with them.
+     * before the key existed): its {@value #FILE} is then rewritten with them. So does a folder written before the
+     * checkpoints' SHA-256 were recorded ({@code components.models}): it takes the current ones.
      *
      * @throws IOException naming the folder and every differing field (old and new value)
      */
@@ -51,14 +54,23 @@ final class RunFingerprint {
             throw new IOException(f + " is not JSON (" + e.getMessage() + "); refusing to resume " + dir, e);
         }
         JsonNode after = Json.reader().readTree(json);
+        ObjectNode upgraded = before.deepCopy();
+        boolean added = false;
         if (before.get("experiment") instanceof ObjectNode stored && after.get("experiment") != null) {
-            ObjectNode upgraded = before.deepCopy();
             addDefaults((ObjectNode) upgraded.get("experiment"), after.get("experiment"),
                     ExperimentConfig.preset("default").toTree());
-            if (upgraded.equals(after) && !stored.equals(after.get("experiment"))) {
-                AtomicFiles.write(f, json.getBytes(StandardCharsets.UTF_8));
-                return;
-            }
+            added = !stored.equals(upgraded.get("experiment"));
+        }
+        // folders written before the checkpoints' SHA-256 were recorded: their models cannot be checked, so the
+        // current ones are recorded from now on (docs/reliability.md)
+        if (upgraded.get("components") instanceof ObjectNode c && !c.has(MODELS)
+                && after.path("components").get(MODELS) != null) {
+            c.set(MODELS, after.path("components").get(MODELS).deepCopy());
+            added = true;
+        }
+        if (added && upgraded.equals(after)) {
+            AtomicFiles.write(f, json.getBytes(StandardCharsets.UTF_8));
+            return;
         }
         diff("", before, after, diffs);
         if (diffs.isEmpty()) {

@@ -123,6 +123,23 @@ class ExperimentSeedsTest {
         IOException e = assertThrows(IOException.class, () -> run(single, DefaultComponents::loadModel));
         assertTrue(e.getMessage().contains("one-seed run"), e.getMessage());
         assertFalse(Files.exists(single.resolve("seed-42")));
+
+        // the seed folders record the content of the checkpoints they ran on; the same path with other weights
+        // (a pair pretrained again on another machine; here the record altered instead of the embedded model) is
+        // refused before any model is loaded, naming the role, and nothing written is lost
+        assertEquals(CheckpointFingerprint.of(dev.symbiosis.assets.EmbeddedAssets.open().model("student-0")),
+                cfg.at("/components/models/student/sha256").asText());
+        assertEquals(CheckpointFingerprint.of(dev.symbiosis.assets.EmbeddedAssets.open().model("generator-0")),
+                cfg.at("/components/models/generator/sha256").asText());
+        String recorded = Files.readString(s43.resolve("run-config.json"));
+        String sha = cfg.at("/components/models/student/sha256").asText();
+        Files.writeString(s43.resolve("run-config.json"), recorded.replace(sha, "0".repeat(64)));
+        String results = Files.readString(s43.resolve("results.jsonl"));
+        IOException other = assertThrows(IOException.class, () -> run(out, (p, t, seed) -> {
+            throw new AssertionError("a refused run must not load models");
+        }));
+        assertTrue(other.getMessage().contains("components.models.student.sha256"), other.getMessage());
+        assertEquals(results, Files.readString(s43.resolve("results.jsonl")));
     }
 
     private static JsonNode find(JsonNode array, String k1, String v1, String k2, String v2, int iteration) {

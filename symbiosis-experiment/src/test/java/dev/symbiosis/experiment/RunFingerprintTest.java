@@ -45,4 +45,32 @@ class RunFingerprintTest {
         IOException b = assertThrows(IOException.class, () -> RunFingerprint.check(dir, budget));
         assertTrue(b.getMessage().contains("experiment.tokenBudget: 1024 -> 2048"), b.getMessage());
     }
+
+    private static String withModels(ExperimentConfig c, String studentSha) throws IOException {
+        ObjectNode o = Json.object();
+        o.putObject("components").putObject(RunFingerprint.MODELS).putObject("student").put("sha256", studentSha);
+        o.set("experiment", c.toTree());
+        o.put("runSeed", 42);
+        return Json.prettyWriter().writeValueAsString(o) + "\n";
+    }
+
+    @Test
+    void aFolderWithoutCheckpointHashesTakesTheCurrentOnesAndThenRefusesOtherWeights(@TempDir Path dir)
+            throws IOException {
+        ExperimentConfig smoke = ExperimentConfig.preset("smoke");
+        ObjectNode old = (ObjectNode) Json.parse(withModels(smoke, "aa"));
+        ((ObjectNode) old.get("components")).remove(RunFingerprint.MODELS);
+        Files.writeString(dir.resolve(RunFingerprint.FILE), Json.prettyWriter().writeValueAsString(old) + "\n");
+        RunFingerprint.check(dir, withModels(smoke, "aa"));
+        assertEquals(withModels(smoke, "aa"), Files.readString(dir.resolve(RunFingerprint.FILE)),
+                "the hashes of the models it resumes on are recorded");
+        // the same path with other weights (e.g. a pair pretrained again on another machine) is refused
+        IOException e = assertThrows(IOException.class, () -> RunFingerprint.check(dir, withModels(smoke, "bb")));
+        assertTrue(e.getMessage().contains("components.models.student.sha256: \"aa\" -> \"bb\""), e.getMessage());
+        // and the upgrade does not excuse another difference beside it
+        Files.writeString(dir.resolve(RunFingerprint.FILE), Json.prettyWriter().writeValueAsString(old) + "\n");
+        String budget = withModels(smoke.toBuilder().optTokenBudget(2048).build(), "aa");
+        IOException b = assertThrows(IOException.class, () -> RunFingerprint.check(dir, budget));
+        assertTrue(b.getMessage().contains("experiment.tokenBudget: 1024 -> 2048"), b.getMessage());
+    }
 }
