@@ -228,6 +228,11 @@ public final class Study {
      * @throws IllegalArgumentException if a run lacks the records a declared comparison needs
      */
     public static Result compute(List<Pair> pairs, int iteration, Protocol protocol) throws IOException {
+        for (Pair p : pairs) {
+            for (Path run : p.runs()) {
+                checkOneStudent0(run, protocol.arms());
+            }
+        }
         List<List<Path>> grouped = pairs.stream().map(Pair::runs).toList();
         Arms first = protocol.primary();
         GainRecovered.Comparison primary = GainRecovered.compare(grouped, first.a(), first.b(), iteration,
@@ -257,6 +262,34 @@ public final class Study {
         }
         return new Result(protocol, pairs, iteration, new Tested(primary, primary.p()), tested, gain, conditions,
                 perRun);
+    }
+
+    /**
+     * Refuses a run whose arms did not start from the same Student 0: their iteration-0 {@code bpb.macro} (the same
+     * model on the same documents) must be identical, else the paired differences compare two models. It happens
+     * when a run folder written before checkpoints were fingerprinted is resumed on a pair pretrained again (not
+     * bitwise reproducible across machines).
+     *
+     * @throws IllegalArgumentException naming the run and the two arms that differ
+     */
+    static void checkOneStudent0(Path run, List<String> arms) throws IOException {
+        String first = null;
+        double start = Double.NaN;
+        for (IterationRecord rec : ExperimentRunner.readRecords(run)) {
+            Double v = rec.evaluation().get(HeldOutEvaluator.HEADLINE);
+            if (rec.iteration() != 0 || v == null || !arms.contains(rec.strategy())) {
+                continue;
+            }
+            if (first == null) {
+                first = rec.strategy();
+                start = v;
+            } else if (Math.abs(v - start) > 1e-9) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: %s and %s start from different"
+                        + " models (iteration-0 %s %.6f and %.6f): a run's arms must share Student 0, else their"
+                        + " paired differences compare two models (a pair pretrained again differs)", run, first,
+                        rec.strategy(), HeldOutEvaluator.HEADLINE, start, v));
+            }
+        }
     }
 
     /** (a) and (b) of one pair, from results.jsonl (means over the pair's runs). */

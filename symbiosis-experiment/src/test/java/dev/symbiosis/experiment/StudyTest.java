@@ -164,6 +164,25 @@ class StudyTest {
     }
 
     @Test
+    void armsOfOneRunThatStartFromDifferentModelsAreRefusedNamingTheRun(@TempDir Path tmp) throws IOException {
+        List<Path> folders = study(tmp, Map.of(), 0.12);
+        Path run = folders.get(1).resolve("seed-2");
+        String same = "{\"strategy\":\"symbiosis\",\"iteration\":0,\"evaluation\":{\"bpb.macro\":2.0}}\n";
+        Files.writeString(run.resolve("results.jsonl"), same, java.nio.file.StandardOpenOption.APPEND);
+        Study.compute(Study.pairs(folders), T); // the same start: accepted
+        // an arm resumed on a pair pretrained again: another Student 0
+        Files.writeString(run.resolve("results.jsonl"), same.replace("2.0}", "2.0003}"),
+                java.nio.file.StandardOpenOption.APPEND);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Study.compute(Study.pairs(folders), T));
+        assertTrue(e.getMessage().startsWith(run.toString()) && e.getMessage().contains("2.000300"), e.getMessage());
+        // an arm outside the protocol is not its business
+        Files.writeString(run.resolve("results.jsonl"), Files.readString(run.resolve("results.jsonl"))
+                .replace("2.0003}", "2.0}") + same.replace("\"symbiosis\"", "\"other-arm\"").replace("2.0}", "2.5}"));
+        Study.compute(Study.pairs(folders), T);
+    }
+
+    @Test
     void aBootstrapPOfZeroIsReportedAsTheBootstrapsResolution() {
         assertEquals("&lt; 0.00020", Study.pValue(0));
         assertEquals("0.188", Study.pValue(0.1876));
