@@ -52,9 +52,9 @@ import java.util.function.Supplier;
  * <p>Resumption: running again on the same run folder continues every strategy from its last iteration that has
  * both a record and a complete checkpoint; records past it are dropped and redone. A strategy with a record of
  * the last iteration (or one that stopped on a plateau) is finished and needs no checkpoint: the records of
- * finished strategies, copied into an empty run folder of the same configuration, are kept as they are. Every random choice derives
- * from {@link LoopConfig#seedFor}, so a resumed run gives the records of an uninterrupted one (on CPU, given
- * deterministic models).
+ * finished strategies, copied into an empty run folder of the same configuration, are kept as they are. Every
+ * random choice derives from {@link LoopConfig#seedFor}, so a resumed run gives the records of an uninterrupted
+ * one (on CPU, given deterministic models).
  *
  * <p>Each record carries {@link IterationRecord.FeedbackAnalytics} (loss on earlier hard sets, overlap of
  * successive hard sets, composition of hard examples and synthetic data) and the number of samples the
@@ -62,10 +62,10 @@ import java.util.function.Supplier;
  *
  * <p>Strategies may run concurrently, {@link Builder#optParallelism} at a time (default 1), and the strategies of
  * several loops together ({@link #runAll}), each on its own thread with its own Student 0, Generator 0 (loaded when
- * needed), strategy state and random streams, closed at its end. The files are those of a serial run: records and timings are inserted in the
- * order of the strategy list (then by iteration), each strategy writes only in its own folder, and since every
- * random choice derives from the seeds and not from timing, the records are the same for every parallelism
- * (given deterministic models). After a strategy fails, the others stop at the end of their current iteration
+ * needed), strategy state and random streams, closed at its end. The files are those of a serial run: records
+ * and timings are inserted in the order of the strategy list (then by iteration), each strategy writes only in its
+ * own folder, and since every random choice derives from the seeds and not from timing, the records are the same
+ * for every parallelism (given deterministic models). After a strategy fails, the others stop at the end of their current iteration
  * (with its checkpoint) and no further strategy starts; the first failure is thrown.
  *
  * <p>Generator samples are cached by content in the run folder ({@link GenerationCache}, option
