@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -38,6 +39,9 @@ public final class Study {
             "real-mixing", "recursive-replace");
     /** Seed of every bootstrap of the study. */
     public static final long BOOTSTRAP_SEED = 20261205L;
+    /** The columns of {@code study-compute.csv}: token positions by direction and role. */
+    static final List<String> COMPUTE_KEYS = List.of("tokens.backward.generator", "tokens.backward.student",
+            "tokens.forward.generator", "tokens.forward.student");
 
     private Study() {}
 
@@ -183,9 +187,13 @@ public final class Study {
      */
     public record RunDifference(String pair, String run, double difference, double lower95, double upper95) {}
 
-    /** Everything the study reports, under the protocol it was computed by. */
+    /**
+     * Everything the study reports, under the protocol it was computed by; {@code compute} holds the declared arms'
+     * mean compute per run over every run that has timing lines ({@link ComputePerArm}), in the protocol's order.
+     */
     public record Result(Protocol protocol, List<Pair> pairs, int iteration, Tested primary, List<Tested> secondary,
-            List<GainRecovered.Row> gain, List<Conditions> conditions, List<RunDifference> perRun) {}
+            List<GainRecovered.Row> gain, List<Conditions> conditions, List<RunDifference> perRun,
+            List<ComputePerArm.Row> compute) {}
 
     /**
      * The pairs of the given experiment output folders: a folder with run-seed folders ({@code seed-*}) gives those,
@@ -260,8 +268,12 @@ public final class Study {
                         one.lower95(), one.upper95()));
             }
         }
+        Map<String, ComputePerArm.Row> byArm = new java.util.HashMap<>();
+        ComputePerArm.of(all).forEach(row -> byArm.put(row.strategy(), row));
+        List<ComputePerArm.Row> compute = protocol.arms().stream().filter(byArm::containsKey).map(byArm::get)
+                .toList();
         return new Result(protocol, pairs, iteration, new Tested(primary, primary.p()), tested, gain, conditions,
-                perRun);
+                perRun, compute);
     }
 
     /**
@@ -337,7 +349,7 @@ public final class Study {
 
     /**
      * Writes {@code study.html}, {@code study-comparisons.csv}, {@code study-gain-recovered.csv},
-     * {@code study-conditions.csv} and {@code plots/study-forest.png} into {@code out}.
+     * {@code study-conditions.csv}, {@code study-compute.csv} and {@code plots/study-forest.png} into {@code out}.
      *
      * @return the report's path
      */
@@ -370,6 +382,16 @@ public final class Study {
                     c.realGain(), c.generatorAdvantage(), c.realGain() >= 0.05, c.generatorAdvantage() >= 0.10));
         }
         AtomicFiles.writeLines(out.resolve("study-conditions.csv"), cond);
+        List<String> computeCsv = new ArrayList<>();
+        computeCsv.add("strategy,runs," + String.join(",", COMPUTE_KEYS) + ",tokens_total");
+        for (ComputePerArm.Row c : r.compute()) {
+            StringBuilder line = new StringBuilder(c.strategy() + "," + c.runs());
+            for (String k : COMPUTE_KEYS) {
+                line.append(String.format(Locale.ROOT, ",%.1f", c.tokens().getOrDefault(k, 0.0)));
+            }
+            computeCsv.add(line.append(String.format(Locale.ROOT, ",%.1f", c.totalTokens())).toString());
+        }
+        AtomicFiles.writeLines(out.resolve("study-compute.csv"), computeCsv);
         forest(r, out.resolve("plots").resolve("study-forest.png"));
 
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
@@ -407,8 +429,23 @@ public final class Study {
                     c.pair(), c.realGain(), c.realGain() >= 0.05 ? "" : " (fails)", c.generatorAdvantage(),
                     c.generatorAdvantage() >= 0.10 ? "" : " (fails)"));
         }
-        html.append("</table>\n<p>Files: <code>study-comparisons.csv</code>, <code>study-gain-recovered.csv</code>, "
-                + "<code>study-conditions.csv</code>.</p>\n</body></html>\n");
+        html.append("</table>\n");
+        if (!r.compute().isEmpty()) {
+            Arms first = r.protocol().primary();
+            double base = r.compute().stream().filter(c -> c.strategy().equals(first.b())).findFirst()
+                    .map(ComputePerArm.Row::totalTokens).orElse(Double.NaN);
+            html.append("<h2>Compute per arm (mean per run)</h2>\n<p>Forward and backward token positions of both"
+                    + " roles, summed over the iterations; the declared comparisons are at these budgets, not at"
+                    + " matched compute.</p>\n<table border=\"1\" cellpadding=\"4\"><tr><th>arm</th><th>runs</th>"
+                    + "<th>token positions (M)</th><th>&times; " + first.b() + "</th></tr>\n");
+            for (ComputePerArm.Row c : r.compute()) {
+                html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.2f</td><td>%.2f</td></tr>%n",
+                        c.strategy(), c.runs(), c.totalTokens() / 1e6, c.totalTokens() / base));
+            }
+            html.append("</table>\n");
+        }
+        html.append("<p>Files: <code>study-comparisons.csv</code>, <code>study-gain-recovered.csv</code>, "
+                + "<code>study-conditions.csv</code>, <code>study-compute.csv</code>.</p>\n</body></html>\n");
         Path report = out.resolve("study.html");
         AtomicFiles.write(report, html.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return report;

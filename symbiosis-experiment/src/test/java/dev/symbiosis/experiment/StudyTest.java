@@ -59,6 +59,18 @@ class StudyTest {
                         "{\"strategy\":\"real-upper-bound\",\"iteration\":0,\"evaluation\":{\"bpb.macro\":2.0,"
                         + "\"generator.bpb.macro\":%s}}%n{\"strategy\":\"real-upper-bound\",\"iteration\":%d,"
                         + "\"evaluation\":{\"bpb.macro\":1.5}}%n", 2.0 - advantage, T));
+                // compute: symbiosis 1000 + 100 r student positions per iteration and 500 Generator ones,
+                // static synthetic 400 student positions; iteration 0 lines carry none and count for nothing
+                StringBuilder timings = new StringBuilder();
+                for (int t = 0; t <= T; t++) {
+                    timings.append(String.format(Locale.ROOT, "{\"strategy\":\"symbiosis\",\"iteration\":%d,"
+                            + "\"seconds\":{\"train\":1.0},\"compute\":{\"tokens.forward.student\":%d,"
+                            + "\"tokens.forward.generator\":%d}}%n", t, t == 0 ? 0 : 1000 + 100 * r, t == 0 ? 0 : 500));
+                    timings.append(String.format(Locale.ROOT, "{\"strategy\":\"static-synthetic\",\"iteration\":%d,"
+                            + "\"seconds\":{\"train\":1.0},\"compute\":{\"tokens.backward.student\":%d}}%n", t,
+                            t == 0 ? 0 : 400));
+                }
+                Files.writeString(dir.resolve(ComputePerArm.TIMINGS), timings);
             }
             pairs.add(pairDir);
         }
@@ -116,6 +128,17 @@ class StudyTest {
         assertEquals("pair-2,2,0.500000,0.120000,true,true", conditions.get(1));
         assertEquals(6, Files.readAllLines(tmp.resolve("report/study-comparisons.csv")).size());
         assertTrue(Files.size(tmp.resolve("report/plots/study-forest.png")) > 0);
+
+        // compute per arm, mean per run over the 4 runs, 3 iterations each: symbiosis (1100 + 1200) / 2 x 3 = 3450
+        // student positions and 1500 Generator ones; static synthetic 1200; arms without timing lines are left out
+        assertEquals(List.of("symbiosis", "static-synthetic"), r.compute().stream().map(ComputePerArm.Row::strategy)
+                .toList(), "in the protocol's order");
+        assertEquals(List.of("strategy,runs,tokens.backward.generator,tokens.backward.student,tokens.forward.generator,"
+                + "tokens.forward.student,tokens_total", "symbiosis,4,0.0,0.0,1500.0,3450.0,4950.0",
+                "static-synthetic,4,0.0,1200.0,0.0,0.0,1200.0"),
+                Files.readAllLines(tmp.resolve("report/study-compute.csv")));
+        assertTrue(Files.readString(report).contains("<td>symbiosis</td><td>4</td><td>0.00</td><td>4.13</td>"),
+                "4950 / 1200 times the primary's comparator");
     }
 
     @Test
