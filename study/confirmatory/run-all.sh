@@ -2,7 +2,8 @@
 # Runs a study in its declared order, resumable (also on another machine, from the packed records): pretrains each
 # configuration's pair (pretrain-pairs.sh; pair 1 is the embedded default), runs the configuration, and after it
 # finishes (or stops) packs its record files into $S/records/<name>.tar.gz (committed; no checkpoints, no plots).
-# Run from the repository root after `mvn -B -DskipTests package`. Usage: study/confirmatory/run-all.sh [CONFIG-NAME ...]
+# Run from the repository root after `mvn -B -DskipTests package`.
+# Usage: study/confirmatory/run-all.sh [CONFIG-NAME ...]
 # S is the study's folder (default study/confirmatory: docs/protocol.md); study/method/run-all.sh sets it for
 # issue 17's confirmation. Configuration names start with pair-N.
 set -e

@@ -29,16 +29,19 @@ class CheckpointFingerprintTest {
     }
 
     @Test
-    void theHashIsTheSha256OfTheDefiningFilesNamesAndHashesInNameOrder(@TempDir Path tmp) throws Exception {
+    void theHashIsTheSha256OfTheManifestOfTheDefiningFiles(@TempDir Path tmp) throws Exception {
         Path c = checkpoint(tmp.resolve("c"));
-        // independent reference: the documented construction spelled out by hand
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        Files.createDirectories(c.resolve("sub"));
+        Files.write(c.resolve("sub/model.safetensors"), new byte[] {5}); // not top level: not part of the model
+        // independent reference: the documented construction (a checkpoint manifest's lines, "<sha256>  <name>",
+        // names sorted) spelled out by hand
+        StringBuilder manifest = new StringBuilder();
         for (String name : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
-            String fileSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    Files.readAllBytes(c.resolve(name))));
-            md.update((name + "\0" + fileSha + "\n").getBytes(StandardCharsets.UTF_8));
+            manifest.append(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    Files.readAllBytes(c.resolve(name))))).append("  ").append(name).append('\n');
         }
-        assertEquals(HexFormat.of().formatHex(md.digest()), CheckpointFingerprint.of(c));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifest.toString()
+                .getBytes(StandardCharsets.UTF_8))), CheckpointFingerprint.of(c));
     }
 
     @Test

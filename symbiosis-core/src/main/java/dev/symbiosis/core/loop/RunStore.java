@@ -163,6 +163,11 @@ public final class RunStore {
 
     /** The manifest of every regular file under {@code folder}: sorted relative paths with '/' separators. */
     static String manifest(Path folder) throws IOException {
+        return manifest(folder, rel -> true);
+    }
+
+    /** The manifest of the regular files under {@code folder} whose relative path {@code include} accepts. */
+    static String manifest(Path folder, java.util.function.Predicate<String> include) throws IOException {
         List<String> names = new ArrayList<>();
         try (var paths = Files.walk(folder)) {
             paths.filter(Files::isRegularFile).forEach(p -> {
@@ -176,7 +181,7 @@ public final class RunStore {
         java.util.Collections.sort(names);
         StringBuilder sb = new StringBuilder();
         for (String n : names) {
-            if (!n.equals(MANIFEST) && !n.equals(COMPLETE)) {
+            if (!n.equals(MANIFEST) && !n.equals(COMPLETE) && include.test(n)) {
                 sb.append(sha256(folder.resolve(n))).append("  ").append(n).append('\n');
             }
         }
@@ -280,7 +285,15 @@ public final class RunStore {
      * SHA-256, as in a checkpoint's {@value #MANIFEST}). Equal files give an equal identity wherever they are.
      */
     public static String contentId(Path folder) throws IOException {
-        return GenerationCache.sha256(manifest(folder).getBytes(StandardCharsets.UTF_8));
+        return contentId(folder, rel -> true);
+    }
+
+    /**
+     * The content identity of the files of a folder whose relative path ({@code '/'}-separated) {@code include}
+     * accepts, built as {@link #contentId(Path)} is.
+     */
+    public static String contentId(Path folder, java.util.function.Predicate<String> include) throws IOException {
+        return GenerationCache.sha256(manifest(folder, include).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Every record of results.jsonl, in file order. */

@@ -65,8 +65,8 @@ import java.util.function.Supplier;
  * needed), strategy state and random streams, closed at its end. The files are those of a serial run: records
  * and timings are inserted in the order of the strategy list (then by iteration), each strategy writes only in its
  * own folder, and since every random choice derives from the seeds and not from timing, the records are the same
- * for every parallelism (given deterministic models). After a strategy fails, the others stop at the end of their current iteration
- * (with its checkpoint) and no further strategy starts; the first failure is thrown.
+ * for every parallelism (given deterministic models). After a strategy fails, the others stop at the end of their
+ * current iteration (with its checkpoint) and no further strategy starts; the first failure is thrown.
  *
  * <p>Generator samples are cached by content in the run folder ({@link GenerationCache}, option
  * {@link Builder#optGenerationCache}): strategies that ask the same Generator state the same prompt with the same
