@@ -76,7 +76,7 @@ public final class EvalGenerativeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         GenerativeEvaluator evaluator;
         List<GenerativeItem> items;

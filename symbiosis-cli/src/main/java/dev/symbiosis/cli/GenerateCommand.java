@@ -63,7 +63,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (samples < 1) {
             System.err.println("generate: --num-samples must be >= 1");

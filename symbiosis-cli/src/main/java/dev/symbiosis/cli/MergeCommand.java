@@ -25,7 +25,7 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         try {
             DjlLanguageModel.merge(model.source(), out);
         } catch (IOException | IllegalArgumentException e) {

@@ -153,7 +153,7 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> fields = List.of(textField.split("\\+", -1));

@@ -83,7 +83,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         if (threads > 0) {
             // read once by the PyTorch engine when it starts, which happens below
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));

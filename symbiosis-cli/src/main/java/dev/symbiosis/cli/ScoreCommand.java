@@ -37,7 +37,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (text.isEmpty()) {
             System.err.println("score: --text must not be empty");

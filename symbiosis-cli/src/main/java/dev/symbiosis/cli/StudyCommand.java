@@ -40,7 +40,7 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         try {
             List<Study.Pair> p = Study.pairs(pairs);
             int t = iteration >= 0 ? iteration : ExperimentConfig.ofRun(p.get(0).runs().get(0)).iterations();

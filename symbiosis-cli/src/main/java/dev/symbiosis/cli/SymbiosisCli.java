@@ -44,28 +44,11 @@ public final class SymbiosisCli {
     private SymbiosisCli() {}
 
     public static void main(String[] args) {
-        configureOffline();
+        OfflineDefaults.apply();
         HeapSizing.compactIfLeftToJvm();
         System.exit(commandLine().execute(args));
     }
 
-    /** Sets DJL's offline, no-telemetry and thread properties unless the user set them explicitly. */
-    public static void configureOffline() {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        if (System.getProperty("OPT_OUT_TRACKING") == null) {
-            System.setProperty("OPT_OUT_TRACKING", "true");
-        }
-        // One intra-op thread: on small models and shared 2-core machines, two PyTorch threads spin against each
-        // other and against the JVM (measured about 10x slower for the embedded models). Override with -D.
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-        }
-        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
-    }
 
     /** System property that, set to {@code true}, prints the stack trace of a failed command. */
     public static final String STACKTRACE_PROPERTY = "symbiosis.stacktrace";

@@ -14,7 +14,7 @@ import dev.symbiosis.core.text.Provenance;
 import dev.symbiosis.djl.DjlLanguageModel;
 import dev.symbiosis.djl.model.LoraConfig;
 import dev.symbiosis.djl.model.TrainerConfig;
-import dev.symbiosis.cli.SymbiosisCli;
+import dev.symbiosis.cli.OfflineDefaults;
 import dev.symbiosis.assets.EmbeddedAssets;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ public final class MemoryBenchCommand implements Callable<Integer> {
 
     /** Runs the command as its own program (offline, one PyTorch thread unless set). */
     public static void main(String[] args) {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         System.exit(new CommandLine(new MemoryBenchCommand()).execute(args));
     }
 

@@ -1,6 +1,6 @@
 package dev.symbiosis.cli.data;
 
-import dev.symbiosis.cli.SymbiosisCli;
+import dev.symbiosis.cli.OfflineDefaults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ public final class SplitValidationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         PrintStream err = System.err;
         PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try {

@@ -2,6 +2,7 @@ package dev.symbiosis.cli.guide;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.symbiosis.cli.OfflineDefaults;
 import dev.symbiosis.cli.SymbiosisCli;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ public final class GuideCommandsMain {
     private GuideCommandsMain() {}
 
     public static void main(String[] args) throws Exception {
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         JsonNode commands = new ObjectMapper().readTree(Files.readAllBytes(Path.of(args[0])));
         Path outDir = Files.createDirectories(Path.of("guide-out"));
         PrintStream stdout = System.out;

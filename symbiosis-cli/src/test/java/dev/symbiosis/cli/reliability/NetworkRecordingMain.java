@@ -1,5 +1,6 @@
 package dev.symbiosis.cli.reliability;
 
+import dev.symbiosis.cli.OfflineDefaults;
 import dev.symbiosis.cli.SymbiosisCli;
 import java.net.SocketPermission;
 import java.security.Permission;
@@ -69,7 +70,7 @@ public final class NetworkRecordingMain {
         } catch (UnsupportedOperationException e) {
             installed = false;
         }
-        SymbiosisCli.configureOffline();
+        OfflineDefaults.apply();
         int exit = SymbiosisCli.commandLine().execute(args);
         System.err.println(installed ? MARKER + " " + attempts.size() + " " + attempts + " (JDK font-cache lookups of"
                 + " this host's own name: " + fontCacheLookups + ")" : MARKER + " unavailable");
