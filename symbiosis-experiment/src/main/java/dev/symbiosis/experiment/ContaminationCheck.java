@@ -7,10 +7,16 @@ import dev.symbiosis.core.dedup.ContaminationIndex;
 import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.core.loop.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The contamination check of a run folder: every generated completion an arm released ({@code
@@ -20,7 +26,11 @@ import java.util.List;
  * {@value #EXAMPLES} matching spans (the generated words and the evaluation passage they repeat).
  *
  * <p>Completions are checked, not prompts: the prompts are templates or pool text, which is disjoint from the
- * evaluation split by construction. Idempotent: the file is rewritten from the released files every time.
+ * evaluation split by construction. Idempotent: the file is rewritten from the released files every time, and a line
+ * whose release file is gone is kept as the file had it (a run folder restored from packed records, which leave the
+ * released data out, keeps the findings made where the data was). The runner checks each (strategy, run seed) unit
+ * when it finishes ({@link #update}), so that a folder packed before its last unit finishes holds the findings of
+ * every finished one, and the whole folder at the end ({@link #write}). Both are safe to call from concurrent units.
  */
 public final class ContaminationCheck {
 
@@ -35,25 +45,81 @@ public final class ContaminationCheck {
      * Checks the released samples of {@code strategies} in {@code runDir} and writes {@value #FILE}.
      *
      * @return the lines written, in strategy then iteration order
-     * @throws IOException naming a release file that cannot be read
+     * @throws IOException naming a release file, or a line of the existing {@value #FILE}, that cannot be read
      */
     public static List<ObjectNode> write(Path runDir, List<String> strategies, ContaminationIndex index)
             throws IOException {
+        return rewrite(runDir, strategies, s -> true, index);
+    }
+
+    /**
+     * Checks the released samples of one strategy and writes {@value #FILE} with them, keeping the lines the file
+     * has of the other {@code strategies}.
+     *
+     * @param strategies every strategy of the run folder, in the order of its lines
+     * @return the lines written, in strategy then iteration order
+     * @throws IOException naming a release file, or a line of the existing {@value #FILE}, that cannot be read
+     */
+    public static List<ObjectNode> update(Path runDir, List<String> strategies, String strategy,
+            ContaminationIndex index) throws IOException {
+        return rewrite(runDir, strategies, strategy::equals, index);
+    }
+
+    // one lock for every run folder: concurrent units of a run seed rewrite the same file, and the check is short
+    private static synchronized List<ObjectNode> rewrite(Path runDir, List<String> strategies,
+            Predicate<String> recheck, ContaminationIndex index) throws IOException {
+        Map<String, SortedMap<Integer, ObjectNode>> existing = read(runDir.resolve(FILE));
         List<ObjectNode> lines = new ArrayList<>();
         for (String strategy : strategies) {
-            for (int t = 1; ; t++) {
-                Path f = runDir.resolve(strategy).resolve("iter-" + t).resolve("synthetic.jsonl");
-                if (!Files.exists(f)) {
-                    break;
+            SortedMap<Integer, ObjectNode> mine = existing.getOrDefault(strategy, new TreeMap<>());
+            if (recheck.test(strategy)) {
+                for (int t = 1; ; t++) {
+                    Path f = runDir.resolve(strategy).resolve("iter-" + t).resolve("synthetic.jsonl");
+                    if (Files.exists(f)) {
+                        mine.put(t, check(strategy, t, f, index));
+                    } else if (!mine.containsKey(t)) {
+                        break;
+                    }
                 }
-                lines.add(check(strategy, t, f, index));
             }
+            lines.addAll(mine.values());
         }
         List<String> out = new ArrayList<>();
         for (ObjectNode o : lines) {
             out.add(Json.writer().writeValueAsString(o));
         }
         AtomicFiles.writeLines(runDir.resolve(FILE), out);
+        return lines;
+    }
+
+    /** The lines of an existing {@value #FILE} by strategy and iteration; empty when there is none. */
+    private static Map<String, SortedMap<Integer, ObjectNode>> read(Path file) throws IOException {
+        Map<String, SortedMap<Integer, ObjectNode>> lines = new HashMap<>();
+        if (!Files.exists(file)) {
+            return lines;
+        }
+        int n = 0;
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            if (l.isBlank()) {
+                continue;
+            }
+            JsonNode o;
+            try {
+                o = Json.reader().readTree(l);
+            } catch (IOException e) {
+                throw new IOException(file + ":" + n + ": not a JSON object: "
+                        + e.getMessage().lines().findFirst().orElse(""), e);
+            }
+            JsonNode strategy = o == null ? null : o.get("strategy");
+            JsonNode iteration = o == null ? null : o.get("iteration");
+            if (!(o instanceof ObjectNode) || strategy == null || !strategy.isTextual() || iteration == null
+                    || !iteration.canConvertToInt() || iteration.asInt() < 1) {
+                throw new IOException(file + ":" + n + ": not a contamination line (needs a text 'strategy' and an"
+                        + " 'iteration' >= 1)");
+            }
+            lines.computeIfAbsent(strategy.asText(), k -> new TreeMap<>()).put(iteration.asInt(), (ObjectNode) o);
+        }
         return lines;
     }
 

@@ -6,6 +6,7 @@ import dev.symbiosis.assets.EmbeddedAssets;
 import dev.symbiosis.core.Describable;
 import dev.symbiosis.core.Numerics;
 import dev.symbiosis.core.curriculum.Curriculum;
+import dev.symbiosis.core.dedup.ContaminationIndex;
 import dev.symbiosis.core.eval.EvalResult;
 import dev.symbiosis.core.eval.EvalSuite;
 import dev.symbiosis.core.eval.GenerativeItem;
@@ -212,6 +213,7 @@ public final class ExperimentRunner {
     private @Nullable Curriculum derivedCurriculum;
     private @Nullable TokenFrequencies frequencies;
     private boolean frequenciesCounted;
+    private @Nullable ContaminationIndex contaminationIndex;
     /** The domain of each Step A topic derived from the seed split; empty while (or when) none is derived. */
     private Map<String, String> derivedTopicDomains = Map.of();
 
@@ -453,6 +455,7 @@ public final class ExperimentRunner {
                 .optMeasure(measure)
                 .optGenerationCache(generationCache)
                 .addListener(progress)
+                .addListener(contaminationOnFinish(dir, strategies, in))
                 .build();
         return new SeedSetup(runSeed, dir, store, loop, strategies, toRun, headlineTasks);
     }
@@ -501,11 +504,38 @@ public final class ExperimentRunner {
         }
     }
 
+    /**
+     * Checks a unit's released samples when it finishes: a run folder packed before its other units finish (a study
+     * stopped part way, whose packed records leave the released data out) keeps the unit's findings.
+     */
+    private LoopListener contaminationOnFinish(Path dir, List<Strategy> strategies, Inputs in) {
+        List<String> names = strategies.stream().map(Strategy::name).toList();
+        return new LoopListener() {
+            @Override
+            public void strategyFinished(String strategy, String reason) {
+                if (!"resumed-complete".equals(reason)) {
+                    try {
+                        ContaminationCheck.update(dir, names, strategy, contaminationIndex(in));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+    }
+
+    /** The evaluation split's contamination index, built once per runner (every run seed has the same split). */
+    private synchronized ContaminationIndex contaminationIndex(Inputs in) {
+        if (contaminationIndex == null) {
+            contaminationIndex = ContaminationIndex.of(in.evalDocuments());
+        }
+        return contaminationIndex;
+    }
+
     /** Checks every arm's released samples against the evaluation split ({@link ContaminationCheck}). */
     private void checkContamination(Path dir, List<Strategy> strategies, Inputs in) throws IOException {
         List<com.fasterxml.jackson.databind.node.ObjectNode> contamination = ContaminationCheck.write(dir,
-                strategies.stream().map(Strategy::name).toList(),
-                dev.symbiosis.core.dedup.ContaminationIndex.of(in.evalDocuments()));
+                strategies.stream().map(Strategy::name).toList(), contaminationIndex(in));
         contamination.stream()
                 .filter(c -> c.get("textsWithNgramOverlap").asInt() + c.get("nearDuplicates").asInt() > 0)
                 .forEach(c -> log.printf("contamination: %s iteration %d: %d of %d samples share a 13-gram with the"
