@@ -17,8 +17,18 @@ for name in $names; do
   if [ ! -d $S/runs/$name ] && [ -f $S/records/$name.tar.gz ]; then
     S=$S study/confirmatory/unpack-records.sh "$name"
   fi
+  # an ablation configuration takes the units it shares with its pair's main run (same run seed and settings)
+  reuse=
+  case "$name" in
+    *-ablations)
+      base=${name%-ablations}
+      if [ ! -d $S/runs/$base ] && [ -f $S/records/$base.tar.gz ]; then
+        S=$S study/confirmatory/unpack-records.sh "$base"
+      fi
+      [ -d $S/runs/$base ] && reuse="--reuse-units-from $S/runs/$base";;
+  esac
   status=0
-  $J experiment --config $S/$name.json --out $S/runs/$name || status=$?
+  $J experiment --config $S/$name.json --out $S/runs/$name $reuse || status=$?
   S=$S study/confirmatory/pack-records.sh "$name"
   [ $status = 0 ] || exit $status
 done

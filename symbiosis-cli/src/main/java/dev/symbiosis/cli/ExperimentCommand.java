@@ -54,6 +54,12 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "Print the resolved configuration as JSON and exit.")
     boolean printConfig;
 
+    @Option(names = "--reuse-units-from", paramLabel = "DIR", description = "Take the (strategy, run seed) units that"
+            + " the run folder DIR finished, with the same settings but other arms, instead of running them again"
+            + " (records, timings and contamination findings are copied; a difference other than the arms is refused,"
+            + " naming the fields).")
+    Path reuseUnitsFrom;
+
     @Override
     public Integer call() throws IOException {
         ExperimentConfig cfg = config != null ? ExperimentConfig.read(config) : ExperimentConfig.preset(preset);
@@ -92,6 +98,9 @@ public final class ExperimentCommand implements Callable<Integer> {
             runner.optOnlySeeds(onlySeeds);
         }
         runner.optReportOnly(reportOnly);
+        if (reuseUnitsFrom != null) {
+            runner.optReuseUnitsFrom(reuseUnitsFrom);
+        }
         ExperimentRunner built;
         try {
             built = runner.build(); // refuses unknown strategy names and run seeds, naming the known ones

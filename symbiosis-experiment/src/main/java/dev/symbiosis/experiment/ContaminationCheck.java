@@ -84,12 +84,34 @@ public final class ContaminationCheck {
             }
             lines.addAll(mine.values());
         }
+        writeLines(runDir, lines);
+        return lines;
+    }
+
+    /**
+     * Takes one strategy's findings from another run folder's {@value #FILE} (a unit copied from there, see
+     * {@link UnitReuse}), replacing the ones this folder's file has of it and keeping those of the other
+     * {@code strategies}.
+     *
+     * @throws IOException naming a line of either file that cannot be read
+     */
+    static synchronized void adopt(Path from, Path runDir, List<String> strategies, String strategy)
+            throws IOException {
+        Map<String, SortedMap<Integer, ObjectNode>> mine = read(runDir.resolve(FILE));
+        mine.put(strategy, read(from.resolve(FILE)).getOrDefault(strategy, new TreeMap<>()));
+        List<ObjectNode> lines = new ArrayList<>();
+        for (String s : strategies) {
+            lines.addAll(mine.getOrDefault(s, new TreeMap<>()).values());
+        }
+        writeLines(runDir, lines);
+    }
+
+    private static void writeLines(Path runDir, List<ObjectNode> lines) throws IOException {
         List<String> out = new ArrayList<>();
         for (ObjectNode o : lines) {
             out.add(Json.writer().writeValueAsString(o));
         }
         AtomicFiles.writeLines(runDir.resolve(FILE), out);
-        return lines;
     }
 
     /** The lines of an existing {@value #FILE} by strategy and iteration; empty when there is none. */

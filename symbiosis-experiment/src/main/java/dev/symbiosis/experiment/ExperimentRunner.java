@@ -208,6 +208,7 @@ public final class ExperimentRunner {
     private final boolean reportOnly;
     private final int parallelism;
     private final boolean generationCache;
+    private final @Nullable Path reuseUnitsFrom;
     /** Checkpoint folder (absolute) to its {@link CheckpointFingerprint}: hashed once per runner. */
     private final Map<String, String> checkpointHashes = new java.util.concurrent.ConcurrentHashMap<>();
     private @Nullable Curriculum derivedCurriculum;
@@ -237,6 +238,7 @@ public final class ExperimentRunner {
         this.reportOnly = b.reportOnly;
         this.parallelism = b.parallelism != null ? b.parallelism : config.unitsAtOnce();
         this.generationCache = b.generationCache;
+        this.reuseUnitsFrom = b.reuseUnitsFrom;
     }
 
     /**
@@ -439,6 +441,11 @@ public final class ExperimentRunner {
         String fingerprint = fingerprint(runSeed, in, strategies);
         RunFingerprint.check(dir, fingerprint);
         RunStore store = new RunStore(dir, fingerprint);
+        if (reuseUnitsFrom != null) {
+            List<String> names = strategies.stream().map(Strategy::name).toList();
+            UnitReuse.copyFinished(reuseUnitsFrom, runSeed, store, fingerprint, names,
+                    toRun.stream().map(Strategy::name).toList(), config.iterations(), log);
+        }
         RunProvenance.current(runSeed).write(dir);
         Set<String> headlineTasks = headlineTasks(store, in, runSeed);
         StudentEvaluator evaluator = new ItemRecordingEvaluator(
@@ -1062,6 +1069,7 @@ public final class ExperimentRunner {
         private boolean reportOnly;
         private @Nullable Integer parallelism;
         private boolean generationCache = true;
+        private @Nullable Path reuseUnitsFrom;
 
         private Builder(ExperimentConfig config) {
             this.config = Objects.requireNonNull(config, "config").validate();
@@ -1266,6 +1274,22 @@ public final class ExperimentRunner {
          */
         public Builder optGenerationCache(boolean value) {
             this.generationCache = value;
+            return this;
+        }
+
+        /**
+         * Takes finished (strategy, run seed) units from another run folder instead of running them again: a run that
+         * adds arms to a finished one, or an ablation sharing arms with a main run, computes only what is new. For
+         * each run seed {@code s}, the other folder's run of that seed ({@code folder/seed-<s>/}, or {@code folder}
+         * itself when it is a one-seed run of {@code s}) lends every strategy it finished that this run folder has
+         * no record of: the strategy's per-iteration files, records, timing lines and contamination findings are
+         * copied (not its checkpoints). The two runs must have the same settings but for their arms (the preset's
+         * name, the number of run seeds, the strategy list and the other strategies' settings may differ; anything
+         * else, models' SHA-256 included, is refused naming the fields): a unit's records do not depend on the
+         * other arms of its run. Not part of the run folder's fingerprint. Default: none.
+         */
+        public Builder optReuseUnitsFrom(Path folder) {
+            this.reuseUnitsFrom = folder;
             return this;
         }
 

@@ -99,7 +99,8 @@ final class RunFingerprint {
         }
     }
 
-    private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
+    /** Adds to {@code out} a line per field that differs between {@code a} and {@code b} (path: old -> new). */
+    static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
         if (a != null && b != null && a.isObject() && b.isObject()) {
             TreeSet<String> keys = new TreeSet<>();
             a.fieldNames().forEachRemaining(keys::add);

@@ -298,6 +298,16 @@ public final class RunStore {
 
     /** Every record of results.jsonl, in file order. */
     public synchronized List<IterationRecord> records() throws IOException {
+        return readRecords(dir);
+    }
+
+    /**
+     * Every record of a run folder's results.jsonl, in file order, without opening the folder as a store (nothing
+     * in it is written or deleted); empty when it has none.
+     *
+     * @throws IOException naming the file and line of a line that is not a record
+     */
+    public static List<IterationRecord> readRecords(Path dir) throws IOException {
         Path f = dir.resolve("results.jsonl");
         List<IterationRecord> out = new ArrayList<>();
         if (!Files.exists(f)) {
@@ -340,6 +350,81 @@ public final class RunStore {
         all.add(insertionPoint(all.stream().map(IterationRecord::strategy).toList(), record.strategy(),
                 strategyOrder), record);
         writeRecords(all);
+    }
+
+    /**
+     * Copies one strategy's records from another run folder into this one, as if this folder had run it: the
+     * strategy's folder (per-iteration files and releases; not its checkpoints or initial Student), its timing lines
+     * and its records, each placed in {@code strategyOrder} as {@link #insert} places them. Whatever this folder
+     * held of the strategy is replaced. The records are written last, so a copy that a crash interrupts leaves the
+     * strategy without records here, and copying again starts over. Whether the two folders' settings make the
+     * strategy's records valid here is the caller's to check.
+     *
+     * @return the copied records, in iteration order
+     * @throws IOException if {@code from} has no record of the strategy, or on a read or write failure
+     */
+    public synchronized List<IterationRecord> copyUnit(Path from, String strategy, List<String> strategyOrder)
+            throws IOException {
+        List<IterationRecord> theirs = readRecords(from).stream().filter(r -> r.strategy().equals(strategy))
+                .toList();
+        if (theirs.isEmpty()) {
+            throw new IOException(from.resolve("results.jsonl") + " has no record of strategy '" + strategy + "'");
+        }
+        Path target = strategyDir(strategy);
+        Path source = from.resolve(strategy);
+        if (Files.isDirectory(source)) {
+            Path staged = AtomicFiles.stagingDir(target);
+            try (var paths = Files.walk(source)) {
+                for (Path p : paths.toList()) {
+                    Path rel = source.relativize(p);
+                    String top = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
+                    boolean temporary = false;
+                    for (Path part : rel) {
+                        temporary |= isTemporary(part.toString());
+                    }
+                    if (top.startsWith("checkpoint-") || top.equals("initial-student") || temporary) {
+                        continue;
+                    }
+                    Path to = staged.resolve(rel.toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to);
+                    }
+                }
+            }
+            AtomicFiles.deleteTree(target);
+            Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        List<String> timings = timingLines();
+        List<String> timingStrategies = new ArrayList<>();
+        for (String l : timings) {
+            timingStrategies.add(l.isBlank() ? "" : Json.parse(l).path("strategy").asText());
+        }
+        for (int i = timings.size() - 1; i >= 0; i--) {
+            if (timingStrategies.get(i).equals(strategy)) {
+                timings.remove(i);
+                timingStrategies.remove(i);
+            }
+        }
+        Path theirTimings = from.resolve("timings.jsonl");
+        if (Files.exists(theirTimings)) {
+            for (String l : Files.readAllLines(theirTimings, StandardCharsets.UTF_8)) {
+                if (!l.isBlank() && Json.parse(l).path("strategy").asText().equals(strategy)) {
+                    int at = insertionPoint(timingStrategies, strategy, strategyOrder);
+                    timings.add(at, l);
+                    timingStrategies.add(at, strategy);
+                }
+            }
+        }
+        AtomicFiles.writeLines(dir.resolve("timings.jsonl"), timings);
+        List<IterationRecord> all = records();
+        all.removeIf(r -> r.strategy().equals(strategy));
+        for (IterationRecord r : theirs) {
+            all.add(insertionPoint(all.stream().map(IterationRecord::strategy).toList(), strategy, strategyOrder), r);
+        }
+        writeRecords(all);
+        return theirs;
     }
 
     /** Removes the records of {@code strategy} past {@code iteration}, atomically. */
