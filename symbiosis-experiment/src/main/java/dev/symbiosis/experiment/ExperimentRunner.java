@@ -463,6 +463,7 @@ public final class ExperimentRunner {
                 .optGenerationCache(generationCache)
                 .addListener(progress)
                 .addListener(contaminationOnFinish(dir, strategies, in))
+                .addListener(unitProvenance(dir, runSeed))
                 .build();
         return new SeedSetup(runSeed, dir, store, loop, strategies, toRun, headlineTasks);
     }
@@ -523,6 +524,28 @@ public final class ExperimentRunner {
                 if (!"resumed-complete".equals(reason)) {
                     try {
                         ContaminationCheck.update(dir, names, strategy, contaminationIndex(in));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Records in each strategy's folder what built and ran it ({@link RunProvenance}) when the unit starts from its
+     * first iteration: the run folder's own {@code provenance.json} names the last process that opened the folder,
+     * and units of one folder may come from several (a study spanning machines, units taken from another folder).
+     * A unit resumed from a checkpoint keeps the record of the process that started it.
+     */
+    private static LoopListener unitProvenance(Path dir, long runSeed) {
+        return new LoopListener() {
+            @Override
+            public void strategyStarted(String strategy, int fromIteration, int iterations) {
+                Path unit = dir.resolve(strategy);
+                if (fromIteration == 1 || !Files.exists(unit.resolve(RunProvenance.FILE))) {
+                    try {
+                        RunProvenance.current(runSeed).write(Files.createDirectories(unit));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

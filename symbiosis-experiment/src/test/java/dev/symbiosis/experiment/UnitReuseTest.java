@@ -1,5 +1,6 @@
 package dev.symbiosis.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,9 @@ class UnitReuseTest {
                 + " vs " + openedFresh);
         assertFalse(Files.exists(reusing.resolve("real-upper-bound/checkpoint-2")), "checkpoints are not copied");
         assertTrue(Files.exists(reusing.resolve(ExperimentRunner.HEADLINE_TASKS_FILE)));
+        assertTrue(Arrays.equals(Files.readAllBytes(main.resolve("seed-42/real-upper-bound/provenance.json")),
+                Files.readAllBytes(reusing.resolve("real-upper-bound/provenance.json"))), "a unit keeps its origin");
+        assertEquals(42L, RunProvenance.read(reusing.resolve("recursive-replace")).seed(), "a unit run here");
 
         // running again takes nothing more and changes nothing
         runner(ablation, reusing, new AtomicInteger(), quiet).optReuseUnitsFrom(main).build().run();
@@ -95,7 +100,7 @@ class UnitReuseTest {
         assertTrue(e.getMessage().contains("experiment.tokenBudget: 128 -> 256")
                 && e.getMessage().contains("'real-upper-bound'"), e.getMessage());
         assertFalse(Files.exists(other.resolve("results.jsonl")), "nothing was copied");
-        assertTrue(java.util.Arrays.equals(results, Files.readAllBytes(main.resolve("results.jsonl"))),
+        assertTrue(Arrays.equals(results, Files.readAllBytes(main.resolve("results.jsonl"))),
                 "the other folder is only read");
 
         Path chosenElsewhere = Files.createDirectories(other.resolve("own-headline"));
