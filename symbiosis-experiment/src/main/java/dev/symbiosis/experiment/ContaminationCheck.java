@@ -3,6 +3,7 @@ package dev.symbiosis.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.symbiosis.core.corpus.JsonLines;
 import dev.symbiosis.core.dedup.ContaminationIndex;
 import dev.symbiosis.core.loop.AtomicFiles;
 import dev.symbiosis.core.loop.Json;
@@ -126,21 +127,15 @@ public final class ContaminationCheck {
             if (l.isBlank()) {
                 continue;
             }
-            JsonNode o;
-            try {
-                o = Json.reader().readTree(l);
-            } catch (IOException e) {
-                throw new IOException(file + ":" + n + ": not a JSON object: "
-                        + e.getMessage().lines().findFirst().orElse(""), e);
-            }
-            JsonNode strategy = o == null ? null : o.get("strategy");
-            JsonNode iteration = o == null ? null : o.get("iteration");
-            if (!(o instanceof ObjectNode) || strategy == null || !strategy.isTextual() || iteration == null
-                    || !iteration.canConvertToInt() || iteration.asInt() < 1) {
+            ObjectNode o = JsonLines.parseObject(l, file, n);
+            JsonNode strategy = o.get("strategy");
+            JsonNode iteration = o.get("iteration");
+            if (strategy == null || !strategy.isTextual() || iteration == null || !iteration.canConvertToInt()
+                    || iteration.asInt() < 1) {
                 throw new IOException(file + ":" + n + ": not a contamination line (needs a text 'strategy' and an"
                         + " 'iteration' >= 1)");
             }
-            lines.computeIfAbsent(strategy.asText(), k -> new TreeMap<>()).put(iteration.asInt(), (ObjectNode) o);
+            lines.computeIfAbsent(strategy.asText(), k -> new TreeMap<>()).put(iteration.asInt(), o);
         }
         return lines;
     }
@@ -159,13 +154,7 @@ public final class ContaminationCheck {
             if (l.isBlank()) {
                 continue;
             }
-            JsonNode o;
-            try {
-                o = Json.reader().readTree(l);
-            } catch (IOException e) {
-                throw new IOException(file + ":" + line + ": not a JSON object: " + e.getMessage().lines().findFirst().orElse(""), e);
-            }
-            JsonNode c = o.get("completion");
+            JsonNode c = JsonLines.parseObject(l, file, line).get("completion");
             if (c == null || !c.isTextual()) {
                 throw new IOException(file + ":" + line + ": no text field 'completion'");
             }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.loop.IterationData;
 import dev.symbiosis.core.loop.Strategy;
-import dev.symbiosis.core.testing.CharBigramModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +30,7 @@ class ExperimentContaminationTest {
     }
 
     private static ExperimentRunner.Builder runner(ExperimentConfig config, Path out) {
-        return ExperimentRunner.builder(config).optOutput(out).optNoMeasure().optParallelism(1)
-                .optGenerator(seed -> CharBigramModel.trainedOn("g", List.of("The law of the land is old.")))
-                .optStudent(seed -> CharBigramModel.trainedOn("s", List.of("The sea is wide.")));
+        return TestDoubleRuns.runner(config, out, new AtomicInteger());
     }
 
     private static List<String> contamination(Path dir) throws IOException {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.symbiosis.core.loop.IterationRecord;
-import dev.symbiosis.core.testing.CharBigramModel;
 import dev.symbiosis.testkit.RunFolders;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,15 +33,7 @@ class ExperimentOnlyStrategiesTest {
 
     /** The runner with test-double models, counting the models it opens. */
     private static ExperimentRunner.Builder runner(Path out, AtomicInteger opened) {
-        return ExperimentRunner.builder(config()).optOutput(out).optNoMeasure().optParallelism(1)
-                .optGenerator(seed -> {
-                    opened.incrementAndGet();
-                    return CharBigramModel.trainedOn("g", List.of("The law of the land is old."));
-                })
-                .optStudent(seed -> {
-                    opened.incrementAndGet();
-                    return CharBigramModel.trainedOn("s", List.of("The sea is wide."));
-                });
+        return TestDoubleRuns.runner(config(), out, opened);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.symbiosis.core.testing.CharBigramModel;
 import dev.symbiosis.testkit.RunFolders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,15 +33,7 @@ class UnitReuseTest {
 
     private static ExperimentRunner.Builder runner(ExperimentConfig config, Path out, AtomicInteger opened,
             PrintStream log) {
-        return ExperimentRunner.builder(config).optOutput(out).optNoMeasure().optParallelism(1).optLog(log)
-                .optGenerator(seed -> {
-                    opened.incrementAndGet();
-                    return CharBigramModel.trainedOn("g", List.of("The law of the land is old."));
-                })
-                .optStudent(seed -> {
-                    opened.incrementAndGet();
-                    return CharBigramModel.trainedOn("s", List.of("The sea is wide."));
-                });
+        return TestDoubleRuns.runner(config, out, opened).optLog(log);
     }
 
     /** Checkpoints and the initial Student continue a unit; they are not its records and are not copied. */
