@@ -407,19 +407,7 @@ public final class ExperimentRunner {
         if (!sorted.equals(records)) {
             store.writeRecords(sorted);
         }
-        Path timings = store.dir().resolve("timings.jsonl");
-        if (Files.exists(timings)) {
-            List<String> lines = Files.readAllLines(timings, StandardCharsets.UTF_8);
-            Map<String, String> strategyOf = new java.util.HashMap<>();
-            for (String l : lines) {
-                strategyOf.put(l, l.isBlank() ? "" : Json.parse(l).path("strategy").asText());
-            }
-            List<String> sortedLines = lines.stream().filter(l -> !l.isBlank())
-                    .sorted(java.util.Comparator.comparing(strategyOf::get, rank)).toList();
-            if (!sortedLines.equals(lines)) {
-                AtomicFiles.writeLines(timings, sortedLines);
-            }
-        }
+        store.sortTimings(config.strategies());
         return sorted;
     }
 

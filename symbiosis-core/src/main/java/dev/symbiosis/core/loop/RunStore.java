@@ -397,10 +397,7 @@ public final class RunStore {
             Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         List<String> timings = timingLines();
-        List<String> timingStrategies = new ArrayList<>();
-        for (String l : timings) {
-            timingStrategies.add(l.isBlank() ? "" : Json.parse(l).path("strategy").asText());
-        }
+        List<String> timingStrategies = strategiesOf(timings);
         for (int i = timings.size() - 1; i >= 0; i--) {
             if (timingStrategies.get(i).equals(strategy)) {
                 timings.remove(i);
@@ -410,7 +407,7 @@ public final class RunStore {
         Path theirTimings = from.resolve("timings.jsonl");
         if (Files.exists(theirTimings)) {
             for (String l : Files.readAllLines(theirTimings, StandardCharsets.UTF_8)) {
-                if (!l.isBlank() && Json.parse(l).path("strategy").asText().equals(strategy)) {
+                if (!l.isBlank() && strategyOf(l).equals(strategy)) {
                     int at = insertionPoint(timingStrategies, strategy, strategyOrder);
                     timings.add(at, l);
                     timingStrategies.add(at, strategy);
@@ -468,13 +465,44 @@ public final class RunStore {
     public synchronized void insertTiming(String strategy, int iteration, SortedMap<String, Double> seconds,
             SortedMap<String, Double> compute, List<String> strategyOrder) throws IOException {
         List<String> lines = timingLines();
-        List<String> strategies = new ArrayList<>();
-        for (String l : lines) {
-            strategies.add(l.isBlank() ? "" : Json.parse(l).path("strategy").asText());
-        }
+        List<String> strategies = strategiesOf(lines);
         lines.add(insertionPoint(strategies, strategy, strategyOrder), timingLine(strategy, iteration, seconds,
                 compute));
         AtomicFiles.writeLines(dir.resolve("timings.jsonl"), lines);
+    }
+
+    /**
+     * Sorts the timing lines by their strategy's place in {@code strategyOrder} (stable within a strategy, blank
+     * lines dropped); rewrites the file, atomically, only when the order changes.
+     */
+    public synchronized void sortTimings(List<String> strategyOrder) throws IOException {
+        List<String> lines = timingLines();
+        List<String> strategies = strategiesOf(lines);
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                at.add(i);
+            }
+        }
+        at.sort(java.util.Comparator.comparingInt(i -> strategyOrder.indexOf(strategies.get(i))));
+        List<String> sorted = at.stream().map(lines::get).toList();
+        if (!sorted.equals(lines)) {
+            AtomicFiles.writeLines(dir.resolve("timings.jsonl"), sorted);
+        }
+    }
+
+    /** The strategy a timing line belongs to ("" for a blank line). */
+    private static String strategyOf(String timingLine) throws IOException {
+        return timingLine.isBlank() ? "" : Json.parse(timingLine).path("strategy").asText();
+    }
+
+    /** The strategy of each timing line, in a list that may be changed. */
+    private static List<String> strategiesOf(List<String> timingLines) throws IOException {
+        List<String> strategies = new ArrayList<>();
+        for (String l : timingLines) {
+            strategies.add(strategyOf(l));
+        }
+        return strategies;
     }
 
     private List<String> timingLines() throws IOException {
