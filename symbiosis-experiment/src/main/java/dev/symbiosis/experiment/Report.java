@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -535,16 +536,19 @@ public final class Report {
         }
         XYChart chart = new XYChartBuilder().width(640).height(300).title("forest: " + PRIMARY[0] + " - "
                 + PRIMARY[1] + " on bpb.macro at iteration " + last).xAxisTitle("run (last: mean, 95% interval)")
-                .yAxisTitle("difference (below 0: " + PRIMARY[0] + " better)").build();
+                .yAxisTitle("difference (below 0: first arm better)").build();
         double[] xs = new double[perRun.size()];
         double[] ys = new double[perRun.size()];
         for (int i = 0; i < perRun.size(); i++) {
             xs[i] = i + 1;
             ys[i] = perRun.get(i)[1];
         }
-        chart.addSeries("per run", xs, ys).setMarker(SeriesMarkers.CIRCLE).setLineWidth(0f);
+        // points, not a line: the runs are not a sequence
+        chart.addSeries("per run", xs, ys)
+                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE);
         chart.addSeries("mean", new double[] {perRun.size() + 1.0}, new double[] {c.get().meanDifference()},
-                new double[] {(c.get().upper95() - c.get().lower95()) / 2}).setMarker(SeriesMarkers.DIAMOND);
+                new double[] {(c.get().upper95() - c.get().lower95()) / 2})
+                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.DIAMOND);
         chart.addSeries("zero", new double[] {0.5, perRun.size() + 1.5}, new double[] {0, 0})
                 .setMarker(SeriesMarkers.NONE);
         BitmapEncoder.saveBitmap(chart, plots.resolve("primary-forest.png").toString(),
