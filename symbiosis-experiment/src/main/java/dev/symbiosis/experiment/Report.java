@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -534,25 +533,11 @@ public final class Report {
         if (perRun.isEmpty()) {
             return;
         }
-        XYChart chart = new XYChartBuilder().width(640).height(300).title("forest: " + PRIMARY[0] + " - "
-                + PRIMARY[1] + " on bpb.macro at iteration " + last).xAxisTitle("run (last: mean, 95% interval)")
-                .yAxisTitle("difference (below 0: first arm better)").build();
-        double[] xs = new double[perRun.size()];
-        double[] ys = new double[perRun.size()];
-        for (int i = 0; i < perRun.size(); i++) {
-            xs[i] = i + 1;
-            ys[i] = perRun.get(i)[1];
-        }
-        // points, not a line: the runs are not a sequence
-        chart.addSeries("per run", xs, ys)
-                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE);
-        chart.addSeries("mean", new double[] {perRun.size() + 1.0}, new double[] {c.get().meanDifference()},
-                new double[] {(c.get().upper95() - c.get().lower95()) / 2})
-                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.DIAMOND);
-        chart.addSeries("zero", new double[] {0.5, perRun.size() + 1.5}, new double[] {0, 0})
-                .setMarker(SeriesMarkers.NONE);
-        BitmapEncoder.saveBitmap(chart, plots.resolve("primary-forest.png").toString(),
-                BitmapEncoder.BitmapFormat.PNG);
+        var mean = c.get();
+        ForestPlot.save(plots.resolve("primary-forest.png"), "forest: " + PRIMARY[0] + " - " + PRIMARY[1]
+                + " on bpb.macro at iteration " + last, "run (last: mean, 95% interval)", 640, 300, "per run",
+                perRun.stream().map(d -> ForestPlot.Estimate.of(d[1])).toList(), "mean",
+                new ForestPlot.Estimate(mean.meanDifference(), mean.lower95(), mean.upper95()));
         html.append("<p><img src=\"plots/primary-forest.png\" alt=\"per-run differences\"> Runs (seeds): ")
                 .append(esc(perRun.stream().map(d -> Long.toString((long) d[0])).toList().toString()))
                 .append(".</p>\n");

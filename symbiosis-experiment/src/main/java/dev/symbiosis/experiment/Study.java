@@ -11,11 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * A confirmatory study over several pretrained pairs, by a declared {@link Protocol} (by default docs/protocol.md's,
@@ -461,28 +456,12 @@ public final class Study {
     }
 
     private static void forest(Result r, Path file) throws IOException {
-        int n = r.perRun().size();
         Arms first = r.protocol().primary();
-        XYChart chart = new XYChartBuilder().width(860).height(340).title("forest: " + first.a() + " - "
-                + first.b() + " on bpb.macro at iteration " + r.iteration()).xAxisTitle("run (last: all runs)")
-                .yAxisTitle("difference (below 0: first arm better)").build();
-        double[] xs = new double[n];
-        double[] ys = new double[n];
-        double[] err = new double[n];
-        for (int i = 0; i < n; i++) {
-            RunDifference d = r.perRun().get(i);
-            xs[i] = i + 1;
-            ys[i] = d.difference();
-            err[i] = (d.upper95() - d.lower95()) / 2;
-        }
-        // points with their intervals, not a line: the runs are not a sequence
-        chart.addSeries("per run (95% over documents)", xs, ys, err)
-                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE);
         GainRecovered.Comparison p = r.primary().comparison();
-        chart.addSeries("all runs (hierarchical 95%)", new double[] {n + 1.0}, new double[] {p.difference()},
-                new double[] {(p.upper95() - p.lower95()) / 2})
-                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.DIAMOND);
-        chart.addSeries("zero", new double[] {0.5, n + 1.5}, new double[] {0, 0}).setMarker(SeriesMarkers.NONE);
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        ForestPlot.save(file, "forest: " + first.a() + " - " + first.b() + " on bpb.macro at iteration "
+                + r.iteration(), "run (last: all runs)", 860, 340, "per run (95% over documents)",
+                r.perRun().stream().map(d -> new ForestPlot.Estimate(d.difference(), d.lower95(), d.upper95()))
+                        .toList(), "all runs (hierarchical 95%)",
+                new ForestPlot.Estimate(p.difference(), p.lower95(), p.upper95()));
     }
 }

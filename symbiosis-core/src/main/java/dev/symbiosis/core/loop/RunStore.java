@@ -407,7 +407,7 @@ public final class RunStore {
         Path theirTimings = from.resolve("timings.jsonl");
         if (Files.exists(theirTimings)) {
             for (String l : Files.readAllLines(theirTimings, StandardCharsets.UTF_8)) {
-                if (!l.isBlank() && strategyOf(l).equals(strategy)) {
+                if (strategyOf(l).equals(strategy)) {
                     int at = insertionPoint(timingStrategies, strategy, strategyOrder);
                     timings.add(at, l);
                     timingStrategies.add(at, strategy);
