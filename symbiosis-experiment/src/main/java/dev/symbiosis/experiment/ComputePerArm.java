@@ -20,8 +20,10 @@ import java.util.TreeMap;
  * over runs. Token counts are deterministic (a generation served from the run's cache counts as sampled); seconds
  * depend on the machine and on what ran beside.
  *
- * <p>An arm without timing lines in a run is left out of that run's mean; a missing file gives no rows. Stateless
- * and thread-safe.
+ * <p>An arm without timing lines in a run is left out of that run's mean; a missing file gives no rows. Where an
+ * iteration has several lines (redone after an interruption, in a folder written before {@code RunStore} dropped the
+ * first attempt's line with its records), the last one counts: the work behind the record the folder keeps.
+ * Stateless and thread-safe.
  */
 public final class ComputePerArm {
 
@@ -63,8 +65,9 @@ public final class ComputePerArm {
             if (!Files.exists(f)) {
                 continue;
             }
-            Map<String, SortedMap<String, Double>> tokens = new LinkedHashMap<>();
-            Map<String, Double> seconds = new LinkedHashMap<>();
+            // per arm and iteration the last line: an iteration redone after an interruption may have left the
+            // line of its first attempt (folders written before RunStore dropped it), and its record is the redo's
+            Map<String, SortedMap<Integer, JsonNode>> byIteration = new LinkedHashMap<>();
             List<String> lines = Files.readAllLines(f);
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) {
@@ -72,18 +75,26 @@ public final class ComputePerArm {
                 }
                 JsonNode o = JsonLines.parseObject(lines.get(i), f, i + 1);
                 String arm = o.path("strategy").asText();
-                if (arm.isEmpty() || o.path("iteration").asInt(0) < 1) {
+                int iteration = o.path("iteration").asInt(0);
+                if (arm.isEmpty() || iteration < 1) {
                     continue;
                 }
-                SortedMap<String, Double> t = tokens.computeIfAbsent(arm, k -> new TreeMap<>());
-                o.path("compute").fields().forEachRemaining(e -> t.merge(e.getKey(), e.getValue().asDouble(),
-                        Double::sum));
-                double s = 0;
-                for (JsonNode v : o.path("seconds")) {
-                    s += v.asDouble();
-                }
-                seconds.merge(arm, s, Double::sum);
+                byIteration.computeIfAbsent(arm, k -> new TreeMap<>()).put(iteration, o);
             }
+            Map<String, SortedMap<String, Double>> tokens = new LinkedHashMap<>();
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            byIteration.forEach((arm, its) -> {
+                SortedMap<String, Double> t = tokens.computeIfAbsent(arm, k -> new TreeMap<>());
+                double s = 0;
+                for (JsonNode o : its.values()) {
+                    o.path("compute").fields().forEachRemaining(e -> t.merge(e.getKey(), e.getValue().asDouble(),
+                            Double::sum));
+                    for (JsonNode v : o.path("seconds")) {
+                        s += v.asDouble();
+                    }
+                }
+                seconds.put(arm, s);
+            });
             tokens.forEach((arm, t) -> tokensByArm.computeIfAbsent(arm, k -> new ArrayList<>()).add(t));
             seconds.forEach((arm, s) -> secondsByArm.computeIfAbsent(arm, k -> new ArrayList<>()).add(s));
         }

@@ -46,6 +46,20 @@ class ComputePerArmTest {
     }
 
     @Test
+    void anIterationRedoneAfterAnInterruptionCountsOnce(@TempDir Path dir) throws IOException {
+        // an older folder: iterations 1-2 of the first attempt, then the redo of 1-3 (its records are the redo's)
+        Files.write(dir.resolve(ComputePerArm.TIMINGS), List.of(
+                line("symbiosis", 1, 2.0, "{\"tokens.forward.student\":100}"),
+                line("symbiosis", 2, 2.0, "{\"tokens.forward.student\":100}"),
+                line("symbiosis", 1, 3.0, "{\"tokens.forward.student\":10}"),
+                line("symbiosis", 2, 3.0, "{\"tokens.forward.student\":20}"),
+                line("symbiosis", 3, 3.0, "{\"tokens.forward.student\":30}")));
+        ComputePerArm.Row s = ComputePerArm.of(List.of(dir)).get(0);
+        assertEquals(Map.of("tokens.forward.student", 60.0), s.tokens());
+        assertEquals(3 * (3.0 + 1.0), s.seconds(), 1e-12);
+    }
+
+    @Test
     void aMalformedLineIsNamedByFileAndLine(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve(ComputePerArm.TIMINGS), List.of(line("x", 1, 1.0, null), "{not json"));
         IOException e = assertThrows(IOException.class, () -> ComputePerArm.of(List.of(dir)));

@@ -424,8 +424,24 @@ public final class RunStore {
         return theirs;
     }
 
-    /** Removes the records of {@code strategy} past {@code iteration}, atomically. */
+    /**
+     * Removes the timing lines of {@code strategy} past {@code iteration}, then its records past it, each file
+     * atomically: the iterations are redone and their new lines replace these, so that the timings describe the
+     * records. In this order a crash between the two writes leaves records past {@code iteration}, which a resume
+     * drops again (a timing line is written after its record, never without it).
+     */
     public synchronized void dropRecordsAfter(String strategy, int iteration) throws IOException {
+        List<String> timings = timingLines();
+        List<String> kept = new ArrayList<>();
+        for (String l : timings) {
+            if (l.isBlank() || !strategyOf(l).equals(strategy)
+                    || Json.parse(l).path("iteration").asInt(0) <= iteration) {
+                kept.add(l);
+            }
+        }
+        if (kept.size() != timings.size()) {
+            AtomicFiles.writeLines(dir.resolve("timings.jsonl"), kept);
+        }
         List<IterationRecord> all = records();
         if (all.removeIf(r -> r.strategy().equals(strategy) && r.iteration() > iteration)) {
             writeRecords(all);

@@ -328,11 +328,14 @@ public final class SymbiosisLoop {
             }
         }
         final int done = resumeAt;
-        boolean hasInitial = mine.stream().anyMatch(r -> r.iteration() == 0);
-        if (mine.stream().anyMatch(r -> r.iteration() > done)) {
-            // records without a checkpoint behind them are redone
-            mine.removeIf(r -> r.iteration() > done);
-            store.dropRecordsAfter(name, done);
+        // records without a checkpoint behind them are redone; a strategy started again from its beginning also
+        // evaluates Student 0 again, since a kept iteration-0 record may come from other weights (a folder written
+        // before the checkpoints' SHA-256 were recorded takes the current ones: RunFingerprint)
+        int keep = done == 0 ? -1 : done;
+        boolean hasInitial = keep >= 0 && mine.stream().anyMatch(r -> r.iteration() == 0);
+        if (mine.stream().anyMatch(r -> r.iteration() > keep)) {
+            mine.removeIf(r -> r.iteration() > keep);
+            store.dropRecordsAfter(name, keep);
         }
         notify(l -> l.strategyStarted(name, done + 1, config.iterations()));
         NearDuplicateFilter nearDuplicates = curriculum.nearDuplicateFilter(config.seedFor(0, "near-duplicates"))

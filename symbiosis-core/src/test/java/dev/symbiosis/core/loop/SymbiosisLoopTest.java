@@ -217,6 +217,35 @@ class SymbiosisLoopTest {
     }
 
     @Test
+    void aStrategyRedoneFromItsBeginningEvaluatesStudent0AgainAndKeepsOneTimingLinePerIteration(
+            @TempDir Path first, @TempDir Path other) throws IOException {
+        Supplier<LanguageModel> otherStudent0 = () -> CharBigramModel.trainedOn("s1",
+                SEED.subList(5, 10).stream().map(Document::text).toList());
+        loop(first, config(3), model("s0")).run(List.of(SymbiosisStrategy.create()));
+        loop(other, config(3), otherStudent0).run(List.of(SymbiosisStrategy.create()));
+        // records without checkpoints, the last one missing: the strategy is redone from its beginning, here on
+        // another Student 0 (as in a folder written before the checkpoints' SHA-256 were recorded)
+        try (var files = Files.list(first.resolve("symbiosis"))) {
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).toList()) {
+                AtomicFiles.deleteTree(p);
+            }
+        }
+        AtomicFiles.deleteTree(first.resolve("symbiosis").resolve("initial-student"));
+        List<String> lines = new ArrayList<>(Files.readAllLines(first.resolve("results.jsonl")));
+        lines.removeIf(l -> l.contains("\"iteration\":3"));
+        Files.write(first.resolve("results.jsonl"), lines);
+        loop(first, config(3), otherStudent0).run(List.of(SymbiosisStrategy.create()));
+
+        List<String> redone = Files.readAllLines(first.resolve("results.jsonl"));
+        List<String> expected = Files.readAllLines(other.resolve("results.jsonl"));
+        assertEquals(expected.get(0), redone.get(0), "iteration 0 is the Student 0 the strategy trained from");
+        assertEquals(expected, redone);
+        List<String> timings = Files.readAllLines(first.resolve("timings.jsonl")).stream()
+                .filter(l -> !l.isBlank()).toList();
+        assertEquals(3, timings.size(), "one timing line per iteration 1..3, the redo's: " + timings);
+    }
+
+    @Test
     void aRunFolderOfAnotherConfigurationIsNotResumed(@TempDir Path dir) throws IOException {
         new RunStore(dir, "{\"a\": 1}");
         IOException e = assertThrows(IOException.class, () -> new RunStore(dir, "{\"a\": 2}"));
