@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             BuildTasksCommand.class,
             SplitValidationCommand.class,
             StudyCommand.class,
+            DescribeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class SymbiosisCli {
