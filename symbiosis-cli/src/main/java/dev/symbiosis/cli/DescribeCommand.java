@@ -1,9 +1,7 @@
 package dev.symbiosis.cli;
 
-import dev.symbiosis.core.loop.Json;
 import dev.symbiosis.experiment.ArmChanges;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,11 +51,12 @@ public final class DescribeCommand implements Callable<Integer> {
             for (String p : pairs) {
                 List<Path> f = Arrays.stream(p.split(",")).filter(s -> !s.isBlank()).map(Path::of).toList();
                 folders.add(f);
-                names.add(f.isEmpty() ? "" : f.get(0).getFileName().toString().startsWith("seed-")
-                        && f.get(0).getParent() != null ? f.get(0).getParent().getFileName().toString()
-                        : f.get(0).getFileName().toString());
+                names.add(f.isEmpty() ? "" : pairName(f.get(0)));
             }
-            int t = iteration >= 0 ? iteration : lastIteration(folders.get(0));
+            if (folders.get(0).isEmpty()) {
+                throw new IllegalArgumentException("a pair without run folders");
+            }
+            int t = iteration >= 0 ? iteration : ArmChanges.lastIteration(folders.get(0).get(0));
             List<ArmChanges.Row> rows = ArmChanges.of(folders, t, figure, reference);
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-40s", "arm"));
             names.forEach(n -> sb.append(String.format(Locale.ROOT, " %10s", clip(n))));
@@ -84,28 +83,11 @@ public final class DescribeCommand implements Callable<Integer> {
         }
     }
 
-    /** The largest iteration in the records of the first folder. */
-    private static int lastIteration(List<Path> pair) throws IOException {
-        if (pair.isEmpty()) {
-            throw new IllegalArgumentException("a pair without run folders");
-        }
-        int last = -1;
-        Path f = pair.get(0).resolve("results.jsonl");
-        List<String> lines = Files.readAllLines(f);
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            try {
-                last = Math.max(last, Json.parse(lines.get(i)).path("iteration").asInt(-1));
-            } catch (IOException e) {
-                throw new IOException(f + ":" + (i + 1) + ": not an iteration record: " + e.getMessage(), e);
-            }
-        }
-        if (last < 1) {
-            throw new IllegalArgumentException(f + ": no iteration past 0");
-        }
-        return last;
+    /** A pair's column name: its first folder's, or the parent's for a run-seed folder ({@code seed-N}). */
+    private static String pairName(Path first) {
+        Path parent = first.getParent();
+        return first.getFileName().toString().startsWith("seed-") && parent != null
+                ? parent.getFileName().toString() : first.getFileName().toString();
     }
 
     private static String number(double v, String format) {

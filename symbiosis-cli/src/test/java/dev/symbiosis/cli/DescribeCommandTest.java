@@ -3,10 +3,7 @@ package dev.symbiosis.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,35 +34,16 @@ class DescribeCommandTest {
         return dir;
     }
 
-    private static int run(List<String> args, StringBuilder stdout, StringBuilder stderr) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return SymbiosisCli.commandLine().execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            stdout.append(o.toString(StandardCharsets.UTF_8));
-            stderr.append(e.toString(StandardCharsets.UTF_8));
-        }
-    }
-
     @Test
     void describesArmsOverPairsSpanningSeveralFoldersIntoTheTableAndTheCsv(@TempDir Path tmp) throws IOException {
         Path conf = run(tmp.resolve("pair-2").resolve("seed-1"), "real-upper-bound", "2.5", "2.4");
         Path expl = run(tmp.resolve("pair-2-exploratory"), "hard", "2.5", "2.46");
         Path other = run(tmp.resolve("pair-3"), "real-upper-bound", "2.6", "2.5", "hard", "2.6", "2.58");
         Path csv = tmp.resolve("changes.csv");
-        StringBuilder out = new StringBuilder();
-        StringBuilder err = new StringBuilder();
-        int code = run(List.of("describe", "--pair", conf + "," + expl, "--pair", other.toString(), "--out",
-                csv.toString()), out, err);
-        assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("bpb.macro from iteration 0 to 3"), out.toString());
+        ModelOptionsTest.Run r = ModelOptionsTest.run("describe", "--pair", conf + "," + expl, "--pair",
+                other.toString(), "--out", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("bpb.macro from iteration 0 to 3"), r.out());
         List<String> lines = Files.readAllLines(csv);
         assertEquals("arm,pair-2,pair-3,mean,gain_recovered", lines.get(0));
         // hard: -0.04 and -0.02 against -0.1 and -0.1: 0.3 of the gain
@@ -77,13 +55,12 @@ class DescribeCommandTest {
     void anArmInTwoFoldersOfAPairOrAMalformedRecordIsRefusedNamingTheFiles(@TempDir Path tmp) throws IOException {
         Path a = run(tmp.resolve("a"), "hard", "2.5", "2.46");
         Path b = run(tmp.resolve("b"), "hard", "2.5", "2.47");
-        StringBuilder out = new StringBuilder();
-        StringBuilder err = new StringBuilder();
-        assertEquals(2, run(List.of("describe", "--pair", a + "," + b), out, err));
-        assertTrue(err.toString().contains("hard") && err.toString().contains(b.toString()), err.toString());
+        ModelOptionsTest.Run twice = ModelOptionsTest.run("describe", "--pair", a + "," + b);
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().contains("hard") && twice.err().contains(b.toString()), twice.err());
         Files.writeString(b.resolve("results.jsonl"), "{broken\n");
-        StringBuilder err2 = new StringBuilder();
-        assertEquals(1, run(List.of("describe", "--pair", b.toString()), new StringBuilder(), err2));
-        assertTrue(err2.toString().contains("results.jsonl:1"), err2.toString());
+        ModelOptionsTest.Run broken = ModelOptionsTest.run("describe", "--pair", b.toString());
+        assertEquals(1, broken.code());
+        assertTrue(broken.err().contains("results.jsonl:1"), broken.err());
     }
 }

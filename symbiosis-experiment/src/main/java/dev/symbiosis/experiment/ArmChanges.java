@@ -111,6 +111,21 @@ public final class ArmChanges {
         return rows;
     }
 
+    /**
+     * The last iteration in a run folder's records (the default last iteration of a description).
+     *
+     * @throws IllegalArgumentException naming the file if no record is past iteration 0
+     * @throws IOException naming the file and line of an unreadable record
+     */
+    public static int lastIteration(Path folder) throws IOException {
+        int last = ExperimentRunner.readRecords(folder).stream().mapToInt(IterationRecord::iteration).max()
+                .orElse(-1);
+        if (last < 1) {
+            throw new IllegalArgumentException(folder.resolve("results.jsonl") + ": no iteration past 0");
+        }
+        return last;
+    }
+
     private static double gainRecovered(List<Map<String, Double>> changes, String arm, String reference) {
         if (reference == null) {
             return Double.NaN;

@@ -1,5 +1,6 @@
 package dev.symbiosis.core.loop;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -434,8 +435,9 @@ public final class RunStore {
         List<String> timings = timingLines();
         List<String> kept = new ArrayList<>();
         for (String l : timings) {
-            if (l.isBlank() || !strategyOf(l).equals(strategy)
-                    || Json.parse(l).path("iteration").asInt(0) <= iteration) {
+            JsonNode line = l.isBlank() ? null : Json.parse(l);
+            if (line == null || !line.path("strategy").asText().equals(strategy)
+                    || line.path("iteration").asInt(0) <= iteration) {
                 kept.add(l);
             }
         }
